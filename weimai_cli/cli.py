@@ -1,0 +1,119 @@
+"""The root command: global options, lazily loaded command groups, and the one
+place that turns a WeimaiError into a message, a hint and an exit code.
+
+Command modules are imported only when their command runs, so ``weimai
+--help`` costs about as much as an empty typer app. To add a command, put a
+typer app in ``weimai_cli/commands/`` and a line in :data:`COMMANDS`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from typing import Annotated
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from weimai_cli import __version__
+
+# name -> (module, attribute holding a typer.Typer, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": ("weimai_cli.commands.demo", "app", "Build a demo home and run weimai's main jobs in front of you."),
+    "list-goods": ("weimai_cli.commands.goods", "list_app", "List the catalogue (filters, sorting, formats)."),
+    "goods": ("weimai_cli.commands.goods", "app", "Keep the goods catalogue: add, import, show, edit, archive."),
+    "db": ("weimai_cli.commands.db", "app", "The database: path, backup, check, migrations."),
+}
+
+
+class LazyGroup(TyperGroup):
+    """A TyperGroup that imports command modules only when a command is run."""
+
+    _listing = False
+
+    def list_commands(self, ctx) -> list[str]:
+        return [*self.commands, *COMMANDS]
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        spec = COMMANDS.get(cmd_name)
+        if spec is None:
+            return None
+        module, attr, help_text = spec
+        if self._listing:
+            return TyperCommand(name=cmd_name, help=help_text, callback=lambda: None)
+        import importlib
+
+        sub_app = getattr(importlib.import_module(module), attr)
+        cmd = typer.main.get_command(sub_app)
+        cmd.name = cmd_name
+        return cmd
+
+    def format_help(self, ctx, formatter):
+        self._listing = True
+        try:
+            return super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def invoke(self, ctx):
+        from weimai_cli.errors import WeimaiError
+
+        try:
+            return super().invoke(ctx)
+        except WeimaiError as exc:
+            _fail(str(exc), exc.hint, exc.exit_code)
+        except sqlite3.OperationalError as exc:
+            from weimai_cli.store import _translate
+
+            err = _translate(exc)
+            _fail(str(err), err.hint, err.exit_code)
+        except sqlite3.DatabaseError as exc:
+            _fail(f"database error: {exc}", "run `weimai db check`, or restore a backup", 5)
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+
+
+def _fail(message: str, hint: str | None, code: int):
+    from weimai_cli import output
+
+    output.error(message, hint)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(
+    cls=LazyGroup,
+    help="weimai: catalogue, shares, orders and commission for social-commerce sellers and 达人.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"weimai {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="WEIMAI_DB", help="Database file (default: <home>/weimai.db).", show_default=False),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No messages on stderr.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+):
+    from weimai_cli import config, output
+
+    config.DB_OVERRIDE = db
+    output.state.quiet = quiet
+
+
+def main() -> None:
+    app()

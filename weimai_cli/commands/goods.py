@@ -1,0 +1,249 @@
+"""weimai goods …  and  weimai list-goods."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from weimai_cli.commands.options import DryRunOpt, FormatOpt, Fmt, JsonOpt
+
+app = typer.Typer(help="Keep the goods catalogue: add, import, show, edit, archive.", no_args_is_help=True)
+list_app = typer.Typer()
+
+
+
+TitleOpt = Annotated[str | None, typer.Option("--title", help="Product title.")]
+PriceOpt = Annotated[str | None, typer.Option("--price", help="Price in yuan: 12.50, ¥12.50, 1,299.")]
+OrigOpt = Annotated[str | None, typer.Option("--original-price", help="Original (struck-through) price.")]
+RateOpt = Annotated[str | None, typer.Option("--rate", help="Commission rate in percent: 12.5%, 12.5.")]
+CommOpt = Annotated[str | None, typer.Option("--commission", help="Fixed commission per unit (yuan), instead of a rate.")]
+SupplierOpt = Annotated[str | None, typer.Option("--supplier", help="Supplier or shop name.")]
+CategoryOpt = Annotated[str | None, typer.Option("--category", help="Category.")]
+PlatformOpt = Annotated[str | None, typer.Option("--platform", help="Where it sells: taobao, jd, amazon, shopify, douyin, weidian…")]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="Product page URL.")]
+ImageOpt = Annotated[str | None, typer.Option("--image", help="Image URL.")]
+StockOpt = Annotated[str | None, typer.Option("--stock", help="Units in stock.")]
+TagsOpt = Annotated[str | None, typer.Option("--tags", help="Tags, comma separated.")]
+PointsOpt = Annotated[str | None, typer.Option("--selling-points", help="Selling points for posts.")]
+
+
+def _fields(**kw) -> dict:
+    from weimai_cli.catalog import parse_fields
+
+    names = {"image": "image_url"}
+    return parse_fields({names.get(k, k): v for k, v in kw.items()})
+
+
+def _goods_cols(with_status: bool = False):
+    from weimai_cli.output import Col
+
+    cols = [
+        Col("sku", "SKU"),
+        Col("title", "title"),
+        Col("price_fen", "price", "money"),
+        Col("commission_bp", "rate", "rate"),
+        Col("unit_commission_fen", "commission", "money"),
+        Col("category", "category"),
+        Col("supplier", "supplier"),
+        Col("stock", "stock", "int"),
+    ]
+    if with_status:
+        cols.append(Col("status", "status"))
+    return cols
+
+
+@app.command("add")
+def add_cmd(
+    sku: Annotated[str, typer.Argument(help="The SKU (kept as text).")],
+    title: TitleOpt = None,
+    price: PriceOpt = None,
+    rate: RateOpt = None,
+    commission: CommOpt = None,
+    original_price: OrigOpt = None,
+    supplier: SupplierOpt = None,
+    category: CategoryOpt = None,
+    platform: PlatformOpt = None,
+    url: UrlOpt = None,
+    image: ImageOpt = None,
+    stock: StockOpt = None,
+    tags: TagsOpt = None,
+    selling_points: PointsOpt = None,
+):
+    """Add one item to the catalogue."""
+    from weimai_cli import catalog, config, output
+
+    fields = _fields(
+        title=title, price=price, rate=rate, commission=commission, original_price=original_price,
+        supplier=supplier, category=category, platform=platform, url=url, image=image, stock=stock,
+        tags=tags, selling_points=selling_points,
+    )
+    item = catalog.add_goods(config.open_db(), sku, fields)
+    output.message(f"added {item['sku']}: {item['title']}")
+
+
+@app.command("edit")
+def edit_cmd(
+    sku: Annotated[str, typer.Argument(help="The SKU to change.")],
+    title: TitleOpt = None,
+    price: PriceOpt = None,
+    rate: RateOpt = None,
+    commission: CommOpt = None,
+    original_price: OrigOpt = None,
+    supplier: SupplierOpt = None,
+    category: CategoryOpt = None,
+    platform: PlatformOpt = None,
+    url: UrlOpt = None,
+    image: ImageOpt = None,
+    stock: StockOpt = None,
+    tags: TagsOpt = None,
+    selling_points: PointsOpt = None,
+):
+    """Change fields of one item; price and rate changes go into its history."""
+    from weimai_cli import catalog, config, output
+
+    fields = _fields(
+        title=title, price=price, rate=rate, commission=commission, original_price=original_price,
+        supplier=supplier, category=category, platform=platform, url=url, image=image, stock=stock,
+        tags=tags, selling_points=selling_points,
+    )
+    changed = catalog.edit_goods(config.open_db(), sku, fields)
+    output.message(f"{'changed' if changed else 'unchanged'} {sku}")
+
+
+@app.command("archive")
+def archive_cmd(sku: Annotated[str, typer.Argument(help="The SKU to archive.")]):
+    """Archive an item: hidden from lists and shares, kept for history."""
+    from weimai_cli import catalog, config, output
+
+    changed = catalog.archive_goods(config.open_db(), sku)
+    output.message(f"archived {sku}" if changed else f"{sku} was already archived")
+
+
+@app.command("show")
+def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOpt = Fmt.table):
+    """Show one item with its price and rate history."""
+    from weimai_cli import catalog, config, output
+    from weimai_cli.money import format_fen, format_rate
+
+    conn = config.open_db()
+    item = catalog.get_goods(conn, sku)
+    history = catalog.goods_history(conn, item["sku"])
+    if fmt == Fmt.json:
+        output.json_out({**item, "history": history})
+        return
+    pairs = [
+        ("SKU", item["sku"]),
+        ("title", item["title"]),
+        ("price", format_fen(item["price_fen"])),
+        ("original price", format_fen(item["original_price_fen"])),
+        ("rate", format_rate(item["commission_bp"])),
+        ("fixed commission", format_fen(item["commission_fen"])),
+        ("commission/unit", format_fen(item["unit_commission_fen"])),
+        ("supplier", item["supplier"] or ""),
+        ("category", item["category"] or ""),
+        ("platform", item["platform"] or ""),
+        ("url", item["url"] or ""),
+        ("image", item["image_url"] or ""),
+        ("stock", "" if item["stock"] is None else str(item["stock"])),
+        ("tags", item["tags"] or ""),
+        ("selling points", item["selling_points"] or ""),
+        ("status", item["status"]),
+        ("created", item["created_at"]),
+        ("updated", item["updated_at"]),
+    ]
+    output.fields([(k, v) for k, v in pairs if v])
+    output.line()
+    output.rows(
+        history,
+        [
+            output.Col("changed_at", "changed"),
+            output.Col("price_fen", "price", "money"),
+            output.Col("commission_bp", "rate", "rate"),
+            output.Col("commission_fen", "fixed", "money"),
+            output.Col("status", "status"),
+            output.Col("source", "source"),
+        ],
+        fmt.value,
+        title="history",
+    )
+
+
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[str], typer.Argument(help="CSV/TSV (UTF-8, BOM or GB18030), JSON, JSON lines or XLSX.")],
+    dry_run: DryRunOpt = False,
+    archive_missing: Annotated[
+        bool, typer.Option("--archive-missing", help="Archive active goods that are not in the file.")
+    ] = False,
+    as_json: JsonOpt = False,
+):
+    """Import goods from files: upsert by SKU, record price and rate changes.
+
+    Each file is its own transaction: a bad row stops that file with nothing
+    written. Rates are percent: 12.5%, 12.5 % and 12.5 all mean 12.5 %.
+    """
+    from weimai_cli import catalog, config, output
+
+    conn = config.open_db()
+    results = []
+    for f in files:
+        bar = output.Progress(f"importing {f}", 0)
+        try:
+            s = catalog.import_goods(
+                conn, f, dry_run=dry_run, archive_missing=archive_missing,
+                warn=output.warn, progress=bar.update,
+            )
+        finally:
+            bar.close()
+        results.append(s)
+        if not as_json:
+            verb = "would import" if dry_run else "imported"
+            output.message(
+                f"{verb} {s.file} ({s.container}{', ' + s.encoding if s.encoding else ''}): "
+                f"{s.rows} rows: {s.added} added, {s.changed} changed, "
+                f"{s.unchanged} unchanged, {s.archived} archived"
+            )
+    if as_json:
+        output.json_out([r.as_dict() for r in results])
+
+
+def list_goods(
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Substring of SKU or title (any script, Latin case-insensitive).")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
+    supplier: Annotated[str | None, typer.Option("--supplier", help="Only this supplier.")] = None,
+    min_rate: Annotated[str | None, typer.Option("--min-rate", help="Only rates at or above this percent.")] = None,
+    include_archived: Annotated[bool, typer.Option("--include-archived", help="Show archived goods too.")] = False,
+    sort: Annotated[str, typer.Option("--sort", help="price, rate, commission, title, updated or sku.")] = "sku",
+    desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many rows.")] = None,
+    fmt: FormatOpt = Fmt.table,
+    skus_only: Annotated[bool, typer.Option("--quiet", "-q", help="Print SKUs only, one a line.")] = False,
+):
+    """List the catalogue with the commission per unit (price × rate)."""
+    from weimai_cli import catalog, config, output
+    from weimai_cli.errors import UsageError
+    from weimai_cli.money import MoneyError, parse_rate
+
+    if sort not in catalog.SORTS:
+        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(catalog.SORTS)}")
+    try:
+        min_bp = parse_rate(min_rate) if min_rate else None
+    except MoneyError as exc:
+        raise UsageError(f"--min-rate: {exc}", "write a percent like 10 or 10%") from None
+    data = catalog.query_goods(
+        config.open_db(), search=search, category=category, supplier=supplier, min_rate_bp=min_bp,
+        include_archived=include_archived, sort=sort, desc=desc, limit=limit,
+    )
+    if not data:
+        output.message("no goods match")
+        return
+    if skus_only:
+        for r in data:
+            output.line(r["sku"])
+        return
+    output.rows(data, _goods_cols(include_archived), fmt.value)
+
+
+app.command("list")(list_goods)
+list_app.command("list-goods")(list_goods)

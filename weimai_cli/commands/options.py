@@ -1,0 +1,26 @@
+"""Option aliases shared across commands (Annotated, as in the hf CLI)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    nl = "nl"
+    csv = "csv"
+    tsv = "tsv"
+    md = "md"
+
+
+FormatOpt = Annotated[
+    Fmt,
+    typer.Option("--format", "-f", help="Output: table (default), json, nl, csv, tsv or md.", case_sensitive=False),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON (for scripts).")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

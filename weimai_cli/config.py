@@ -1,0 +1,97 @@
+"""Where weimai keeps its files, and its config file.
+
+Home is ``WEIMAI_HOME`` if set, else the platformdirs user data dir. The
+database is ``--db PATH``, else ``WEIMAI_DB``, else ``<home>/weimai.db``.
+The config file is ``<home>/config.toml``; it may hold secrets (the tracking
+code secret, webhook tokens), so it is created with mode 0600 and weimai
+refuses to read one that group or others can read.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from weimai_cli.errors import EnvironmentProblem
+
+APP_NAME = "weimai"
+DB_NAME = "weimai.db"
+CONFIG_NAME = "config.toml"
+
+
+def home_dir() -> Path:
+    env = os.environ.get("WEIMAI_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("WEIMAI_DB")
+    if env:
+        return Path(env).expanduser()
+    return home_dir() / DB_NAME
+
+
+def config_path() -> Path:
+    return home_dir() / CONFIG_NAME
+
+
+def load_config(path: Path | None = None) -> dict[str, Any]:
+    """Read the config file; a missing file is an empty config."""
+    import tomllib
+
+    path = path or config_path()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return {}
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise EnvironmentProblem(
+            f"{path}: config file mode is {stat.S_IMODE(st.st_mode):04o}; it holds secrets",
+            hint=f"run: chmod 600 {path}",
+        )
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise EnvironmentProblem(
+            f"{path}: not valid TOML ({exc})", hint="fix or remove the config file"
+        ) from None
+
+
+def save_config(data: dict[str, Any], path: Path | None = None) -> Path:
+    """Write the config atomically with mode 0600."""
+    import tomli_w
+
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        tomli_w.dump(data, fh)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return path
+
+
+def update_config(section: str, key: str, value: Any, path: Path | None = None) -> None:
+    data = load_config(path)
+    data.setdefault(section, {})[key] = value
+    save_config(data, path)
+
+
+DB_OVERRIDE: str | None = None  # set by the root --db option
+
+
+def open_db(*, migrate: bool = True):
+    """Open the database weimai is pointed at (``--db``, ``WEIMAI_DB`` or home)."""
+    from weimai_cli.store import connect
+
+    return connect(db_path(DB_OVERRIDE), migrate=migrate)

@@ -1,0 +1,140 @@
+"""Money and rates: integer fen and integer basis points, parsed with Decimal.
+
+One grammar for every amount weimai reads (goods prices, order amounts):
+
+* optional sign (``-`` or ``+``), optionally after a currency symbol
+  (``¥``, ``￥``, ``$``, ``€``) or a trailing ``元``;
+* digits, optionally grouped in thousands with ``,`` (``1,234,567``);
+* optionally ``.`` and one or two decimal places.
+
+Anything else (``abc``, ``NaN``, ``1.234.5``, ``12,5``, ``1.234,50``,
+``1.005``) is an error, never a guess. ``decimal_comma=True`` reads the EU
+form (``1.234,50``, ``16,39``) instead, for exports that use it.
+
+Rates are percent numbers, as the platforms write them: ``12.5%``,
+``12.5 %`` and ``12.5`` all mean 12.5 % = 1250 basis points; ``0.45`` means
+0.45 % = 45 bp. At most two decimals of a percent (one basis point).
+
+Rounding happens in one place, :func:`commission_fen`: half-up to the fen.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_CURRENCY = "¥￥$€"
+_DOT_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
+_COMMA_NUMBER = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
+_RATE = re.compile(r"\d+(?:\.\d+)?")
+
+
+class MoneyError(ValueError):
+    """A value that is not money (or not a rate) by weimai's grammar."""
+
+
+def _strip_symbols(text: str) -> tuple[str, bool]:
+    s = text.strip()
+    negative = False
+    # sign may stand before or after the currency symbol: -¥12, ¥-12
+    for _ in range(2):
+        if s[:1] in "+-":
+            negative = negative or s[0] == "-"
+            s = s[1:].strip()
+        if s[:1] and s[0] in _CURRENCY:
+            s = s[1:].strip()
+    if s.endswith("元"):
+        s = s[:-1].strip()
+    return s, negative
+
+
+def parse_money(
+    value: object,
+    *,
+    allow_negative: bool = False,
+    decimal_comma: bool = False,
+    empty: tuple[str, ...] = ("",),
+) -> int | None:
+    """Parse an amount into integer fen. Values listed in ``empty`` give None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise MoneyError(f"not an amount: {value!r}")
+    if isinstance(value, int):
+        fen = value * 100
+    elif isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise MoneyError(f"not an amount: {value!r}")
+        d = Decimal(repr(value))
+        if d != d.quantize(Decimal("0.01")):
+            raise MoneyError(f"more than 2 decimals: {value!r}")
+        fen = int(d * 100)
+    else:
+        text = str(value)
+        if text.strip() in empty:
+            return None
+        s, negative = _strip_symbols(text)
+        m = (_COMMA_NUMBER if decimal_comma else _DOT_NUMBER).fullmatch(s)
+        if not m:
+            raise MoneyError(f"not an amount: {text.strip()!r}")
+        if decimal_comma:
+            whole, _, frac = s.replace(".", "").partition(",")
+        else:
+            whole, _, frac = s.replace(",", "").partition(".")
+        fen = int(whole) * 100 + int((frac + "00")[:2])
+        if negative:
+            fen = -fen
+    if fen < 0 and not allow_negative:
+        raise MoneyError(f"negative amount: {value!r}")
+    return fen
+
+
+def parse_rate(value: object, *, empty: tuple[str, ...] = ("",)) -> int | None:
+    """Parse a percent rate (``12.5%``, ``12.5 %``, ``12.5``) into basis points."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise MoneyError(f"not a rate: {value!r}")
+    text = repr(value) if isinstance(value, float) else str(value)
+    if text.strip() in empty:
+        return None
+    s = text.strip()
+    if s.endswith("%") or s.endswith("％"):
+        s = s[:-1].rstrip()
+    if not _RATE.fullmatch(s):
+        raise MoneyError(f"not a rate: {text.strip()!r}")
+    try:
+        d = Decimal(s) * 100
+    except InvalidOperation:  # pragma: no cover - the regex already checked
+        raise MoneyError(f"not a rate: {text.strip()!r}") from None
+    if d != d.to_integral_value():
+        raise MoneyError(f"rate finer than 0.01 %: {text.strip()!r}")
+    bp = int(d)
+    if bp > 100_00:
+        raise MoneyError(f"rate over 100 %: {text.strip()!r}")
+    return bp
+
+
+def commission_fen(base_fen: int, rate_bp: int) -> int:
+    """base × rate, rounded half-up to the fen (the one rounding point)."""
+    d = (Decimal(base_fen) * Decimal(rate_bp) / Decimal(10_000)).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    )
+    return int(d)
+
+
+def format_fen(fen: int | None) -> str:
+    """12345 -> '123.45'; None -> ''."""
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    whole, frac = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+def format_rate(bp: int | None) -> str:
+    """1250 -> '12.50%'; None -> ''."""
+    if bp is None:
+        return ""
+    whole, frac = divmod(bp, 100)
+    return f"{whole}.{frac:02d}%"

@@ -1,0 +1,209 @@
+"""The one place that prints.
+
+Data goes to stdout, messages to stderr. Tables, colour and progress bars only
+when the stream is a terminal; otherwise a plain aligned table (CJK-aware
+widths) or a script format: json, nl (one JSON object per line), csv, tsv,
+md. CSV/TSV output neutralises text cells that a spreadsheet would run as a
+formula (leading ``= + - @``, tab or CR) by prefixing ``'``; numbers are
+left alone so a negative amount stays a number.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from weimai_cli.money import format_fen, format_rate
+
+FORMATS = ("table", "json", "nl", "csv", "tsv", "md")
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: str
+    kind: str = "text"  # text | money | rate | int
+
+
+class _State:
+    quiet = False
+
+
+state = _State()
+
+
+def is_terminal(stream=None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("WEIMAI_FORCE_TERMINAL"):
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _text(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == "money":
+        return format_fen(value)
+    if kind == "rate":
+        return format_rate(value)
+    return str(value)
+
+
+def _neutralise(cell: str) -> str:
+    if cell and cell[0] in "=+-@\t\r":
+        return "'" + cell
+    return cell
+
+
+def message(text: str) -> None:
+    """A message for people (stderr); -q silences it."""
+    if not state.quiet:
+        print(text, file=sys.stderr)
+
+
+def warn(text: str) -> None:
+    if not state.quiet:
+        print(f"warning: {text}", file=sys.stderr)
+
+
+def error(text: str, hint: str | None = None) -> None:
+    print(f"error: {text}", file=sys.stderr)
+    if hint:
+        print(f"hint: {hint}", file=sys.stderr)
+
+
+def line(text: str = "") -> None:
+    """A line of data on stdout."""
+    sys.stdout.write(text + "\n")
+
+
+def _json_default(value):
+    return str(value)
+
+
+def json_out(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+
+def rows(
+    data: Sequence[dict],
+    cols: Sequence[Col],
+    fmt: str = "table",
+    *,
+    title: str | None = None,
+    empty: str | None = "no rows",
+) -> None:
+    """Render rows of dicts in the chosen format."""
+    if not data and empty and fmt in ("table", "md"):
+        message(empty)
+        return
+    if fmt == "json":
+        json_out([{c.key: r.get(c.key) for c in cols} for r in data])
+    elif fmt == "nl":
+        w = sys.stdout.write
+        for r in data:
+            w(json.dumps({c.key: r.get(c.key) for c in cols}, ensure_ascii=False, default=_json_default) + "\n")
+    elif fmt in ("csv", "tsv"):
+        import csv
+
+        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow([c.label for c in cols])
+        for r in data:
+            writer.writerow(
+                [_neutralise(_text(r.get(c.key), c.kind)) if c.kind == "text" else _text(r.get(c.key), c.kind) for c in cols]
+            )
+    elif fmt == "md":
+        sys.stdout.write(markdown_table(data, cols, title=title))
+    else:
+        table(data, cols, title=title)
+    if not data and empty and fmt not in ("table", "md"):
+        message(empty)
+
+
+def markdown_table(data: Sequence[dict], cols: Sequence[Col], *, title: str | None = None) -> str:
+    out = []
+    if title:
+        out.append(f"**{title}**\n")
+    out.append("| " + " | ".join(c.label for c in cols) + " |")
+    out.append("| " + " | ".join("---:" if c.kind != "text" else "---" for c in cols) + " |")
+    for r in data:
+        cells = [_text(r.get(c.key), c.kind).replace("|", "\\|") for c in cols]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
+
+
+def plain_table(data: Sequence[dict], cols: Sequence[Col]) -> str:
+    """An aligned text table; widths count CJK characters as two cells."""
+    from rich.cells import cell_len
+
+    grid = [[c.label for c in cols]] + [[_text(r.get(c.key), c.kind) for c in cols] for r in data]
+    widths = [max(cell_len(row[i]) for row in grid) for i in range(len(cols))]
+    out = []
+    for n, row in enumerate(grid):
+        cells = []
+        for i, (cell, c) in enumerate(zip(row, cols)):
+            pad = " " * (widths[i] - cell_len(cell))
+            last = i == len(cols) - 1
+            cells.append(pad + cell if c.kind != "text" else (cell if last else cell + pad))
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out) + "\n"
+
+
+def table(data: Sequence[dict], cols: Sequence[Col], *, title: str | None = None) -> None:
+    if not is_terminal():
+        if title:
+            sys.stdout.write(title + "\n")
+        sys.stdout.write(plain_table(data, cols))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for c in cols:
+        t.add_column(c.label, justify="left" if c.kind == "text" else "right", overflow="fold")
+    for r in data:
+        t.add_row(*[_text(r.get(c.key), c.kind) for c in cols])
+    Console(highlight=False).print(t)
+
+
+def fields(pairs: Iterable[tuple[str, str]], fmt: str = "table") -> None:
+    """Key/value details (e.g. one item) in label: value lines."""
+    from rich.cells import cell_len
+
+    pairs = list(pairs)
+    width = max((cell_len(k) for k, _ in pairs), default=0)
+    for k, v in pairs:
+        sys.stdout.write(k + " " * (width - cell_len(k)) + "  " + v + "\n")
+
+
+class Progress:
+    """A rich progress bar on a terminal (stderr); nothing otherwise."""
+
+    def __init__(self, description: str, total: int):
+        self.bar = None
+        if is_terminal(sys.stderr) and not state.quiet:
+            from rich.progress import BarColumn, DownloadColumn, Progress as RichProgress, TimeRemainingColumn
+
+            self.bar = RichProgress(
+                "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                TimeRemainingColumn(), transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(description, total=total)
+
+    def update(self, done: int, total: int | None = None) -> None:
+        if self.bar:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.stop()

@@ -1,0 +1,433 @@
+"""Reading tabular files for every importer (goods, orders, feeds).
+
+:func:`open_table` looks at a file's *content*, never its name, and returns a
+:class:`Table`: the container it found (csv, tsv, xlsx, xls, json, jsonl,
+zip of CSVs), the encoding, the normalised header and a stream of
+``(row_number, values)``. Rows are streamed: memory does not grow with the
+file. Values are strings from text files and typed cells (float, int, str,
+datetime) from spreadsheets and JSON; :func:`id_text` and :func:`cell_text`
+turn them into text the same way for every container.
+
+Errors are :class:`BadInput` naming ``file:row:column``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from weimai_cli.errors import BadInput
+
+SNIFF_BYTES = 1 << 20
+HEADER_SCAN_ROWS = 30
+
+_WS = re.compile(r"[\s\u3000\ufeff]+")
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "【": "[", "】": "]", "［": "[", "］": "]"})
+_SCI = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+_DOT_ZERO = re.compile(r"\d+\.0+")
+
+
+def normalise_header(name: object) -> str:
+    """Strip BOM and every space (inside too), ASCII brackets, lower-case Latin."""
+    if name is None:
+        return ""
+    return _WS.sub("", str(name)).translate(_BRACKETS).lower()
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: strip spaces, tabs, ``="…"`` and a leading ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if not isinstance(value, str):
+        return str(value)
+    s = value.strip().strip("\t")
+    if s.startswith('="') and s.endswith('"') and len(s) >= 3:
+        s = s[2:-1]
+    if s.startswith("'"):
+        s = s[1:]
+    return s.strip()
+
+
+class IdError(ValueError):
+    pass
+
+
+def id_text(value: object) -> str:
+    """An id as exact text. Scientific notation or ``123.0`` is an error."""
+    if isinstance(value, bool):
+        raise IdError(f"not an id: {value!r}")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise IdError(f"id is a fractional number {value!r}; re-export ids as text")
+        if abs(value) >= 1e15:
+            raise IdError(
+                f"id {value:.0f} is a number with more than 15 digits, so its last digits "
+                "are lost; re-export ids as text"
+            )
+        return str(int(value))
+    s = cell_text(value)
+    if _SCI.fullmatch(s):
+        raise IdError(f"id {s!r} was turned into scientific notation; re-export ids as text")
+    if _DOT_ZERO.fullmatch(s):
+        raise IdError(f"id {s!r} was turned into a number; re-export ids as text")
+    return s
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts bytes read, for progress bars over text streams."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self.raw.readinto(b)
+        self.count += n or 0
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+@dataclass
+class Table:
+    path: str
+    container: str
+    encoding: str | None
+    raw_header: list[str]
+    header: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list]]
+    size: int = 0
+    skipped_title_rows: int = 0
+    _progress: Callable[[], int] = field(default=lambda: 0, repr=False)
+    _closers: list = field(default_factory=list, repr=False)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def bytes_read(self) -> int:
+        return self._progress()
+
+    def column(self, index: int) -> str:
+        """The 1-based column number and header, for error messages."""
+        return str(index + 1)
+
+    def error(self, row: int | None, col: int | None, message: str, hint: str | None = None):
+        column = None if col is None else f"{col + 1}"
+        if col is not None and col < len(self.raw_header):
+            message = f"{self.raw_header[col].strip()}: {message}"
+        return BadInput(message, hint, file=self.path, row=row, column=column)
+
+    def close(self) -> None:
+        for c in self._closers:
+            c.close()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _detect_encoding(sample: bytes, path: str) -> str:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith(codecs.BOM_UTF16_LE) or sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if b"\x00" in sample:
+        raise BadInput(
+            "this is a binary file, not a table",
+            "give a CSV, TSV, XLSX, XLS or JSON export",
+            file=path,
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise BadInput(
+            "text is neither UTF-8 nor GB18030",
+            "save the file as UTF-8 CSV",
+            file=path,
+        ) from None
+
+
+def sniff(path: str | Path) -> tuple[str, str | None]:
+    """(container, encoding) from the file's first bytes."""
+    path = str(path)
+    try:
+        with open(path, "rb") as fh:
+            sample = fh.read(SNIFF_BYTES)
+    except IsADirectoryError:
+        raise BadInput("is a directory, not a file", file=path) from None
+    except FileNotFoundError:
+        raise BadInput("no such file", "check the path", file=path) from None
+    if not sample.strip(b" \t\r\n" + codecs.BOM_UTF8):
+        raise BadInput("the file is empty", "export the data again", file=path)
+    if sample.startswith(b"PK\x03\x04") or sample.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+        except zipfile.BadZipFile:
+            raise BadInput(
+                "the spreadsheet/zip file is truncated or damaged",
+                "download or export it again",
+                file=path,
+            ) from None
+        if any(n.startswith("xl/") for n in names):
+            return "xlsx", None
+        return "zip", None
+    if sample.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls", None
+    enc = _detect_encoding(sample, path)
+    text = codecs.getincrementaldecoder(enc)(errors="replace").decode(sample, final=False)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("["):
+        return "json", enc
+    if stripped.startswith("{"):
+        return "jsonl", enc
+    first = stripped.split("\n", 1)[0]
+    return ("tsv" if first.count("\t") > first.count(",") else "csv"), enc
+
+
+def _find_header(
+    rows: Iterator[tuple[int, list]], path: str, is_header: Callable[[list[str]], bool] | None
+) -> tuple[int, list, list[tuple[int, list]], int]:
+    """Scan for the header row; returns (row number, raw header, rows to push back, skipped)."""
+    skipped = 0
+    seen: list[tuple[int, list]] = []
+    for rownum, values in rows:
+        if not any(cell_text(v) for v in values):
+            continue
+        norm = [normalise_header(v) for v in values]
+        if is_header is None or is_header(norm):
+            return rownum, values, [], skipped
+        seen.append((rownum, values))
+        skipped += 1
+        if skipped >= HEADER_SCAN_ROWS:
+            break
+    if is_header is not None and seen:
+        # no row looked like a header: report against the first non-empty one
+        return seen[0][0], seen[0][1], [], 0
+    raise BadInput("the file has no header row", "the first row must name the columns", file=path)
+
+
+def _csv_rows(reader) -> Iterator[tuple[int, list]]:
+    for values in reader:
+        yield reader.line_num, values
+
+
+def _open_text(path: str, enc: str, delimiter: str):
+    raw = open(path, "rb", buffering=0)
+    counter = _CountingReader(raw)
+    buffered = io.BufferedReader(counter, buffer_size=1 << 16)
+    text = io.TextIOWrapper(buffered, encoding=enc, newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    return text, counter, reader
+
+
+def _sheet_rows(path: str, container: str) -> tuple[Iterator[tuple[int, list]], object]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(path)
+        sheet = wb.get_sheet_by_index(0)
+        it = sheet.iter_rows()
+    except Exception as exc:  # calamine raises its own family, plus zip/xml errors
+        raise BadInput(
+            f"cannot read this {container.upper()} file ({type(exc).__name__}: {exc})",
+            "open it in a spreadsheet program and save it again",
+            file=path,
+        ) from None
+
+    def gen():
+        for i, row in enumerate(it, start=1):
+            yield i, list(row)
+
+    return gen(), wb
+
+
+def _json_rows(path: str, enc: str, container: str):
+    if container == "json":
+        with open(path, encoding=enc) as fh:
+            try:
+                data = json.load(fh)
+            except json.JSONDecodeError as exc:
+                raise BadInput(
+                    f"not valid JSON ({exc.msg})", "check the file", file=path, row=exc.lineno
+                ) from None
+        if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
+            raise BadInput("JSON must be an array of objects", file=path)
+        items: Iterator[tuple[int, dict]] = enumerate(data, start=1)
+    else:
+        fh = open(path, encoding=enc)
+
+        def lines():
+            with fh:
+                for n, line in enumerate(fh, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise BadInput(
+                            f"not valid JSON ({exc.msg})", file=path, row=n
+                        ) from None
+                    if not isinstance(obj, dict):
+                        raise BadInput("each JSON line must be an object", file=path, row=n)
+                    yield n, obj
+
+        items = lines()
+    first = next(items, None)
+    if first is None:
+        raise BadInput("the file is empty", "export the data again", file=path)
+    keys = list(first[1].keys())
+    if container == "json":
+        for _, obj in data:
+            for k in obj:
+                if k not in keys:
+                    keys.append(k)
+
+    def gen():
+        yield first[0], [first[1].get(k) for k in keys]
+        for n, obj in items:
+            yield n, [obj.get(k) for k in keys]
+
+    return keys, gen()
+
+
+def open_table(
+    path: str | Path,
+    *,
+    is_header: Callable[[list[str]], bool] | None = None,
+    ragged: str = "error",
+) -> Table:
+    """Open a tabular file by content. ``is_header`` picks the header row out of
+    title lines above it; ``ragged`` is "error" or "ignore" for rows longer
+    than the header (extra cells that are empty are always fine)."""
+    path = str(path)
+    container, enc = sniff(path)
+    size = Path(path).stat().st_size
+    closers: list = []
+    progress: Callable[[], int] = lambda: 0  # noqa: E731
+    if container in ("csv", "tsv"):
+        text, counter, reader = _open_text(path, enc, "\t" if container == "tsv" else ",")
+        closers.append(text)
+        progress = lambda: counter.count  # noqa: E731
+        rows = _csv_rows(reader)
+    elif container in ("xlsx", "xls"):
+        rows, wb = _sheet_rows(path, container)
+        closers.append(wb)
+    elif container == "zip":
+        zf = zipfile.ZipFile(path)
+        members = [n for n in zf.namelist() if n.lower().endswith((".csv", ".tsv", ".txt"))]
+        if not members:
+            raise BadInput("the zip file holds no CSV or TSV file", file=path)
+        data = zf.read(members[0])
+        enc = _detect_encoding(data[:SNIFF_BYTES], path)
+        first = data.decode(enc, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+        delim = "\t" if first.count("\t") > first.count(",") else ","
+        text = io.TextIOWrapper(io.BytesIO(data), encoding=enc, newline="")
+        reader = csv.reader(text, delimiter=delim)
+        closers.extend([text, zf])
+        rows = _csv_rows(reader)
+        path_shown = f"{path}!{members[0]}"
+        container = "zip"
+        path = path_shown
+    else:
+        keys, rows = _json_rows(path, enc, container)
+        return Table(
+            path=path, container=container, encoding=enc, raw_header=keys,
+            header=[normalise_header(k) for k in keys], header_row=0, rows=rows, size=size,
+        )
+
+    try:
+        header_row, raw, _, skipped = _find_header(rows, path, is_header)
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"text is not valid {enc} ({exc.reason})", file=path) from None
+    raw_header = [cell_text(v) for v in raw]
+    while raw_header and not raw_header[-1]:
+        raw_header.pop()
+    header = [normalise_header(v) for v in raw_header]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if not h:
+            continue
+        if h in seen:
+            raise BadInput(
+                f"column name {raw_header[i]!r} appears twice (columns {seen[h] + 1} and {i + 1})",
+                "rename or remove one of them",
+                file=path, row=header_row, column=str(i + 1),
+            )
+        seen[h] = i
+    width = len(header)
+
+    def body():
+        try:
+            for rownum, values in rows:
+                if len(values) > width:
+                    extra = values[width:]
+                    if ragged == "error" and any(cell_text(v) for v in extra):
+                        raise BadInput(
+                            f"row has {len(values)} cells but the header has {width}",
+                            "a cell probably holds an unquoted delimiter; fix or quote it",
+                            file=path, row=rownum, column=str(width + 1),
+                        )
+                    values = values[:width]
+                elif len(values) < width:
+                    values = list(values) + [""] * (width - len(values))
+                yield rownum, values
+        except UnicodeDecodeError as exc:
+            raise BadInput(
+                f"text is not valid {enc} ({exc.reason})", "save the file as UTF-8", file=path
+            ) from None
+        except csv.Error as exc:
+            raise BadInput(f"CSV syntax error ({exc})", file=path) from None
+
+    return Table(
+        path=path, container=container, encoding=enc, raw_header=raw_header, header=header,
+        header_row=header_row, rows=body(), size=size, skipped_title_rows=skipped,
+        _progress=progress, _closers=closers,
+    )
+
+
+def match_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[int]]:
+    """Map canonical field -> column index using alias lists; return (mapping, unknown columns)."""
+    lookup: dict[str, str] = {}
+    for fieldname, names in aliases.items():
+        for n in (fieldname, *names):
+            lookup.setdefault(normalise_header(n), fieldname)
+    mapping: dict[str, int] = {}
+    unknown: list[int] = []
+    for i, h in enumerate(header):
+        if not h:
+            continue
+        f = lookup.get(h)
+        if f is None or f in mapping:
+            unknown.append(i)
+        else:
+            mapping[f] = i
+    return mapping, unknown
