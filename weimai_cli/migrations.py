@@ -114,3 +114,34 @@ def m002_distributors(db):
     db["distributors"].insert(
         {"handle": "me", "name": "me", "created_at": now_iso()}
     )
+
+
+@migration
+def m003_shares(db):
+    db["shares"].create(
+        {
+            "id": int,
+            "code": str,
+            "sku": str,
+            "distributor": str,
+            "channel": str,
+            "campaign": str,
+            "link": str,
+            "short_link": str,
+            "post": str,
+            "slot": str,
+            "template": str,
+            "price_fen": int,
+            "commission_bp": int,
+            "commission_fen": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"code", "sku", "distributor", "channel", "link", "price_fen", "created_at"},
+        defaults={"distributor": "me"},
+        foreign_keys=[("sku", "goods", "sku"), ("distributor", "distributors", "handle")],
+    )
+    db["shares"].create_index(["code"], unique=True, index_name="shares_code")
+    db["shares"].create_index(["sku", "created_at"], index_name="shares_sku")
+    db["shares"].create_index(["slot"], index_name="shares_slot")
+    db["shares"].create_index(["distributor", "created_at"], index_name="shares_distributor")

@@ -1,0 +1,1 @@
+"""Sharing: tracking codes, links, posts, QR codes and cards."""
