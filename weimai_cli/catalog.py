@@ -16,7 +16,7 @@ from weimai_cli.clock import now_iso
 from weimai_cli.errors import BadInput, NotFound
 from weimai_cli.money import MoneyError, parse_money, parse_rate
 from weimai_cli.store import transaction
-from weimai_cli.tables import IdError, cell_text, id_text, match_columns, open_table
+from weimai_cli.tables import ID_HINT, IdError, cell_text, id_text, match_columns, open_table
 
 # canonical field -> header aliases (matched after normalise_header)
 GOODS_ALIASES: dict[str, tuple[str, ...]] = {
@@ -180,7 +180,7 @@ def import_goods(
                 try:
                     sku = id_text(values[sku_i])
                 except IdError as exc:
-                    raise table.error(rownum, sku_i, str(exc)) from None
+                    raise table.error(rownum, sku_i, str(exc), ID_HINT) from None
                 if not sku:
                     raise table.error(rownum, sku_i, "SKU is empty", "every row needs a SKU")
                 out = [sku, rownum]
@@ -191,9 +191,9 @@ def import_goods(
                     except (MoneyError, ValueError) as exc:
                         raise table.error(rownum, idx, str(exc), _hint(f)) from None
                 if out[2] is None:
-                    raise table.error(rownum, mapping["title"], "title is empty")
+                    raise table.error(rownum, mapping["title"], "title is empty", "every row needs a title")
                 if out[3] is None:
-                    raise table.error(rownum, mapping["price"], "price is empty")
+                    raise table.error(rownum, mapping["price"], "price is empty", "every row needs a price")
                 summary.rows += 1
                 if progress and summary.rows % 5000 == 0:
                     progress(table.bytes_read(), table.size)
@@ -351,9 +351,9 @@ def add_goods(conn, sku: str, fields: dict) -> dict:
     try:
         sku = id_text(sku)
     except IdError as exc:
-        raise BadInput(str(exc)) from None
+        raise BadInput(str(exc), "give the SKU as text") from None
     if not sku:
-        raise BadInput("SKU is empty")
+        raise BadInput("SKU is empty", "give a SKU")
     if not fields.get("title"):
         raise BadInput("--title is required", "give the product's title")
     if fields.get("price_fen") is None:
@@ -409,11 +409,11 @@ def goods_history(conn, sku: str) -> list[dict]:
 def _close_matches_hint(conn, sku: str) -> str:
     import difflib
 
-    skus = [r[0] for r in conn.execute("SELECT sku FROM goods")]
-    close = difflib.get_close_matches(sku, skus, n=3, cutoff=0.6)
+    skus = {r[0].lower(): r[0] for r in conn.execute("SELECT sku FROM goods")}
+    low = sku.lower()
+    close = [skus[s] for s in difflib.get_close_matches(low, list(skus), n=3, cutoff=0.6)]
     if not close:
-        low = sku.lower()
-        close = [s for s in skus if low in s.lower()][:3]
+        close = [orig for s, orig in skus.items() if low in s or s in low][:3]
     if close:
         return "did you mean " + ", ".join(close) + "?"
     return "see `weimai list-goods`"

@@ -38,7 +38,7 @@ def _strip_symbols(text: str) -> tuple[str, bool]:
     negative = False
     # sign may stand before or after the currency symbol: -¥12, ¥-12
     for _ in range(2):
-        if s[:1] in "+-":
+        if s[:1] and s[0] in "+-":
             negative = negative or s[0] == "-"
             s = s[1:].strip()
         if s[:1] and s[0] in _CURRENCY:

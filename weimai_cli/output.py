@@ -191,7 +191,8 @@ class Progress:
     def __init__(self, description: str, total: int):
         self.bar = None
         if is_terminal(sys.stderr) and not state.quiet:
-            from rich.progress import BarColumn, DownloadColumn, Progress as RichProgress, TimeRemainingColumn
+            from rich.progress import BarColumn, DownloadColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
 
             self.bar = RichProgress(
                 "[progress.description]{task.description}", BarColumn(), DownloadColumn(),

@@ -59,6 +59,9 @@ def cell_text(value: object) -> str:
     return s.strip()
 
 
+ID_HINT = "format the id column as Text in the spreadsheet (or download the CSV again) and re-import"
+
+
 class IdError(ValueError):
     pass
 
@@ -306,7 +309,7 @@ def _json_rows(path: str, enc: str, container: str):
         raise BadInput("the file is empty", "export the data again", file=path)
     keys = list(first[1].keys())
     if container == "json":
-        for _, obj in data:
+        for obj in data:
             for k in obj:
                 if k not in keys:
                     keys.append(k)

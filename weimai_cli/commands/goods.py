@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from weimai_cli.commands.options import DryRunOpt, FormatOpt, Fmt, JsonOpt
+from weimai_cli.commands.options import DryRunOpt, Fmt, FormatOpt, JsonOpt
 
 app = typer.Typer(help="Keep the goods catalogue: add, import, show, edit, archive.", no_args_is_help=True)
 list_app = typer.Typer()
@@ -53,62 +53,49 @@ def _goods_cols(with_status: bool = False):
     return cols
 
 
-@app.command("add")
-def add_cmd(
-    sku: Annotated[str, typer.Argument(help="The SKU (kept as text).")],
-    title: TitleOpt = None,
-    price: PriceOpt = None,
-    rate: RateOpt = None,
-    commission: CommOpt = None,
-    original_price: OrigOpt = None,
-    supplier: SupplierOpt = None,
-    category: CategoryOpt = None,
-    platform: PlatformOpt = None,
-    url: UrlOpt = None,
-    image: ImageOpt = None,
-    stock: StockOpt = None,
-    tags: TagsOpt = None,
-    selling_points: PointsOpt = None,
-):
-    """Add one item to the catalogue."""
-    from weimai_cli import catalog, config, output
+def _item_command(kind: str):
+    """`goods add` and `goods edit` take the same options; one body serves both."""
 
-    fields = _fields(
-        title=title, price=price, rate=rate, commission=commission, original_price=original_price,
-        supplier=supplier, category=category, platform=platform, url=url, image=image, stock=stock,
-        tags=tags, selling_points=selling_points,
-    )
-    item = catalog.add_goods(config.open_db(), sku, fields)
-    output.message(f"added {item['sku']}: {item['title']}")
+    def command(
+        sku: Annotated[str, typer.Argument(help="The SKU (kept as text).")],
+        title: TitleOpt = None,
+        price: PriceOpt = None,
+        rate: RateOpt = None,
+        commission: CommOpt = None,
+        original_price: OrigOpt = None,
+        supplier: SupplierOpt = None,
+        category: CategoryOpt = None,
+        platform: PlatformOpt = None,
+        url: UrlOpt = None,
+        image: ImageOpt = None,
+        stock: StockOpt = None,
+        tags: TagsOpt = None,
+        selling_points: PointsOpt = None,
+    ):
+        from weimai_cli import catalog, config, output
+
+        fields = _fields(
+            title=title, price=price, rate=rate, commission=commission, original_price=original_price,
+            supplier=supplier, category=category, platform=platform, url=url, image=image, stock=stock,
+            tags=tags, selling_points=selling_points,
+        )
+        conn = config.open_db()
+        if kind == "add":
+            item = catalog.add_goods(conn, sku, fields)
+            output.message(f"added {item['sku']}: {item['title']}")
+        else:
+            changed = catalog.edit_goods(conn, sku, fields)
+            output.message(f"{'changed' if changed else 'unchanged'} {sku}")
+
+    command.__doc__ = {
+        "add": "Add one item to the catalogue.",
+        "edit": "Change fields of one item; price and rate changes go into its history.",
+    }[kind]
+    return command
 
 
-@app.command("edit")
-def edit_cmd(
-    sku: Annotated[str, typer.Argument(help="The SKU to change.")],
-    title: TitleOpt = None,
-    price: PriceOpt = None,
-    rate: RateOpt = None,
-    commission: CommOpt = None,
-    original_price: OrigOpt = None,
-    supplier: SupplierOpt = None,
-    category: CategoryOpt = None,
-    platform: PlatformOpt = None,
-    url: UrlOpt = None,
-    image: ImageOpt = None,
-    stock: StockOpt = None,
-    tags: TagsOpt = None,
-    selling_points: PointsOpt = None,
-):
-    """Change fields of one item; price and rate changes go into its history."""
-    from weimai_cli import catalog, config, output
-
-    fields = _fields(
-        title=title, price=price, rate=rate, commission=commission, original_price=original_price,
-        supplier=supplier, category=category, platform=platform, url=url, image=image, stock=stock,
-        tags=tags, selling_points=selling_points,
-    )
-    changed = catalog.edit_goods(config.open_db(), sku, fields)
-    output.message(f"{'changed' if changed else 'unchanged'} {sku}")
+app.command("add")(_item_command("add"))
+app.command("edit")(_item_command("edit"))
 
 
 @app.command("archive")

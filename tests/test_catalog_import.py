@@ -1,0 +1,162 @@
+"""goods import: containers, encodings, aliases, upserts, history, summaries."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import DATA, dump
+
+GOODS = DATA / "goods"
+
+
+def goods_rows(db):
+    return dump(db, "SELECT sku, title, price_fen, commission_bp, supplier, category, stock, status FROM goods ORDER BY sku")
+
+
+def test_import_utf8_csv_with_chinese_headers_and_money_shapes(run, db):
+    r = run("goods", "import", GOODS / "catalogue.csv")
+    assert r.stderr.endswith("3 rows: 3 added, 0 changed, 0 unchanged, 0 archived\n")
+    assert "(csv, utf-8)" in r.stderr
+    assert goods_rows(db) == [
+        ("DM-3", "Wuchang Rice 5kg", 6990, 1250, "五常米业", "粮油", 800, "active"),
+        ("GQ-1", "宁夏枸杞 500g", 5990, 2000, "红杞店", "滋补", 100, "active"),
+        ("PE-2", "普洱茶饼 357g", 128000, 1500, "勐海茶厂", "茶叶", 30, "active"),
+    ]
+    # every new item gets a first history snapshot
+    assert dump(db, "SELECT sku, price_fen, commission_bp, source FROM goods_history ORDER BY id") == [
+        ("GQ-1", 5990, 2000, "catalogue.csv"),
+        ("PE-2", 128000, 1500, "catalogue.csv"),
+        ("DM-3", 6990, 1250, "catalogue.csv"),
+    ]
+
+
+def test_english_tsv_aliases_and_unknown_column_warning(run, db):
+    r = run("goods", "import", GOODS / "catalogue_en.tsv")
+    assert "warning: " in r.stderr and "ignoring unknown column 'Colour'" in r.stderr
+    assert "(tsv, utf-8)" in r.stderr
+    assert dump(db, "SELECT sku, price_fen, commission_bp, url, image_url, stock, tags FROM goods ORDER BY sku") == [
+        ("A-100", 1250, 1000, "https://shop.example.com/a100", "https://img.example.com/a.jpg", 5, "tea,green"),
+        ("B-200", 800, 750, "https://shop.example.com/b200", None, 0, None),
+    ]
+
+
+def test_json_array_and_json_lines(run, db):
+    run("goods", "import", GOODS / "catalogue.json", GOODS / "catalogue.jsonl")
+    assert dump(db, "SELECT sku, typeof(sku), price_fen, commission_bp FROM goods ORDER BY sku") == [
+        ("6901234567890", "text", 550, 1000),
+        ("J-1", "text", 9900, 1800),
+        ("L-1", "text", 2590, 2200),
+        ("L-2", "text", 3500, 2000),
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig"])
+def test_encodings_detected(run, db, tmp_path, encoding):
+    text = (GOODS / "catalogue.csv").read_text(encoding="utf-8").replace("¥", "￥")
+    f = tmp_path / f"goods-{encoding}.csv"
+    f.write_bytes(text.encode(encoding))
+    r = run("goods", "import", f)
+    shown = {"gbk": "gb18030", "gb18030": "gb18030", "utf-8-sig": "utf-8-sig"}[encoding]
+    assert f"(csv, {shown})" in r.stderr
+    assert goods_rows(db)[1] == ("GQ-1", "宁夏枸杞 500g", 5990, 2000, "红杞店", "滋补", 100, "active")
+
+
+def _xlsx(path, rows):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_xlsx_numeric_sku_cells_are_exact_text(run, db, tmp_path):
+    f = _xlsx(
+        tmp_path / "supplier.xlsx",
+        [
+            ["供应商商品目录 2026-11"],  # a title line above the header
+            ["商品编码", "商品名称", "售价", "佣金比例", "库存"],
+            [6901234567890, "条码商品", 12.5, 10, 7],
+            ["X-1", "文字编码", "¥3.00", "12.5%", None],
+        ],
+    )
+    r = run("goods", "import", f)
+    assert "(xlsx)" in r.stderr
+    assert dump(db, "SELECT sku, typeof(sku), title, price_fen, commission_bp, stock FROM goods ORDER BY sku") == [
+        ("6901234567890", "text", "条码商品", 1250, 1000, 7),
+        ("X-1", "text", "文字编码", 300, 1250, None),
+    ]
+
+
+def test_xlsx_renamed_to_csv_is_read_as_xlsx(run, db, tmp_path):
+    f = _xlsx(tmp_path / "real.xlsx", [["sku", "title", "price"], ["R-1", "renamed", 1]])
+    renamed = tmp_path / "looks-like.csv"
+    shutil.copy(f, renamed)
+    r = run("goods", "import", renamed)
+    assert "(xlsx)" in r.stderr
+    assert dump(db, "SELECT sku, price_fen FROM goods") == [("R-1", 100)]
+
+
+def test_reimport_is_unchanged_and_changes_are_history(run, db, tmp_path):
+    run("goods", "import", GOODS / "catalogue.csv")
+    r = run("goods", "import", GOODS / "catalogue.csv")
+    assert r.stderr.endswith("3 rows: 0 added, 0 changed, 3 unchanged, 0 archived\n")
+    changed = tmp_path / "changed.csv"
+    changed.write_text(
+        "sku,title,price,rate,status\n"
+        "GQ-1,宁夏枸杞 500g,64.90,22%,active\n"
+        "PE-2,普洱茶饼 357g,1280,15,下架\n"
+        "NEW-1,新品,1,1,\n",
+        encoding="utf-8",
+    )
+    r = run("goods", "import", changed, "--json")
+    summary = json.loads(r.stdout)[0]
+    assert {k: summary[k] for k in ("rows", "added", "changed", "unchanged", "archived")} == {
+        "rows": 3, "added": 1, "changed": 2, "unchanged": 0, "archived": 1,
+    }
+    assert dump(db, "SELECT sku, price_fen, commission_bp, status, source FROM goods_history WHERE sku IN ('GQ-1','PE-2') ORDER BY id") == [
+        ("GQ-1", 5990, 2000, "active", "catalogue.csv"),
+        ("PE-2", 128000, 1500, "active", "catalogue.csv"),
+        ("GQ-1", 6490, 2200, "active", "changed.csv"),
+        ("PE-2", 128000, 1500, "archived", "changed.csv"),
+    ]
+    # columns absent from a file are left alone
+    assert dump(db, "SELECT supplier, stock FROM goods WHERE sku = 'GQ-1'") == [("红杞店", 100)]
+
+
+def test_dry_run_writes_nothing(run, db):
+    r = run("goods", "import", "--dry-run", GOODS / "catalogue.csv")
+    assert r.stderr.startswith("would import")
+    assert "3 added" in r.stderr
+    assert dump(db, "SELECT count(*) FROM goods") == [(0,)]
+    assert dump(db, "SELECT count(*) FROM goods_history") == [(0,)]
+
+
+def test_archive_missing(run, db, tmp_path):
+    run("goods", "import", GOODS / "catalogue.csv")
+    f = tmp_path / "only-one.csv"
+    f.write_text("sku,title,price\nGQ-1,宁夏枸杞 500g,59.90\n", encoding="utf-8")
+    r = run("goods", "import", "--archive-missing", f)
+    assert r.stderr.endswith("1 rows: 0 added, 0 changed, 1 unchanged, 2 archived\n")
+    assert dump(db, "SELECT sku, status FROM goods ORDER BY sku") == [
+        ("DM-3", "archived"), ("GQ-1", "active"), ("PE-2", "archived"),
+    ]
+
+
+def test_identical_duplicate_rows_are_merged(run, db, tmp_path):
+    f = tmp_path / "dup.csv"
+    f.write_text("sku,title,price\nA,x,1\nA,x,1.00\nB,y,2\n", encoding="utf-8")
+    r = run("goods", "import", f)
+    assert "3 rows: 2 added" in r.stderr
+    assert dump(db, "SELECT sku, price_fen FROM goods ORDER BY sku") == [("A", 100), ("B", 200)]
+
+
+def test_many_files_each_its_own_summary(run, db):
+    r = run("goods", "import", GOODS / "catalogue.csv", GOODS / "catalogue_en.tsv", "--json")
+    data = json.loads(r.stdout)
+    assert [(d["container"], d["added"]) for d in data] == [("csv", 3), ("tsv", 2)]

@@ -1,0 +1,135 @@
+"""Home, database path, migrations, backup, check."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from tests.conftest import DATA, dump
+from tests.golden_util import check_golden
+
+
+def schema(conn) -> str:
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    )
+    return "".join(f"-- {t} {n}\n{sql};\n\n" for t, n, sql in rows)
+
+
+def test_fresh_database_schema_is_exact(db):
+    check_golden("schema.sql", schema(db))
+
+
+def test_migrations_recorded_and_rerun_is_safe(home):
+    from weimai_cli.migrations import MIGRATIONS, migrate
+    from weimai_cli.store import connect
+
+    conn = connect(home / "weimai.db")
+    names = [n for n, _ in MIGRATIONS]
+    assert [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY rowid")] == names
+    assert migrate(conn) == []
+    conn.close()
+    conn = connect(home / "weimai.db")
+    assert dump(conn, "SELECT count(*) FROM _migrations") == [(len(names),)]
+    assert dump(conn, "SELECT handle FROM distributors") == [("me",)]
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_two_processes_migrating_at_once(home):
+    """Two connections opening a brand-new database at the same moment."""
+    from weimai_cli.store import connect
+
+    errors = []
+
+    def open_it():
+        try:
+            connect(home / "weimai.db").close()
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    conn = sqlite3.connect(home / "weimai.db")
+    assert conn.execute("SELECT count(*) FROM distributors").fetchone()[0] == 1
+
+
+def test_db_path_home_and_override(run, home, tmp_path):
+    assert run("db", "path").stdout == f"{home / 'weimai.db'}\n"
+    assert run("--db", tmp_path / "x.db", "db", "path").stdout == f"{tmp_path / 'x.db'}\n"
+
+
+def test_home_defaults_to_platformdirs(monkeypatch):
+    from platformdirs import user_data_dir
+
+    from weimai_cli import config
+
+    monkeypatch.delenv("WEIMAI_HOME")
+    assert config.home_dir() == __import__("pathlib").Path(user_data_dir("weimai", appauthor=False))
+
+
+def test_backup_while_another_writer_holds_a_transaction(run, home, tmp_path):
+    from weimai_cli.store import connect
+
+    run("goods", "import", DATA / "goods" / "catalogue.csv")
+    writer = connect(home / "weimai.db")
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE goods SET price_fen = 1 WHERE sku = 'GQ-1'")
+    r = run("db", "backup", tmp_path / "copy.db")
+    assert r.stderr == f"backed up {home / 'weimai.db'} to {tmp_path / 'copy.db'}\n"
+    writer.execute("COMMIT")
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # the copy holds the committed state, not the half-done transaction
+    assert copy.execute("SELECT price_fen FROM goods WHERE sku = 'GQ-1'").fetchone()[0] == 5990
+    assert copy.execute("SELECT count(*) FROM goods").fetchone()[0] == 3
+    r = run("db", "backup", tmp_path / "copy.db", code=1)
+    assert "already exists" in r.stderr
+
+
+def test_db_check_clean_and_broken(run, home):
+    r = run("db", "check")
+    assert r.stderr == "ok: integrity and foreign keys check clean\n"
+    raw = sqlite3.connect(home / "weimai.db")
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute(
+        "INSERT INTO goods_history (sku, price_fen, changed_at) VALUES ('GHOST', 1, '2026-11-20T10:00:00+08:00')"
+    )
+    raw.commit()
+    raw.close()
+    r = run("db", "check", code=1)
+    assert r.stdout == "foreign key: goods_history rowid 1 points at missing goods row\n"
+    assert r.stderr.startswith("error: 1 problem(s) found\n")
+
+
+def test_write_lock_past_busy_timeout_exits_3(run, home, monkeypatch):
+    from weimai_cli import store
+
+    run("db", "path")
+    conn = store.connect(home / "weimai.db")
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(home / "weimai.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        r = run("goods", "add", "X", "--title", "x", "--price", "1", code=3)
+        assert r.stderr.startswith("error: database is busy")
+    finally:
+        holder.execute("ROLLBACK")
+    assert dump(conn, "SELECT count(*) FROM goods") == [(0,)]
+
+
+def test_db_migrations_lists_names(run):
+    r = run("db", "migrations")
+    assert "m001_goods" in r.stdout
+
+
+def test_python_dash_m_works():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "weimai_cli", "--version"], capture_output=True, text=True)
+    assert out.stdout == "weimai 0.1.0\n"
