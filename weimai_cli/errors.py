@@ -78,3 +78,15 @@ class DeliveryFailed(WeimaiError):
 
 class EnvironmentProblem(WeimaiError):
     exit_code = EXIT_ENVIRONMENT
+
+
+def did_you_mean(word: str, choices, n: int = 3) -> str | None:
+    """'did you mean A, B?' for close matches (else substring matches), or None."""
+    import difflib
+
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=n, cutoff=0.6)
+    if not close:
+        low = word.lower()
+        close = [c for c in choices if low and low in c.lower()][:n]
+    return "did you mean " + ", ".join(close) + "?" if close else None
