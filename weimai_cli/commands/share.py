@@ -13,6 +13,11 @@ share_app = typer.Typer()
 shares_app = typer.Typer(help="The history of shares: list and show.", no_args_is_help=True)
 codes_app = typer.Typer(help="Tracking codes: verify one.", no_args_is_help=True)
 
+
+@codes_app.callback()
+def codes_group():
+    """Tracking codes: verify one (more subcommands may join `verify`)."""
+
 ChannelHelp = "weibo, wechat, moments, xiaohongshu, douyin, qq or link (default: config [share] channel, else weibo)."
 
 
@@ -21,16 +26,19 @@ QR_TERMINAL = "-"
 
 class OptionalQrValue(TyperCommand):
     """Lets ``--qr`` go without a value: ``--qr`` draws the QR code in the
-    terminal, ``--qr FILE.png`` / ``--qr FILE.svg`` saves it. A next word
-    that is not a .png/.svg file name is not taken as the file."""
+    terminal, ``--qr FILE.png`` / ``--qr FILE.svg`` saves it. The next word
+    is taken as the file only if it has a file extension and does not start
+    with ``-``, so ``weimai share --qr SKU`` also works."""
 
     def parse_args(self, ctx, args):
+        from pathlib import PurePath
+
         out = []
         for i, arg in enumerate(args):
             out.append(arg)
             if arg == "--qr":
-                nxt = args[i + 1] if i + 1 < len(args) else None
-                if nxt is None or not nxt.lower().endswith((".png", ".svg")):
+                nxt = args[i + 1] if i + 1 < len(args) else ""
+                if not nxt or nxt.startswith("-") or not PurePath(nxt).suffix:
                     out.append(QR_TERMINAL)
         return super().parse_args(ctx, out)
 
