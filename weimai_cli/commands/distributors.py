@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from weimai_cli.commands.options import FormatOpt, Fmt
+from weimai_cli.commands.options import Fmt, FormatOpt
 
 app = typer.Typer(help="Distributors (达人) and their rate overrides.", no_args_is_help=True)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand
 
-from weimai_cli.commands.options import FormatOpt, Fmt, TextFmt, TextFormatOpt
+from weimai_cli.commands.options import Fmt, FormatOpt, TextFmt, TextFormatOpt
 
 share_app = typer.Typer()
 shares_app = typer.Typer(help="The history of shares: list and show.", no_args_is_help=True)

@@ -254,7 +254,8 @@ def create_share(
         )
 
     if shortener:
-        from weimai_cli.sharing.shorten import ShortenError, shorten as make_short
+        from weimai_cli.sharing.shorten import ShortenError
+        from weimai_cli.sharing.shorten import shorten as make_short
 
         try:
             short = make_short(shortener, link, goods["title"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from sharing_helpers import set_config, share_count, shop  # noqa: F401
+from sharing_helpers import set_config, share_count
 
 from weimai_cli.sharing import links
 

@@ -1,12 +1,13 @@
-"""Shared set-up for the sharing tests: a fixed code secret and a few goods."""
+"""Shared set-up for the sharing tests: a fixed code secret and a few goods.
+
+The ``shop`` fixture is registered in this folder's conftest.py."""
 
 from __future__ import annotations
-
-import pytest
 
 from weimai_cli.config import load_config, save_config
 
 SECRET_HEX = "5e" * 32
+FROZEN_NOW = "2026-11-20T10:00:00+08:00"  # as the root conftest freezes it
 
 GOODS = [
     # sku, title, price, original, rate, platform, url, tags, selling points
@@ -47,9 +48,6 @@ def share_count(db) -> int:
     return db.execute("SELECT count(*) FROM shares").fetchone()[0]
 
 
-@pytest.fixture
-def shop(run) -> bytes:
-    """The fixed secret and the four goods above; returns the secret."""
-    secret = set_secret()
-    add_goods(run)
-    return secret
+
+def dump(conn, sql: str, params=()) -> list[tuple]:
+    return [tuple(r) for r in conn.execute(sql, params)]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sharing_helpers import set_config, share_count, shop  # noqa: F401
+from sharing_helpers import set_config, share_count
 
 from weimai_cli.sharing import posts
 
