@@ -12,3 +12,9 @@ def shop(run) -> bytes:
     secret = set_secret()
     add_goods(run)
     return secret
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver on 127.0.0.1, a free port."""
+    return ("127.0.0.1", 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Annotated
 
 import typer
@@ -26,7 +26,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
-class TextFmt(str, Enum):
+class TextFmt(StrEnum):
     text = "text"
     json = "json"
 

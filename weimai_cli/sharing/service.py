@@ -302,25 +302,16 @@ def list_shares(
     limit: int | None = None,
 ) -> list[dict]:
     """Shares, oldest first, filtered; since/until take 2026-11, 2026-11-01 or ISO times."""
-    where, params = [], []
-    if sku:
-        where.append("s.sku = ?")
-        params.append(sku)
-    if channel:
-        where.append("s.channel = ?")
-        params.append(check_channel(channel))
-    if campaign:
-        where.append("s.campaign = ?")
-        params.append(campaign)
-    if distributor:
-        where.append("s.distributor = ?")
-        params.append(distributor)
-    if since:
-        where.append("s.created_at >= ?")
-        params.append(parse_bound(since))
-    if until:
-        where.append("s.created_at < ?")
-        params.append(parse_bound(until, end=True))
+    filters = [
+        ("s.sku = ?", sku),
+        ("s.channel = ?", check_channel(channel) if channel else None),
+        ("s.campaign = ?", campaign),
+        ("s.distributor = ?", distributor),
+        ("s.created_at >= ?", parse_bound(since) if since else None),
+        ("s.created_at < ?", parse_bound(until, end=True) if until else None),
+    ]
+    where = [sql for sql, value in filters if value]
+    params: list = [value for _, value in filters if value]
     sql = LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.id"
     if limit is not None:
         sql += " LIMIT ?"
