@@ -41,6 +41,7 @@ import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from weimai_cli.errors import BadInput
 from weimai_cli.money import format_fen
@@ -153,6 +154,7 @@ class Template:
     lines: tuple[tuple[tuple[str, str | None], ...], ...]  # per line: (literal, field)
 
 
+@lru_cache(maxsize=64)
 def parse_template(text: str, name: str = "template") -> Template:
     """Parse and check a post template; unknown placeholders are exit 1."""
     lines = []

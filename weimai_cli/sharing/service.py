@@ -89,13 +89,14 @@ def template_names(home: Path | None) -> list[str]:
 
 
 def resolve_template(spec: str | None, channel: str, settings: ShareSettings) -> posts.Template:
-    """A post template: a FILE, a NAME in <home>/templates/NAME.txt, or a built-in."""
+    """A post template: a FILE (a path with a folder or an extension), a NAME in
+    <home>/templates/NAME.txt, or a built-in (the channel names)."""
     spec = spec or settings.templates.get(channel) or channel
-    path = Path(spec).expanduser()
-    if path.is_file():
+    if any(sep in spec for sep in "/\\") or Path(spec).suffix:
+        path = Path(spec).expanduser()
+        if not path.is_file():
+            raise BadInput(f"{spec}: template file not found", "give an existing file or a template name")
         return posts.parse_template(_read_template(path), str(spec))
-    if any(sep in spec for sep in "/\\") or path.suffix:
-        raise BadInput(f"{spec}: template file not found", "give an existing file or a template name")
     home_file = settings.home / "templates" / f"{spec}.txt" if settings.home else None
     if home_file and home_file.is_file():
         return posts.parse_template(_read_template(home_file), spec)
