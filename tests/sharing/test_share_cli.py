@@ -33,6 +33,13 @@ def test_share_records_everything_with_snapshot(run, db, shop):
     assert (s2["price_fen"], s2["commission_bp"], s2["id"]) == (6490, 2200, 2)
 
 
+def test_help_lists_sharing_commands(run):
+    out = run("--help").stdout
+    for name in ("share", "shares", "codes", "distributors"):
+        assert f" {name} " in out
+    assert "share.channel" in run("share", "--help").stdout
+
+
 def test_share_text_output(run, shop):
     r = run("share", "WC-DM-5KG", "--channel", "link")
     code = codes.make_code(1, shop)
@@ -179,6 +186,9 @@ def test_every_single_character_change_fails(shop):
     for share_id in (1, 2, 31, 32, 1000, 123456):
         code = codes.make_code(share_id, shop)
         assert codes.verify(code, shop).share_id == share_id
+        for i in (0, 1):
+            for c in "xyzAQ7-":
+                assert not codes.verify(code[:i] + c + code[i + 1:], shop).ok
         for i in range(2, len(code)):
             for c in codes.ALPHABET:
                 if c == code[i]:

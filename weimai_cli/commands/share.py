@@ -9,7 +9,7 @@ from typer.core import TyperCommand
 
 from weimai_cli.commands.options import Fmt, FormatOpt, TextFmt, TextFormatOpt
 
-share_app = typer.Typer()
+share_app = typer.Typer(add_completion=False)
 shares_app = typer.Typer(help="The history of shares: list and show.", no_args_is_help=True)
 codes_app = typer.Typer(help="Tracking codes: verify one.", no_args_is_help=True)
 
@@ -18,7 +18,7 @@ codes_app = typer.Typer(help="Tracking codes: verify one.", no_args_is_help=True
 def codes_group():
     """Tracking codes: verify one (more subcommands may join `verify`)."""
 
-ChannelHelp = "weibo, wechat, moments, xiaohongshu, douyin, qq or link (default: config [share] channel, else weibo)."
+ChannelHelp = "weibo, wechat, moments, xiaohongshu, douyin, qq or link (default: share.channel in the config file, else weibo)."
 
 
 QR_TERMINAL = "-"
