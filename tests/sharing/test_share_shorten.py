@@ -170,27 +170,29 @@ def test_shlink_bad_key_is_exit_4(run, db, httpserver, shop):
     assert "wrong-key" not in r.stderr + r.stdout
 
 
-def test_shortener_http_500_is_exit_4(run, db, httpserver, shop):
-    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_data(
-        '{"title":"Internal Server Error","status":500}', status=500, content_type="application/json")
-    _shlink_config(httpserver)
+@pytest.mark.parametrize(
+    "path,body,status,content_type,reason",
+    [
+        ("/rest/v3/short-urls", '{"title":"Internal Server Error","status":500}', 500, "application/json",
+         "HTTP 500: Internal Server Error"),
+        ("/rest/v3/short-urls", "<html><body>502 Bad Gateway</body></html>", 200, "text/html",
+         "HTTP 200, answer is not JSON"),
+        ("/yourls-api.php", "oops", 500, "text/plain", "HTTP 500, answer is not JSON"),
+        ("/rest/v3/short-urls", "[" + "0," * (1 << 20) + "0]", 200, "application/json",
+         "answer larger than 1048576 bytes"),
+        ("/rest/v3/short-urls", '{"shortUrl": "javascript:x"}', 200, "application/json",
+         "answer has no short URL"),
+    ],
+    ids=["http-500", "not-json", "yourls-500-text", "too-large", "no-short-url"],
+)
+def test_shortener_bad_answers_are_exit_4(run, db, httpserver, shop, path, body, status, content_type, reason):
+    httpserver.expect_request(path, method="POST").respond_with_data(body, status=status, content_type=content_type)
+    if path == "/yourls-api.php":
+        _yourls_config(httpserver)
+    else:
+        _shlink_config(httpserver)
     r = run("share", "NX-GQ-500", "--shorten", code=4)
-    _assert_failed_but_recorded(r, db, "HTTP 500: Internal Server Error")
-
-
-def test_shortener_non_json_is_exit_4(run, db, httpserver, shop):
-    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_data(
-        "<html><body>502 Bad Gateway</body></html>", status=200, content_type="text/html")
-    _shlink_config(httpserver)
-    r = run("share", "NX-GQ-500", "--shorten", code=4)
-    _assert_failed_but_recorded(r, db, "HTTP 200, answer is not JSON")
-
-
-def test_shortener_500_html_is_exit_4(run, db, httpserver, shop):
-    httpserver.expect_request("/yourls-api.php", method="POST").respond_with_data("oops", status=500)
-    _yourls_config(httpserver)
-    r = run("share", "NX-GQ-500", "--shorten", code=4)
-    _assert_failed_but_recorded(r, db, "HTTP 500, answer is not JSON")
+    _assert_failed_but_recorded(r, db, reason)
 
 
 def test_shortener_timeout_is_exit_4(run, db, httpserver, shop):
@@ -213,21 +215,6 @@ def test_shortener_unreachable_is_exit_4(run, db, shop):
     set_config("shortener", {"service": "shlink", "url": f"http://127.0.0.1:{port}", "api_key": SHLINK_KEY})
     r = run("share", "NX-GQ-500", "--shorten", code=4)
     _assert_failed_but_recorded(r, db, "ConnectionError")
-
-
-def test_shortener_answer_too_large_is_exit_4(run, db, httpserver, shop):
-    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_data(
-        "[" + "0," * (1 << 20) + "0]", content_type="application/json")
-    _shlink_config(httpserver)
-    r = run("share", "NX-GQ-500", "--shorten", code=4)
-    _assert_failed_but_recorded(r, db, "answer larger than 1048576 bytes")
-
-
-def test_shortener_answer_without_short_url_is_exit_4(run, db, httpserver, shop):
-    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_json({"shortUrl": "javascript:x"})
-    _shlink_config(httpserver)
-    r = run("share", "NX-GQ-500", "--shorten", code=4)
-    _assert_failed_but_recorded(r, db, "answer has no short URL")
 
 
 def test_yourls_signed_request_and_repeat(run, db, httpserver, shop):
