@@ -31,8 +31,10 @@ IDNA-encoded.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
+from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from weimai_cli.errors import BadInput
@@ -57,6 +59,14 @@ BUILTIN_TEMPLATES: dict[str, dict[str, str] | str] = {
 # may already hold %XX escapes (RFC 3986 unreserved + sub-delims + : @ / ?)
 _KEEP_PATH = "/%:@!$&'()*+,;=-._~"
 _KEEP_QUERY = _KEEP_PATH + "?"
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9/%:@!$&'()*+,;=._~?-]*")
+
+
+def _quote(text: str, safe: str = "") -> str:
+    """quote(), skipping the work when there is nothing to encode."""
+    plain = _PLAIN_PATH if safe else _PLAIN
+    return text if plain.fullmatch(text) else quote(text, safe=safe)
 
 
 def placeholders(text: str) -> list[str]:
@@ -99,13 +109,18 @@ def choose_template(
     return "default", DEFAULT_TEMPLATE
 
 
+@lru_cache(maxsize=4096)
+def _split(url: str):
+    return urlsplit(url)
+
+
 def check_product_url(url: str | None, sku: str) -> str:
     """The goods URL, or a clear error asking to set it."""
     hint = f"set the product's url: weimai goods edit {sku} --url https://…"
     if not url or not url.strip():
         raise BadInput(f"goods {sku!r} has no product url", hint)
     url = url.strip()
-    parts = urlsplit(url)
+    parts = _split(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise BadInput(f"goods {sku!r} has url {url!r}, which is not an http(s) link", hint)
     return url
@@ -127,21 +142,21 @@ def build_link(
 ) -> str:
     """The product URL with the template applied to ``values`` (code, channel, …)."""
     clean = {k: (values.get(k) or "") for k in LINK_FIELDS}
-    parts = urlsplit(url)
+    parts = _split(url)
     netloc = _encode_host(parts.netloc)
-    path = quote(parts.path, safe=_KEEP_PATH)
-    query = quote(parts.query, safe=_KEEP_QUERY)
-    fragment = quote(parts.fragment, safe=_KEEP_QUERY)
+    path = _quote(parts.path, _KEEP_PATH)
+    query = _quote(parts.query, _KEEP_QUERY)
+    fragment = _quote(parts.fragment, _KEEP_QUERY)
     if isinstance(template, str):
         product = urlunsplit((parts.scheme, netloc, path, query, fragment))
-        enc = {k: quote(v, safe="") for k, v in clean.items()}
+        enc = {k: _quote(v) for k, v in clean.items()}
         return template.format(url=quote(product, safe=""), **enc)
     ours = []
     for key, text in template.items():
         value = text.format(**clean)
         if value:
-            ours.append(f"{quote(key, safe='')}={quote(value, safe='')}")
-    names = {quote(k, safe="") for k in template} | set(template)
+            ours.append(f"{_quote(key)}={_quote(value)}")
+    names = {_quote(k) for k in template} | set(template)
     kept = [
         pair for pair in query.split("&")
         if pair and unquote(pair.partition("=")[0]) not in names

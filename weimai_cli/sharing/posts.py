@@ -132,14 +132,11 @@ class TemplateError(BadInput):
 
 
 def weibo_length(text: str) -> int:
-    """Length in 字 as Weibo counts it (SERVICES.md §7)."""
-    units = 0
-    for ch in text:
-        o = ord(ch)
-        if o > 0xFFFF:  # two UTF-16 units, both above U+00FF
-            units += 4
-        else:
-            units += 2 if o > 0xFF else 1
+    """Length in 字 as Weibo counts it (SERVICES.md §7): each UTF-16 unit
+    counts 1, plus 1 if above U+00FF; 字 = ⌈units / 2⌉."""
+    utf16 = len(text.encode("utf-16-le", "surrogatepass")) // 2
+    narrow = len(text.encode("latin-1", "ignore"))  # characters up to U+00FF
+    units = 2 * utf16 - narrow
     return (units + 1) // 2
 
 
@@ -151,7 +148,8 @@ def measure(text: str, counter: str) -> int:
 class Template:
     name: str
     text: str
-    lines: tuple[tuple[tuple[str, str | None], ...], ...]  # per line: (literal, field)
+    # per line: (a str.format pattern with named fields only, the fields in it)
+    lines: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @lru_cache(maxsize=64)
@@ -165,7 +163,7 @@ def parse_template(text: str, name: str = "template") -> Template:
             raise TemplateError(
                 f"{exc}", "write a literal brace as {{ or }}", file=name, row=lineno
             ) from None
-        out = []
+        pattern, fields = [], []
         for literal, field, spec, conv in parts:
             if field is not None and field not in PLACEHOLDERS:
                 raise TemplateError(
@@ -178,9 +176,12 @@ def parse_template(text: str, name: str = "template") -> Template:
                     f"{{{field}}}: format specs and conversions are not supported",
                     f"write just {{{field}}}", file=name, row=lineno,
                 )
-            out.append((literal, field))
-        lines.append(tuple(out))
-    if not any(f == "link" for line in lines for _, f in line):
+            pattern.append(literal.replace("{", "{{").replace("}", "}}"))
+            if field is not None:
+                pattern.append("{" + field + "}")
+                fields.append(field)
+        lines.append(("".join(pattern), tuple(fields)))
+    if not any("link" in fields for _, fields in lines):
         raise TemplateError(
             "template has no {link}", "put {link} where the tracked link goes", file=name
         )
@@ -188,12 +189,12 @@ def parse_template(text: str, name: str = "template") -> Template:
 
 
 def render(template: Template, values: Mapping[str, str]) -> str:
+    """The template with ``values`` filled in (every placeholder must be in ``values``)."""
     out = []
-    for line in template.lines:
-        fields = [f for _, f in line if f]
-        if fields and not any(values.get(f) for f in fields):
+    for pattern, fields in template.lines:
+        if fields and not any(values[f] for f in fields):
             continue
-        out.append("".join(lit + (values.get(f, "") if f else "") for lit, f in line).rstrip())
+        out.append(pattern.format_map(values).rstrip())
     return "\n".join(out).strip("\n")
 
 

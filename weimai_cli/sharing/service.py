@@ -22,6 +22,7 @@ provider module is imported only when a share is shown.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -92,14 +93,15 @@ def resolve_template(spec: str | None, channel: str, settings: ShareSettings) ->
     """A post template: a FILE (a path with a folder or an extension), a NAME in
     <home>/templates/NAME.txt, or a built-in (the channel names)."""
     spec = spec or settings.templates.get(channel) or channel
-    if any(sep in spec for sep in "/\\") or Path(spec).suffix:
+    if any(sep in spec for sep in "/\\") or os.path.splitext(spec)[1]:
         path = Path(spec).expanduser()
         if not path.is_file():
             raise BadInput(f"{spec}: template file not found", "give an existing file or a template name")
         return posts.parse_template(_read_template(path), str(spec))
-    home_file = settings.home / "templates" / f"{spec}.txt" if settings.home else None
-    if home_file and home_file.is_file():
-        return posts.parse_template(_read_template(home_file), spec)
+    if settings.home:
+        home_file = os.path.join(settings.home, "templates", spec + ".txt")
+        if os.path.isfile(home_file):
+            return posts.parse_template(_read_template(Path(home_file)), spec)
     if spec in posts.BUILTIN_TEMPLATES:
         return posts.parse_template(posts.BUILTIN_TEMPLATES[spec], spec)
     names = template_names(settings.home)
