@@ -216,7 +216,7 @@ def create_share(
     if card:
         from weimai_cli.sharing.cards import plan_card
 
-        card_text = f"{goods['title']}¥0123456789.原价推广码扫码购买wm"
+        card_text = f"{goods['title']}¥.0123456789{codes.ALPHABET}wm原价推广码扫码购买"
         card_plan = plan_card(card, card_text, font)
     if shorten:
         from weimai_cli.sharing.shorten import from_config
@@ -251,10 +251,6 @@ def create_share(
             [share[c] for c in SHARE_COLUMNS],
         )
     result = ShareResult(share, goods["title"], post, goods.get("original_price_fen"), warnings)
-    if post.over_budget:
-        warnings.append(
-            f"post is {post.length}/{post.limit} even shortened; edit it before posting"
-        )
 
     if shortener:
         from weimai_cli.sharing.shorten import ShortenError
@@ -273,6 +269,10 @@ def create_share(
                 )
             share.update(short_link=short, post=post.text)
             result.post = post
+    if result.post.over_budget:
+        warnings.append(
+            f"post is {result.post.length}/{result.post.limit} even shortened; edit it before posting"
+        )
     if qr_file:
         from weimai_cli.sharing.cards import save_qr
 
