@@ -391,7 +391,7 @@ def get_goods(conn, sku: str) -> dict:
         f"SELECT *, {COMMISSION_SQL} AS unit_commission_fen FROM goods WHERE sku = ?", (sku,)
     ).fetchone()
     if row is None:
-        raise NotFound(f"no goods with SKU {sku!r}", hint=_close_matches_hint(conn, sku))
+        raise NotFound(f"no goods with SKU {sku!r}", hint=close_matches_hint(conn, sku))
     return dict(row)
 
 
@@ -406,17 +406,13 @@ def goods_history(conn, sku: str) -> list[dict]:
     ]
 
 
-def _close_matches_hint(conn, sku: str) -> str:
-    import difflib
+def close_matches_hint(conn, sku: str, *, active_only: bool = False) -> str:
+    """'did you mean A, B?' from the catalogue's SKUs (active ones only if asked)."""
+    from weimai_cli.errors import did_you_mean
 
-    skus = {r[0].lower(): r[0] for r in conn.execute("SELECT sku FROM goods")}
-    low = sku.lower()
-    close = [skus[s] for s in difflib.get_close_matches(low, list(skus), n=3, cutoff=0.6)]
-    if not close:
-        close = [orig for s, orig in skus.items() if low in s or s in low][:3]
-    if close:
-        return "did you mean " + ", ".join(close) + "?"
-    return "see `weimai list-goods`"
+    where = " WHERE status = 'active'" if active_only else ""
+    skus = [r[0] for r in conn.execute("SELECT sku FROM goods" + where)]
+    return did_you_mean(sku, skus) or "see `weimai list-goods`"
 
 
 SORTS = {

@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list-goods": ("weimai_cli.commands.goods", "list_app", "List the catalogue (filters, sorting, formats)."),
     "goods": ("weimai_cli.commands.goods", "app", "Keep the goods catalogue: add, import, show, edit, archive."),
     "db": ("weimai_cli.commands.db", "app", "The database: path, backup, check, migrations."),
+    "share": ("weimai_cli.commands.share", "share_app", "Share a product: tracked link, post, QR code and card."),
+    "shares": ("weimai_cli.commands.share", "shares_app", "The history of shares: list and show."),
+    "codes": ("weimai_cli.commands.share", "codes_app", "Tracking codes: verify one."),
+    "distributors": ("weimai_cli.commands.distributors", "app", "Distributors (达人) and their rate overrides."),
 }
 
 

@@ -23,3 +23,34 @@ def now() -> datetime:
 
 def now_iso() -> str:
     return now().isoformat(timespec="seconds")
+
+
+def parse_bound(text: str, *, end: bool = False) -> str:
+    """A --since / --until value as an ISO time (+08:00) to compare stored times with.
+
+    Takes ``YYYY-MM``, ``YYYY-MM-DD`` or a full ISO time (no offset means
+    +08:00). With ``end=True`` a month or a day means its end: the bound is
+    the start of the next month / day, to be compared with ``<``.
+    """
+    from weimai_cli.errors import UsageError
+
+    s = text.strip()
+    try:
+        if len(s) == 7:  # YYYY-MM
+            dt = datetime.strptime(s, "%Y-%m").replace(tzinfo=SHANGHAI)
+            if end:
+                dt = dt.replace(year=dt.year + dt.month // 12, month=dt.month % 12 + 1)
+        elif len(s) == 10:  # YYYY-MM-DD
+            dt = datetime.strptime(s, "%Y-%m-%d").replace(tzinfo=SHANGHAI)
+            if end:
+                dt += timedelta(days=1)
+        else:
+            dt = datetime.fromisoformat(s)
+            dt = dt.replace(tzinfo=SHANGHAI) if dt.tzinfo is None else dt.astimezone(SHANGHAI)
+            if end:
+                dt += timedelta(seconds=1)
+    except ValueError:
+        raise UsageError(
+            f"not a date: {text!r}", "write 2026-11, 2026-11-01 or 2026-11-01T08:00:00+08:00"
+        ) from None
+    return dt.isoformat(timespec="seconds")

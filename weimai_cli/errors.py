@@ -78,3 +78,15 @@ class DeliveryFailed(WeimaiError):
 
 class EnvironmentProblem(WeimaiError):
     exit_code = EXIT_ENVIRONMENT
+
+
+def did_you_mean(word: str, choices, n: int = 3) -> str | None:
+    """'did you mean A, B?' for close matches (else substring matches), or None."""
+    import difflib
+
+    by_lower = {c.lower(): c for c in choices}
+    low = word.lower()
+    close = [by_lower[c] for c in difflib.get_close_matches(low, list(by_lower), n=n, cutoff=0.6)]
+    if not close:
+        close = [orig for c, orig in by_lower.items() if low and (low in c or c in low)][:n]
+    return "did you mean " + ", ".join(close) + "?" if close else None

@@ -22,7 +22,8 @@ def demo_goods_file() -> Path:
     return Path(str(resources.files("weimai_cli") / "data" / "demo_goods.csv"))
 
 
-# Each step: (explanation, argv). "{goods}" is the shipped catalogue file.
+# Each step: (explanation, argv). Placeholders: "{goods}" is the shipped
+# catalogue file, "{home}" the demo home, "{last_code}" the newest share's code.
 STEPS: list[tuple[str, list[str]]] = [
     ("Load a supplier's catalogue (30 Chinese goods, CSV):", ["goods", "import", "{goods}"]),
     ("Browse it, best commission per unit first:", ["list-goods", "--sort", "commission", "--desc", "--limit", "10"]),
@@ -31,6 +32,14 @@ STEPS: list[tuple[str, list[str]]] = [
     ("The supplier raises a price; history keeps the old one:", ["goods", "edit", "NX-GQ-500", "--price", "64.90", "--rate", "22%"]),
     ("One item with its history:", ["goods", "show", "NX-GQ-500"]),
     ("Where the data lives:", ["db", "path"]),
+    ("Share a product on Weibo: tracked link + a post within 140 字:", ["share", "NX-GQ-500", "--channel", "weibo", "--campaign", "双11"]),
+    ("A JD product carries the code as subUnionId:", ["share", "WC-DM-5KG", "--channel", "link"]),
+    ("A seller adds a distributor whose rate overrides the goods rate:", ["distributors", "add", "xiaohong", "--name", "小红", "--rate", "25%"]),
+    ("She shares for WeChat Moments and gets a product card (SVG):", ["share", "HZ-LJ-250", "--as", "xiaohong", "--channel", "moments", "--card", "{home}/card.svg"]),
+    ("Amazon: the slot is your tracking id, the code goes in ascsubtag:", ["share", "YN-SJ-1KG", "--channel", "link", "--slot", "weimai-20"]),
+    ("Every share is remembered with its price and rate:", ["shares", "list"]),
+    ("Is a code genuine, and whose is it?", ["codes", "verify", "{last_code}"]),
+    ("Distributors and their shares:", ["distributors", "list"]),
 ]
 
 
@@ -54,10 +63,14 @@ def demo(
     config.DB_OVERRIDE = None
     output.message(f"demo home: {target}")
     output.message(f"(to explore it yourself: export WEIMAI_HOME={target})")
-    files = {"goods": str(demo_goods_file())}
+    files = {"goods": str(demo_goods_file()), "home": str(target)}
     for text, argv in STEPS:
+        if any("{last_code}" in a for a in argv):
+            files["last_code"] = _last_code()
         args = [a.format(**files) for a in argv]
-        shown = [("<catalogue.csv>" if a == files["goods"] else a) for a in args]
+        shown = [
+            "<catalogue.csv>" if a == files["goods"] else a.replace(files["home"], "<demo>") for a in args
+        ]
         output.line()
         output.line(f"# {text}")
         output.line("$ weimai " + " ".join(shown))
@@ -66,3 +79,10 @@ def demo(
         except SystemExit as exc:  # typer.Exit inside standalone_mode=False
             if exc.code:
                 raise
+
+
+def _last_code() -> str:
+    from weimai_cli import config
+
+    row = config.open_db().execute("SELECT code FROM shares ORDER BY id DESC LIMIT 1").fetchone()
+    return row[0] if row else ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Annotated
 
 import typer
@@ -24,3 +24,14 @@ FormatOpt = Annotated[
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON (for scripts).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+class TextFmt(StrEnum):
+    text = "text"
+    json = "json"
+
+
+TextFormatOpt = Annotated[
+    TextFmt,
+    typer.Option("--format", "-f", help="Output: text (default) or json.", case_sensitive=False),
+]

@@ -1,0 +1,313 @@
+"""Ready-to-paste posts: per-channel templates, hashtags and a length budget.
+
+A template is plain text with ``{placeholder}`` fields (write a literal
+brace as ``{{`` or ``}}``):
+
+==================  ==========================================================
+``{title}``          the goods title (shortened with … when the post is too long)
+``{short_title}``    the title's first word, at most 10 characters
+``{price}``          the price now, ``¥59.90``
+``{original_price}`` the struck-through price, ``¥89.00`` (empty if none)
+``{discount}``       price ÷ original price in 折, ``6.7折`` (empty if none)
+``{selling_points}`` the goods' selling points
+``{hashtags}``       the goods' tags (else category) in the channel's syntax:
+                     Weibo ``#枸杞# #养生#``, others ``#枸杞 #养生``
+``{link}``           the tracked link (the short link with ``--shorten``)
+``{code}``           the share's tracking code
+``{sku}``            the SKU
+``{campaign}``       the campaign name (empty if none)
+==================  ==========================================================
+
+A line whose placeholders all come out empty is left out, so optional parts
+(original price, selling points) go on lines of their own. Trailing spaces
+are trimmed. Rendering is a pure function of the share, so the same share
+always gives the same text.
+
+Each channel has a length budget (``[share.budget]`` in the config
+overrides it). Weibo counts 字: each character counts 2 units if above
+U+00FF (CJK, full-width, emoji halves) and 1 otherwise, 字 = ⌈units / 2⌉,
+so a CJK character is 1 字 and two ASCII characters are 1 字. Links are
+counted by their literal length, which is never less than Weibo's own count,
+so a post that fits here fits there. Other channels count characters. When
+a post is over budget, weimai shortens, in order: the title (to 8
+characters), the selling points, the hashtags, then the title again (to 1
+character), each with ``…``; the link and the code are never cut.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from weimai_cli.errors import BadInput
+from weimai_cli.money import format_fen
+
+CHANNELS = ("weibo", "wechat", "moments", "xiaohongshu", "douyin", "qq", "link")
+
+PLACEHOLDERS = (
+    "title", "short_title", "price", "original_price", "discount",
+    "selling_points", "hashtags", "link", "code", "sku", "campaign",
+)
+
+# (limit, counter): "weibo" = 字 as Weibo counts them, "chars" = characters
+BUDGETS: dict[str, tuple[int | None, str]] = {
+    "weibo": (140, "weibo"),
+    "wechat": (2000, "chars"),
+    "moments": (1500, "chars"),
+    "xiaohongshu": (1000, "chars"),
+    "douyin": (1000, "chars"),
+    "qq": (2000, "chars"),
+    "link": (None, "chars"),
+}
+
+BUILTIN_TEMPLATES: dict[str, str] = {
+    "weibo": (
+        "{hashtags}\n"
+        "【{title}】\n"
+        "到手价{price}\n"
+        "原价{original_price} {discount}\n"
+        "{selling_points}\n"
+        "👉{link}\n"
+        "推广码 {code}\n"
+    ),
+    "wechat": (
+        "{title}\n"
+        "到手价 {price}\n"
+        "原价 {original_price}（{discount}）\n"
+        "{selling_points}\n"
+        "下单链接：{link}\n"
+        "推广码：{code}\n"
+    ),
+    "moments": (
+        "✨{title}\n"
+        "{selling_points}\n"
+        "💰 到手价 {price}\n"
+        "原价 {original_price}，{discount}\n"
+        "👇 戳链接\n"
+        "{link}\n"
+        "推广码 {code}\n"
+    ),
+    "xiaohongshu": (
+        "{short_title}｜{price}入手，真的值！\n"
+        "\n"
+        "{title}\n"
+        "✅ {selling_points}\n"
+        "💰 到手价 {price}\n"
+        "原价 {original_price}，{discount}\n"
+        "🔗 {link}\n"
+        "推广码 {code}\n"
+        "\n"
+        "{hashtags}\n"
+    ),
+    "douyin": (
+        "{short_title} 到手价{price} {discount}\n"
+        "{selling_points}\n"
+        "链接 {link}\n"
+        "推广码 {code}\n"
+        "{hashtags}\n"
+    ),
+    "qq": (
+        "{title}\n"
+        "到手价 {price}\n"
+        "原价 {original_price}（{discount}）\n"
+        "{selling_points}\n"
+        "{link}\n"
+        "推广码 {code}\n"
+    ),
+    "link": "{link}\n",
+}
+
+_TAG_SPLIT = re.compile(r"[|,，;；、/\s]+")
+TITLE_FIRST_CUT = 8
+SHORT_TITLE_MAX = 10
+ELLIPSIS = "…"
+
+
+class TemplateError(BadInput):
+    pass
+
+
+def weibo_length(text: str) -> int:
+    """Length in 字 as Weibo counts it (SERVICES.md §7): each UTF-16 unit
+    counts 1, plus 1 if above U+00FF; 字 = ⌈units / 2⌉."""
+    utf16 = len(text.encode("utf-16-le", "surrogatepass")) // 2
+    narrow = len(text.encode("latin-1", "ignore"))  # characters up to U+00FF
+    units = 2 * utf16 - narrow
+    return (units + 1) // 2
+
+
+def measure(text: str, counter: str) -> int:
+    return weibo_length(text) if counter == "weibo" else len(text)
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    text: str
+    # per line: (a str.format pattern with named fields only, the fields in it)
+    lines: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@lru_cache(maxsize=64)
+def parse_template(text: str, name: str = "template") -> Template:
+    """Parse and check a post template; unknown placeholders are exit 1."""
+    lines = []
+    for lineno, line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+        try:
+            parts = list(string.Formatter().parse(line))
+        except ValueError as exc:
+            raise TemplateError(
+                f"{exc}", "write a literal brace as {{ or }}", file=name, row=lineno
+            ) from None
+        pattern, fields = [], []
+        for literal, field, spec, conv in parts:
+            if field is not None and field not in PLACEHOLDERS:
+                raise TemplateError(
+                    f"unknown placeholder {{{field}}}",
+                    "placeholders are: " + " ".join("{" + p + "}" for p in PLACEHOLDERS),
+                    file=name, row=lineno,
+                )
+            if spec or conv:
+                raise TemplateError(
+                    f"{{{field}}}: format specs and conversions are not supported",
+                    f"write just {{{field}}}", file=name, row=lineno,
+                )
+            pattern.append(literal.replace("{", "{{").replace("}", "}}"))
+            if field is not None:
+                pattern.append("{" + field + "}")
+                fields.append(field)
+        lines.append(("".join(pattern), tuple(fields)))
+    if not any("link" in fields for _, fields in lines):
+        raise TemplateError(
+            "template has no {link}", "put {link} where the tracked link goes", file=name
+        )
+    return Template(name, text, tuple(lines))
+
+
+def render(template: Template, values: Mapping[str, str]) -> str:
+    """The template with ``values`` filled in (every placeholder must be in ``values``)."""
+    out = []
+    for pattern, fields in template.lines:
+        if fields and not any(values[f] for f in fields):
+            continue
+        out.append(pattern.format_map(values).rstrip())
+    return "\n".join(out).strip("\n")
+
+
+def hashtags(tags: str | None, channel: str) -> str:
+    words = [w.strip("#") for w in _TAG_SPLIT.split(tags or "") if w.strip("#")]
+    seen = list(dict.fromkeys(words))
+    if channel == "weibo":
+        return " ".join(f"#{w}#" for w in seen)
+    return " ".join(f"#{w}" for w in seen)
+
+
+def discount_text(price_fen: int | None, original_fen: int | None) -> str:
+    if not price_fen or not original_fen or original_fen <= price_fen:
+        return ""
+    tenths = (Decimal(price_fen) * 10 / Decimal(original_fen)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    if tenths >= 10:
+        return ""
+    text = str(tenths)
+    return (text[:-2] if text.endswith(".0") else text) + "折"
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n] + ELLIPSIS
+
+
+def short_title(title: str) -> str:
+    first = title.split()[0] if title.split() else title
+    return _cut(first, SHORT_TITLE_MAX)
+
+
+def values_for(goods: Mapping, *, channel: str, link: str, code: str, campaign: str | None) -> dict[str, str]:
+    """The placeholder values of one share."""
+    price = goods["price_fen"]
+    original = goods.get("original_price_fen")
+    has_original = bool(original and original > price)
+    title = (goods.get("title") or "").strip()
+    return {
+        "title": title,
+        "short_title": short_title(title),
+        "price": "¥" + format_fen(price),
+        "original_price": "¥" + format_fen(original) if has_original else "",
+        "discount": discount_text(price, original),
+        "selling_points": (goods.get("selling_points") or "").strip(),
+        "hashtags": hashtags(goods.get("tags") or goods.get("category"), channel),
+        "link": link,
+        "code": code,
+        "sku": goods["sku"],
+        "campaign": campaign or "",
+    }
+
+
+@dataclass(frozen=True)
+class Post:
+    text: str
+    length: int
+    limit: int | None
+    counter: str
+    shortened: tuple[str, ...]  # which placeholders were cut
+
+    @property
+    def over_budget(self) -> bool:
+        return self.limit is not None and self.length > self.limit
+
+
+def _shorter(key: str, full: str, floor: int) -> list[str]:
+    """Shorter versions of a value, longest first: titles and text cut with …,
+    hashtags dropped whole from the end."""
+    if key == "hashtags":
+        tags = full.split(" ")
+        return [" ".join(tags[:k]) for k in range(len(tags) - 1, floor - 1, -1)]
+    return [_cut(full, n) if n else "" for n in range(len(full) - 1, floor - 1, -1)]
+
+
+def _fit(fits: Callable[[dict], bool], values: dict, key: str, floor: int) -> tuple[dict, bool]:
+    """The longest shorter version of values[key] that fits (else the shortest)."""
+    options = _shorter(key, values.get(key, ""), floor)
+    if not options:
+        return values, False
+    lo, hi, best = 0, len(options) - 1, len(options) - 1
+    while lo <= hi:  # fits() is monotone: shorter options fit if longer ones do
+        mid = (lo + hi) // 2
+        if fits({**values, key: options[mid]}):
+            best, hi = mid, mid - 1
+        else:
+            lo = mid + 1
+    return {**values, key: options[best]}, True
+
+
+def compose(
+    template: Template, values: Mapping[str, str], limit: int | None, counter: str
+) -> Post:
+    """Render within the budget, shortening title, selling points, hashtags, title."""
+    vals = dict(values)
+
+    def fits(v):
+        return limit is None or measure(render(template, v), counter) <= limit
+
+    shortened: list[str] = []
+    steps = (("title", TITLE_FIRST_CUT), ("selling_points", 0), ("hashtags", 0), ("title", 1))
+    for key, floor in steps:
+        if fits(vals):
+            break
+        vals, cut = _fit(fits, vals, key, floor)
+        if cut and key not in shortened:
+            shortened.append(key)
+    text = render(template, vals)
+    return Post(text, measure(text, counter), limit, counter, tuple(shortened))
+
+
+def budget(channel: str, overrides: Mapping[str, int] | None = None) -> tuple[int | None, str]:
+    limit, counter = BUDGETS[channel]
+    if overrides and channel in overrides:
+        limit = int(overrides[channel])
+    return limit, counter

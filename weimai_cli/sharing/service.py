@@ -1,0 +1,419 @@
+"""Shares: create one (code, link, post, QR, card, short link), list, show, verify.
+
+:func:`create_share` is the one function ``weimai share`` calls. It checks
+everything first (goods active, url, channel, distributor, link and post
+templates, card prerequisites, shortener config), so bad input records
+nothing. Then, in one ``BEGIN IMMEDIATE`` transaction, it takes the next
+share id, makes the signed code, the link and the post, and inserts the
+share with the price and rate in force now (a distributor's rate override
+wins over the goods' terms). Network and files come after the commit: a
+short link that fails leaves the share with its long link and sets
+``ShareResult.shorten_error`` (the CLI exits 4).
+
+Share ids are never reused (shares are not deleted), so a code handed out
+once always names the same share.
+
+``weimai shares show`` renders the sections returned by
+:func:`share_sections`. Other capabilities (orders, earnings) add a section
+by appending ``"module:function"`` to :data:`SECTION_PROVIDERS`; the
+function takes ``(conn, share)`` and returns a :class:`Section` or None. The
+provider module is imported only when a share is shown.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from weimai_cli.clock import now_iso, parse_bound
+from weimai_cli.errors import BadInput, NotFound, did_you_mean
+from weimai_cli.sharing import codes, links, posts
+from weimai_cli.store import transaction
+
+DEFAULT_CHANNEL = "weibo"
+SHARE_COLUMNS = (
+    "id", "code", "sku", "distributor", "channel", "campaign", "link", "short_link",
+    "post", "slot", "template", "price_fen", "commission_bp", "commission_fen", "created_at",
+)
+
+
+@dataclass
+class ShareSettings:
+    """What create_share reads from the config file, loaded once."""
+
+    secret: bytes
+    channel: str = DEFAULT_CHANNEL
+    links: dict = field(default_factory=dict)  # [share.links]
+    budgets: dict = field(default_factory=dict)  # [share.budget]
+    templates: dict = field(default_factory=dict)  # [share.templates]: channel -> NAME|FILE
+    shortener: dict = field(default_factory=dict)  # [shortener]
+    home: Path | None = None
+
+    def __repr__(self) -> str:  # the secret never shows in a traceback
+        return f"ShareSettings(channel={self.channel!r})"
+
+
+def load_settings() -> ShareSettings:
+    from weimai_cli.config import home_dir, load_config
+
+    secret = codes.get_secret()
+    cfg = load_config()
+    share = cfg.get("share", {})
+    return ShareSettings(
+        secret=secret,
+        channel=str(share.get("channel") or DEFAULT_CHANNEL),
+        links=dict(share.get("links", {})),
+        budgets=dict(share.get("budget", {})),
+        templates=dict(share.get("templates", {})),
+        shortener=dict(cfg.get("shortener", {})),
+        home=home_dir(),
+    )
+
+
+def check_channel(channel: str) -> str:
+    ch = (channel or "").strip().lower()
+    if ch not in posts.CHANNELS:
+        close = did_you_mean(ch, posts.CHANNELS)
+        hint = "channels: " + ", ".join(posts.CHANNELS)
+        raise BadInput(f"unknown channel {channel!r}", f"{close} {hint}" if close else hint)
+    return ch
+
+
+def template_names(home: Path | None) -> list[str]:
+    names = list(posts.BUILTIN_TEMPLATES)
+    if home and (home / "templates").is_dir():
+        names += sorted(p.stem for p in (home / "templates").glob("*.txt"))
+    return names
+
+
+def resolve_template(spec: str | None, channel: str, settings: ShareSettings) -> posts.Template:
+    """A post template: a FILE (a path with a folder or an extension), a NAME in
+    <home>/templates/NAME.txt, or a built-in (the channel names)."""
+    spec = spec or settings.templates.get(channel) or channel
+    if any(sep in spec for sep in "/\\") or os.path.splitext(spec)[1]:
+        path = Path(spec).expanduser()
+        if not path.is_file():
+            raise BadInput(f"{spec}: template file not found", "give an existing file or a template name")
+        return posts.parse_template(_read_template(path), str(spec))
+    if settings.home:
+        home_file = os.path.join(settings.home, "templates", spec + ".txt")
+        if os.path.isfile(home_file):
+            return posts.parse_template(_read_template(Path(home_file)), spec)
+    if spec in posts.BUILTIN_TEMPLATES:
+        return posts.parse_template(posts.BUILTIN_TEMPLATES[spec], spec)
+    names = template_names(settings.home)
+    close = did_you_mean(spec, names)
+    hint = "templates: " + ", ".join(names) + ", or a file path"
+    raise BadInput(f"unknown template {spec!r}", f"{close} {hint}" if close else hint)
+
+
+def _read_template(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput(f"{path}: template is not UTF-8 text", "save it as UTF-8") from None
+
+
+def _active_goods(conn: sqlite3.Connection, sku: str) -> dict:
+    from weimai_cli.catalog import close_matches_hint
+
+    row = conn.execute("SELECT * FROM goods WHERE sku = ?", (sku,)).fetchone()
+    if row is None:
+        raise NotFound(f"no goods with SKU {sku!r}", close_matches_hint(conn, sku, active_only=True))
+    if row["status"] != "active":
+        raise BadInput(
+            f"goods {sku!r} is archived and cannot be shared",
+            close_matches_hint(conn, sku, active_only=True),
+        )
+    return dict(row)
+
+
+@dataclass
+class ShareResult:
+    share: dict
+    title: str
+    post: posts.Post
+    original_price_fen: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    shorten_error: str | None = None
+    files: dict[str, str] = field(default_factory=dict)  # "qr"/"card" -> path
+
+    @property
+    def link(self) -> str:
+        """The link to hand out: the short one when there is one."""
+        return self.share["short_link"] or self.share["link"]
+
+    def card_info(self):
+        from weimai_cli.money import format_fen
+        from weimai_cli.sharing.cards import CardInfo
+
+        orig = self.original_price_fen
+        price = self.share["price_fen"]
+
+        return CardInfo(
+            title=self.title,
+            price="¥" + format_fen(price),
+            original_price="¥" + format_fen(orig) if orig and orig > price else "",
+            code=self.share["code"],
+            link=self.link,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.share,
+            "title": self.title,
+            "post_length": self.post.length,
+            "post_limit": self.post.limit,
+            "post_counter": self.post.counter,
+            "shortened": list(self.post.shortened),
+            "shorten_error": self.shorten_error,
+            "files": self.files,
+            "warnings": self.warnings,
+        }
+
+
+def create_share(
+    conn: sqlite3.Connection,
+    sku: str,
+    *,
+    channel: str | None = None,
+    campaign: str | None = None,
+    distributor: str = "me",
+    slot: str | None = None,
+    template: str | None = None,
+    shorten: bool = False,
+    qr_file: str | None = None,
+    card: str | None = None,
+    font: str | None = None,
+    settings: ShareSettings | None = None,
+) -> ShareResult:
+    """Check, record and return one share (see the module docstring)."""
+    settings = settings or load_settings()
+    sku = (sku or "").strip()
+    ch = check_channel(channel or settings.channel)
+    campaign = (campaign or "").strip() or None
+    slot = (slot or "").strip() or None
+    goods = _active_goods(conn, sku)
+    from weimai_cli.distributors import get_distributor
+
+    dist = get_distributor(conn, distributor)
+    url = links.check_product_url(goods.get("url"), sku)
+    link_name, link_template = links.choose_template(goods.get("platform"), settings.links)
+    links.check_template(link_name, link_template)
+    tmpl = resolve_template(template, ch, settings)
+    limit, counter = posts.budget(ch, settings.budgets)
+    warnings = []
+    if link_name == "amazon" and not slot:
+        warnings.append("Amazon credits you through your tracking id: give it with --slot")
+    card_plan = shortener = None
+    if qr_file:
+        from weimai_cli.sharing.cards import check_qr_path
+
+        check_qr_path(qr_file)
+    if card:
+        from weimai_cli.sharing.cards import plan_card
+
+        card_text = f"{goods['title']}¥.0123456789{codes.ALPHABET}wm原价推广码扫码购买"
+        card_plan = plan_card(card, card_text, font)
+    if shorten:
+        from weimai_cli.sharing.shorten import from_config
+
+        shortener = from_config(settings.shortener)
+
+    if dist["rate_bp"] is not None:
+        rate_bp, rate_fen = dist["rate_bp"], None
+    else:
+        rate_bp, rate_fen = goods["commission_bp"], goods["commission_fen"]
+    link_values = {"channel": ch, "campaign": campaign, "slot": slot, "sku": sku}
+
+    def compose(code: str, link: str) -> posts.Post:
+        values = posts.values_for(goods, channel=ch, link=link, code=code, campaign=campaign)
+        return posts.compose(tmpl, values, limit, counter)
+
+    with transaction(conn):
+        share_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM shares").fetchone()[0]
+        code = codes.make_code(share_id, settings.secret)
+        link = links.build_link(url, link_template, {**link_values, "code": code})
+        post = compose(code, link)
+        share = {
+            "id": share_id, "code": code, "sku": sku, "distributor": dist["handle"],
+            "channel": ch, "campaign": campaign, "link": link, "short_link": None,
+            "post": post.text, "slot": slot, "template": tmpl.name,
+            "price_fen": goods["price_fen"], "commission_bp": rate_bp,
+            "commission_fen": rate_fen, "created_at": now_iso(),
+        }
+        conn.execute(
+            f"INSERT INTO shares ({', '.join(SHARE_COLUMNS)}) "
+            f"VALUES ({', '.join('?' for _ in SHARE_COLUMNS)})",
+            [share[c] for c in SHARE_COLUMNS],
+        )
+    result = ShareResult(share, goods["title"], post, goods.get("original_price_fen"), warnings)
+
+    if shortener:
+        from weimai_cli.sharing.shorten import ShortenError
+        from weimai_cli.sharing.shorten import shorten as make_short
+
+        try:
+            short = make_short(shortener, link, goods["title"])
+        except ShortenError as exc:
+            result.shorten_error = str(exc)
+        else:
+            post = compose(code, short)
+            with transaction(conn):
+                conn.execute(
+                    "UPDATE shares SET short_link = ?, post = ? WHERE id = ?",
+                    (short, post.text, share_id),
+                )
+            share.update(short_link=short, post=post.text)
+            result.post = post
+    if result.post.over_budget:
+        warnings.append(
+            f"post is {result.post.length}/{result.post.limit} even shortened; edit it before posting"
+        )
+    if qr_file:
+        from weimai_cli.sharing.cards import save_qr
+
+        result.files["qr"] = str(save_qr(result.link, qr_file))
+    if card_plan:
+        from weimai_cli.sharing.cards import write_card
+
+        result.files["card"] = str(write_card(card_plan, result.card_info()))
+    return result
+
+
+# --- history -----------------------------------------------------------------
+
+LIST_SQL = (
+    "SELECT s.id, s.code, s.created_at, s.sku, g.title, s.distributor, s.channel, s.campaign, "
+    "s.price_fen, s.commission_bp, s.commission_fen, s.slot, "
+    "COALESCE(s.short_link, s.link) AS link FROM shares s JOIN goods g ON g.sku = s.sku"
+)
+
+
+def list_shares(
+    conn: sqlite3.Connection,
+    *,
+    sku: str | None = None,
+    channel: str | None = None,
+    campaign: str | None = None,
+    distributor: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int | None = None,
+) -> list[dict]:
+    """Shares, oldest first, filtered; since/until take 2026-11, 2026-11-01 or ISO times."""
+    filters = [
+        ("s.sku = ?", sku),
+        ("s.channel = ?", check_channel(channel) if channel else None),
+        ("s.campaign = ?", campaign),
+        ("s.distributor = ?", distributor),
+        ("s.created_at >= ?", parse_bound(since) if since else None),
+        ("s.created_at < ?", parse_bound(until, end=True) if until else None),
+    ]
+    where = [sql for sql, value in filters if value]
+    params: list = [value for _, value in filters if value]
+    sql = LIST_SQL + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return [dict(r) for r in conn.execute(sql, params)]
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    code: str
+    share_id: int | None
+    genuine: bool
+    reason: str  # ok | checksum | signature | malformed
+    share: dict | None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+REASONS = {
+    "ok": "genuine",
+    "checksum": "the check character does not match (a typo?)",
+    "signature": "the signature does not match (not made by this weimai)",
+    "malformed": "not a weimai code (wm + at least 8 letters and digits)",
+}
+
+
+def check_code(conn: sqlite3.Connection, code: str, secret: bytes | None = None) -> CodeCheck:
+    """Verify a code's check characters and find its share."""
+    secret = secret if secret is not None else codes.get_secret()
+    verdict = codes.verify(code, secret)
+    share = None
+    if verdict.ok:
+        row = conn.execute(
+            f"SELECT {', '.join('s.' + c for c in SHARE_COLUMNS)}, g.title "
+            "FROM shares s JOIN goods g ON g.sku = s.sku WHERE s.id = ?",
+            (verdict.share_id,),
+        ).fetchone()
+        share = dict(row) if row and row["code"] == verdict.code else None
+    return CodeCheck(verdict.code, verdict.share_id, verdict.ok, verdict.reason, share)
+
+
+def get_share(conn: sqlite3.Connection, code: str, secret: bytes | None = None) -> dict:
+    """The share of a genuine code, or exit 1 saying why not."""
+    check = check_code(conn, code, secret)
+    if not check.genuine:
+        raise NotFound(f"{check.code}: {REASONS[check.reason]}", "check the code, or see `weimai shares list`")
+    if check.share is None:
+        raise NotFound(
+            f"{check.code}: genuine, but share {check.share_id} is not in this database",
+            "is --db / WEIMAI_HOME the database the share was made in?",
+        )
+    return check.share
+
+
+# --- sections of `shares show` -------------------------------------------------
+
+
+@dataclass
+class Section:
+    """A titled table under a share in `weimai shares show`."""
+
+    title: str
+    rows: list[dict]
+    cols: list[tuple[str, str, str]]  # (key, label, kind: text|money|rate|int)
+    empty: str = "none"
+
+
+def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
+    """The goods' terms now next to the snapshot taken at share time."""
+    from weimai_cli.catalog import COMMISSION_SQL
+
+    now = conn.execute(
+        f"SELECT price_fen, commission_bp, commission_fen, status, {COMMISSION_SQL} AS unit "
+        "FROM goods WHERE sku = ?",
+        (share["sku"],),
+    ).fetchone()
+    rows = [
+        {"when": "at share time", "price_fen": share["price_fen"], "commission_bp": share["commission_bp"],
+         "commission_fen": share["commission_fen"], "status": ""},
+        {"when": "now (goods)", "price_fen": now["price_fen"], "commission_bp": now["commission_bp"],
+         "commission_fen": now["commission_fen"], "status": now["status"]},
+    ]
+    cols = [("when", "", "text"), ("price_fen", "price", "money"), ("commission_bp", "rate", "rate"),
+            ("commission_fen", "fixed", "money"), ("status", "status", "text")]
+    return Section("terms", rows, cols)
+
+
+# "module:function" providers; orders/earnings append theirs here.
+SECTION_PROVIDERS: list[str] = ["weimai_cli.sharing.service:goods_now_section"]
+
+
+def share_sections(conn: sqlite3.Connection, share: dict) -> list[Section]:
+    import importlib
+
+    out = []
+    for spec in SECTION_PROVIDERS:
+        module, _, name = spec.partition(":")
+        section = getattr(importlib.import_module(module), name)(conn, share)
+        if section is not None:
+            out.append(section)
+    return out

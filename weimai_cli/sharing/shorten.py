@@ -1,0 +1,166 @@
+"""Short links through a self-hosted shortener: Shlink or YOURLS.
+
+Configured in the config file (mode 0600, it holds the API key)::
+
+    [shortener]
+    service = "shlink"                 # or "yourls"
+    url = "https://s.example.com"      # the shortener's base URL
+    api_key = "…"                      # Shlink: sent as the X-Api-Key header
+    # token = "…"                      # YOURLS: the signature token
+    timeout = 5                        # seconds, connect and read
+    # domain = "s.example.com"         # Shlink: which of its domains to use
+    # ca_bundle = "/path/to/ca.pem"    # a private CA; verification stays on
+
+* Shlink: ``POST {url}/rest/v3/short-urls`` with ``{"longUrl", "title",
+  "findIfExists": true}``; the answer's ``shortUrl`` is the short link.
+* YOURLS: ``POST {url}/yourls-api.php`` with ``action=shorturl``,
+  ``format=json`` and a time-limited signature
+  (``timestamp`` + ``signature = sha256(timestamp + token)``, ``hash=sha256``),
+  so the token itself never travels. A repeat of a known long URL
+  (``error:url``) returns the existing short link, which is used.
+
+One request, no retries (creating a short URL is not idempotent everywhere),
+a timeout, TLS verification always on, and the answer capped at 1 MiB.
+Failures raise :class:`ShortenError` with a message that never holds the key
+or token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from weimai_cli.errors import BadInput
+
+SERVICES = ("shlink", "yourls")
+MAX_ANSWER = 1 << 20
+DEFAULT_TIMEOUT = 5.0
+CONFIG_EXAMPLE = '[shortener] service = "shlink", url = "https://s.example.com", api_key = "…"'
+
+
+class ShortenError(Exception):
+    """The shortener could not give a short link (message is safe to show)."""
+
+
+@dataclass(frozen=True)
+class Shortener:
+    service: str
+    url: str
+    secret: str = ""
+    timeout: float = DEFAULT_TIMEOUT
+    domain: str = ""
+    ca_bundle: str = ""
+
+    def __repr__(self) -> str:  # keep the key out of tracebacks and logs
+        return f"Shortener(service={self.service!r}, url={self.url!r})"
+
+
+def from_config(section: Mapping | None) -> Shortener:
+    """The configured shortener, or exit 1 saying what to put in the config."""
+    section = section or {}
+    service = str(section.get("service", "")).strip().lower()
+    url = str(section.get("url", "")).strip().rstrip("/")
+    if not service or not url:
+        raise BadInput(
+            "--shorten needs a shortener in the config file",
+            f"add to config.toml: {CONFIG_EXAMPLE}",
+        )
+    if service not in SERVICES:
+        raise BadInput(
+            f"[shortener] service {service!r} is not supported", "use shlink or yourls"
+        )
+    if not url.startswith(("http://", "https://")):
+        raise BadInput(f"[shortener] url {url!r} is not an http(s) URL", "e.g. https://s.example.com")
+    key = "api_key" if service == "shlink" else "token"
+    secret = str(section.get(key, "")).strip()
+    if not secret:
+        raise BadInput(f"[shortener] needs {key} for {service}", f"add {key} = \"…\" under [shortener]")
+    try:
+        timeout = float(section.get("timeout", DEFAULT_TIMEOUT))
+    except (TypeError, ValueError):
+        raise BadInput("[shortener] timeout must be a number of seconds") from None
+    if timeout <= 0:
+        raise BadInput("[shortener] timeout must be more than 0 seconds")
+    return Shortener(
+        service, url, secret, timeout,
+        str(section.get("domain", "")).strip(), str(section.get("ca_bundle", "")).strip(),
+    )
+
+
+def _read_capped(resp) -> bytes:
+    chunks, size = [], 0
+    for chunk in resp.iter_content(65536):
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            raise ShortenError(f"{resp.url}: answer larger than {MAX_ANSWER} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _post(sh: Shortener, endpoint: str, **kw) -> tuple[int, object]:
+    import requests
+
+    verify: bool | str = sh.ca_bundle or True
+    try:
+        with requests.post(
+            endpoint, timeout=sh.timeout, verify=verify, stream=True, allow_redirects=False, **kw
+        ) as resp:
+            body = _read_capped(resp)
+            status = resp.status_code
+    except requests.Timeout:
+        raise ShortenError(f"{endpoint}: no answer within {sh.timeout:g} s") from None
+    except requests.exceptions.SSLError:
+        raise ShortenError(f"{endpoint}: TLS certificate not trusted") from None
+    except requests.RequestException as exc:
+        raise ShortenError(f"{endpoint}: {type(exc).__name__}") from None
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ShortenError(f"{endpoint}: HTTP {status}, answer is not JSON") from None
+    return status, data
+
+
+def _checked(endpoint: str, short: object) -> str:
+    if not isinstance(short, str) or not short.startswith(("http://", "https://")):
+        raise ShortenError(f"{endpoint}: answer has no short URL")
+    return short
+
+
+def shorten(sh: Shortener, long_url: str, title: str = "") -> str:
+    """The short link for ``long_url``; raises ShortenError on any failure."""
+    if sh.service == "shlink":
+        endpoint = f"{sh.url}/rest/v3/short-urls"
+        body = {"longUrl": long_url, "findIfExists": True, "tags": ["weimai"]}
+        if title:
+            body["title"] = title
+        if sh.domain:
+            body["domain"] = sh.domain
+        status, data = _post(
+            sh, endpoint, json=body, headers={"X-Api-Key": sh.secret, "Accept": "application/json"}
+        )
+        if status == 200 and isinstance(data, dict):
+            return _checked(endpoint, data.get("shortUrl"))
+        detail = data.get("detail") or data.get("title") if isinstance(data, dict) else None
+        raise ShortenError(f"{endpoint}: HTTP {status}" + (f": {detail}" if detail else ""))
+    endpoint = f"{sh.url}/yourls-api.php"
+    stamp = str(int(time.time()))
+    form = {
+        "action": "shorturl",
+        "url": long_url,
+        "format": "json",
+        "timestamp": stamp,
+        "signature": hashlib.sha256((stamp + sh.secret).encode()).hexdigest(),
+        "hash": "sha256",
+    }
+    if title:
+        form["title"] = title
+    status, data = _post(sh, endpoint, data=form)
+    if isinstance(data, dict) and data.get("shorturl") and (
+        data.get("status") == "success" or data.get("code") == "error:url"
+    ):
+        return _checked(endpoint, data["shorturl"])
+    message = data.get("message") if isinstance(data, dict) else None
+    raise ShortenError(f"{endpoint}: HTTP {status}" + (f": {message}" if message else ""))
