@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list-goods": ("weimai_cli.commands.goods", "list_app", "List the catalogue (filters, sorting, formats)."),
     "goods": ("weimai_cli.commands.goods", "app", "Keep the goods catalogue: add, import, show, edit, archive."),
     "db": ("weimai_cli.commands.db", "app", "The database: path, backup, check, migrations."),
+    "orders": ("weimai_cli.commands.orders", "app", "Import platform order exports; list, show and attribute order lines."),
 }
 
 
