@@ -89,8 +89,15 @@ def id_text(value: object) -> str:
 _SUMMARY = re.compile(r"(合计|总计|小计|总合计|total|totals|grand\s*total|subtotal)(\b|[:：\s]|$)", re.I)
 
 
+_SUMMARY_START = frozenset("合总小TtGgSs \t'=\"")
+
+
 def is_summary_row(values: list) -> bool:
     """A totals line (``合计``, ``总计``, ``Total …``): its first non-empty cell says so."""
+    if values:
+        v = values[0]
+        if type(v) is str and v and v[0] not in _SUMMARY_START:
+            return False  # the common case, decided without a regex
     for v in values:
         s = cell_text(v)
         if s:
@@ -451,12 +458,17 @@ def open_table(
             )
         seen[h] = i
     width = len(header)
+    first_cell = raw_header[0].strip().lstrip("\ufeff") if raw_header else None
     table_ref: list[Table] = []
 
     def body():
         try:
             for rownum, values in rows:
-                if skip_repeated_header and len(values) >= len(raw) and _same_header(values, header):
+                if (
+                    skip_repeated_header and values and type(values[0]) is str
+                    and values[0].strip().lstrip("\ufeff") == first_cell
+                    and _same_header(values, header)
+                ):
                     table_ref[0].repeated_header_rows.append(rownum)
                     continue
                 if len(values) > width:

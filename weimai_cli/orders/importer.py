@@ -407,14 +407,21 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
         res.rejected += 1
         rejects.add(table.path, rownum, column, message, table.raw_header, values)
 
+    template = dict.fromkeys(fields)
+    template["presale"] = 0
+
     def staged(rownum, line):
-        extra = line.get("extra")
+        d = template.copy()
+        d.update(line)
+        extra = d["extra"]
         if extra:
             extra = {k: v for k, v in extra.items() if v is not None}
-            line["extra"] = dumps(extra, ensure_ascii=False, separators=(",", ":")) if extra else None
-        if line.get("month") is None and "status" in line:
-            line["month"] = month_of(line.get("paid_at") or line.get("created_at"))
-        return (rownum, *[line.get(f) for f in fields], line.get("presale", 0))
+            d["extra"] = dumps(extra, ensure_ascii=False, separators=(",", ":")) if extra else None
+        if d["month"] is None and d["status"] is not None:
+            when = d["paid_at"] or d["created_at"]
+            d["month"] = when[:7] if when and when.endswith("+08:00") else month_of(when)
+        d.pop("is_return", None)
+        return (d.pop("line_key"), rownum, *d.values())
 
     def emit(out, values):
         for rownum, line in out:
@@ -489,8 +496,7 @@ class _Stage:
             f"INSERT INTO _lines ({', '.join(names)}) VALUES ({placeholders}) "
             f"ON CONFLICT(line_key) DO UPDATE SET {', '.join(sets)}"
         )
-        # staging tuples are (row, line_key, …); reorder to (line_key, row, …)
-        self.conn.executemany(sql, ((t[1], t[0], *t[2:]) for t in rows))
+        self.conn.executemany(sql, rows)
 
     def check_conflicts(self, table, res, skip_bad, rejects) -> None:
         clashes = self.conn.execute(

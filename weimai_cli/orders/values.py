@@ -21,7 +21,7 @@ RANK_SQL = (
     "(CASE {0} WHEN 'pending' THEN 0 WHEN 'paid' THEN 1 WHEN 'confirmed' THEN 2 "
     "WHEN 'settled' THEN 3 ELSE 4 END)"
 )
-NONE = ("", "--", "-", "—", "无", "null", "NULL", "None")
+NONE = frozenset(("", "--", "-", "—", "无", "null", "NULL", "None"))
 SHANGHAI = timezone(timedelta(hours=8))
 
 # every field an order line can carry, in the order of the staging table
@@ -129,6 +129,13 @@ def parse_time(value: object, order: str | None = None) -> str | None:
     return _iso(y, mo, d, hh, mi, ss, off)
 
 
+def _valid_day(text: str) -> bool:
+    """``YYYY-MM-DD`` names a real day."""
+    if not (text[:4].isdigit() and text[5:7].isdigit() and text[8:10].isdigit() and text.isascii()):
+        return False
+    return _valid(int(text[:4]), int(text[5:7]), int(text[8:10]), 0, 0, 0)
+
+
 def month_of(iso: str | None) -> str | None:
     """The Asia/Shanghai month (YYYY-MM) of an ISO time."""
     if not iso:
@@ -173,7 +180,7 @@ class Cols:
 
         def get(values):
             v = values[i]
-            s = v.strip() if isinstance(v, str) else cell_text(v)
+            s = v.strip() if type(v) is str else cell_text(v)
             return None if s in NONE else s
 
         return get
@@ -185,6 +192,14 @@ class Cols:
 
         def get(values):
             v = values[i]
+            # fast path: plain letters and digits cannot be a mangled number
+            if type(v) is str:
+                if v in NONE:
+                    if required:
+                        raise FieldError(i, "id is empty", "every order line needs its id")
+                    return None
+                if v.isalnum() and "e" not in v and "E" not in v:
+                    return v
             try:
                 s = id_text(v)
             except IdError as exc:
@@ -202,9 +217,15 @@ class Cols:
         if i is None:
             return _none
         comma = self.decimal_comma
+        sep = "," if comma else "."
 
         def get(values):
             v = values[i]
+            # fast path: the usual 12.50 (or 12,50 with decimal commas)
+            if type(v) is str and len(v) > 3 and v[-3] == sep and v.isascii():
+                whole, frac = v[:-3], v[-2:]
+                if whole.isdigit() and frac.isdigit():
+                    return int(whole) * 100 + int(frac)
             try:
                 return parse_money(v, allow_negative=negative, decimal_comma=comma, empty=NONE)
             except MoneyError as exc:
@@ -240,6 +261,8 @@ class Cols:
                 n = int(v)
             elif isinstance(v, int):
                 n = v
+            elif type(v) is str and v.isdigit() and v.isascii():
+                return int(v)
             else:
                 s = cell_text(v)
                 if s in NONE:
@@ -260,13 +283,26 @@ class Cols:
             return _none
         order = self.date_order
         cache: dict = {}
+        days: dict = {}
 
         def get(values):
             v = values[i]
-            if isinstance(v, str):
+            if type(v) is str:
                 hit = cache.get(v)
                 if hit is not None:
                     return hit
+                # fast path: YYYY-MM-DD HH:MM:SS, the shape most exports use
+                if len(v) == 19 and v[4] == "-" and v[7] == "-" and v[13] == ":" and v[16] == ":":
+                    day = days.get(v[:10])
+                    if day is None:
+                        day = _valid_day(v[:10])
+                        if len(days) > 4096:
+                            days.clear()
+                        days[v[:10]] = day
+                    if day and v[10] in " T" and "00" <= v[11:13] <= "23" and "00" <= v[14:16] <= "59" \
+                            and "00" <= v[17:19] <= "59" and v[11:13].isdigit() and v[14:16].isdigit() \
+                            and v[17:19].isdigit():
+                        return f"{v[:10]}T{v[11:]}+08:00"
             try:
                 out = parse_time(v, order)
             except ValueError as exc:
@@ -283,18 +319,19 @@ class Cols:
         """Getter for (canonical, raw) status through a format's status map."""
         i = self.mapping.get(name)
         lookup = {_status_key(k): v for k, v in table.items()}
+        exact = dict(table)
         known = ", ".join(sorted(table)[:12])
 
         def get(values):
             if i is None:
                 return default, None
             v = values[i]
-            raw = v.strip() if isinstance(v, str) else cell_text(v)
+            raw = v.strip() if type(v) is str else cell_text(v)
             if raw in NONE:
                 if default is not None:
                     return default, None
                 raise FieldError(i, "status is empty", f"known statuses: {known}")
-            canon = lookup.get(_status_key(raw))
+            canon = exact.get(raw) or lookup.get(_status_key(raw))
             if canon is None:
                 raise FieldError(i, f"unknown status {raw!r}", f"known statuses: {known}")
             return canon, raw
