@@ -581,9 +581,9 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
         )
     _attribute_scope(
         conn,
-        "INSERT INTO _scope SELECT ?, line_key FROM _lines "
-        "WHERE state IN ('new', 'changed', 'unchanged', 'stale') AND "
-        "(code_status = 'ok' OR (tracking_code IS NULL AND slot IN "
+        "INSERT INTO _scope SELECT o.platform, o.line_key FROM _lines i "
+        "JOIN orders o ON o.platform = ? AND o.line_key = i.line_key WHERE o.share_id IS NULL AND "
+        "(o.code_status = 'ok' OR (o.tracking_code IS NULL AND o.slot IN "
         "(SELECT slot FROM shares WHERE slot IS NOT NULL)))",
         (platform,), import_id, now,
     )
@@ -624,9 +624,9 @@ def _apply_changes(conn, platform, import_id, now) -> None:
 # a slot with a single share takes every line; several shares and no SKU match
 # is ambiguous and attributes nothing
 _SLOT_PICK = (
-    "(SELECT s.id FROM shares s WHERE s.slot = orders.slot AND (s.sku = orders.sku OR "
-    "(SELECT count(*) FROM shares s2 WHERE s2.slot = orders.slot) = 1) "
-    "ORDER BY s.sku = orders.sku DESC, s.created_at DESC, s.id DESC LIMIT 1)"
+    "coalesce((SELECT s.id FROM shares s WHERE s.slot = orders.slot AND s.sku = orders.sku "
+    "ORDER BY s.created_at DESC, s.id DESC LIMIT 1), "
+    "(SELECT max(s.id) FROM shares s WHERE s.slot = orders.slot HAVING count(*) = 1))"
 )
 
 
