@@ -144,7 +144,7 @@ def main() -> None:
     fig: dict = {"rows": args.rows, "file_mb": round(utf8.stat().st_size / 2**20, 1)}
 
     ref_wall, ref_rss = reference(utf8, work)
-    fig["reference_s"] = round(ref_wall, 2)
+    fig["reference_s"], fig["reference_peak_mib"] = round(ref_wall, 2), round(ref_rss / 2**20, 1)
     home = work / "home-utf8"
     wall, rss = weimai_import(utf8, home)
     fig["import_s"], fig["import_peak_mib"] = round(wall, 2), round(rss / 2**20, 1)

@@ -8,7 +8,6 @@ import json
 import os
 
 import pytest
-
 from orders_helpers import ORDERS, add_all_shares, read_events, read_orders, use_secret
 
 CASES = {

@@ -108,24 +108,26 @@ def is_summary_row(values: list) -> bool:
 def mojibake_repairs(raw_header: list[str]) -> list[tuple[str, list[str]]]:
     """Other readings of a header that was decoded with the wrong codec.
 
-    UTF-8 text read as GBK turns ``订单状态`` into ``璁㈠崟鐘舵€``; the reverse
-    happens too. Returns ``(what happened, repaired header)`` for each
-    transcoding that works, so a caller can say "this is mojibake" when a
-    repaired header is one it knows.
+    UTF-8 text read as GBK turns ``商品名称`` into ``鍟嗗搧鍚嶇О``; the reverse
+    happens too. Each cell is transcoded back where it can be (a cell that
+    cannot stays as it is). Returns ``(what happened, repaired header)`` for
+    each reading that changed something, so a caller can say "this is
+    mojibake" when the repaired header is one it knows.
     """
-    text = "\x1f".join(raw_header)
     out = []
     for wrong, right, what in (
         ("gb18030", "utf-8", "UTF-8 text that was read or saved as GBK/GB18030"),
         ("utf-8", "gb18030", "GBK/GB18030 text that was read or saved as UTF-8"),
         ("latin-1", "utf-8", "UTF-8 text that was read or saved as Latin-1"),
     ):
-        try:
-            fixed = text.encode(wrong).decode(right)
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            continue
-        if fixed != text:
-            out.append((what, fixed.split("\x1f")))
+        fixed = []
+        for cell in raw_header:
+            try:
+                fixed.append(cell.encode(wrong).decode(right))
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                fixed.append(cell)
+        if fixed != list(raw_header):
+            out.append((what, fixed))
     return out
 
 

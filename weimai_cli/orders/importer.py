@@ -403,7 +403,8 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
         if col is not None and col < len(table.raw_header):
             message = f"{table.raw_header[col]}: {message}"
         if not skip_bad:
-            raise BadInput(message, hint, file=table.path, row=rownum, column=column)
+            raise BadInput(message, hint or "fix the row, or use --skip-bad --rejects FILE",
+                           file=table.path, row=rownum, column=column)
         res.rejected += 1
         rejects.add(table.path, rownum, column, message, table.raw_header, values)
 

@@ -257,7 +257,7 @@ class Cols:
             v = values[i]
             if isinstance(v, float):
                 if not v.is_integer():
-                    raise FieldError(i, f"not a whole number: {v!r}")
+                    raise FieldError(i, f"not a whole number: {v!r}", "write a whole number")
                 n = int(v)
             elif isinstance(v, int):
                 n = v
@@ -268,11 +268,13 @@ class Cols:
                 if s in NONE:
                     return None
                 t = s.replace(",", "")
+                if t[:1] == "-" and t[1:].isdigit() and not negative:
+                    raise FieldError(i, f"negative number: {t}", "write a whole number of 1 or more")
                 if not (t.isdigit() or (negative and t[:1] == "-" and t[1:].isdigit())):
-                    raise FieldError(i, f"not a whole number: {s!r}")
+                    raise FieldError(i, f"not a whole number: {s!r}", "write a whole number")
                 n = int(t)
             if n < 0 and not negative:
-                raise FieldError(i, f"negative number: {n}")
+                raise FieldError(i, f"negative number: {n}", "write a whole number of 1 or more")
             return n
 
         return get

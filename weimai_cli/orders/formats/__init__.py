@@ -149,9 +149,14 @@ def detect(header: list[str], raw_header: list[str], path: str, row: int | None)
         return full[0][0]
     from weimai_cli.tables import looks_like_mojibake, mojibake_repairs
 
+    def known(t):  # required columns of a format found in a header
+        return len(t[0].required) - len(t[2])
+
+    best = {t[0].name: known(t) for t in found}
     for what, fixed in mojibake_repairs(raw_header):
         norm = [normalise_header(h) for h in fixed]
-        if any(not t[2] for t in candidates(norm)):
+        if any(known(t) >= min(2, len(t[0].required)) and known(t) > best[t[0].name]
+               for t in candidates(norm)):
             raise BadInput(
                 f"the header is mojibake: {what} (read {', '.join(raw_header[:3])} …, "
                 f"meant {', '.join(fixed[:3])} …)",
