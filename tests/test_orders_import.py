@@ -388,3 +388,10 @@ def test_gb18030_and_utf16(run, db):
     assert [(x["encoding"], x["new"]) for x in r] == [("gb18030", 9), ("utf-16", 0)]
     assert db.execute("SELECT title FROM orders WHERE line_key = '3301234567890200001'").fetchone()[0] == \
         "西湖龙井 明前特级 250g"
+
+
+def test_demo_imports_the_sample_exports(run, tmp_path):
+    r = run("demo", "--home", tmp_path / "demo")
+    assert "$ weimai orders import <demo_taobao_union.csv>" in r.stdout
+    assert "$ weimai orders import <demo_amazon_earnings.csv>" in r.stdout
+    assert "3401234567890000004" in r.stdout
