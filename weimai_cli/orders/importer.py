@@ -41,6 +41,7 @@ EVENT_FIELDS = tuple(
     f for f in UPDATABLE if f not in ("month", "code_share_id", "code_status", "extra")
 )
 PROGRESS_EVERY = 5000
+CACHE_KIB = 16384  # per schema (main and temp)
 
 
 @dataclass
@@ -258,6 +259,9 @@ def import_files(
             raise BadInput(f"no distributor {distributor!r}", f"known: {', '.join(known)}")
     out_rejects = Rejects(rejects)
     codes = code_reader(_secret())
+    # a larger page cache for the set-based steps (bounded: memory stays flat)
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
     results: list[ImportResult] = []
     try:
         for path in paths:
@@ -466,7 +470,7 @@ class _Stage:
         conn.execute(
             f"CREATE TEMP TABLE _lines (line_key TEXT PRIMARY KEY, row INTEGER NOT NULL, {cols}, "
             "presale INTEGER NOT NULL DEFAULT 0, merged INTEGER NOT NULL DEFAULT 0, "
-            "conflicts TEXT, state TEXT NOT NULL DEFAULT 'new') WITHOUT ROWID"
+            "conflicts TEXT) WITHOUT ROWID"
         )
 
     def load(self, rows) -> None:
@@ -539,35 +543,37 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
         " OR (i.extra IS NOT NULL AND json_patch(coalesce(o.extra, '{}'), i.extra) "
         "IS NOT coalesce(o.extra, '{}'))"
     )
+    stale_if = f"(i.status IS NOT NULL AND {rank_new} < {rank_old})"
+    total = conn.execute("SELECT count(*) FROM _lines").fetchone()[0]
+    # only lines that differ are written down: re-importing a file writes nothing
+    conn.execute("DROP TABLE IF EXISTS temp._changed")
     conn.execute(
-        f"UPDATE _lines AS i SET state = CASE "
-        f"WHEN i.status IS NOT NULL AND {rank_new} < {rank_old} THEN 'stale' "
-        f"WHEN {differs} THEN 'changed' ELSE 'unchanged' END "
-        f"FROM orders AS o WHERE o.platform = ? AND o.line_key = i.line_key",
+        f"CREATE TEMP TABLE _changed AS SELECT i.line_key AS line_key, i.row AS row, "
+        f"CASE WHEN {stale_if} THEN 'stale' ELSE 'changed' END AS state "
+        f"FROM _lines i JOIN orders o ON o.platform = ? AND o.line_key = i.line_key "
+        f"WHERE {stale_if} OR {differs}",
         (platform,),
     )
-    if fmt.mode == "refund":
-        conn.execute("UPDATE _lines SET state = 'unmatched' WHERE state = 'new'")
-    counts = dict(conn.execute("SELECT state, count(*) FROM _lines GROUP BY state").fetchall())
-    res.new, res.changed = counts.get("new", 0), counts.get("changed", 0)
-    res.unchanged, res.stale = counts.get("unchanged", 0), counts.get("stale", 0)
-    res.unmatched = counts.get("unmatched", 0)
+    counts = dict(conn.execute("SELECT state, count(*) FROM _changed GROUP BY state").fetchall())
+    res.changed, res.stale = counts.get("changed", 0), counts.get("stale", 0)
     if res.stale:
         res.stale_keys = [
             r[0] for r in conn.execute(
-                "SELECT line_key FROM _lines WHERE state = 'stale' ORDER BY row LIMIT 5"
+                "SELECT line_key FROM _changed WHERE state = 'stale' ORDER BY row LIMIT 5"
             )
         ]
+        conn.execute("DELETE FROM _changed WHERE state = 'stale'")
     if res.changed:
         _apply_changes(conn, platform, import_id, now)
-    if res.new:
-        missing = conn.execute(
-            "SELECT row FROM _lines WHERE state = 'new' AND status IS NULL ORDER BY row LIMIT 1"
-        ).fetchone()
-        if missing:
-            raise BadInput("the line has no status", file=res.file, row=missing[0])
+    if fmt.mode == "refund":
+        matched = conn.execute(
+            "SELECT count(*) FROM _lines i JOIN orders o ON o.platform = ? AND o.line_key = i.line_key",
+            (platform,),
+        ).fetchone()[0]
+        res.unmatched = total - matched
+    else:
         cols = ", ".join(UPDATABLE)
-        conn.execute(
+        res.new = conn.execute(
             f"INSERT INTO orders (platform, line_key, {cols}, kind, distributor, first_import_id, "
             f"last_import_id, updated_at) "
             f"SELECT ?, line_key, "
@@ -576,10 +582,12 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
                 else "json_patch('{}', extra)" if f == "extra" else f
                 for f in UPDATABLE
             )
-            + ", ?, ?, ?, ?, ? FROM _lines WHERE state = 'new' ORDER BY line_key",
+            + ", ?, ?, ?, ?, ? FROM _lines i WHERE NOT EXISTS (SELECT 1 FROM orders o "
+            "WHERE o.platform = ? AND o.line_key = i.line_key) ORDER BY line_key",
             (platform, kind, (distributor or "me") if kind == "affiliate" else None,
-             import_id, import_id, now),
-        )
+             import_id, import_id, now, platform),
+        ).rowcount
+    res.unchanged = total - res.new - res.changed - res.stale - res.unmatched
     _attribute_scope(
         conn,
         "INSERT INTO _scope SELECT o.platform, o.line_key FROM _lines i "
@@ -592,10 +600,6 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
 
 
 def _apply_changes(conn, platform, import_id, now) -> None:
-    conn.execute("DROP TABLE IF EXISTS temp._changed")
-    conn.execute(
-        "CREATE TEMP TABLE _changed AS SELECT line_key FROM _lines WHERE state = 'changed'"
-    )
     for f in EVENT_FIELDS:
         conn.execute(
             f"INSERT INTO order_events (import_id, platform, line_key, field, old_value, "
@@ -683,7 +687,7 @@ def _count_attribution(conn, res: ImportResult, platform: str) -> None:
         ).fetchone()[0]
     res.unattributed = in_orders - res.attributed
     bad = conn.execute(
-        "SELECT tracking_code FROM _lines i WHERE tracking_code IS NOT NULL AND state != 'unmatched' "
+        "SELECT tracking_code FROM _lines i WHERE tracking_code IS NOT NULL "
         "AND (code_status IS NOT 'ok' OR NOT EXISTS (SELECT 1 FROM shares s WHERE s.id = i.code_share_id)) "
         "ORDER BY row"
     ).fetchall()
