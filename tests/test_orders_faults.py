@@ -73,7 +73,7 @@ def test_kill_9_leaves_file_entirely_in_or_out(tmp_path):
         got = counts(home)
         assert got in ((0, 0, 0), full), got  # entirely in, or entirely out
         outcomes.add(got == full)
-        code, out, err = weimai(home, "db", "check")
+        code, _out, err = weimai(home, "db", "check")
         assert code == 0, err
         code, _, err = weimai(home, "orders", "import", str(f))
         assert code == 0, err
@@ -91,7 +91,7 @@ def test_two_imports_at_once_equal_serial(tmp_path):
     assert weimai(home, "db", "migrations")[0] == 0
     procs = [weimai(home, "orders", "import", str(p), wait=False) for p in (a, b)]
     for p in procs:
-        out, err = p.communicate()
+        _out, err = p.communicate()
         assert p.returncode == 0, err
     assert counts(home) == counts(serial)
     assert weimai(home, "db", "check")[0] == 0
@@ -105,7 +105,7 @@ def test_writer_held_past_busy_timeout_exits_3(tmp_path):
     holder = sqlite3.connect(home / "weimai.db", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        code, out, err = weimai(home, "orders", "import", str(f), env={"WEIMAI_BUSY_TIMEOUT_MS": "200"})
+        code, _out, err = weimai(home, "orders", "import", str(f), env={"WEIMAI_BUSY_TIMEOUT_MS": "200"})
     finally:
         holder.execute("ROLLBACK")
         holder.close()
