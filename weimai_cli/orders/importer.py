@@ -41,7 +41,7 @@ EVENT_FIELDS = tuple(
     f for f in UPDATABLE if f not in ("month", "code_share_id", "code_status", "extra")
 )
 PROGRESS_EVERY = 5000
-CACHE_KIB = 16384  # per schema (main and temp)
+CACHE_KIB = 8192  # per schema (main and temp): peak memory stays under 100 MiB
 
 
 @dataclass
