@@ -23,3 +23,23 @@ def test_demo_refuses_a_non_empty_home(run, tmp_path):
     r = run("demo", "--home", tmp_path, code=1)
     assert "folder is not empty" in r.stderr
     assert (tmp_path / "x").read_text() == "keep me"
+
+
+def test_demo_orders_are_attributed_and_shown_under_their_share(run, tmp_path, monkeypatch):
+    home = tmp_path / "demo-home"
+    r = run("demo", "--home", home)
+    assert "$ weimai orders import <demo_taobao_union.csv>" in r.stdout
+    monkeypatch.setenv("WEIMAI_HOME", str(home))
+    conn = sqlite3.connect(home / "weimai.db")
+    code = conn.execute("SELECT code FROM shares WHERE sku = 'NX-GQ-500'").fetchone()[0]
+    attributed = conn.execute(
+        "SELECT line_key FROM orders o JOIN shares s ON s.id = o.share_id WHERE s.code = ? ORDER BY line_key",
+        (code,),
+    ).fetchall()
+    assert [k for (k,) in attributed] == [
+        "3401234567890000001", "3401234567890000002", "3401234567890000003", "3401234567890000006",
+    ]
+    shown = run("shares", "show", code).stdout
+    orders = shown.split("\norders\n", 1)[1].splitlines()
+    assert orders[0].split() == ["platform", "line", "paid", "at", "qty", "paid", "refunded", "status", "commission", "(reported)"]
+    assert [line.split()[1] for line in orders[2:]] == [k for (k,) in attributed]

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "shares": ("weimai_cli.commands.share", "shares_app", "The history of shares: list and show."),
     "codes": ("weimai_cli.commands.share", "codes_app", "Tracking codes: verify one."),
     "distributors": ("weimai_cli.commands.distributors", "app", "Distributors (达人) and their rate overrides."),
+    "orders": ("weimai_cli.commands.orders", "app", "Import platform order exports; list, show and attribute order lines."),
 }
 
 

@@ -145,3 +145,117 @@ def m003_shares(db):
     db["shares"].create_index(["sku", "created_at"], index_name="shares_sku")
     db["shares"].create_index(["slot"], index_name="shares_slot")
     db["shares"].create_index(["distributor", "created_at"], index_name="shares_distributor")
+
+
+@migration
+def m004_orders(db):
+    conn = db.conn
+    conn.execute(
+        """
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            file TEXT NOT NULL,
+            name TEXT NOT NULL,
+            part TEXT,
+            sha256 TEXT NOT NULL,
+            size INTEGER,
+            format TEXT NOT NULL,
+            container TEXT,
+            encoding TEXT,
+            platform TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            distributor TEXT,
+            rows INTEGER NOT NULL DEFAULT 0,
+            new INTEGER NOT NULL DEFAULT 0,
+            changed INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            stale INTEGER NOT NULL DEFAULT 0,
+            merged INTEGER NOT NULL DEFAULT 0,
+            rejected INTEGER NOT NULL DEFAULT 0,
+            unmatched INTEGER NOT NULL DEFAULT 0,
+            attributed INTEGER NOT NULL DEFAULT 0,
+            unattributed INTEGER NOT NULL DEFAULT 0,
+            bad_codes INTEGER NOT NULL DEFAULT 0,
+            started_at TEXT NOT NULL,
+            finished_at TEXT
+        )
+        """
+    )
+    conn.execute("CREATE INDEX imports_sha256 ON imports (sha256)")
+    # One row per order line. Money in fen, rates in basis points, times ISO 8601
+    # with offset; month is the Asia/Shanghai month of paid_at (else created_at).
+    # share_id deliberately has no FOREIGN KEY: shares may be recorded later.
+    conn.execute(
+        """
+        CREATE TABLE orders (
+            platform TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            order_id TEXT,
+            sku TEXT,
+            title TEXT,
+            quantity INTEGER,
+            unit_price_fen INTEGER,
+            paid_fen INTEGER,
+            refunded_fen INTEGER NOT NULL DEFAULT 0,
+            settled_fen INTEGER,
+            currency TEXT,
+            status TEXT NOT NULL CHECK (status IN
+                ('pending', 'paid', 'confirmed', 'settled', 'cancelled', 'refunded', 'invalid')),
+            raw_status TEXT,
+            refund_status TEXT,
+            created_at TEXT,
+            paid_at TEXT,
+            confirmed_at TEXT,
+            settled_at TEXT,
+            month TEXT,
+            tracking_code TEXT,
+            code_share_id INTEGER,
+            code_status TEXT,
+            slot TEXT,
+            share_id INTEGER,
+            distributor TEXT,
+            attribution TEXT,
+            reported_commission_fen INTEGER,
+            settled_commission_fen INTEGER,
+            reported_rate_bp INTEGER,
+            kind TEXT NOT NULL CHECK (kind IN ('affiliate', 'shop')),
+            extra TEXT,
+            first_import_id INTEGER NOT NULL REFERENCES imports(id),
+            last_import_id INTEGER NOT NULL REFERENCES imports(id),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (platform, line_key)
+        )
+        """
+    )
+    # the statement path: one month, grouped by sku and share, read from the index alone
+    conn.execute(
+        "CREATE INDEX orders_statement ON orders (month, sku, share_id, status, distributor, "
+        "paid_fen, refunded_fen, reported_commission_fen, currency)"
+    )
+    conn.execute("CREATE INDEX orders_share ON orders (share_id) WHERE share_id IS NOT NULL")
+    conn.execute(
+        """
+        CREATE TABLE order_events (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER REFERENCES imports(id),
+            platform TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            field TEXT NOT NULL,
+            old_value,
+            new_value,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX order_events_line ON order_events (platform, line_key, id)")
+    conn.execute(
+        """
+        CREATE TABLE order_mappings (
+            name TEXT PRIMARY KEY,
+            platform TEXT,
+            mapping TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )

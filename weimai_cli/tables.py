@@ -89,6 +89,57 @@ def id_text(value: object) -> str:
     return s
 
 
+_SUMMARY = re.compile(r"(合计|总计|小计|总合计|total|totals|grand\s*total|subtotal)(\b|[:：\s]|$)", re.I)
+
+
+_SUMMARY_START = frozenset("合总小TtGgSs \t'=\"")
+
+
+def is_summary_row(values: list) -> bool:
+    """A totals line (``合计``, ``总计``, ``Total …``): its first non-empty cell says so."""
+    if values:
+        v = values[0]
+        if type(v) is str and v and v[0] not in _SUMMARY_START:
+            return False  # the common case, decided without a regex
+    for v in values:
+        s = cell_text(v)
+        if s:
+            return bool(_SUMMARY.match(s))
+    return False
+
+
+def mojibake_repairs(raw_header: list[str]) -> list[tuple[str, list[str]]]:
+    """Other readings of a header that was decoded with the wrong codec.
+
+    UTF-8 text read as GBK turns ``商品名称`` into ``鍟嗗搧鍚嶇О``; the reverse
+    happens too. Each cell is transcoded back where it can be (a cell that
+    cannot stays as it is). Returns ``(what happened, repaired header)`` for
+    each reading that changed something, so a caller can say "this is
+    mojibake" when the repaired header is one it knows.
+    """
+    out = []
+    for wrong, right, what in (
+        ("gb18030", "utf-8", "UTF-8 text that was read or saved as GBK/GB18030"),
+        ("utf-8", "gb18030", "GBK/GB18030 text that was read or saved as UTF-8"),
+        ("latin-1", "utf-8", "UTF-8 text that was read or saved as Latin-1"),
+    ):
+        fixed = []
+        for cell in raw_header:
+            try:
+                fixed.append(cell.encode(wrong).decode(right))
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                fixed.append(cell)
+        if fixed != list(raw_header):
+            out.append((what, fixed))
+    return out
+
+
+def looks_like_mojibake(raw_header: list[str]) -> bool:
+    """Replacement characters or the classic ``锟斤拷`` in a header."""
+    text = "".join(raw_header)
+    return "\ufffd" in text or "锟斤拷" in text or "Ã" in text
+
+
 class _CountingReader(io.RawIOBase):
     """Counts bytes read, for progress bars over text streams."""
 
@@ -120,6 +171,8 @@ class Table:
     rows: Iterator[tuple[int, list]]
     size: int = 0
     skipped_title_rows: int = 0
+    part: str | None = None
+    repeated_header_rows: list[int] = field(default_factory=list)
     _progress: Callable[[], int] = field(default=lambda: 0, repr=False)
     _closers: list = field(default_factory=list, repr=False)
 
@@ -252,12 +305,25 @@ def _open_text(path: str, enc: str, delimiter: str):
     return text, counter, reader
 
 
-def _sheet_rows(path: str, container: str) -> tuple[Iterator[tuple[int, list]], object]:
+def _workbook(path: str, container: str):
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(path)
-        sheet = wb.get_sheet_by_index(0)
+        return CalamineWorkbook.from_path(path)
+    except Exception as exc:  # calamine raises its own family, plus zip/xml errors
+        raise BadInput(
+            f"cannot read this {container.upper()} file ({type(exc).__name__}: {exc})",
+            "open it in a spreadsheet program and save it again",
+            file=path,
+        ) from None
+
+
+def _sheet_rows(
+    path: str, container: str, sheet_name: str | None = None
+) -> tuple[Iterator[tuple[int, list]], object]:
+    wb = _workbook(path, container)
+    try:
+        sheet = wb.get_sheet_by_name(sheet_name) if sheet_name else wb.get_sheet_by_index(0)
         it = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own family, plus zip/xml errors
         raise BadInput(
@@ -327,10 +393,16 @@ def open_table(
     *,
     is_header: Callable[[list[str]], bool] | None = None,
     ragged: str = "error",
+    part: str | None = None,
+    skip_repeated_header: bool = False,
 ) -> Table:
     """Open a tabular file by content. ``is_header`` picks the header row out of
     title lines above it; ``ragged`` is "error" or "ignore" for rows longer
-    than the header (extra cells that are empty are always fine)."""
+    than the header (extra cells that are empty are always fine). ``part``
+    names a zip member or a workbook sheet (default: the first, see
+    :func:`parts`). With ``skip_repeated_header`` a copy of the header row
+    further down (exports glued together) is skipped and its row number kept
+    in ``Table.repeated_header_rows``."""
     path = str(path)
     container, enc = sniff(path)
     size = Path(path).stat().st_size
@@ -342,24 +414,28 @@ def open_table(
         progress = lambda: counter.count  # noqa: E731
         rows = _csv_rows(reader)
     elif container in ("xlsx", "xls"):
-        rows, wb = _sheet_rows(path, container)
+        rows, wb = _sheet_rows(path, container, part)
         closers.append(wb)
     elif container == "zip":
         zf = zipfile.ZipFile(path)
-        members = [n for n in zf.namelist() if n.lower().endswith((".csv", ".tsv", ".txt"))]
+        members = _zip_members(zf)
         if not members:
             raise BadInput("the zip file holds no CSV or TSV file", file=path)
-        data = zf.read(members[0])
-        enc = _detect_encoding(data[:SNIFF_BYTES], path)
-        first = data.decode(enc, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+        member = part or members[0]
+        with zf.open(member) as fh:
+            sample = fh.read(SNIFF_BYTES)
+        enc = _detect_encoding(sample, f"{path}!{member}")
+        first = sample.decode(enc, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
         delim = "\t" if first.count("\t") > first.count(",") else ","
-        text = io.TextIOWrapper(io.BytesIO(data), encoding=enc, newline="")
+        counter = _CountingReader(zf.open(member))
+        buffered = io.BufferedReader(counter, buffer_size=1 << 16)
+        text = io.TextIOWrapper(buffered, encoding=enc, newline="")
         reader = csv.reader(text, delimiter=delim)
         closers.extend([text, zf])
+        progress = lambda: counter.count  # noqa: E731
+        size = zf.getinfo(member).file_size
         rows = _csv_rows(reader)
-        path_shown = f"{path}!{members[0]}"
-        container = "zip"
-        path = path_shown
+        path = f"{path}!{member}"
     else:
         keys, rows = _json_rows(path, enc, container)
         return Table(
@@ -387,10 +463,19 @@ def open_table(
             )
         seen[h] = i
     width = len(header)
+    first_cell = raw_header[0].strip().lstrip("\ufeff") if raw_header else None
+    table_ref: list[Table] = []
 
     def body():
         try:
             for rownum, values in rows:
+                if (
+                    skip_repeated_header and values and type(values[0]) is str
+                    and values[0].strip().lstrip("\ufeff") == first_cell
+                    and _same_header(values, header)
+                ):
+                    table_ref[0].repeated_header_rows.append(rownum)
+                    continue
                 if len(values) > width:
                     extra = values[width:]
                     if ragged == "error" and any(cell_text(v) for v in extra):
@@ -410,11 +495,39 @@ def open_table(
         except csv.Error as exc:
             raise BadInput(f"CSV syntax error ({exc})", file=path) from None
 
-    return Table(
+    table = Table(
         path=path, container=container, encoding=enc, raw_header=raw_header, header=header,
         header_row=header_row, rows=body(), size=size, skipped_title_rows=skipped,
-        _progress=progress, _closers=closers,
+        part=part, _progress=progress, _closers=closers,
     )
+    table_ref.append(table)
+    return table
+
+
+def _same_header(values: list, header: list[str]) -> bool:
+    if not values or normalise_header(values[0]) != header[0]:
+        return False
+    return [normalise_header(v) for v in values[: len(header)]] == header
+
+
+def _zip_members(zf: zipfile.ZipFile) -> list[str]:
+    return [n for n in zf.namelist() if n.lower().endswith((".csv", ".tsv", ".txt"))]
+
+
+def parts(path: str | Path) -> list[str | None]:
+    """The parts of a file worth reading: zip members, workbook sheets, or [None]."""
+    path = str(path)
+    container, _ = sniff(path)
+    if container == "zip":
+        with zipfile.ZipFile(path) as zf:
+            return list(_zip_members(zf)) or [None]
+    if container in ("xlsx", "xls"):
+        wb = _workbook(path, container)
+        try:
+            return list(wb.sheet_names) or [None]
+        finally:
+            wb.close()
+    return [None]
 
 
 def match_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[int]]:

@@ -19,7 +19,19 @@ app = typer.Typer()
 
 
 def demo_goods_file() -> Path:
-    return Path(str(resources.files("weimai_cli") / "data" / "demo_goods.csv"))
+    return demo_file("demo_goods.csv")
+
+
+def demo_file(name: str) -> Path:
+    return Path(str(resources.files("weimai_cli") / "data" / name))
+
+
+# placeholder -> shipped sample file
+DEMO_FILES = {
+    "goods": "demo_goods.csv",
+    "taobao_orders": "demo_taobao_union.csv",
+    "amazon_earnings": "demo_amazon_earnings.csv",
+}
 
 
 # Each step: (explanation, argv). Placeholders: "{goods}" is the shipped
@@ -32,7 +44,7 @@ STEPS: list[tuple[str, list[str]]] = [
     ("The supplier raises a price; history keeps the old one:", ["goods", "edit", "NX-GQ-500", "--price", "64.90", "--rate", "22%"]),
     ("One item with its history:", ["goods", "show", "NX-GQ-500"]),
     ("Where the data lives:", ["db", "path"]),
-    ("Share a product on Weibo: tracked link + a post within 140 字:", ["share", "NX-GQ-500", "--channel", "weibo", "--campaign", "双11"]),
+    ("Share a product on Weibo: tracked link + a post within 140 字:", ["share", "NX-GQ-500", "--channel", "weibo", "--campaign", "双11", "--slot", "108000000001"]),
     ("A JD product carries the code as subUnionId:", ["share", "WC-DM-5KG", "--channel", "link"]),
     ("A seller adds a distributor whose rate overrides the goods rate:", ["distributors", "add", "xiaohong", "--name", "小红", "--rate", "25%"]),
     ("She shares for WeChat Moments and gets a product card (SVG):", ["share", "HZ-LJ-250", "--as", "xiaohong", "--channel", "moments", "--card", "{home}/card.svg"]),
@@ -40,6 +52,15 @@ STEPS: list[tuple[str, list[str]]] = [
     ("Every share is remembered with its price and rate:", ["shares", "list"]),
     ("Is a code genuine, and whose is it?", ["codes", "verify", "{last_code}"]),
     ("Distributors and their shares:", ["distributors", "list"]),
+    ("Bring in a Taobao Union order report (GB18030 CSV, a title line, a presale pair, a 合计 row):",
+     ["orders", "import", "{taobao_orders}"]),
+    ("And an Amazon Associates Fee-Earnings report:", ["orders", "import", "{amazon_earnings}"]),
+    ("The orders, with the share each one came through (by code, else by 推广位ID / tracking id):",
+     ["orders", "list"]),
+    ("Orders that match no share yet (`weimai orders attribute` retries after late shares):",
+     ["orders", "list", "--unattributed", "--format", "md"]),
+    ("One line's history (the presale deposit and balance became one line):",
+     ["orders", "show", "3401234567890000004"]),
 ]
 
 
@@ -63,14 +84,15 @@ def demo(
     config.DB_OVERRIDE = None
     output.message(f"demo home: {target}")
     output.message(f"(to explore it yourself: export WEIMAI_HOME={target})")
-    files = {"goods": str(demo_goods_file()), "home": str(target)}
+    files = {key: str(demo_file(name)) for key, name in DEMO_FILES.items()}
+    files["home"] = str(target)
+    names = {str(demo_file(name)): f"<{name}>" for name in DEMO_FILES.values()}
+    names[files["goods"]] = "<catalogue.csv>"
     for text, argv in STEPS:
         if any("{last_code}" in a for a in argv):
             files["last_code"] = _last_code()
         args = [a.format(**files) for a in argv]
-        shown = [
-            "<catalogue.csv>" if a == files["goods"] else a.replace(files["home"], "<demo>") for a in args
-        ]
+        shown = [names.get(a, a).replace(files["home"], "<demo>") for a in args]
         output.line()
         output.line(f"# {text}")
         output.line("$ weimai " + " ".join(shown))

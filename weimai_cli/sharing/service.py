@@ -404,7 +404,10 @@ def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
 
 
 # "module:function" providers; orders/earnings append theirs here.
-SECTION_PROVIDERS: list[str] = ["weimai_cli.sharing.service:goods_now_section"]
+SECTION_PROVIDERS: list[str] = [
+    "weimai_cli.sharing.service:goods_now_section",
+    "weimai_cli.orders.query:share_orders_section",
+]
 
 
 def share_sections(conn: sqlite3.Connection, share: dict) -> list[Section]:

@@ -1,0 +1,189 @@
+"""Benchmark `weimai orders import` against the sqlite3 shell's `.import`.
+
+    python benchmarks/bench_orders.py                 # 1,000,000 rows (~150 MB)
+    python benchmarks/bench_orders.py --rows 20000    # quick
+
+Generates a generic order CSV (UTF-8) and the same in GB18030, then times,
+each in a fresh child process (wall time and peak RSS from wait4):
+
+* reference: ``sqlite3 ref.db '.import --csv --skip 1 FILE t'`` into a table
+  with a TEXT primary key (the same run, the same file);
+* ``weimai orders import`` of the UTF-8 file into a fresh home;
+* the same file again (everything unchanged);
+* the GB18030 file into a fresh home;
+* each format's sample file (tests/data/orders) scaled to --sample-rows rows.
+
+Targets (issue 4): import ≤ 2.0 × reference, re-import ≤ 1.5 × reference,
+peak ≤ 100 MiB, GB18030 ≤ 1.15 × UTF-8.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data" / "orders"
+SQLITE3 = os.environ.get("SQLITE3", "/usr/bin/sqlite3")
+
+GENERIC_HEADER = ["order_id", "line_key", "sku", "title", "quantity", "unit_price", "paid", "status",
+                  "created_at", "paid_at", "tracking_code", "slot", "commission"]
+TITLES = ["宁夏中宁枸杞 500g 特级 礼盒装", "西湖龙井 明前特级 250g", "安溪铁观音 清香型 500g",
+          "云南普洱 熟茶饼 357g", "Stainless Tea Kettle 1.7L"]
+STATUSES = ["paid", "completed", "paid", "paid", "cancelled", "settled"]
+
+
+def generate(path: Path, rows: int, encoding: str) -> None:
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(GENERIC_HEADER)
+        for i in range(1, rows + 1):
+            qty = 1 + i % 3
+            price = 1990 + (i * 37) % 20000
+            day = 1 + i % 28
+            hh, mm, ss = i % 24, i % 60, (i * 7) % 60
+            when = f"2026-11-{day:02d} {hh:02d}:{mm:02d}:{ss:02d}"
+            w.writerow([
+                f"W{i // 2:09d}", f"W{i:010d}", f"SKU-{i % 5000:05d}", TITLES[i % len(TITLES)], qty,
+                f"{price // 100}.{price % 100:02d}", f"{price * qty // 100}.{price * qty % 100:02d}",
+                STATUSES[i % len(STATUSES)], when, when, f"wm{i % 900 + 100:04d}ABCD" if i % 10 == 0 else "",
+                f"{100000000 + i % 50}" if i % 10 == 1 else "", f"{price * qty // 1000}.{price * qty // 10 % 100:02d}",
+            ])
+
+
+def run(argv: list[str], env: dict | None = None, stdin: str | None = None) -> tuple[float, int]:
+    """(wall seconds, peak RSS in bytes) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if stdin:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err}")
+    return wall, usage.ru_maxrss * 1024
+
+
+def reference(csv_path: Path, work: Path) -> tuple[float, int]:
+    db = work / "ref.db"
+    db.unlink(missing_ok=True)
+    cols = ", ".join(f"{c} TEXT PRIMARY KEY" if c == "line_key" else f"{c} TEXT" for c in GENERIC_HEADER)
+    script = f"CREATE TABLE t ({cols});\n.import --csv --skip 1 {csv_path} t\n"
+    return run([SQLITE3, str(db)], stdin=script)
+
+
+def weimai_import(path: Path, home: Path, *extra: str) -> tuple[float, int]:
+    env = {**os.environ, "WEIMAI_HOME": str(home), "PYTHONPATH": str(ROOT)}
+    env.pop("WEIMAI_DB", None)
+    return run([sys.executable, "-m", "weimai_cli", "orders", "import", str(path), *extra], env=env)
+
+
+# ---- each format's sample, scaled ----------------------------------------------------
+
+# fixture -> (encoding, delimiter, title lines, columns made unique per copy)
+SAMPLES = {
+    "taobao-union": ("taobao_union_2026-11.csv", "utf-16", ",", 0, ["淘宝子订单号"]),
+    "taobao-refund": None,  # updates lines: measured after taobao-union, see below
+    "jd-union": ("jd_union_2026-11.csv", "utf-8", ",", 0, ["orderId"]),
+    "amazon-earnings": ("amazon_fee_earnings_2026-11.csv", "utf-8", ",", 1, ["ASIN"]),
+    "shopify": ("shopify_orders_export.csv", "utf-8", ",", 0, ["Name"]),
+    "douyin": ("douyin_orders.csv", "utf-8-sig", ",", 0, ["子订单编号"]),
+    "douyin-affiliate": ("douyin_affiliate.csv", "utf-8-sig", ",", 0, ["子订单号"]),
+    "generic": ("generic_orders.csv", "utf-8", ",", 0, ["line_key"]),
+}
+
+
+def scale(name: str, out: Path, rows: int) -> int:
+    fixture, enc, delim, titles, keys = SAMPLES[name]
+    with open(DATA / fixture, encoding=enc, newline="") as fh:
+        lines = list(csv.reader(fh, delimiter=delim))
+    head = lines[titles]
+    body = [r for r in lines[titles + 1:] if r and r[0] not in ("Total", "合计")]
+    idx = [head.index(k) for k in keys]
+    written = 0
+    with open(out, "w", encoding=enc, newline="") as fh:
+        w = csv.writer(fh, delimiter=delim, lineterminator="\n")
+        w.writerow(head)
+        copy = 0
+        while written < rows:
+            copy += 1
+            for r in body:
+                r = list(r)
+                for i in idx:
+                    v = r[i].strip().strip("=\"'\t")
+                    r[i] = f"{v}-{copy}" if not v.isdigit() else f"{v}{copy:07d}"
+                w.writerow(r)
+                written += 1
+    return written
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--sample-rows", type=int, default=100_000)
+    ap.add_argument("--workdir", default=None, help="keep the generated files here")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="weimai-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    utf8, gb = work / "orders-utf8.csv", work / "orders-gb18030.csv"
+    print(f"generating {args.rows:,} rows in {work} …", file=sys.stderr)
+    generate(utf8, args.rows, "utf-8")
+    generate(gb, args.rows, "gb18030")
+    fig: dict = {"rows": args.rows, "file_mb": round(utf8.stat().st_size / 2**20, 1)}
+
+    ref_wall, ref_rss = reference(utf8, work)
+    fig["reference_s"], fig["reference_peak_mib"] = round(ref_wall, 2), round(ref_rss / 2**20, 1)
+    home = work / "home-utf8"
+    wall, rss = weimai_import(utf8, home)
+    fig["import_s"], fig["import_peak_mib"] = round(wall, 2), round(rss / 2**20, 1)
+    wall, rss2 = weimai_import(utf8, home)
+    fig["reimport_s"], fig["reimport_peak_mib"] = round(wall, 2), round(rss2 / 2**20, 1)
+    wall_gb, rss3 = weimai_import(gb, work / "home-gb")
+    fig["gb18030_s"], fig["gb18030_peak_mib"] = round(wall_gb, 2), round(rss3 / 2**20, 1)
+    fig["import_ratio"] = round(fig["import_s"] / ref_wall, 2)
+    fig["reimport_ratio"] = round(fig["reimport_s"] / ref_wall, 2)
+    fig["gb18030_ratio"] = round(wall_gb / fig["import_s"], 2)
+    fig["rows_per_s"] = round(args.rows / fig["import_s"])
+
+    per_format = {}
+    for name, spec in SAMPLES.items():
+        if spec is None:
+            continue
+        path = work / f"sample-{name}.csv"
+        n = scale(name, path, args.sample_rows)
+        wall, rss = weimai_import(path, work / f"home-{name}", "--format", name)
+        per_format[name] = {"rows": n, "seconds": round(wall, 2), "rows_per_s": round(n / wall),
+                            "peak_mib": round(rss / 2**20, 1)}
+    fig["formats"] = per_format
+
+    if args.json:
+        print(json.dumps(fig, indent=2))
+        return
+    print(f"rows: {fig['rows']:,} ({fig['file_mb']} MB generic CSV)")
+    print(f"sqlite3 .import --csv (TEXT PK), reference: {ref_wall:.2f} s")
+    print(f"weimai orders import (new):     {fig['import_s']:.2f} s = {fig['import_ratio']}× reference "
+          f"(target ≤ 2.0), {fig['rows_per_s']:,} rows/s, peak {fig['import_peak_mib']} MiB")
+    print(f"weimai orders import (again):   {fig['reimport_s']:.2f} s = {fig['reimport_ratio']}× reference "
+          f"(target ≤ 1.5), peak {fig['reimport_peak_mib']} MiB")
+    print(f"GB18030 file:                   {fig['gb18030_s']:.2f} s = {fig['gb18030_ratio']}× UTF-8 "
+          f"(target ≤ 1.15), peak {fig['gb18030_peak_mib']} MiB")
+    print("per format, sample scaled:")
+    for name, f in per_format.items():
+        print(f"  {name:18} {f['rows']:>8,} rows  {f['seconds']:>7.2f} s  {f['rows_per_s']:>9,} rows/s  "
+              f"peak {f['peak_mib']} MiB")
+
+
+if __name__ == "__main__":
+    main()

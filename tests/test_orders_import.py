@@ -1,0 +1,397 @@
+"""Order import behaviour: idempotency, updates, duplicates, attribution, CLI,
+and every bad-input case of issue 4 (exit 1, file:row:column, database
+byte-for-byte unchanged; with --skip-bad the good rows go in)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+
+import pytest
+from orders_helpers import (
+    ORDERS,
+    SECRET,
+    add_share,
+    db_digest,
+    read_events,
+    read_orders,
+    use_secret,
+)
+
+from weimai_cli.sharing.codes import make_code
+
+GENERIC = ["line_key", "order_id", "sku", "title", "quantity", "unit_price", "paid", "status",
+           "created_at", "paid_at", "tracking_code", "slot"]
+
+
+def row(key="L1", qty="1", price="10.00", paid="10.00", status="paid", created="2026-11-01 10:00:00",
+        code="", slot="", sku="SKU-1"):
+    return [key, "O" + key, sku, "枸杞", qty, price, paid, status, created, created, code, slot]
+
+
+def write(path, rows, header=GENERIC, encoding="utf-8", delimiter=","):
+    with open(path, "w", encoding=encoding, newline="") as fh:
+        w = csv.writer(fh, delimiter=delimiter)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def dbfile(db, home):
+    """The migrated database file (with one import done, so it is not empty)."""
+    return home / "weimai.db"
+
+
+def imported(run, *args):
+    r = run("orders", "import", "--json", *args)
+    return json.loads(r.stdout)
+
+
+# ---- idempotency and updates -------------------------------------------------------
+
+
+def test_same_file_twice_changes_nothing(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2"), row("L3", status="completed")])
+    first = imported(run, f)[0]
+    assert (first["new"], first["changed"], first["unchanged"]) == (3, 0, 0)
+    before = read_orders(db)
+    again = imported(run, f)[0]
+    assert (again["new"], again["changed"], again["unchanged"]) == (0, 0, 3)
+    assert again["same_as_import"] == first["import_id"]
+    assert read_orders(db) == before
+    shas = [r[0] for r in db.execute("SELECT sha256 FROM imports ORDER BY id")]
+    assert len(shas) == 2 and shas[0] == shas[1] and len(shas[0]) == 64
+    assert read_events(db) == []
+
+
+def test_later_export_updates_and_older_is_stale(run, db, tmp_path):
+    old = write(tmp_path / "old.csv", [row("L1", status="paid"), row("L2", status="paid")])
+    new = write(tmp_path / "new.csv", [row("L1", status="settled"), row("L2", status="paid", paid="8.00")])
+    imported(run, old)
+    r = imported(run, new)[0]
+    assert (r["changed"], r["unchanged"]) == (2, 0)
+    events = [(e["line_key"], e["field"], e["old_value"], e["new_value"]) for e in read_events(db)]
+    assert ("L1", "status", "paid", "settled") in events
+    assert ("L2", "paid_fen", 1000, 800) in events
+    # the older file again: L1 would move back from settled, so it is stale and left alone
+    r = imported(run, old)[0]
+    assert r["stale"] == 1 and r["stale_keys"] == ["L1"]
+    assert r["changed"] == 1  # L2's amount is different again: an update, not a status move
+    assert db.execute("SELECT status FROM orders WHERE line_key = 'L1'").fetchone()[0] == "settled"
+
+
+def test_overlapping_exports_never_double_count(run, db, tmp_path):
+    a = write(tmp_path / "a.csv", [row("L1"), row("L2")])
+    b = write(tmp_path / "b.csv", [row("L2"), row("L3")])
+    imported(run, a, b)
+    assert tuple(db.execute("SELECT count(*), sum(paid_fen) FROM orders").fetchone()) == (3, 3000)
+
+
+def test_identical_duplicates_merge(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2"), row("L1")])
+    r = imported(run, f)[0]
+    assert (r["rows"], r["new"], r["merged"]) == (3, 2, 1)
+
+
+def test_conflicting_duplicates_name_both_rows(run, dbfile, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2"), row("L1", paid="11.00")])
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert f"{f}:4: line 'L1' appears twice with different data: rows 2 and 4" in r.stderr
+    assert db_digest(dbfile) == before
+
+
+def test_skip_bad_imports_good_rows_and_writes_rejects(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [
+        row("L1"), row("L2", paid="1.234,50"), row("L3", qty="0"), row("L1", paid="11.00"), row("L4"),
+    ])
+    rej = tmp_path / "rejects.csv"
+    r = imported(run, "--skip-bad", "--rejects", rej, f)[0]
+    assert (r["new"], r["rejected"]) == (2, 3)
+    assert sorted(o["line_key"] for o in read_orders(db)) == ["L1", "L4"]
+    lines = list(csv.reader(open(rej, encoding="utf-8-sig")))
+    assert lines[0] == ["file", "row", "column", "reason"]
+    reasons = {(x[1], x[2]): x[3] for x in lines[1:] if x[3] != "header"}
+    assert reasons[("3", "7")] == "paid: not an amount: '1.234,50'"
+    assert reasons[("4", "5")] == "quantity: quantity 0 on a sale"
+    assert reasons[("5", "")] == "line 'L1' conflicts with row 2 (kept)"
+
+
+def test_skip_bad_needs_rejects(run, tmp_path):
+    f = write(tmp_path / "o.csv", [row()])
+    r = run("orders", "import", "--skip-bad", f, code=2)
+    assert "--skip-bad needs --rejects FILE" in r.stderr
+
+
+def test_dry_run_writes_nothing(run, dbfile, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2")])
+    before = db_digest(dbfile)
+    r = imported(run, "--dry-run", f)[0]
+    assert (r["new"], r["dry_run"], r["import_id"]) == (2, True, None)
+    assert db_digest(dbfile) == before
+
+
+def test_text_summary(run, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2")])
+    r = run("orders", "import", f)
+    assert r.stderr == (
+        f"imported {f} (generic, csv, utf-8): 2 rows: 2 new, 0 changed, 0 unchanged, 0 stale, "
+        "0 rejected; 0 attributed, 2 unattributed\n"
+    )
+    assert r.stdout == ""
+
+
+# ---- attribution --------------------------------------------------------------------
+
+
+def test_code_slot_and_forged_code(run, db, tmp_path):
+    use_secret()
+    code = add_share(db, 1, "SKU-1", slot="S1")
+    add_share(db, 2, "SKU-2", slot="S1")
+    forged = code[:-2] + ("0" if code[-2] != "0" else "1") + code[-1]
+    f = write(tmp_path / "o.csv", [
+        row("L1", code=f"ref={code}"),            # verified code
+        row("L2", slot="S1", sku="SKU-2"),         # slot, the SKU picks share 2
+        row("L3", slot="S1", sku="SKU-9"),         # two shares on the slot, no SKU match: nothing
+        row("L4", code=forged, slot="S1"),         # forged code: never credited, even with a slot
+        row("L5", code=make_code(77, SECRET)),     # verifies, but no such share
+    ])
+    r = run("orders", "import", f)
+    assert "2 attributed, 3 unattributed" in r.stderr
+    assert "2 line(s) carry a tracking code that does not verify or names no share" in r.stderr
+    got = {o["line_key"]: (o["share_id"], o["attribution"]) for o in read_orders(db)}
+    assert got == {"L1": (1, "code"), "L2": (2, "slot"), "L3": (None, None), "L4": (None, None),
+                   "L5": (None, None)}
+
+
+def test_attribute_after_late_shares(run, db, tmp_path):
+    use_secret()
+    f = write(tmp_path / "o.csv", [row("L1", code=make_code(5, SECRET)), row("L2", slot="S9")])
+    imported(run, f)
+    assert run("orders", "attribute").stderr == "attributed 0 line(s); 2 still unattributed\n"
+    add_share(db, 5, "SKU-1")
+    add_share(db, 6, "SKU-1", slot="S9")
+    assert run("orders", "attribute").stderr == "attributed 2 line(s); 0 still unattributed\n"
+    events = [(e["line_key"], e["field"], e["new_value"]) for e in read_events(db)]
+    assert events == [("L1", "share_id", 5), ("L2", "share_id", 6)]
+    r = run("orders", "list", "--share", make_code(5, SECRET), "--format", "csv")
+    assert r.stdout.splitlines()[1].startswith("generic,L1,SKU-1,")
+
+
+def test_as_distributor(run, db, tmp_path):
+    r = run("orders", "import", "--as", "bob", ORDERS / "jd_union_2026-11.csv", code=1)
+    assert "no distributor 'bob'" in r.stderr
+    db.execute("INSERT INTO distributors (handle, name, created_at) VALUES ('bob', 'Bob', 'x')")
+    db.commit()
+    imported(run, "--as", "bob", ORDERS / "jd_union_2026-11.csv")
+    assert {r[0] for r in db.execute("SELECT distributor FROM orders")} == {"bob"}
+    r = run("orders", "import", "--as", "bob", "--format", "shopify", ORDERS / "shopify_orders_export.csv", code=2)
+    assert "--as applies to affiliate reports" in r.stderr
+
+
+# ---- mappings, list, show --------------------------------------------------------------
+
+
+def test_map_and_saved_mapping(run, db):
+    maps = ["--map", "订单号=order_id", "--map", "明细号=line_key", "--map", "货号=sku", "--map", "宝贝=title",
+            "--map", "件数=quantity", "--map", "实收=paid", "--map", "状态=status", "--map", "下单=created_at"]
+    r = run("orders", "mapping", "save", "weidian", *maps, "--platform", "weidian")
+    assert r.stderr.startswith("saved mapping weidian: 订单号=order_id")
+    res = imported(run, "--mapping", "weidian", ORDERS / "weidian_export.csv")[0]
+    assert (res["format"], res["platform"], res["encoding"], res["new"]) == ("generic", "weidian", "gb18030", 2)
+    assert [(o["line_key"], o["status"], o["paid_fen"]) for o in read_orders(db)] == [
+        ("WD001-A", "paid", 5990), ("WD002-A", "confirmed", 10000)]
+    r = run("orders", "import", "--map", "x=nonsense", ORDERS / "weidian_export.csv", code=2)
+    assert "unknown field 'nonsense'" in r.stderr
+    r = run("orders", "import", "--mapping", "nope", ORDERS / "weidian_export.csv", code=1)
+    assert "no saved mapping 'nope'" in r.stderr
+
+
+def test_list_filters_and_show_history(run, db):
+    use_secret()
+    add_share(db, 1, "575123456789", slot="111111111")
+    run("orders", "import", ORDERS / "taobao_union_2026-11.csv")
+    run("orders", "import", ORDERS / "taobao_refund_2026-11.csv")
+    r = run("orders", "list", "--status", "refunded", "--format", "json")
+    assert [o["line_key"] for o in json.loads(r.stdout)] == ["3301234567890500001"]
+    r = run("orders", "list", "--unattributed", "--platform", "taobao", "--format", "tsv")
+    assert len(r.stdout.splitlines()) == 1 + 3
+    r = run("orders", "list", "--month", "2026-10", code=0)
+    assert r.stderr == "no orders match\n"
+    r = run("orders", "list", "--month", "2026-13", code=2)
+    r = run("orders", "list", "--sku", "575000000002", "--format", "csv")
+    assert r.stdout.splitlines()[1].split(",")[:2] == ["taobao", "3301234567890200001"]
+    r = run("orders", "show", "3301234567890500001", "--format", "json")
+    line = json.loads(r.stdout)
+    assert line["status"] == "refunded" and line["refunded_fen"] == 5990
+    assert [(h["field"], h["old_value"], h["new_value"]) for h in line["history"]] == [
+        ("created", None, "taobao-union"), ("refunded_fen", 0, 5990), ("status", "settled", "refunded"),
+        ("refund_status", None, "维权成功")]
+    r = run("orders", "show", "nope", code=1)
+    assert "no order line 'nope'" in r.stderr
+
+
+# ---- bad input: exit 1, file:row:column, database unchanged ------------------------------
+
+BAD_CELLS = [
+    ("mangled id", {"key": "1.23457E+18"}, "2:1", "id '1.23457E+18' was turned into scientific notation"),
+    ("mangled id 2", {"key": "4.31235E+18"}, "2:1", "scientific notation"),
+    ("id .0", {"key": "123.0"}, "2:1", "id '123.0' was turned into a number"),
+    ("eu money", {"paid": "1.234,50"}, "2:7", "not an amount: '1.234,50'"),
+    ("NaN", {"paid": "NaN"}, "2:7", "not an amount: 'NaN'"),
+    ("3 decimals", {"paid": "1.005"}, "2:7", "not an amount: '1.005'"),
+    ("zero qty", {"qty": "0"}, "2:5", "quantity 0 on a sale"),
+    ("negative qty", {"qty": "-1"}, "2:5", "negative number: -1"),
+    ("impossible date", {"created": "2026-02-30 10:00:00"}, "2:9", "impossible date/time: '2026-02-30 10:00:00'"),
+    ("ambiguous date", {"created": "03/04/2026"}, "2:9", "ambiguous date '03/04/2026'"),
+    ("unknown status", {"status": "sort of"}, "2:8", "unknown status 'sort of'"),
+]
+
+
+@pytest.mark.parametrize("case,cells,where,message", BAD_CELLS, ids=[c[0] for c in BAD_CELLS])
+def test_bad_cell(case, cells, where, message, run, dbfile, tmp_path):
+    f = write(tmp_path / "bad.csv", [row(**cells), row("L2")])
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    first = r.stderr.splitlines()[0]
+    assert first.startswith(f"error: {f}:{where}: ")
+    assert message in first
+    assert r.stderr.splitlines()[1].startswith("hint: ")
+    assert db_digest(dbfile) == before
+
+
+def test_mangled_taobao_id_in_real_header(run, dbfile, tmp_path):
+    text = (ORDERS / "taobao_union_2026-11.csv").read_text(encoding="utf-16")
+    f = tmp_path / "mangled.csv"
+    f.write_text(text.replace("3301234567890800001", "3.30123E+18"), encoding="utf-16")
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert f"{f}:11:28: 淘宝子订单号: id '3.30123E+18' was turned into scientific notation" in r.stderr
+    assert db_digest(dbfile) == before
+
+
+def test_numeric_xlsx_id_over_15_digits(run, dbfile, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(GENERIC)
+    ws.append(["L1", "O1", "SKU-1", "t", 1, 10, 10, "paid", "2026-11-01 10:00:00", "", "", ""])
+    ws.append([3301234567890123457, "O2", "SKU-1", "t", 1, 10, 10, "paid", "2026-11-01 10:00:00", "", "", ""])
+    ws.append([110000000001, "O3", "SKU-1", "t", 1, 10, 10, "paid", "2026-11-01 10:00:00", "", "", ""])
+    f = tmp_path / "ids.xlsx"
+    wb.save(f)
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert f"{f}:3:1: line_key: id 3301234567890122752 is a number with more than 15 digits" in r.stderr
+    assert db_digest(dbfile) == before
+    # the exact 12-digit one alone is fine, written as the integer's text
+    ws.delete_rows(3)
+    wb.save(f)
+    run("orders", "import", f)
+    assert run("orders", "show", "110000000001", "--format", "json").stdout
+
+
+def test_missing_required_columns(run, dbfile, tmp_path):
+    header = [h for h in (ORDERS / "taobao_union_2026-11.csv").read_text(encoding="utf-16").splitlines()[0].split(",")
+              if h != "订单状态"]
+    f = write(tmp_path / "t.csv", [], header=header)
+    before = db_digest(dbfile)
+    r = run("orders", "import", "--format", "taobao-union", f, code=1)
+    assert f"{f}:1: missing required column(s) for taobao-union: 订单状态; found: 创建时间, 点击时间" in r.stderr
+    r = run("orders", "import", f, code=1)
+    assert "no known order format matches this header; closest: taobao-union (missing 订单状态)" in r.stderr
+    assert db_digest(dbfile) == before
+
+
+def test_duplicate_header_and_ragged_row(run, dbfile, tmp_path):
+    before = db_digest(dbfile)
+    f = write(tmp_path / "dup.csv", [row()], header=[*GENERIC[:-1], "paid"])
+    r = run("orders", "import", f, code=1)
+    assert f"{f}:1:12: column name 'paid' appears twice (columns 7 and 12)" in r.stderr
+    f = write(tmp_path / "ragged.csv", [row("L1"), [*row("L2"), "oops"]])
+    r = run("orders", "import", f, code=1)
+    assert f"{f}:3:13: row has 13 cells but the header has 12" in r.stderr
+    assert db_digest(dbfile) == before
+
+
+def test_mojibake_header(run, dbfile, tmp_path):
+    # UTF-8 bytes of a Chinese header read as GBK (one cell lost to a replacement
+    # character, as happens), then saved as GB18030
+    good = "淘宝子订单号,商品名称,订单状态,付款金额\n3301,枸杞,已付款,10.00\n"
+    garbled = good.encode("utf-8").decode("gb18030", errors="replace")
+    f = tmp_path / "moji.csv"
+    f.write_bytes(garbled.encode("gb18030"))
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert "the header is mojibake: UTF-8 text that was read or saved as GBK/GB18030" in r.stderr
+    f.write_bytes("\ufffd\ufffd,\ufffd\ufffd\ufffd\n1,2\n".encode())
+    r = run("orders", "import", f, code=1)
+    assert "the header is garbled (mojibake: replacement characters)" in r.stderr
+    assert db_digest(dbfile) == before
+
+
+def test_summary_blank_and_repeated_header_rows(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), GENERIC, row("L2"), ["合计", "", "", "", "2", "", "20.00"],
+                                    ["Total"], [""] * 12, []])
+    r = run("orders", "import", f)
+    assert f"warning: {f}:3: repeated header row skipped" in r.stderr
+    assert "2 rows: 2 new" in r.stderr
+    assert [o["line_key"] for o in read_orders(db)] == ["L1", "L2"]
+
+
+@pytest.mark.parametrize("kind", ["empty", "blank", "binary", "truncated", "directory"])
+def test_unreadable_files(kind, run, dbfile, tmp_path):
+    f = tmp_path / "x.csv"
+    if kind == "empty":
+        f.write_bytes(b"")
+        msg = "the file is empty"
+    elif kind == "blank":
+        f.write_bytes(b"\xef\xbb\xbf\r\n\r\n")
+        msg = "the file is empty"
+    elif kind == "binary":
+        f.write_bytes(bytes(range(256)) * 4)
+        msg = "this is a binary file, not a table"
+    elif kind == "truncated":
+        data = (ORDERS / "taobao_union_2026-11.xlsx").read_bytes()
+        f = tmp_path / "t.xlsx"
+        f.write_bytes(data[: len(data) // 2])
+        msg = "the spreadsheet/zip file is truncated or damaged"
+    else:
+        f = tmp_path / "folder"
+        f.mkdir()
+        msg = "is a directory, not a file"
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert r.stderr.startswith(f"error: {f}: {msg}")
+    assert db_digest(dbfile) == before
+
+
+def test_xlsx_renamed_to_csv_is_read_by_content(run, db, tmp_path):
+    f = tmp_path / "really-xlsx.csv"
+    shutil.copy(ORDERS / "taobao_union_2026-11.xlsx", f)
+    r = imported(run, f)[0]
+    assert (r["container"], r["format"], r["new"]) == ("xlsx", "taobao-union", 9)
+
+
+def test_one_bad_file_leaves_the_others(run, db, tmp_path):
+    good = write(tmp_path / "good.csv", [row("L1")])
+    bad = write(tmp_path / "bad.csv", [row("L2", paid="x")])
+    run("orders", "import", good, bad, code=1)
+    assert [o["line_key"] for o in read_orders(db)] == ["L1"]
+
+
+def test_gb18030_and_utf16(run, db):
+    r = imported(run, ORDERS / "taobao_union_2026-11-later.csv", ORDERS / "taobao_union_2026-11.csv")
+    assert [(x["encoding"], x["new"]) for x in r] == [("gb18030", 9), ("utf-16", 0)]
+    assert db.execute("SELECT title FROM orders WHERE line_key = '3301234567890200001'").fetchone()[0] == \
+        "西湖龙井 明前特级 250g"
+
+
+def test_demo_imports_the_sample_exports(run, tmp_path):
+    r = run("demo", "--home", tmp_path / "demo")
+    assert "$ weimai orders import <demo_taobao_union.csv>" in r.stdout
+    assert "$ weimai orders import <demo_amazon_earnings.csv>" in r.stdout
+    assert "3401234567890000004" in r.stdout

@@ -1,0 +1,713 @@
+"""Importing order exports: validate, upsert, attribute, record history.
+
+One file is one ``BEGIN IMMEDIATE`` transaction (all its parts: zip members,
+workbook sheets): it is entirely in or entirely out. Rows stream from
+:mod:`weimai_cli.tables` through the format's parser into a temporary
+staging table with ``executemany`` (duplicate keys in the file merge there:
+identical rows fold, presale pairs add up, conflicting rows are reported
+with both row numbers). Set-based SQL then classifies each line against
+``orders`` (new / changed / unchanged / stale), writes the order_events for
+changes, applies them and attributes lines to shares. Memory stays flat: the
+file is never held, only the staging table grows, on disk.
+
+A later export updates a line; an older one never moves its status back
+(the line is counted as stale and left alone); fields a file does not carry
+keep their values.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from weimai_cli.clock import now_iso
+from weimai_cli.errors import BadInput, UsageError
+from weimai_cli.orders import formats as fmts
+from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
+from weimai_cli.store import transaction
+from weimai_cli.tables import cell_text, is_summary_row, open_table, parts
+
+# fields of the staging table besides LINE_FIELDS
+_STAGE_EXTRA = ("presale",)
+# fields an import may change on an existing line (all but the key)
+UPDATABLE = LINE_FIELDS[1:]
+# fields whose changes are order_events (month and code bookkeeping follow the others)
+EVENT_FIELDS = tuple(
+    f for f in UPDATABLE if f not in ("month", "code_share_id", "code_status", "extra")
+)
+PROGRESS_EVERY = 5000
+CACHE_KIB = 8192  # per schema (main and temp): peak memory stays under 100 MiB
+
+
+@dataclass
+class ImportResult:
+    file: str
+    format: str
+    platform: str
+    kind: str
+    container: str | None = None
+    encoding: str | None = None
+    sha256: str = ""
+    import_id: int | None = None
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    merged: int = 0
+    rejected: int = 0
+    unmatched: int = 0
+    attributed: int = 0
+    unattributed: int = 0
+    bad_codes: int = 0
+    dry_run: bool = False
+    same_as_import: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    bad_code_list: list[str] = field(default_factory=list)
+    stale_keys: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _DryRun(Exception):
+    pass
+
+
+# ---- tracking codes -----------------------------------------------------------
+
+
+def code_reader(secret: bytes | None) -> Callable[..., dict]:
+    """``codes(*texts)``: the first code-shaped token, verified against the secret."""
+    from weimai_cli.sharing.codes import find_codes, normalise, verify
+
+    empty: dict = {}
+
+    def codes(*texts) -> dict:
+        for t in texts:
+            if not t or "wm" not in t.lower():
+                continue
+            found = find_codes(t)
+            if not found:
+                continue
+            if secret is None:
+                return {"tracking_code": normalise(found[0]), "code_status": "signature"}
+            verdict = verify(found[0], secret)
+            return {
+                "tracking_code": verdict.code,
+                "code_share_id": verdict.share_id,
+                "code_status": verdict.reason,
+            }
+        return empty
+
+    return codes
+
+
+def _secret() -> bytes | None:
+    from weimai_cli.errors import EnvironmentProblem
+    from weimai_cli.sharing.codes import get_secret
+
+    try:
+        return get_secret(create=False)
+    except EnvironmentProblem:
+        return None
+
+
+# ---- mappings -------------------------------------------------------------------
+
+
+def parse_maps(items: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """``COLUMN=field`` options -> {field: (column, …)}."""
+    from weimai_cli.orders.formats.generic import FIELDS
+
+    out: dict[str, list[str]] = {}
+    for item in items:
+        column, sep, fieldname = item.rpartition("=")
+        column, fieldname = column.strip(), fieldname.strip()
+        if not sep or not column or not fieldname:
+            raise UsageError(f"--map {item!r}: write COLUMN=field", f"fields: {', '.join(FIELDS)}")
+        if fieldname not in FIELDS:
+            raise UsageError(
+                f"--map {item!r}: unknown field {fieldname!r}", f"fields: {', '.join(FIELDS)}"
+            )
+        out.setdefault(fieldname, []).append(column)
+    return {f: tuple(cols) for f, cols in out.items()}
+
+
+def save_mapping(conn, name: str, maps: dict, platform: str | None = None) -> None:
+    if not maps:
+        raise UsageError("give at least one --map COLUMN=field")
+    now = now_iso()
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO order_mappings (name, platform, mapping, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET platform = excluded.platform, "
+            "mapping = excluded.mapping, updated_at = excluded.updated_at",
+            (name, platform, json.dumps(maps, ensure_ascii=False), now, now),
+        )
+
+
+def load_mapping(conn, name: str) -> tuple[dict, str | None]:
+    row = conn.execute(
+        "SELECT mapping, platform FROM order_mappings WHERE name = ?", (name,)
+    ).fetchone()
+    if row is None:
+        names = [r[0] for r in conn.execute("SELECT name FROM order_mappings ORDER BY name")]
+        raise BadInput(
+            f"no saved mapping {name!r}",
+            "save one with `weimai orders mapping save NAME --map COLUMN=field`"
+            + (f"; saved: {', '.join(names)}" if names else ""),
+        )
+    return {f: tuple(c) for f, c in json.loads(row[0]).items()}, row[1]
+
+
+def list_mappings(conn) -> list[dict]:
+    return [
+        {"name": r[0], "platform": r[1], "mapping": r[2], "updated_at": r[3]}
+        for r in conn.execute(
+            "SELECT name, platform, mapping, updated_at FROM order_mappings ORDER BY name"
+        )
+    ]
+
+
+# ---- rejects ----------------------------------------------------------------------
+
+
+class Rejects:
+    """The ``--rejects`` CSV: file, row, column, reason, then the row's cells."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self._fh = None
+        self._writer = None
+        self._headers: set[str] = set()
+
+    def _open(self):
+        if self._writer is None:
+            self._fh = open(self.path, "w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow(["file", "row", "column", "reason"])
+        return self._writer
+
+    def add(self, file: str, row: int | None, column: str | None, reason: str,
+            header: list[str] | None = None, values: list | None = None) -> None:
+        if self.path is None:
+            return
+        w = self._open()
+        if header is not None and file not in self._headers:
+            self._headers.add(file)
+            w.writerow([file, "", "", "header", *header])
+        w.writerow([file, row or "", column or "", reason, *(cell_text(v) for v in values or [])])
+
+    def close(self) -> None:
+        if self._fh:
+            self._fh.close()
+
+
+# ---- the import -------------------------------------------------------------------
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def import_files(
+    conn: sqlite3.Connection,
+    paths: Iterable[str],
+    *,
+    format: str = "auto",
+    maps: dict[str, tuple[str, ...]] | None = None,
+    mapping: str | None = None,
+    platform: str | None = None,
+    distributor: str | None = None,
+    dry_run: bool = False,
+    skip_bad: bool = False,
+    rejects: str | None = None,
+    warn: Callable[[str], None] | None = None,
+    progress: Callable[[str], Callable[[int, int], None]] | None = None,
+    done: Callable[[ImportResult], None] | None = None,
+) -> list[ImportResult]:
+    """Import each file in its own transaction; returns one result per file part."""
+    if format != "auto":
+        fmts.get(format)
+    if skip_bad and not rejects:
+        raise UsageError("--skip-bad needs --rejects FILE", "name a file for the rejected rows")
+    extra = dict(maps or {})
+    if mapping:
+        saved, saved_platform = load_mapping(conn, mapping)
+        extra = {**saved, **extra}
+        platform = platform or saved_platform
+    if extra and format == "auto":
+        format = "generic"
+    if distributor is not None:
+        if format not in ("auto",) and fmts.get(format).kind == "shop":
+            raise UsageError(
+                f"--as applies to affiliate reports; {format} is a shop export",
+                "shop lines earn for the distributor of the share they are attributed to",
+            )
+        if not conn.execute("SELECT 1 FROM distributors WHERE handle = ?", (distributor,)).fetchone():
+            known = [r[0] for r in conn.execute("SELECT handle FROM distributors ORDER BY handle")]
+            raise BadInput(f"no distributor {distributor!r}", f"known: {', '.join(known)}")
+    out_rejects = Rejects(rejects)
+    codes = code_reader(_secret())
+    # a larger page cache for the set-based steps (bounded: memory stays flat)
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
+    results: list[ImportResult] = []
+    try:
+        for path in paths:
+            for res in _import_file(
+                conn, str(path), format=format, extra=extra, platform=platform,
+                distributor=distributor, dry_run=dry_run, skip_bad=skip_bad,
+                rejects=out_rejects, codes=codes, warn=warn, progress=progress,
+            ):
+                results.append(res)
+                if done:
+                    done(res)
+    finally:
+        out_rejects.close()
+    return results
+
+
+def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, skip_bad,
+                 rejects, codes, warn, progress) -> list[ImportResult]:
+    if Path(path).is_dir():
+        raise BadInput("is a directory, not a file", file=path)
+    pieces = parts(path)
+    digest = sha256_file(path)
+    prior = conn.execute(
+        "SELECT id FROM imports WHERE sha256 = ? ORDER BY id DESC LIMIT 1", (digest,)
+    ).fetchone()
+    results: list[ImportResult] = []
+    try:
+        with transaction(conn):
+            for part in pieces:
+                res = _import_part(
+                    conn, path, part, several=len(pieces) > 1, format=format, extra=extra,
+                    platform=platform, distributor=distributor, skip_bad=skip_bad,
+                    rejects=rejects, codes=codes, warn=warn, progress=progress, digest=digest,
+                )
+                if res is None:
+                    continue
+                res.dry_run = dry_run
+                res.same_as_import = prior[0] if prior else None
+                results.append(res)
+            if not results:
+                raise BadInput(
+                    "no part of this file is an order report",
+                    "give --format NAME, or see `weimai orders import --help`", file=path,
+                )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        for r in results:
+            r.import_id = None
+    return results
+
+
+def _is_header(norm: list[str], fmt, extra) -> bool:
+    if fmt is None:
+        return fmts.looks_like_header(norm)
+    _, missing = fmt.match(norm, extra)
+    return len(fmt.required) - len(missing) >= min(2, len(fmt.required))
+
+
+def _import_part(conn, path, part, *, several, format, extra, platform, distributor, skip_bad,
+                 rejects, codes, warn, progress, digest) -> ImportResult | None:
+    chosen = None if format == "auto" else fmts.get(format)
+    table = open_table(
+        path, part=part, ragged="error", skip_repeated_header=True,
+        is_header=lambda norm: _is_header(norm, chosen, extra),
+    )
+    with table:
+        if chosen is None:
+            try:
+                chosen = fmts.detect(table.header, table.raw_header, table.path, table.header_row)
+            except BadInput:
+                if several:
+                    if warn:
+                        warn(f"{table.path}: not an order report, skipped")
+                    return None
+                raise
+        fmt = chosen
+        mapping, missing = fmt.match(table.header, extra)
+        if missing:
+            found = ", ".join(h for h in table.raw_header if h) or "(none)"
+            raise BadInput(
+                f"missing required column(s) for {fmt.name}: "
+                f"{', '.join(fmt.label(f) for f in missing)}; found: {found}",
+                "export the full report, or map columns with --map COLUMN=field",
+                file=table.path, row=table.header_row,
+            )
+        kind = fmt.kind
+        if distributor is not None and kind == "shop":
+            raise UsageError(
+                f"--as applies to affiliate reports; {table.path} is a {fmt.name} shop export",
+                "shop lines earn for the distributor of the share they are attributed to",
+            )
+        plat = (platform or fmt.platform) if fmt.name == "generic" else fmt.platform
+        currency = fmt.currency_of(table.raw_header) if fmt.currency_of else fmt.currency
+        cols = Cols(mapping, decimal_comma=fmt.decimal_comma(table.header), date_order=fmt.date_order)
+        parser = fmt.build(cols, fmts.Context(codes=codes, platform=plat, currency=currency))
+        res = ImportResult(
+            file=table.path, format=fmt.name, platform=plat, kind=kind,
+            container=table.container, encoding=table.encoding, sha256=digest,
+        )
+        started = now_iso()
+        import_id = conn.execute(
+            "INSERT INTO imports (file, name, part, sha256, size, format, container, encoding, "
+            "platform, kind, distributor, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (str(Path(path).resolve()), Path(path).name, part, digest, Path(path).stat().st_size,
+             fmt.name, table.container, table.encoding, plat, kind,
+             (distributor or "me") if kind == "affiliate" else None, started),
+        ).lastrowid
+        res.import_id = import_id
+        stage = _Stage(conn)
+        try:
+            bar = progress(table.path) if progress else None
+            stage.load(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar))
+            if bar:
+                bar(table.size, table.size)
+            for rownum in table.repeated_header_rows:
+                msg = f"{table.path}:{rownum}: repeated header row skipped"
+                res.warnings.append(msg)
+                if warn:
+                    warn(msg)
+            stage.check_conflicts(table, res, skip_bad, rejects)
+            _apply(conn, stage, fmt, res, plat, kind, distributor, import_id)
+        finally:
+            stage.drop()
+        conn.execute(
+            "UPDATE imports SET rows = ?, new = ?, changed = ?, unchanged = ?, stale = ?, "
+            "merged = ?, rejected = ?, unmatched = ?, attributed = ?, unattributed = ?, "
+            "bad_codes = ?, finished_at = ? WHERE id = ?",
+            (res.rows, res.new, res.changed, res.unchanged, res.stale, res.merged, res.rejected,
+             res.unmatched, res.attributed, res.unattributed, res.bad_codes, now_iso(), import_id),
+        )
+        return res
+
+
+def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
+    """Rows -> staging tuples; bad rows raise, or go to the rejects file."""
+    qty_col = cols.index("quantity")
+    fields = LINE_FIELDS
+    dumps = json.dumps
+
+    def bad(rownum, col, message, hint, values):
+        column = None if col is None else str(col + 1)
+        if col is not None and col < len(table.raw_header):
+            message = f"{table.raw_header[col]}: {message}"
+        if not skip_bad:
+            raise BadInput(message, hint or "fix the row, or use --skip-bad --rejects FILE",
+                           file=table.path, row=rownum, column=column)
+        res.rejected += 1
+        rejects.add(table.path, rownum, column, message, table.raw_header, values)
+
+    template = dict.fromkeys(fields)
+    template["presale"] = 0
+
+    def staged(rownum, line):
+        d = template.copy()
+        d.update(line)
+        extra = d["extra"]
+        if extra:
+            extra = {k: v for k, v in extra.items() if v is not None}
+            d["extra"] = dumps(extra, ensure_ascii=False, separators=(",", ":")) if extra else None
+        if d["month"] is None and d["status"] is not None:
+            when = d["paid_at"] or d["created_at"]
+            d["month"] = when[:7] if when and when.endswith("+08:00") else month_of(when)
+        d.pop("is_return", None)
+        return (d.pop("line_key"), rownum, *d.values())
+
+    def emit(out, values):
+        for rownum, line in out:
+            q = line.get("quantity")
+            if q is not None and q <= 0 and not line.get("is_return"):
+                bad(rownum, qty_col, f"quantity {q} on a sale", "a sale needs a quantity of 1 or more", values)
+                continue
+            yield staged(rownum, line)
+
+    feed = parser.feed
+    n = 0
+    for rownum, values in table.rows:
+        if is_summary_row(values):
+            continue
+        for v in values:
+            if v is not None and v != "":
+                break
+        else:
+            continue
+        res.rows += 1
+        n += 1
+        if bar and n % PROGRESS_EVERY == 0:
+            bar(table.bytes_read(), table.size)
+        try:
+            out = feed(rownum, values)
+        except FieldError as exc:
+            bad(rownum, exc.col, str(exc), exc.hint, values)
+            continue
+        if out:
+            yield from emit(out, values)
+    yield from emit(parser.flush(), None)
+
+
+class _Stage:
+    """The temporary staging table of one file part."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        conn.execute("DROP TABLE IF EXISTS temp._lines")
+        cols = ", ".join(f for f in LINE_FIELDS[1:])
+        conn.execute(
+            f"CREATE TEMP TABLE _lines (line_key TEXT PRIMARY KEY, row INTEGER NOT NULL, {cols}, "
+            "presale INTEGER NOT NULL DEFAULT 0, merged INTEGER NOT NULL DEFAULT 0, "
+            "conflicts TEXT) WITHOUT ROWID"
+        )
+
+    def load(self, rows) -> None:
+        names = ("line_key", "row", *LINE_FIELDS[1:], *_STAGE_EXTRA)
+        placeholders = ", ".join("?" for _ in names)
+        both = "(_lines.presale OR excluded.presale)"
+        summed = ("paid_fen", "settled_fen", "reported_commission_fen", "settled_commission_fen")
+        differs = " OR ".join(f"_lines.{f} IS NOT excluded.{f}" for f in LINE_FIELDS[1:])
+        sets = [
+            f"{f} = CASE WHEN {both} AND (_lines.{f} IS NOT NULL OR excluded.{f} IS NOT NULL) "
+            f"THEN coalesce(_lines.{f}, 0) + coalesce(excluded.{f}, 0) ELSE _lines.{f} END"
+            for f in summed
+        ]
+        sets += [
+            f"paid_at = CASE WHEN {both} THEN max(coalesce(_lines.paid_at, ''), "
+            "coalesce(excluded.paid_at, '')) ELSE _lines.paid_at END",
+            f"status = CASE WHEN {both} AND {RANK_SQL.format('excluded.status')} > "
+            f"{RANK_SQL.format('_lines.status')} THEN excluded.status ELSE _lines.status END",
+            f"raw_status = CASE WHEN {both} AND {RANK_SQL.format('excluded.status')} > "
+            f"{RANK_SQL.format('_lines.status')} THEN excluded.raw_status ELSE _lines.raw_status END",
+            f"extra = CASE WHEN {both} THEN coalesce(_lines.extra, excluded.extra) ELSE _lines.extra END",
+            f"conflicts = CASE WHEN NOT {both} AND ({differs}) THEN "
+            "coalesce(_lines.conflicts || ',', '') || excluded.row ELSE _lines.conflicts END",
+            "merged = _lines.merged + 1",
+            f"presale = {both}",
+        ]
+        sql = (
+            f"INSERT INTO _lines ({', '.join(names)}) VALUES ({placeholders}) "
+            f"ON CONFLICT(line_key) DO UPDATE SET {', '.join(sets)}"
+        )
+        self.conn.executemany(sql, rows)
+
+    def check_conflicts(self, table, res, skip_bad, rejects) -> None:
+        clashes = self.conn.execute(
+            "SELECT line_key, row, conflicts FROM _lines WHERE conflicts IS NOT NULL ORDER BY row"
+        ).fetchall()
+        for key, first, later in clashes:
+            rows = [int(r) for r in later.split(",")]
+            if not skip_bad:
+                raise BadInput(
+                    f"line {key!r} appears twice with different data: rows {first} and {rows[0]}",
+                    "keep one row per line, or make the duplicate rows identical",
+                    file=table.path, row=rows[0],
+                )
+            for r in rows:
+                res.rejected += 1
+                rejects.add(table.path, r, None,
+                            f"line {key!r} conflicts with row {first} (kept)")
+        res.merged = self.conn.execute("SELECT coalesce(sum(merged), 0) FROM _lines").fetchone()[0]
+        res.merged -= sum(len(later.split(",")) for _, _, later in clashes)
+        # presale pairs: the combined line's month follows its final payment
+        self.conn.execute(
+            "UPDATE _lines SET paid_at = nullif(paid_at, ''), "
+            "month = substr(coalesce(nullif(paid_at, ''), created_at), 1, 7) "
+            "WHERE presale AND merged > 0"
+        )
+
+    def drop(self) -> None:
+        self.conn.execute("DROP TABLE IF EXISTS temp._lines")
+        self.conn.execute("DROP TABLE IF EXISTS temp._changed")
+
+
+def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> None:
+    now = now_iso()
+    rank_new, rank_old = RANK_SQL.format("i.status"), RANK_SQL.format("o.status")
+    differs = " OR ".join(
+        f"(i.{f} IS NOT NULL AND i.{f} IS NOT o.{f})" for f in UPDATABLE if f != "extra"
+    )
+    differs += (
+        " OR (i.extra IS NOT NULL AND json_patch(coalesce(o.extra, '{}'), i.extra) "
+        "IS NOT coalesce(o.extra, '{}'))"
+    )
+    stale_if = f"(i.status IS NOT NULL AND {rank_new} < {rank_old})"
+    total = conn.execute("SELECT count(*) FROM _lines").fetchone()[0]
+    # only lines that differ are written down: re-importing a file writes nothing
+    conn.execute("DROP TABLE IF EXISTS temp._changed")
+    conn.execute(
+        f"CREATE TEMP TABLE _changed AS SELECT i.line_key AS line_key, i.row AS row, "
+        f"CASE WHEN {stale_if} THEN 'stale' ELSE 'changed' END AS state "
+        f"FROM _lines i JOIN orders o ON o.platform = ? AND o.line_key = i.line_key "
+        f"WHERE {stale_if} OR {differs}",
+        (platform,),
+    )
+    counts = dict(conn.execute("SELECT state, count(*) FROM _changed GROUP BY state").fetchall())
+    res.changed, res.stale = counts.get("changed", 0), counts.get("stale", 0)
+    if res.stale:
+        res.stale_keys = [
+            r[0] for r in conn.execute(
+                "SELECT line_key FROM _changed WHERE state = 'stale' ORDER BY row LIMIT 5"
+            )
+        ]
+        conn.execute("DELETE FROM _changed WHERE state = 'stale'")
+    if res.changed:
+        _apply_changes(conn, platform, import_id, now)
+    if fmt.mode == "refund":
+        matched = conn.execute(
+            "SELECT count(*) FROM _lines i JOIN orders o ON o.platform = ? AND o.line_key = i.line_key",
+            (platform,),
+        ).fetchone()[0]
+        res.unmatched = total - matched
+    else:
+        cols = ", ".join(UPDATABLE)
+        res.new = conn.execute(
+            f"INSERT INTO orders (platform, line_key, {cols}, kind, distributor, first_import_id, "
+            f"last_import_id, updated_at) "
+            f"SELECT ?, line_key, "
+            + ", ".join(
+                "coalesce(refunded_fen, 0)" if f == "refunded_fen"
+                else "json_patch('{}', extra)" if f == "extra" else f
+                for f in UPDATABLE
+            )
+            + ", ?, ?, ?, ?, ? FROM _lines i WHERE NOT EXISTS (SELECT 1 FROM orders o "
+            "WHERE o.platform = ? AND o.line_key = i.line_key) ORDER BY line_key",
+            (platform, kind, (distributor or "me") if kind == "affiliate" else None,
+             import_id, import_id, now, platform),
+        ).rowcount
+    res.unchanged = total - res.new - res.changed - res.stale - res.unmatched
+    _attribute_scope(
+        conn,
+        "INSERT INTO _scope SELECT o.platform, o.line_key FROM _lines i "
+        "JOIN orders o ON o.platform = ? AND o.line_key = i.line_key WHERE o.share_id IS NULL AND "
+        "(o.code_status = 'ok' OR (o.tracking_code IS NULL AND o.slot IN "
+        "(SELECT slot FROM shares WHERE slot IS NOT NULL)))",
+        (platform,), import_id, now,
+    )
+    _count_attribution(conn, res, platform)
+
+
+def _apply_changes(conn, platform, import_id, now) -> None:
+    for f in EVENT_FIELDS:
+        conn.execute(
+            f"INSERT INTO order_events (import_id, platform, line_key, field, old_value, "
+            f"new_value, at) SELECT ?, o.platform, o.line_key, '{f}', o.{f}, i.{f}, ? "
+            f"FROM _changed c JOIN _lines i ON i.line_key = c.line_key "
+            f"JOIN orders o ON o.platform = ? AND o.line_key = c.line_key "
+            f"WHERE i.{f} IS NOT NULL AND i.{f} IS NOT o.{f} ORDER BY i.row",
+            (import_id, now, platform),
+        )
+    sets = ", ".join(
+        "extra = CASE WHEN i.extra IS NULL THEN orders.extra "
+        "ELSE json_patch(coalesce(orders.extra, '{}'), i.extra) END"
+        if f == "extra" else f"{f} = coalesce(i.{f}, orders.{f})"
+        for f in UPDATABLE
+    )
+    conn.execute(
+        f"UPDATE orders SET {sets}, last_import_id = ?, updated_at = ? "
+        "FROM _changed c JOIN _lines i ON i.line_key = c.line_key "
+        "WHERE orders.platform = ? AND orders.line_key = c.line_key",
+        (import_id, now, platform),
+    )
+
+
+# ---- attribution -------------------------------------------------------------------
+
+# among the shares on a line's slot: the one for the line's SKU (latest first);
+# a slot with a single share takes every line; several shares and no SKU match
+# is ambiguous and attributes nothing
+_SLOT_PICK = (
+    "coalesce((SELECT s.id FROM shares s WHERE s.slot = orders.slot AND s.sku = orders.sku "
+    "ORDER BY s.created_at DESC, s.id DESC LIMIT 1), "
+    "(SELECT max(s.id) FROM shares s WHERE s.slot = orders.slot HAVING count(*) = 1))"
+)
+
+
+def _attribute_scope(conn, fill_sql: str, params: tuple, import_id: int | None, now: str) -> int:
+    """Attribute the lines put in ``_scope`` by ``fill_sql``; returns how many were."""
+    conn.execute("DROP TABLE IF EXISTS temp._scope")
+    conn.execute(
+        "CREATE TEMP TABLE _scope (platform TEXT, line_key TEXT, PRIMARY KEY (platform, line_key))"
+    )
+    try:
+        if not conn.execute("SELECT 1 FROM shares LIMIT 1").fetchone():
+            return 0
+        conn.execute(fill_sql, params)
+        # a verified code names its share
+        conn.execute(
+            "UPDATE orders SET share_id = s.id, attribution = 'code', "
+            "distributor = CASE WHEN orders.kind = 'shop' THEN s.distributor ELSE orders.distributor END "
+            "FROM _scope c, shares s WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            "AND orders.share_id IS NULL AND orders.code_status = 'ok' AND s.id = orders.code_share_id"
+        )
+        # no code at all: the slot, with the SKU choosing between shares
+        conn.execute(
+            f"UPDATE orders SET share_id = {_SLOT_PICK}, attribution = 'slot' "
+            "FROM _scope c WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            f"AND orders.share_id IS NULL AND orders.tracking_code IS NULL AND {_SLOT_PICK} IS NOT NULL"
+        )
+        conn.execute(
+            "UPDATE orders SET distributor = s.distributor FROM _scope c, shares s "
+            "WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            "AND orders.attribution = 'slot' AND orders.kind = 'shop' AND s.id = orders.share_id "
+            "AND orders.distributor IS NOT s.distributor"
+        )
+        return conn.execute(
+            "INSERT INTO order_events (import_id, platform, line_key, field, old_value, new_value, at) "
+            "SELECT ?, o.platform, o.line_key, 'share_id', NULL, o.share_id, ? FROM _scope c "
+            "JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key "
+            "WHERE o.share_id IS NOT NULL AND o.first_import_id IS NOT ?",
+            (import_id, now, import_id),
+        ).rowcount
+    finally:
+        conn.execute("DROP TABLE IF EXISTS temp._scope")
+
+
+def _count_attribution(conn, res: ImportResult, platform: str) -> None:
+    in_orders = res.new + res.changed + res.unchanged + res.stale
+    any_attributed = conn.execute(
+        "SELECT 1 FROM orders WHERE share_id IS NOT NULL LIMIT 1"
+    ).fetchone()
+    if any_attributed:
+        res.attributed = conn.execute(
+            "SELECT count(*) FROM _lines i JOIN orders o ON o.platform = ? AND o.line_key = i.line_key "
+            "WHERE o.share_id IS NOT NULL", (platform,),
+        ).fetchone()[0]
+    res.unattributed = in_orders - res.attributed
+    bad = conn.execute(
+        "SELECT tracking_code FROM _lines i WHERE tracking_code IS NOT NULL "
+        "AND (code_status IS NOT 'ok' OR NOT EXISTS (SELECT 1 FROM shares s WHERE s.id = i.code_share_id)) "
+        "ORDER BY row"
+    ).fetchall()
+    res.bad_codes = len(bad)
+    res.bad_code_list = list(dict.fromkeys(r[0] for r in bad))[:10]
+
+
+def attribute(conn) -> dict:
+    """Re-run attribution over every unattributed line (e.g. after late shares)."""
+    now = now_iso()
+    with transaction(conn):
+        before = conn.execute("SELECT count(*) FROM orders WHERE share_id IS NULL").fetchone()[0]
+        n = _attribute_scope(
+            conn,
+            "INSERT INTO _scope SELECT platform, line_key FROM orders WHERE share_id IS NULL AND "
+            "(code_status = 'ok' OR (tracking_code IS NULL AND slot IN "
+            "(SELECT slot FROM shares WHERE slot IS NOT NULL)))",
+            (), None, now,
+        )
+    return {"attributed": n, "still_unattributed": before - n}
+
+
+__all__ = ["STATUSES", "ImportResult", "attribute", "import_files", "parse_maps", "save_mapping"]

@@ -1,0 +1,345 @@
+"""Cell values of order exports: getters that turn a row's cells into canonical
+values, raising :class:`FieldError` (with the column) on anything doubtful.
+
+Statuses are the canonical states of DESIGN §5; :data:`RANK` orders them so
+an import never moves a line backwards.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+
+from weimai_cli.money import MoneyError, parse_money, parse_rate
+from weimai_cli.tables import IdError, cell_text, id_text
+
+STATUSES = ("pending", "paid", "confirmed", "settled", "cancelled", "refunded", "invalid")
+RANK = {"pending": 0, "paid": 1, "confirmed": 2, "settled": 3, "cancelled": 4, "refunded": 4, "invalid": 4}
+# the same ranking in SQL, for set-based comparisons
+RANK_SQL = (
+    "(CASE {0} WHEN 'pending' THEN 0 WHEN 'paid' THEN 1 WHEN 'confirmed' THEN 2 "
+    "WHEN 'settled' THEN 3 ELSE 4 END)"
+)
+NONE = frozenset(("", "--", "-", "—", "无", "null", "NULL", "None"))
+SHANGHAI = timezone(timedelta(hours=8))
+
+# every field an order line can carry, in the order of the staging table
+LINE_FIELDS = (
+    "line_key", "order_id", "sku", "title", "quantity", "unit_price_fen", "paid_fen",
+    "refunded_fen", "settled_fen", "currency", "status", "raw_status", "refund_status",
+    "created_at", "paid_at", "confirmed_at", "settled_at", "month", "tracking_code",
+    "code_share_id", "code_status", "slot", "reported_commission_fen",
+    "settled_commission_fen", "reported_rate_bp", "extra",
+)
+
+
+class FieldError(ValueError):
+    """A bad value in one cell: ``col`` is the 0-based column (or None)."""
+
+    def __init__(self, col: int | None, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.col = col
+        self.hint = hint
+
+
+Getter = Callable[[list], object]
+
+
+def _none(values: list) -> None:
+    return None
+
+
+# ---- dates ---------------------------------------------------------------
+
+_ISO = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2}))?")
+_SLASHED = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_MDAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _valid(y: int, m: int, d: int, hh: int, mm: int, ss: int) -> bool:
+    if not (1 <= m <= 12 and 1 <= d <= _MDAYS[m - 1] and hh < 24 and mm < 60 and ss < 60):
+        return False
+    if m == 2 and d == 29:
+        return y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+    return True
+
+
+def _iso(y, m, d, hh, mm, ss, off: str | None) -> str:
+    if off is None:
+        off = "+08:00"
+    elif off == "Z":
+        off = "+00:00"
+    elif ":" not in off:
+        off = off[:3] + ":" + off[3:]
+    return f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}{off}"
+
+
+def parse_time(value: object, order: str | None = None) -> str | None:
+    """A time as ISO 8601 with offset; no offset means Asia/Shanghai.
+
+    ``order`` is "mdy" or "dmy" for formats that write ``03/04/2026``;
+    without it such a date is an error when day and month could swap.
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=SHANGHAI)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return _iso(value.year, value.month, value.day, 0, 0, 0, None)
+    s = cell_text(value)
+    if s in NONE or s == "0":
+        return None
+    m = _ISO.fullmatch(s)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        hh, mi, ss = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
+        off = m[7]
+    else:
+        m = _COMPACT.fullmatch(s)
+        if m:
+            y, mo, d = int(m[1]), int(m[2]), int(m[3])
+            hh, mi, ss = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
+            off = None
+        else:
+            m = _SLASHED.fullmatch(s)
+            if not m:
+                raise ValueError(f"not a date/time: {s!r}")
+            a, b, y = int(m[1]), int(m[2]), int(m[3])
+            if y < 100:
+                y += 2000
+            if order == "mdy" or (order is None and a <= 12 < b):
+                mo, d = a, b
+            elif order == "dmy" or (order is None and b <= 12 < a):
+                mo, d = b, a
+            else:
+                raise ValueError(
+                    f"ambiguous date {s!r}: day and month could be either way round"
+                )
+            hh, mi, ss = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
+            off = None
+    if not _valid(y, mo, d, hh, mi, ss):
+        raise ValueError(f"impossible date/time: {s!r}")
+    return _iso(y, mo, d, hh, mi, ss, off)
+
+
+def _valid_day(text: str) -> bool:
+    """``YYYY-MM-DD`` names a real day."""
+    if not (text[:4].isdigit() and text[5:7].isdigit() and text[8:10].isdigit() and text.isascii()):
+        return False
+    return _valid(int(text[:4]), int(text[5:7]), int(text[8:10]), 0, 0, 0)
+
+
+def month_of(iso: str | None) -> str | None:
+    """The Asia/Shanghai month (YYYY-MM) of an ISO time."""
+    if not iso:
+        return None
+    if iso.endswith("+08:00"):
+        return iso[:7]
+    return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m")
+
+
+# ---- getters -----------------------------------------------------------------
+
+
+class Cols:
+    """Compiled getters for one file: field name -> column index."""
+
+    def __init__(self, mapping: dict[str, int], *, decimal_comma: bool = False,
+                 date_order: str | None = None):
+        self.mapping = mapping
+        self.decimal_comma = decimal_comma
+        self.date_order = date_order
+
+    def has(self, name: str) -> bool:
+        return name in self.mapping
+
+    def index(self, name: str) -> int | None:
+        return self.mapping.get(name)
+
+    def raw(self, name: str) -> Getter:
+        i = self.mapping.get(name)
+        if i is None:
+            return _none
+
+        def get(values):
+            return values[i]
+
+        return get
+
+    def text(self, name: str) -> Getter:
+        i = self.mapping.get(name)
+        if i is None:
+            return _none
+
+        def get(values):
+            v = values[i]
+            s = v.strip() if type(v) is str else cell_text(v)
+            return None if s in NONE else s
+
+        return get
+
+    def id(self, name: str, *, required: bool = False) -> Getter:
+        i = self.mapping.get(name)
+        if i is None:
+            return _none
+
+        def get(values):
+            v = values[i]
+            # fast path: plain letters and digits cannot be a mangled number
+            if type(v) is str:
+                if v in NONE:
+                    if required:
+                        raise FieldError(i, "id is empty", "every order line needs its id")
+                    return None
+                if v.isalnum() and "e" not in v and "E" not in v:
+                    return v
+            try:
+                s = id_text(v)
+            except IdError as exc:
+                raise FieldError(i, str(exc), "re-export the report with ids as text (CSV)") from None
+            if s in NONE:
+                if required:
+                    raise FieldError(i, "id is empty", "every order line needs its id")
+                return None
+            return s
+
+        return get
+
+    def money(self, name: str, *, negative: bool = False) -> Getter:
+        i = self.mapping.get(name)
+        if i is None:
+            return _none
+        comma = self.decimal_comma
+        sep = "," if comma else "."
+
+        def get(values):
+            v = values[i]
+            # fast path: the usual 12.50 (or 12,50 with decimal commas)
+            if type(v) is str and len(v) > 3 and v[-3] == sep and v.isascii():
+                whole, frac = v[:-3], v[-2:]
+                if whole.isdigit() and frac.isdigit():
+                    return int(whole) * 100 + int(frac)
+            try:
+                return parse_money(v, allow_negative=negative, decimal_comma=comma, empty=NONE)
+            except MoneyError as exc:
+                raise FieldError(
+                    i, str(exc), "write amounts like 12.50, ¥1,299.00 (two decimals at most)"
+                ) from None
+
+        return get
+
+    def rate(self, name: str) -> Getter:
+        i = self.mapping.get(name)
+        if i is None:
+            return _none
+
+        def get(values):
+            try:
+                return parse_rate(values[i], empty=NONE)
+            except MoneyError as exc:
+                raise FieldError(i, str(exc), "rates are percent: 0.45, 7.50% or 70.00 %") from None
+
+        return get
+
+    def int(self, name: str, *, negative: bool = False) -> Getter:
+        i = self.mapping.get(name)
+        if i is None:
+            return _none
+
+        def get(values):
+            v = values[i]
+            if isinstance(v, float):
+                if not v.is_integer():
+                    raise FieldError(i, f"not a whole number: {v!r}", "write a whole number")
+                n = int(v)
+            elif isinstance(v, int):
+                n = v
+            elif type(v) is str and v.isdigit() and v.isascii():
+                return int(v)
+            else:
+                s = cell_text(v)
+                if s in NONE:
+                    return None
+                t = s.replace(",", "")
+                if t[:1] == "-" and t[1:].isdigit() and not negative:
+                    raise FieldError(i, f"negative number: {t}", "write a whole number of 1 or more")
+                if not (t.isdigit() or (negative and t[:1] == "-" and t[1:].isdigit())):
+                    raise FieldError(i, f"not a whole number: {s!r}", "write a whole number")
+                n = int(t)
+            if n < 0 and not negative:
+                raise FieldError(i, f"negative number: {n}", "write a whole number of 1 or more")
+            return n
+
+        return get
+
+    def time(self, name: str) -> Getter:
+        i = self.mapping.get(name)
+        if i is None:
+            return _none
+        order = self.date_order
+        cache: dict = {}
+        days: dict = {}
+
+        def get(values):
+            v = values[i]
+            if type(v) is str:
+                hit = cache.get(v)
+                if hit is not None:
+                    return hit
+                # fast path: YYYY-MM-DD HH:MM:SS, the shape most exports use
+                if len(v) == 19 and v[4] == "-" and v[7] == "-" and v[13] == ":" and v[16] == ":":
+                    day = days.get(v[:10])
+                    if day is None:
+                        day = _valid_day(v[:10])
+                        if len(days) > 4096:
+                            days.clear()
+                        days[v[:10]] = day
+                    if day and v[10] in " T" and "00" <= v[11:13] <= "23" and "00" <= v[14:16] <= "59" \
+                            and "00" <= v[17:19] <= "59" and v[11:13].isdigit() and v[14:16].isdigit() \
+                            and v[17:19].isdigit():
+                        return f"{v[:10]}T{v[11:]}+08:00"
+            try:
+                out = parse_time(v, order)
+            except ValueError as exc:
+                raise FieldError(i, str(exc), "write times as YYYY-MM-DD HH:MM:SS") from None
+            if isinstance(v, str) and out is not None:
+                if len(cache) > 4096:
+                    cache.clear()
+                cache[v] = out
+            return out
+
+        return get
+
+    def status(self, name: str, table: dict[str, str], *, default: str | None = None) -> Callable:
+        """Getter for (canonical, raw) status through a format's status map."""
+        i = self.mapping.get(name)
+        lookup = {_status_key(k): v for k, v in table.items()}
+        exact = dict(table)
+        known = ", ".join(sorted(table)[:12])
+
+        def get(values):
+            if i is None:
+                return default, None
+            v = values[i]
+            raw = v.strip() if type(v) is str else cell_text(v)
+            if raw in NONE:
+                if default is not None:
+                    return default, None
+                raise FieldError(i, "status is empty", f"known statuses: {known}")
+            canon = exact.get(raw) or lookup.get(_status_key(raw))
+            if canon is None:
+                raise FieldError(i, f"unknown status {raw!r}", f"known statuses: {known}")
+            return canon, raw
+
+        return get
+
+
+def _status_key(s: str) -> str:
+    return re.sub(r"[\s_\-]+", "", s).lower()
