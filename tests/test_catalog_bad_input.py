@@ -17,8 +17,8 @@ def db_fingerprint(home) -> str:
     conn = connect(home / "weimai.db")
     h = hashlib.sha256()
     for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-        for row in conn.execute(f"SELECT * FROM [{name}] ORDER BY rowid"):
-            h.update(repr(tuple(row)).encode())
+        for row in sorted(repr(tuple(r)) for r in conn.execute(f"SELECT * FROM [{name}]")):
+            h.update(row.encode())
     conn.close()
     return h.hexdigest()
 

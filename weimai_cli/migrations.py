@@ -259,3 +259,111 @@ def m004_orders(db):
         )
         """
     )
+
+
+@migration
+def m005_ledger(db):
+    conn = db.conn
+    # append-only commission entries; dimensions are copied in so a period's
+    # statement is a function of its own rows and never drifts
+    conn.execute(
+        """
+        CREATE TABLE ledger (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            distributor TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            sku TEXT,
+            share_id INTEGER,
+            day TEXT,
+            currency TEXT NOT NULL DEFAULT 'CNY',
+            kind TEXT NOT NULL CHECK (kind IN
+                ('accrual', 'confirmation', 'settlement', 'reversal', 'adjustment')),
+            bucket TEXT NOT NULL CHECK (bucket IN ('estimated', 'confirmed', 'settled')),
+            amount_fen INTEGER NOT NULL,
+            base_fen INTEGER,
+            rate_bp INTEGER,
+            rate_source TEXT,
+            orig_period TEXT,
+            reason TEXT NOT NULL,
+            import_id INTEGER,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        "CREATE INDEX ledger_statement ON ledger "
+        "(period, distributor, currency, bucket, kind, amount_fen, sku, share_id, day, platform)"
+    )
+    conn.execute("CREATE INDEX ledger_line ON ledger (platform, line_key)")
+    conn.execute(
+        "CREATE TRIGGER ledger_append_only_update BEFORE UPDATE ON ledger "
+        "BEGIN SELECT RAISE(ABORT, 'ledger entries are never edited'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER ledger_append_only_delete BEFORE DELETE ON ledger "
+        "BEGIN SELECT RAISE(ABORT, 'ledger entries are never deleted'); END"
+    )
+    # what the ledger holds for each line now, and the inputs it was booked from
+    conn.execute(
+        """
+        CREATE TABLE ledger_state (
+            platform TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            distributor TEXT,
+            share_id INTEGER,
+            signature TEXT NOT NULL,
+            estimated_fen INTEGER NOT NULL DEFAULT 0,
+            confirmed_fen INTEGER NOT NULL DEFAULT 0,
+            settled_fen INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (platform, line_key)
+        ) WITHOUT ROWID
+        """
+    )
+    conn.execute(
+        "CREATE TABLE closed_periods (period TEXT PRIMARY KEY, closed_at TEXT NOT NULL)"
+    )
+    conn.execute(
+        """
+        CREATE TABLE statements (
+            period TEXT NOT NULL,
+            distributor TEXT NOT NULL,
+            data TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            closed_at TEXT NOT NULL,
+            PRIMARY KEY (period, distributor)
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE payouts (
+            id INTEGER PRIMARY KEY,
+            distributor TEXT NOT NULL REFERENCES distributors(handle),
+            period TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            ref TEXT,
+            paid_at TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX payouts_distributor ON payouts (distributor, period)")
+    conn.execute(
+        """
+        CREATE TABLE spend (
+            id INTEGER PRIMARY KEY,
+            share_id INTEGER REFERENCES shares(id),
+            campaign TEXT,
+            distributor TEXT NOT NULL REFERENCES distributors(handle),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            date TEXT NOT NULL,
+            period TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (share_id IS NOT NULL OR campaign IS NOT NULL)
+        )
+        """
+    )
+    conn.execute("CREATE INDEX spend_period ON spend (period, distributor)")

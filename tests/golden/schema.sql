@@ -9,6 +9,12 @@ CREATE INDEX "goods_status_category"
 -- index imports_sha256
 CREATE INDEX imports_sha256 ON imports (sha256);
 
+-- index ledger_line
+CREATE INDEX ledger_line ON ledger (platform, line_key);
+
+-- index ledger_statement
+CREATE INDEX ledger_statement ON ledger (period, distributor, currency, bucket, kind, amount_fen, sku, share_id, day, platform);
+
 -- index order_events_line
 CREATE INDEX order_events_line ON order_events (platform, line_key, id);
 
@@ -17,6 +23,9 @@ CREATE INDEX orders_share ON orders (share_id) WHERE share_id IS NOT NULL;
 
 -- index orders_statement
 CREATE INDEX orders_statement ON orders (month, sku, share_id, status, distributor, paid_fen, refunded_fen, reported_commission_fen, currency);
+
+-- index payouts_distributor
+CREATE INDEX payouts_distributor ON payouts (distributor, period);
 
 -- index shares_code
 CREATE UNIQUE INDEX "shares_code"
@@ -34,8 +43,14 @@ CREATE INDEX "shares_sku"
 CREATE INDEX "shares_slot"
     ON "shares" ("slot");
 
+-- index spend_period
+CREATE INDEX spend_period ON spend (period, distributor);
+
 -- table _migrations
 CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
+
+-- table closed_periods
+CREATE TABLE closed_periods (period TEXT PRIMARY KEY, closed_at TEXT NOT NULL);
 
 -- table distributors
 CREATE TABLE "distributors" (
@@ -108,6 +123,44 @@ CREATE TABLE imports (
             finished_at TEXT
         );
 
+-- table ledger
+CREATE TABLE ledger (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            distributor TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            sku TEXT,
+            share_id INTEGER,
+            day TEXT,
+            currency TEXT NOT NULL DEFAULT 'CNY',
+            kind TEXT NOT NULL CHECK (kind IN
+                ('accrual', 'confirmation', 'settlement', 'reversal', 'adjustment')),
+            bucket TEXT NOT NULL CHECK (bucket IN ('estimated', 'confirmed', 'settled')),
+            amount_fen INTEGER NOT NULL,
+            base_fen INTEGER,
+            rate_bp INTEGER,
+            rate_source TEXT,
+            orig_period TEXT,
+            reason TEXT NOT NULL,
+            import_id INTEGER,
+            created_at TEXT NOT NULL
+        );
+
+-- table ledger_state
+CREATE TABLE ledger_state (
+            platform TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            distributor TEXT,
+            share_id INTEGER,
+            signature TEXT NOT NULL,
+            estimated_fen INTEGER NOT NULL DEFAULT 0,
+            confirmed_fen INTEGER NOT NULL DEFAULT 0,
+            settled_fen INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (platform, line_key)
+        ) WITHOUT ROWID
+        ;
+
 -- table order_events
 CREATE TABLE order_events (
             id INTEGER PRIMARY KEY,
@@ -169,6 +222,17 @@ CREATE TABLE orders (
             PRIMARY KEY (platform, line_key)
         );
 
+-- table payouts
+CREATE TABLE payouts (
+            id INTEGER PRIMARY KEY,
+            distributor TEXT NOT NULL REFERENCES distributors(handle),
+            period TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            ref TEXT,
+            paid_at TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
 -- table shares
 CREATE TABLE "shares" (
    "id" INTEGER PRIMARY KEY,
@@ -187,4 +251,34 @@ CREATE TABLE "shares" (
    "commission_fen" INTEGER,
    "created_at" TEXT NOT NULL
 );
+
+-- table spend
+CREATE TABLE spend (
+            id INTEGER PRIMARY KEY,
+            share_id INTEGER REFERENCES shares(id),
+            campaign TEXT,
+            distributor TEXT NOT NULL REFERENCES distributors(handle),
+            amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+            date TEXT NOT NULL,
+            period TEXT NOT NULL,
+            note TEXT,
+            created_at TEXT NOT NULL,
+            CHECK (share_id IS NOT NULL OR campaign IS NOT NULL)
+        );
+
+-- table statements
+CREATE TABLE statements (
+            period TEXT NOT NULL,
+            distributor TEXT NOT NULL,
+            data TEXT NOT NULL,
+            checksum TEXT NOT NULL,
+            closed_at TEXT NOT NULL,
+            PRIMARY KEY (period, distributor)
+        );
+
+-- trigger ledger_append_only_delete
+CREATE TRIGGER ledger_append_only_delete BEFORE DELETE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger entries are never deleted'); END;
+
+-- trigger ledger_append_only_update
+CREATE TRIGGER ledger_append_only_update BEFORE UPDATE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger entries are never edited'); END;
 

@@ -270,6 +270,7 @@ def test_shares_show(run, history):
         "at share time  59.90  20.00%\n"
         "now (goods)    49.90  20.00%         active\n"
     )
+    assert "orders: no orders yet" in r.stderr
     data = json.loads(run("shares", "show", s["code"], "--format", "json").stdout)
     assert data["sections"]["terms"][0]["price_fen"] == 5990
     assert data["post"] == s["post"]

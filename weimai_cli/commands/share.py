@@ -186,9 +186,12 @@ def show_cmd(code: Annotated[str, typer.Argument(help="The share's tracking code
     output.line()
     output.line(share["post"] or "")
     for section in sections:
+        if not section.rows:
+            output.message(f"{section.title}: {section.empty}")
+            continue
         output.line()
         cols = [output.Col(*c) for c in section.cols]
-        output.rows(section.rows, cols, fmt.value, title=section.title, empty=f"{section.title}: {section.empty}")
+        output.rows(section.rows, cols, fmt.value, title=section.title)
 
 
 @codes_app.command("verify")

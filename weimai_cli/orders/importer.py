@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from weimai_cli import ledger
 from weimai_cli.clock import now_iso
 from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.orders import formats as fmts
@@ -65,6 +66,8 @@ class ImportResult:
     attributed: int = 0
     unattributed: int = 0
     bad_codes: int = 0
+    ledger_entries: int = 0
+    adjustments: int = 0
     dry_run: bool = False
     same_as_import: int | None = None
     warnings: list[str] = field(default_factory=list)
@@ -597,6 +600,9 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
         (platform,), import_id, now,
     )
     _count_attribution(conn, res, platform)
+    # commission: book what the changed lines earn now (ledger.py)
+    booked = ledger.book(conn, "SELECT ?, line_key FROM temp._lines", (platform,), import_id=import_id)
+    res.ledger_entries, res.adjustments = booked.entries, booked.adjustments
 
 
 def _apply_changes(conn, platform, import_id, now) -> None:
@@ -707,7 +713,8 @@ def attribute(conn) -> dict:
             "(SELECT slot FROM shares WHERE slot IS NOT NULL)))",
             (), None, now,
         )
-    return {"attributed": n, "still_unattributed": before - n}
+        booked = ledger.book_all(conn) if n else ledger.Booked()
+    return {"attributed": n, "still_unattributed": before - n, "ledger_entries": booked.entries}
 
 
 __all__ = ["STATUSES", "ImportResult", "attribute", "import_files", "parse_maps", "save_mapping"]
