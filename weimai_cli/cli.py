@@ -23,6 +23,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "list-goods": ("weimai_cli.commands.goods", "list_app", "List the catalogue (filters, sorting, formats)."),
     "goods": ("weimai_cli.commands.goods", "app", "Keep the goods catalogue: add, import, show, edit, archive."),
     "db": ("weimai_cli.commands.db", "app", "The database: path, backup, check, migrations."),
+    "notify": ("weimai_cli.commands.notify", "app", "Delivery targets: webhook, WeCom, DingTalk, Feishu, Slack, email."),
+    "feeds": ("weimai_cli.commands.feeds", "app", "Supplier catalogue feeds (fetched by `weimai goods sync`)."),
+    "doctor": ("weimai_cli.commands.doctor", "app", "Check everything a cron job depends on."),
 }
 
 
