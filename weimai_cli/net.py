@@ -155,17 +155,17 @@ def blocked_reason(ip: str) -> str | None:
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
         addr = addr.ipv4_mapped
     for attr, word in (
+        ("is_unspecified", "an unspecified"),
         ("is_loopback", "a loopback"),
         ("is_link_local", "a link-local"),
         ("is_private", "a private"),
         ("is_multicast", "a multicast"),
-        ("is_unspecified", "an unspecified"),
         ("is_reserved", "a reserved"),
     ):
         if getattr(addr, attr):
-            return f"{word} address ({addr})"
+            return f"{word} address"
     if not addr.is_global:
-        return f"a non-public address ({addr})"
+        return "a non-public address"
     return None
 
 
@@ -203,7 +203,7 @@ def check_url(url: str, *, allow_private: bool = False, what: str = "URL",
         if reason:
             raise BadInput(
                 f"{what} {shown} refused: {parts.hostname} is {reason}" if parts.hostname == ip
-                else f"{what} {shown} refused: {parts.hostname} resolves to {reason}",
+                else f"{what} {shown} refused: {parts.hostname} resolves to {reason} ({ip})",
                 "weimai only sends to public addresses; --allow-private is for testing "
                 "against a local server",
             )
@@ -218,7 +218,7 @@ def check_peer(sock: socket.socket) -> None:
     reason = blocked_reason(ip)
     if reason:
         sock.close()
-        raise BlockedAddress(f"refused: connected to {reason}")
+        raise BlockedAddress(f"refused: connected to {ip}, {reason}")
 
 
 def _guarded_pools():
@@ -289,7 +289,7 @@ def _chain(exc: BaseException):
     stack = [exc]
     while stack:
         e = stack.pop()
-        if e is None or id(e) in seen:
+        if not isinstance(e, BaseException) or id(e) in seen:
             continue
         seen.add(id(e))
         yield e

@@ -128,6 +128,14 @@ def get_target(name: str) -> Target:
     return targets[name]
 
 
+def all_secrets_redactor(target: Target | None = None) -> net.Redactor:
+    """A redactor that knows the secrets of every configured target (and ``target``)."""
+    red = net.Redactor()
+    for t in [*load_targets().values(), *([target] if target else [])]:
+        red.add(*t.redact.secrets)
+    return red
+
+
 def list_targets() -> list[dict]:
     return [t.summary() for _, t in sorted(load_targets().items())]
 
@@ -181,7 +189,9 @@ def add_target(
                 "give smtp://USER@HOST:587 and the password with --password-stdin "
                 "(or type it at the prompt)",
             )
-        username = parts.username
+        from urllib.parse import unquote
+
+        username = unquote(parts.username) if parts.username else None
         url = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
         if not to:
             raise BadInput("an email target needs --to ADDRESS", "give --to once per recipient")
@@ -239,6 +249,14 @@ def slack_mrkdwn(markdown: str) -> str:
     s = re.sub(r"\*\*(.+?)\*\*", r"*\1*", s)
     s = re.sub(r"__(.+?)__", r"_\1_", s)
     s = re.sub(r"^#{1,6}\s+(.+?)\s*#*$", r"*\1*", s, flags=re.M)
+    return s
+
+
+def markdown_to_plain(markdown: str) -> str:
+    """A readable plain-text version: no heading marks, emphasis or link syntax."""
+    s = re.sub(r"^#{1,6}\s+", "", markdown, flags=re.M)
+    s = re.sub(r"\[([^\]]+)\]\((\S+?)\)", r"\1 (\2)", s)
+    s = re.sub(r"(\*\*|__)(.+?)\1", r"\2", s)
     return s
 
 
@@ -631,7 +649,7 @@ def deliver(
     """
     target = get_target(target_name)
     allow = allow_private or target.allow_private
-    redact = target.redact
+    redact = all_secrets_redactor(target)
     texts, notes = render_parts(target, title, text_markdown, text_plain)
     digest = hashlib.sha256("\x00".join([title, *texts]).encode()).hexdigest()
     owner = secrets.token_hex(8)
@@ -662,12 +680,16 @@ def deliver(
             f"delivery {did} to {target.name!r} ({target.kind} {target.shown_url}) failed: {reason}", hint
         ) from None
 
+    refused = None
     try:
         net.check_url(target.url, allow_private=allow, what="URL",
                       schemes=("smtp", "smtps") if target.kind == "email" else ("https",))
     except BadInput as exc:
-        fail(f"{exc.message}", False)
+        refused = exc.message
+    if refused:  # raised outside the except block: no exception context to leak
+        fail(refused, False)
     sess = None if target.kind == "email" else net.session(allow_private=allow)
+    failure: tuple[str, bool] | None = None
     meta = {"delivery_id": did, "target": target.name, "report": report_id,
             "text_plain": text_plain, "parts": len(texts)}
     try:
@@ -683,13 +705,15 @@ def deliver(
             _update(conn, did, owner, parts_sent=i + 1,
                     lease_until=int(time.time()) + _lease_seconds(len(texts) - i))
     except SendError as exc:
-        fail(exc.reason, exc.maybe_received)
+        failure = (exc.reason, exc.maybe_received)
     except BaseException:
         _update(conn, did, owner, status="unconfirmed", error="interrupted while sending", lease_until=None)
         raise
     finally:
         if sess is not None:
             sess.close()
+    if failure:
+        fail(*failure)
     _update(conn, did, owner, status="sent", sent_at=now_iso(), lease_until=None)
     return DeliveryResult(did, target.name, target.kind, report_id, "sent", len(texts), notes)
 

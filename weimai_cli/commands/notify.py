@@ -100,6 +100,48 @@ def test_cmd(
     output.message(f"sent test message to {name} (delivery {result.delivery_id})")
 
 
+@app.command("send")
+def send_cmd(
+    name: Annotated[str, typer.Argument(help="The target.")],
+    file: Annotated[str, typer.Argument(help="A markdown file to send, or - for stdin.")],
+    title: Annotated[str | None, typer.Option("--title", help="Title (default: the first line).")] = None,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", help="De-duplication key (default: a hash of title and text)."),
+    ] = None,
+    resend: Annotated[bool, typer.Option("--resend", help="Send again even if it was sent.")] = False,
+    allow_private: AllowPrivateOpt = False,
+):
+    """Send a markdown text to a target, once: the same key is never sent twice without --resend."""
+    import hashlib
+    from pathlib import Path
+
+    from weimai_cli import config, notify, output
+    from weimai_cli.errors import BadInput
+
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot read it ({exc.__class__.__name__})", "give a UTF-8 text file", file=file) from None
+    if not text.strip():
+        raise BadInput("nothing to send: the text is empty", file=file)
+    title = title or notify.markdown_to_plain(text.strip().splitlines()[0])[:100]
+    key = key or "send:" + hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()[:16]
+    result = notify.deliver(
+        config.open_db(), name, key, title, text, notify.markdown_to_plain(text),
+        resend=resend, allow_private=allow_private,
+    )
+    for note in result.notes:
+        output.warn(note)
+    if result.status == "already sent":
+        output.message(f"already sent to {name} (delivery {result.delivery_id}); --resend sends it again")
+    else:
+        output.message(f"sent to {name} (delivery {result.delivery_id}, {result.parts} message(s))")
+
+
 @app.command("remove")
 def remove_cmd(name: Annotated[str, typer.Argument(help="The target to remove.")]):
     """Remove a target (its delivery log stays)."""
