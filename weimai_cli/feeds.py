@@ -206,7 +206,7 @@ def _download(feed: dict, redact: net.Redactor, shown: str) -> tuple[str | None,
                 if total == 0:
                     raise fail("answered an empty body")
             except requests.exceptions.RequestException as exc:
-                raise fail(net.classify(exc, timeout).reason.replace(" (the message may have arrived)", "")) from None
+                raise fail(net.classify(exc, timeout).reason.replace(net.MAYBE_ARRIVED, "")) from None
         info = {"etag": resp.headers.get("ETag"), "last_modified": resp.headers.get("Last-Modified"), "bytes": total}
         ok = True
         return path, info

@@ -39,6 +39,7 @@ _TOKENISH = re.compile(r"[A-Za-z0-9_\-.~]{20,}")
 # path segments after these are secrets (Slack /services/T/B/X, Feishu /hook/<token>)
 _SECRET_PATH_AFTER = {"services", "hook", "hooks", "webhooks"}
 RESPONSE_CAP = 64 * 1024
+MAYBE_ARRIVED = " (the message may have arrived)"
 
 
 def _env_float(name: str, default: float) -> float:
@@ -309,12 +310,12 @@ def classify(exc: BaseException, timeout: tuple[float, float]) -> NetFailure:
         return NetFailure(f"no connection within {timeout[0]:g} s", True, False)
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return NetFailure(
-            f"no answer within {timeout[1]:g} s (the message may have arrived)", False, True
+            f"no answer within {timeout[1]:g} s" + MAYBE_ARRIVED, False, True
         )
     names = {e.__class__.__name__ for e in chain}
     if "ReadTimeoutError" in names:
         return NetFailure(
-            f"no data within {timeout[1]:g} s (the message may have arrived)", False, True
+            f"no data within {timeout[1]:g} s{MAYBE_ARRIVED}", False, True
         )
     if isinstance(exc, requests.exceptions.SSLError):
         detail = next(
@@ -331,7 +332,7 @@ def classify(exc: BaseException, timeout: tuple[float, float]) -> NetFailure:
     if "NewConnectionError" in names:
         return NetFailure("cannot connect", True, False)
     if any(isinstance(e, ConnectionResetError) for e in chain) or "RemoteDisconnected" in names:
-        return NetFailure("the server closed or reset the connection (the message may have arrived)", False, True)
+        return NetFailure("the server closed or reset the connection" + MAYBE_ARRIVED, False, True)
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         return NetFailure("the answer broke off midway", False, True)
     if isinstance(exc, requests.exceptions.RequestException):

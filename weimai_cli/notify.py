@@ -602,7 +602,7 @@ def _claim(conn, target: Target, key: str, title: str, parts: int, digest: str,
         if status == "sent" and not resend:
             return None
         if status in ("unconfirmed", "sending") and not resend:
-            why = row["error"] or "the sending process stopped midway"
+            why = (row["error"] or "the sending process stopped midway").replace(net.MAYBE_ARRIVED, "")
             raise DeliveryFailed(
                 f"delivery {did} ({key}) to {target.name!r} is unconfirmed ({why}); "
                 "it may have arrived, so it is not sent again",
