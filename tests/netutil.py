@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, quote_plus, unquote_plus
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
@@ -41,6 +42,21 @@ def http_server(ssl_context=None):
         server.clear()
         if server.is_running():
             server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_server():
+    """One threaded server for the session: stopping one costs half a second."""
+    with http_server() as s:
+        yield s
+
+
+@pytest.fixture
+def server(shared_server):
+    """The shared server with no handlers; cleared after the test."""
+    shared_server.clear()
+    yield shared_server
+    shared_server.clear()
 
 
 def _json(obj, status=200) -> Response:

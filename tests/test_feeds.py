@@ -9,8 +9,17 @@ import time
 import pytest
 from werkzeug.wrappers import Request, Response
 
+from tests import netutil
 from tests.conftest import dump
-from tests.netutil import http_server, make_cert, server_ssl_context
+from tests.netutil import (
+    http_server,
+    make_cert,
+    server_ssl_context,
+)
+
+# fixtures: one threaded local server for the session, cleared per test
+shared_server = netutil.shared_server
+server = netutil.server
 
 
 @pytest.fixture(autouse=True)
@@ -41,12 +50,6 @@ class Feed:
             self.conditional += 1
             return Response(status=304, headers={"ETag": etag})
         return Response(self.body, content_type=self.content_type, headers={"ETag": etag})
-
-
-@pytest.fixture
-def server():
-    with http_server() as s:
-        yield s
 
 
 def serve(server, path, handler):

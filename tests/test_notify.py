@@ -11,6 +11,7 @@ import time
 import pytest
 from werkzeug.wrappers import Response
 
+from tests import netutil
 from tests.conftest import dump
 from tests.netutil import (
     ALL_SECRETS,
@@ -26,18 +27,16 @@ from tests.netutil import (
     server_ssl_context,
 )
 
+# fixtures: one threaded local server for the session, cleared per test
+shared_server = netutil.shared_server
+server = netutil.server
+
 
 @pytest.fixture(autouse=True)
 def fast_network(monkeypatch):
     """Fractions of a second for timeouts and backoff, so fault tests stay fast."""
     monkeypatch.setenv("WEIMAI_HTTP_TIMEOUT", "0.5,0.3")
     monkeypatch.setenv("WEIMAI_HTTP_BACKOFF", "0.01")
-
-
-@pytest.fixture
-def server():
-    with http_server() as s:
-        yield s
 
 
 def robot(server, kind, **kw) -> Robot:
