@@ -131,9 +131,29 @@ _CONVERT: dict[str, Callable] = {
 }
 
 
-def _is_goods_header(norm: list[str]) -> bool:
-    mapping, _ = match_columns(norm, GOODS_ALIASES)
+def _is_goods_header(norm: list[str], overrides: dict[str, str] | None = None) -> bool:
+    mapping, _ = match_columns(norm, GOODS_ALIASES, overrides)
     return sum(1 for f in REQUIRED if f in mapping) >= 2
+
+
+FIELD_NAMES = ("sku", *COLUMNS)
+
+
+def check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
+    """A ``{source column: field}`` map, checked, with normalised column names."""
+    from weimai_cli.tables import normalise_header
+
+    out: dict[str, str] = {}
+    for column, fieldname in (column_map or {}).items():
+        if fieldname not in FIELD_NAMES:
+            raise BadInput(
+                f"--map {column}={fieldname}: unknown field {fieldname!r}",
+                f"map a column to one of: {', '.join(FIELD_NAMES)}",
+            )
+        if fieldname in out.values():
+            raise BadInput(f"--map: two columns map to {fieldname!r}", "map each field once")
+        out[normalise_header(column)] = fieldname
+    return out
 
 
 def import_goods(
@@ -145,11 +165,16 @@ def import_goods(
     warn: Callable[[str], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     source: str | None = None,
+    column_map: dict[str, str] | None = None,
 ) -> ImportSummary:
-    """Upsert goods from one file, all-or-nothing. Returns the summary."""
-    table = open_table(path, is_header=_is_goods_header, ragged="ignore")
+    """Upsert goods from one file, all-or-nothing. Returns the summary.
+
+    ``column_map`` ({source column: field}, e.g. ``{"item_no": "sku"}``) names
+    columns the aliases do not know; it wins over the aliases."""
+    overrides = check_column_map(column_map)
+    table = open_table(path, is_header=lambda norm: _is_goods_header(norm, overrides), ragged="ignore")
     with table:
-        mapping, unknown = match_columns(table.header, GOODS_ALIASES)
+        mapping, unknown = match_columns(table.header, GOODS_ALIASES, overrides)
         missing = [f for f in REQUIRED if f not in mapping]
         if missing:
             found = ", ".join(h for h in table.raw_header if h) or "(none)"

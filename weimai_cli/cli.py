@@ -28,6 +28,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "codes": ("weimai_cli.commands.share", "codes_app", "Tracking codes: verify one."),
     "distributors": ("weimai_cli.commands.distributors", "app", "Distributors (达人) and their rate overrides."),
     "orders": ("weimai_cli.commands.orders", "app", "Import platform order exports; list, show and attribute order lines."),
+    "notify": ("weimai_cli.commands.notify", "app", "Delivery targets: webhook, WeCom, DingTalk, Feishu, Slack, email."),
+    "feeds": ("weimai_cli.commands.feeds", "app", "Supplier catalogue feeds (fetched by `weimai goods sync`)."),
+    "doctor": ("weimai_cli.commands.doctor", "app", "Check everything a cron job depends on."),
 }
 
 

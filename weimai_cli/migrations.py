@@ -367,3 +367,52 @@ def m005_ledger(db):
         """
     )
     conn.execute("CREATE INDEX spend_period ON spend (period, distributor)")
+
+
+@migration
+def m006_notify_feeds(db):
+    # one row per (target, report key): the de-duplication key for deliveries
+    db["deliveries"].create(
+        {
+            "id": str,
+            "target": str,
+            "kind": str,
+            "report_key": str,
+            "title": str,
+            "status": str,
+            "parts": int,
+            "parts_sent": int,
+            "attempts": int,
+            "content_sha256": str,
+            "error": str,
+            "created_at": str,
+            "updated_at": str,
+            "sent_at": str,
+            "lease_owner": str,
+            "lease_until": int,
+        },
+        pk="id",
+        not_null={"target", "kind", "report_key", "status", "created_at", "updated_at"},
+        defaults={"parts_sent": 0, "attempts": 0},
+    )
+    db["deliveries"].create_index(["target", "report_key"], unique=True, index_name="deliveries_key")
+    db["feeds"].create(
+        {
+            "name": str,
+            "url": str,
+            "format": str,
+            "column_map": str,
+            "allow_private": int,
+            "etag": str,
+            "last_modified": str,
+            "last_sync_at": str,
+            "last_ok_at": str,
+            "last_status": str,
+            "last_error": str,
+            "items": int,
+            "created_at": str,
+        },
+        pk="name",
+        not_null={"url", "format", "created_at"},
+        defaults={"format": "auto", "allow_private": 0},
+    )

@@ -530,16 +530,26 @@ def parts(path: str | Path) -> list[str | None]:
     return [None]
 
 
-def match_columns(header: list[str], aliases: dict[str, tuple[str, ...]]) -> tuple[dict[str, int], list[int]]:
-    """Map canonical field -> column index using alias lists; return (mapping, unknown columns)."""
+def match_columns(
+    header: list[str],
+    aliases: dict[str, tuple[str, ...]],
+    overrides: dict[str, str] | None = None,
+) -> tuple[dict[str, int], list[int]]:
+    """Map canonical field -> column index using alias lists; return (mapping, unknown columns).
+
+    ``overrides`` (normalised header -> field, e.g. from a feed's ``--map``) win over aliases."""
+    overrides = overrides or {}
     lookup: dict[str, str] = {}
     for fieldname, names in aliases.items():
         for n in (fieldname, *names):
             lookup.setdefault(normalise_header(n), fieldname)
     mapping: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h in overrides and overrides[h] not in mapping:
+            mapping[overrides[h]] = i
     unknown: list[int] = []
     for i, h in enumerate(header):
-        if not h:
+        if not h or mapping.get(overrides.get(h, "")) == i:
             continue
         f = lookup.get(h)
         if f is None or f in mapping:

@@ -1,3 +1,7 @@
+-- index deliveries_key
+CREATE UNIQUE INDEX "deliveries_key"
+    ON "deliveries" ("target", "report_key");
+
 -- index goods_history_sku
 CREATE INDEX "goods_history_sku"
     ON "goods_history" ("sku", "id");
@@ -52,12 +56,49 @@ CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
 -- table closed_periods
 CREATE TABLE closed_periods (period TEXT PRIMARY KEY, closed_at TEXT NOT NULL);
 
+-- table deliveries
+CREATE TABLE "deliveries" (
+   "id" TEXT PRIMARY KEY,
+   "target" TEXT NOT NULL,
+   "kind" TEXT NOT NULL,
+   "report_key" TEXT NOT NULL,
+   "title" TEXT,
+   "status" TEXT NOT NULL,
+   "parts" INTEGER,
+   "parts_sent" INTEGER DEFAULT 0,
+   "attempts" INTEGER DEFAULT 0,
+   "content_sha256" TEXT,
+   "error" TEXT,
+   "created_at" TEXT NOT NULL,
+   "updated_at" TEXT NOT NULL,
+   "sent_at" TEXT,
+   "lease_owner" TEXT,
+   "lease_until" INTEGER
+);
+
 -- table distributors
 CREATE TABLE "distributors" (
    "handle" TEXT PRIMARY KEY,
    "name" TEXT,
    "contact" TEXT,
    "rate_bp" INTEGER,
+   "created_at" TEXT NOT NULL
+);
+
+-- table feeds
+CREATE TABLE "feeds" (
+   "name" TEXT PRIMARY KEY,
+   "url" TEXT NOT NULL,
+   "format" TEXT NOT NULL DEFAULT 'auto',
+   "column_map" TEXT,
+   "allow_private" INTEGER DEFAULT 0,
+   "etag" TEXT,
+   "last_modified" TEXT,
+   "last_sync_at" TEXT,
+   "last_ok_at" TEXT,
+   "last_status" TEXT,
+   "last_error" TEXT,
+   "items" INTEGER,
    "created_at" TEXT NOT NULL
 );
 

@@ -234,3 +234,46 @@ def list_goods(
 
 app.command("list")(list_goods)
 list_app.command("list-goods")(list_goods)
+
+
+@app.command("sync")
+def sync_cmd(
+    names: Annotated[list[str] | None, typer.Argument(help="Feeds to sync (default: all).")] = None,
+    as_json: JsonOpt = False,
+):
+    """Fetch supplier feeds and import them: goods gone from a feed are archived.
+
+    ETag / If-Modified-Since make an unchanged feed cost one request. A failed
+    or garbage fetch leaves the catalogue unchanged (exit 1); other feeds still sync.
+    """
+    from weimai_cli import config, feeds, output
+    from weimai_cli.errors import WeimaiError
+
+    conn = config.open_db()
+    names = names or feeds.feed_names(conn)
+    if not names:
+        output.message("no feeds; add one with `weimai feeds add NAME URL`")
+        return
+    results, failures = [], []
+    for name in names:
+        try:
+            r = feeds.sync_feed(conn, name, warn=output.warn)
+        except WeimaiError as exc:
+            if len(names) == 1:
+                raise
+            output.error(str(exc), exc.hint)
+            failures.append(exc)
+            continue
+        results.append(r)
+        if not as_json:
+            if r.status == "not modified":
+                output.message(f"{r.feed}: not modified since the last sync")
+            else:
+                output.message(
+                    f"{r.feed}: {r.rows} items: {r.added} added, {r.changed} changed, "
+                    f"{r.unchanged} unchanged, {r.archived} archived"
+                )
+    if as_json:
+        output.json_out([r.as_dict() for r in results])
+    if failures:
+        raise typer.Exit(max(f.exit_code for f in failures))
