@@ -30,6 +30,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "orders": ("weimai_cli.commands.orders", "app", "Import platform order exports; list, show and attribute order lines."),
     "notify": ("weimai_cli.commands.notify", "app", "Delivery targets: webhook, WeCom, DingTalk, Feishu, Slack, email."),
     "feeds": ("weimai_cli.commands.feeds", "app", "Supplier catalogue feeds (fetched by `weimai goods sync`)."),
+    "earnings": ("weimai_cli.commands.earnings", "app", "Commission statements by month; close a month."),
+    "payouts": ("weimai_cli.commands.earnings", "payouts_app", "Money paid out to distributors: record, list."),
+    "spend": ("weimai_cli.commands.earnings", "spend_app", "Promotion spend per share or campaign: add, list."),
     "doctor": ("weimai_cli.commands.doctor", "app", "Check everything a cron job depends on."),
 }
 

@@ -416,3 +416,31 @@ def m006_notify_feeds(db):
         not_null={"url", "format", "created_at"},
         defaults={"format": "auto", "allow_private": 0},
     )
+
+
+@migration
+def m007_closed_lines(db):
+    # a closed month's order lines as they were at closing: with the ledger's
+    # own rows for the month, they make its statement reproducible forever
+    db.conn.execute(
+        """
+        CREATE TABLE closed_lines (
+            period TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            distributor TEXT,
+            kind TEXT,
+            sku TEXT,
+            title TEXT,
+            share_id INTEGER,
+            day TEXT,
+            currency TEXT NOT NULL,
+            status TEXT NOT NULL,
+            paid_fen INTEGER,
+            refunded_fen INTEGER,
+            reported_rate_bp INTEGER,
+            expected_rate_bp INTEGER,
+            PRIMARY KEY (period, platform, line_key)
+        )
+        """
+    )

@@ -56,10 +56,28 @@ def _text(value: Any, kind: str) -> str:
     return str(value)
 
 
+_NUMBER = __import__("re").compile(r"-?\d+(?:\.\d+)?%?")
+
+
 def _neutralise(cell: str) -> str:
-    if cell and cell[0] in "=+-@\t\r":
+    if cell and cell[0] in "=+-@\t\r" and not _NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
+
+
+def text(block: str) -> None:
+    """A rendered block of text (a statement, a report) on stdout."""
+    sys.stdout.write(block)
+
+
+def csv_rows(header: Sequence[str], data: Iterable[Sequence[str]], delimiter: str = ",") -> None:
+    """Rows of strings as CSV; formula-looking text cells are neutralised, numbers kept."""
+    import csv
+
+    writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
+    writer.writerow([_neutralise(h) for h in header])
+    for row in data:
+        writer.writerow([_neutralise(c) for c in row])
 
 
 def message(text: str) -> None:

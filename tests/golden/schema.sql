@@ -53,6 +53,26 @@ CREATE INDEX spend_period ON spend (period, distributor);
 -- table _migrations
 CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
 
+-- table closed_lines
+CREATE TABLE closed_lines (
+            period TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            line_key TEXT NOT NULL,
+            distributor TEXT,
+            kind TEXT,
+            sku TEXT,
+            title TEXT,
+            share_id INTEGER,
+            day TEXT,
+            currency TEXT NOT NULL,
+            status TEXT NOT NULL,
+            paid_fen INTEGER,
+            refunded_fen INTEGER,
+            reported_rate_bp INTEGER,
+            expected_rate_bp INTEGER,
+            PRIMARY KEY (period, platform, line_key)
+        );
+
 -- table closed_periods
 CREATE TABLE closed_periods (period TEXT PRIMARY KEY, closed_at TEXT NOT NULL);
 

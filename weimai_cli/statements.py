@@ -1,0 +1,544 @@
+"""Commission statements: compute, close, verify, render.
+
+A statement for a period (a month, or a range of months) and a distributor
+(or all of them) is computed from two sources only:
+
+* the ledger rows booked *in* those periods (append-only), and
+* the order lines *of* those months: live from ``orders`` for an open
+  month, from the ``closed_lines`` snapshot for a closed one.
+
+Both are immutable once a month is closed (later changes are booked as
+adjustments into the next open month), so a closed statement prints
+identically forever; :func:`verify` recomputes it and compares it with the
+totals and checksum stored when it was closed.
+
+Amounts are integer fen. Totals are per currency (a USD Amazon report is
+never added to CNY); payouts and promotion spend are CNY.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+
+from weimai_cli.clock import now, now_iso
+from weimai_cli.errors import BadInput, NotFound, UsageError
+from weimai_cli.ledger import closed_periods, next_month
+from weimai_cli.money import format_fen
+from weimai_cli.store import transaction
+
+MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+BY = ("sku", "share", "channel", "campaign", "platform", "day", "distributor")
+STATUSES = ("estimated", "confirmed", "settled")
+VALID = "('paid', 'confirmed', 'settled')"
+ALL = "*"
+BASE = "CNY"
+
+_OPEN_LINES = """
+SELECT o.platform, o.line_key, o.month AS period, o.distributor, o.kind, o.sku, o.title, o.share_id,
+       substr(coalesce(o.paid_at, o.created_at), 1, 10) AS day, coalesce(o.currency, 'CNY') AS currency,
+       o.status, o.paid_fen, o.refunded_fen, o.reported_rate_bp,
+       coalesce(s.commission_bp, d.rate_bp, g.commission_bp) AS expected_rate_bp
+FROM orders o LEFT JOIN shares s ON s.id = o.share_id
+LEFT JOIN distributors d ON d.handle = o.distributor LEFT JOIN goods g ON g.sku = o.sku
+WHERE o.month IN ({months})
+"""
+_CLOSED_LINES = """
+SELECT platform, line_key, period, distributor, kind, sku, title, share_id, day, currency, status,
+       paid_fen, refunded_fen, reported_rate_bp, expected_rate_bp
+FROM closed_lines WHERE period IN ({months})
+"""
+
+# breakdown key -> (expression over ledger rows l / line rows x joined to shares s, label expression)
+_KEYS = {
+    "sku": ("{t}.sku", "max({t}.sku)"),
+    "share": ("{t}.share_id", "coalesce(max(s.code), '(no share)')"),
+    "channel": ("s.channel", "coalesce(s.channel, '(no share)')"),
+    "campaign": ("s.campaign", "coalesce(s.campaign, '(none)')"),
+    "platform": ("{t}.platform", "{t}.platform"),
+    "day": ("{t}.day", "{t}.day"),
+    "distributor": ("{t}.distributor", "coalesce({t}.distributor, '(nobody)')"),
+}
+
+
+def check_month(text: str, option: str = "--month") -> str:
+    if not MONTH_RE.fullmatch(text or ""):
+        raise UsageError(f"{option} {text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11")
+    return text
+
+
+def months_between(start: str, end: str) -> list[str]:
+    if end < start:
+        raise UsageError(f"--to {end} is before --from {start}", "swap them")
+    out = [start]
+    while out[-1] != end:
+        out.append(next_month(out[-1]))
+        if len(out) > 120:
+            raise UsageError("a statement covers at most 120 months", "narrow --from/--to")
+    return out
+
+
+def current_month() -> str:
+    return now().strftime("%Y-%m")
+
+
+def _ph(items) -> str:
+    return ", ".join("?" for _ in items)
+
+
+@dataclass
+class Scope:
+    months: list[str]
+    distributor: str | None  # None = all distributors
+    status: str | None = None  # estimated | confirmed | settled
+
+    def lines_cte(self, closed: set[str]) -> tuple[str, list]:
+        shut = [m for m in self.months if m in closed]
+        live = [m for m in self.months if m not in closed]
+        parts, params = [], []
+        if live:
+            parts.append(_OPEN_LINES.format(months=_ph(live)))
+            params += live
+        if shut:
+            parts.append(_CLOSED_LINES.format(months=_ph(shut)))
+            params += shut
+        sql = "WITH lines AS (" + " UNION ALL ".join(parts) + ")"
+        return sql, params
+
+    def line_filter(self) -> tuple[str, list]:
+        where, params = [f"x.status IN {VALID}"], []
+        if self.distributor is not None:
+            where.append("x.distributor = ?")
+            params.append(self.distributor)
+        if self.status:
+            where.append("x.status = ?")
+            params.append({"estimated": "paid"}.get(self.status, self.status))
+        return " AND ".join(where), params
+
+    def ledger_filter(self) -> tuple[str, list]:
+        where, params = [f"l.period IN ({_ph(self.months)})"], list(self.months)
+        if self.distributor is not None:
+            where.append("l.distributor = ?")
+            params.append(self.distributor)
+        if self.status:
+            where.append("l.bucket = ?")
+            params.append(self.status)
+        return " AND ".join(where), params
+
+
+def _money_totals(conn, scope: Scope) -> dict[str, dict]:
+    where, params = scope.ledger_filter()
+    out: dict[str, dict] = {}
+    for cur, bucket, kind, amount in conn.execute(
+        f"SELECT currency, bucket, kind, sum(amount_fen) FROM ledger l WHERE {where} "
+        "GROUP BY currency, bucket, kind",
+        params,
+    ):
+        t = out.setdefault(cur, _zero_totals())
+        t[f"{bucket}_fen"] += amount
+        t["net_fen"] += amount
+        if kind == "accrual":
+            t["accrued_fen"] += amount
+        elif kind == "reversal":
+            t["reversed_fen"] += amount
+        elif kind == "adjustment":
+            t["adjustments_fen"] += amount
+    return out
+
+
+def _zero_totals() -> dict:
+    return {
+        "orders": 0, "gmv_fen": 0, "accrued_fen": 0, "reversed_fen": 0, "adjustments_fen": 0,
+        "estimated_fen": 0, "confirmed_fen": 0, "settled_fen": 0, "net_fen": 0,
+    }
+
+
+def compute(
+    conn: sqlite3.Connection,
+    *,
+    months: list[str],
+    distributor: str | None,
+    by: str | None = None,
+    status: str | None = None,
+    trend: bool = False,
+) -> dict:
+    """The statement as plain data (integer fen)."""
+    scope = Scope(months, distributor, status)
+    closed = closed_periods(conn)
+    cte, cte_params = scope.lines_cte(closed)
+    lf, lf_params = scope.line_filter()
+
+    totals = _money_totals(conn, scope)
+    for cur, n, gmv in conn.execute(
+        f"{cte} SELECT currency, count(*), coalesce(sum(paid_fen - coalesce(refunded_fen, 0)), 0) "
+        f"FROM lines x WHERE {lf} GROUP BY currency",
+        cte_params + lf_params,
+    ):
+        t = totals.setdefault(cur, _zero_totals())
+        t["orders"], t["gmv_fen"] = n, gmv
+    totals.setdefault(BASE, _zero_totals())
+    currencies = [BASE, *sorted(c for c in totals if c != BASE)]
+
+    unattributed = []
+    for kind, cur, n, gmv in conn.execute(
+        f"{cte} SELECT kind, currency, count(*), sum(paid_fen - coalesce(refunded_fen, 0)) FROM lines x "
+        f"WHERE {lf.replace('x.distributor = ?', '(x.distributor = ? OR x.distributor IS NULL)')} "
+        "AND x.share_id IS NULL GROUP BY kind, currency ORDER BY kind, currency",
+        cte_params + lf_params,
+    ):
+        unattributed.append({"kind": kind, "currency": cur, "orders": n, "gmv_fen": gmv})
+
+    findings = [
+        dict(r) for r in conn.execute(
+            f"{cte} SELECT x.platform, x.line_key, x.sku, x.reported_rate_bp, x.expected_rate_bp "
+            f"FROM lines x WHERE {lf} AND x.reported_rate_bp IS NOT NULL "
+            "AND x.expected_rate_bp IS NOT NULL AND x.reported_rate_bp != x.expected_rate_bp "
+            "ORDER BY x.platform, x.line_key",
+            cte_params + lf_params,
+        )
+    ]
+
+    lw, lw_params = scope.ledger_filter()
+    adjustments = [
+        dict(r) for r in conn.execute(
+            f"SELECT l.orig_period, l.platform, l.line_key, l.currency, sum(l.amount_fen) AS amount_fen, "
+            f"min(l.reason) AS reason FROM ledger l WHERE {lw} AND l.kind = 'adjustment' "
+            "GROUP BY l.orig_period, l.platform, l.line_key, l.currency "
+            "HAVING sum(l.amount_fen) != 0 ORDER BY l.orig_period, l.platform, l.line_key",
+            lw_params,
+        )
+    ]
+
+    data = {
+        "period": months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}",
+        "months": months,
+        "distributor": distributor if distributor is not None else ALL,
+        "status": status,
+        "closed": all(m in closed for m in months),
+        "currencies": [{"currency": c, **totals[c]} for c in currencies],
+        "unattributed": unattributed,
+        "findings": findings,
+        "adjustments": adjustments,
+    }
+    data.update(_money_flow(conn, scope, totals[BASE]["net_fen"]))
+    if by:
+        data["by"] = by
+        data["breakdown"] = breakdown(conn, scope, by, cte, cte_params)
+    if trend:
+        data["trend"] = _trend(conn, months[-1], distributor)
+    return data
+
+
+def _money_flow(conn, scope: Scope, net: int) -> dict:
+    """Payouts (paid vs outstanding, balance carried) and promotion spend, in CNY."""
+    first = scope.months[0]
+    dist_sql, dist_params = ("", []) if scope.distributor is None else (" AND distributor = ?", [scope.distributor])
+    ph = _ph(scope.months)
+    paid = conn.execute(
+        f"SELECT coalesce(sum(amount_fen), 0) FROM payouts WHERE period IN ({ph}){dist_sql}",
+        scope.months + dist_params,
+    ).fetchone()[0]
+    earned_before = conn.execute(
+        f"SELECT coalesce(sum(amount_fen), 0) FROM ledger WHERE period < ? AND currency = ?{dist_sql}",
+        [first, BASE, *dist_params],
+    ).fetchone()[0]
+    paid_before = conn.execute(
+        f"SELECT coalesce(sum(amount_fen), 0) FROM payouts WHERE period < ?{dist_sql}",
+        [first, *dist_params],
+    ).fetchone()[0]
+    spend = conn.execute(
+        f"SELECT coalesce(sum(amount_fen), 0) FROM spend WHERE period IN ({ph}){dist_sql}",
+        scope.months + dist_params,
+    ).fetchone()[0]
+    brought = earned_before - paid_before
+    return {
+        "paid_out_fen": paid,
+        "brought_forward_fen": brought,
+        "outstanding_fen": brought + net - paid,
+        "spend_fen": spend,
+        "net_after_spend_fen": net - spend,
+        "roi": roi(net, spend),
+    }
+
+
+def roi(net: int, spend: int) -> str | None:
+    """(net − spend) / spend as a percent with one decimal, or None with no spend."""
+    if not spend:
+        return None
+    from decimal import ROUND_HALF_UP, Decimal
+
+    pct = (Decimal(net - spend) * 100 / Decimal(spend)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{pct}%"
+
+
+def breakdown(conn, scope: Scope, by: str, cte: str, cte_params: list) -> list[dict]:
+    if by not in _KEYS:
+        raise UsageError(f"--by {by!r} is not one of: {', '.join(BY)}")
+    key_expr, label_expr = _KEYS[by]
+    lkey, llabel = key_expr.format(t="l"), label_expr.format(t="l")
+    xkey = key_expr.format(t="x")
+    lw, lw_params = scope.ledger_filter()
+    lf, lf_params = scope.line_filter()
+    rows: dict[tuple, dict] = {}
+
+    def row(key, cur, label):
+        r = rows.get((key, cur))
+        if r is None:
+            r = rows[(key, cur)] = {"key": key, "label": label, "currency": cur, **_zero_totals()}
+            r["spend_fen"] = 0
+        return r
+
+    for key, label, cur, bucket, kind, amount in conn.execute(
+        f"SELECT {lkey}, {llabel}, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l "
+        f"LEFT JOIN shares s ON s.id = l.share_id WHERE {lw} "
+        f"GROUP BY {lkey}, l.currency, l.bucket, l.kind",
+        lw_params,
+    ):
+        r = row(key, cur, label)
+        r[f"{bucket}_fen"] += amount
+        r["net_fen"] += amount
+        if kind in ("accrual", "reversal", "adjustment"):
+            r[{"accrual": "accrued_fen", "reversal": "reversed_fen", "adjustment": "adjustments_fen"}[kind]] += amount
+    xlabel = label_expr.format(t="x")
+    for key, label, cur, n, gmv in conn.execute(
+        f"{cte} SELECT {xkey}, {xlabel}, x.currency, count(*), sum(x.paid_fen - coalesce(x.refunded_fen, 0)) "
+        f"FROM lines x LEFT JOIN shares s ON s.id = x.share_id WHERE {lf} GROUP BY {xkey}, x.currency",
+        cte_params + lf_params,
+    ):
+        r = row(key, cur, label)
+        r["orders"], r["gmv_fen"] = n, gmv
+    if by in ("share", "campaign"):
+        dist_sql, dist_params = ("", []) if scope.distributor is None else (" AND p.distributor = ?", [scope.distributor])
+        spend_key = "p.share_id" if by == "share" else "coalesce(s.campaign, p.campaign)"
+        for key, label, amount in conn.execute(
+            f"SELECT {spend_key}, {'coalesce(max(s.code), ' + repr('(no share)') + ')' if by == 'share' else spend_key}, "
+            f"sum(p.amount_fen) FROM spend p LEFT JOIN shares s ON s.id = p.share_id "
+            f"WHERE p.period IN ({_ph(scope.months)}){dist_sql} GROUP BY {spend_key}",
+            scope.months + dist_params,
+        ):
+            row(key, BASE, label)["spend_fen"] += amount
+    if by == "sku":
+        titles = dict(conn.execute(
+            f"{cte} SELECT x.sku, max(x.title) FROM lines x GROUP BY x.sku", cte_params
+        ).fetchall())
+        for r in rows.values():
+            r["title"] = titles.get(r["key"]) or ""
+    if by == "day":
+        out = sorted(rows.values(), key=lambda r: (str(r["key"]), r["currency"]))
+    else:
+        out = sorted(rows.values(), key=lambda r: (r["currency"] != BASE, -r["net_fen"], str(r["label"]), r["currency"]))
+    for r in out:
+        r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
+        r["roi"] = roi(r["net_fen"], r["spend_fen"])
+        if r["key"] is None:
+            r["label"] = r["label"] or "(none)"
+    return out
+
+
+def _trend(conn, end: str, distributor: str | None) -> list[dict]:
+    months = [end]
+    while len(months) < 6:
+        y, m = int(months[0][:4]), int(months[0][5:7])
+        months.insert(0, f"{y - (m == 1):04d}-{(m - 2) % 12 + 1:02d}")
+    dist_sql, params = ("", []) if distributor is None else (" AND distributor = ?", [distributor])
+    nets = dict(conn.execute(
+        f"SELECT period, sum(amount_fen) FROM ledger WHERE period IN ({_ph(months)}) AND currency = ?"
+        f"{dist_sql} GROUP BY period",
+        [*months, BASE, *params],
+    ).fetchall())
+    return [{"period": m, "net_fen": nets.get(m, 0)} for m in months]
+
+
+# ---- closing -------------------------------------------------------------------
+
+
+def _canonical(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def checksum(data: dict) -> str:
+    return hashlib.sha256(_canonical(data).encode()).hexdigest()
+
+
+def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
+    """Freeze a month: snapshot its lines, store every distributor's statement and its checksum."""
+    check_month(month)
+    cur = current_month()
+    if month >= cur and not force:
+        raise BadInput(
+            f"{month} is not over yet (this month is {cur})",
+            "close a finished month, or add --force to close it anyway",
+        )
+    with transaction(conn):
+        if conn.execute("SELECT 1 FROM closed_periods WHERE period = ?", (month,)).fetchone():
+            raise BadInput(f"{month} is already closed", f"see `weimai earnings --month {month}`")
+        conn.execute(
+            "INSERT INTO closed_lines " + _OPEN_LINES.format(months="?").replace(
+                "SELECT o.platform", "SELECT o.month, o.platform", 1
+            ).replace("o.month AS period, ", "", 1),
+            (month,),
+        )
+        conn.execute("INSERT INTO closed_periods (period, closed_at) VALUES (?, ?)", (month, now_iso()))
+        who = [r[0] for r in conn.execute(
+            "SELECT DISTINCT distributor FROM ledger WHERE period = ? UNION "
+            "SELECT DISTINCT distributor FROM closed_lines WHERE period = ? AND distributor IS NOT NULL "
+            "ORDER BY 1", (month, month),
+        )]
+        stored = []
+        closed_at = now_iso()
+        for d in [None, *who]:
+            data = compute(conn, months=[month], distributor=d)
+            conn.execute(
+                "INSERT INTO statements (period, distributor, data, checksum, closed_at) VALUES (?, ?, ?, ?, ?)",
+                (month, d if d is not None else ALL, _canonical(data), checksum(data), closed_at),
+            )
+            stored.append({"distributor": d if d is not None else ALL, "checksum": checksum(data),
+                           "net_fen": data["currencies"][0]["net_fen"]})
+    return {"period": month, "statements": stored, "lines": conn.execute(
+        "SELECT count(*) FROM closed_lines WHERE period = ?", (month,)).fetchone()[0]}
+
+
+def verify(conn: sqlite3.Connection, month: str, distributor: str | None) -> list[str]:
+    """Recompute a closed statement; the list of what drifted (empty = identical)."""
+    row = conn.execute(
+        "SELECT data, checksum FROM statements WHERE period = ? AND distributor = ?",
+        (month, distributor if distributor is not None else ALL),
+    ).fetchone()
+    if row is None:
+        if not conn.execute("SELECT 1 FROM closed_periods WHERE period = ?", (month,)).fetchone():
+            raise BadInput(f"{month} is not closed", f"close it with `weimai earnings close --month {month}`")
+        raise NotFound(f"no closed statement for {distributor} in {month}", "see `weimai distributors list`")
+    problems = []
+    stored = json.loads(row[0])
+    if checksum(stored) != row[1]:
+        problems.append("the stored statement does not match its checksum")
+    fresh = compute(conn, months=[month], distributor=distributor)
+    for key in sorted(set(stored) | set(fresh)):
+        if stored.get(key) != fresh.get(key):
+            problems.append(f"{key}: closed {_short(stored.get(key))}, now {_short(fresh.get(key))}")
+    return problems
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+# ---- payouts and spend ------------------------------------------------------------
+
+
+def _distributor(conn, handle: str) -> str:
+    if not conn.execute("SELECT 1 FROM distributors WHERE handle = ?", (handle,)).fetchone():
+        from weimai_cli.errors import did_you_mean
+
+        known = [r[0] for r in conn.execute("SELECT handle FROM distributors ORDER BY handle")]
+        raise BadInput(
+            f"no distributor {handle!r}",
+            did_you_mean(handle, known) or "add one with `weimai distributors add HANDLE`",
+        )
+    return handle
+
+
+def _positive_amount(text: str) -> int:
+    from weimai_cli.money import MoneyError, parse_money
+
+    try:
+        fen = parse_money(text, allow_negative=True)
+    except MoneyError as exc:
+        raise BadInput(f"--amount: {exc}", "write an amount like 1,200.00") from None
+    if fen is None or fen <= 0:
+        raise BadInput(f"--amount must be more than zero, not {text!r}", "record money paid out as a positive amount")
+    return fen
+
+
+def record_payout(conn, *, distributor: str, month: str, amount: str, ref: str | None, paid_at: str | None = None) -> dict:
+    check_month(month)
+    fen = _positive_amount(amount)
+    with transaction(conn):
+        _distributor(conn, distributor)
+        created = now_iso()
+        cur = conn.execute(
+            "INSERT INTO payouts (distributor, period, amount_fen, ref, paid_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (distributor, month, fen, ref, paid_at or created, created),
+        )
+    return {"id": cur.lastrowid, "distributor": distributor, "period": month, "amount_fen": fen, "ref": ref}
+
+
+def list_payouts(conn, distributor: str | None = None) -> list[dict]:
+    sql, params = "SELECT id, distributor, period, amount_fen, ref, paid_at FROM payouts", []
+    if distributor:
+        sql += " WHERE distributor = ?"
+        params.append(distributor)
+    return [dict(r) for r in conn.execute(sql + " ORDER BY period, id", params)]
+
+
+def add_spend(conn, *, code: str | None, campaign: str | None, amount: str, date: str | None, note: str | None,
+              distributor: str | None = None) -> dict:
+    from weimai_cli.clock import parse_bound
+
+    if bool(code) == bool(campaign):
+        raise UsageError("give a share CODE or --campaign NAME (one of them)", "weimai spend add wm0001K7QX 50")
+    fen = _positive_amount(amount)
+    day = (parse_bound(date)[:10] if date else now_iso()[:10])
+    with transaction(conn):
+        share_id = None
+        if code:
+            from weimai_cli.sharing.service import get_share
+
+            share = get_share(conn, code)
+            share_id, distributor = share["id"], share["distributor"]
+            campaign = share["campaign"]
+        distributor = _distributor(conn, distributor or "me")
+        cur = conn.execute(
+            "INSERT INTO spend (share_id, campaign, distributor, amount_fen, date, period, note, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (share_id, campaign, distributor, fen, day, day[:7], note, now_iso()),
+        )
+    return {"id": cur.lastrowid, "share_id": share_id, "campaign": campaign, "amount_fen": fen, "date": day}
+
+
+def list_spend(conn) -> list[dict]:
+    return [dict(r) for r in conn.execute(
+        "SELECT p.id, p.date, s.code AS share_code, p.campaign, p.distributor, p.amount_fen, p.note "
+        "FROM spend p LEFT JOIN shares s ON s.id = p.share_id ORDER BY p.date, p.id"
+    )]
+
+
+def share_funnel(conn, share_ids: list[int] | None = None) -> dict[int, dict]:
+    """Per share: orders, GMV, commission, reversals, spend, net after spend, ROI."""
+    where, params = "", []
+    if share_ids is not None:
+        if not share_ids:
+            return {}
+        where = f" WHERE share_id IN ({_ph(share_ids)})"
+        params = list(share_ids)
+    out: dict[int, dict] = {}
+
+    def get(sid):
+        return out.setdefault(sid, {"orders": 0, "gmv_fen": 0, "commission_fen": 0, "reversed_fen": 0, "spend_fen": 0})
+
+    for sid, n, gmv in conn.execute(
+        f"SELECT share_id, count(*), sum(paid_fen - coalesce(refunded_fen, 0)) FROM orders{where}"
+        f"{' AND' if where else ' WHERE'} share_id IS NOT NULL AND status IN {VALID} GROUP BY share_id", params
+    ):
+        get(sid).update(orders=n, gmv_fen=gmv)
+    for sid, net, rev in conn.execute(
+        f"SELECT share_id, sum(amount_fen), sum(CASE WHEN kind = 'reversal' THEN amount_fen ELSE 0 END) "
+        f"FROM ledger{where}{' AND' if where else ' WHERE'} share_id IS NOT NULL GROUP BY share_id", params
+    ):
+        get(sid).update(commission_fen=net, reversed_fen=rev)
+    for sid, amount in conn.execute(
+        f"SELECT share_id, sum(amount_fen) FROM spend{where}{' AND' if where else ' WHERE'} share_id IS NOT NULL "
+        "GROUP BY share_id", params
+    ):
+        get(sid)["spend_fen"] = amount
+    for f in out.values():
+        f["net_after_spend_fen"] = f["commission_fen"] - f["spend_fen"]
+        f["roi"] = roi(f["commission_fen"], f["spend_fen"])
+    return out
+
+
+__all__ = ["BY", "close", "compute", "format_fen", "verify"]
