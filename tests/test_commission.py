@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weimai_cli.commission import BUCKETS, STATUS_BUCKET, plan, rate_line, target
+from weimai_cli.commission import BUCKETS, STATUS_BUCKET, Holding, plan, rate_line, target
 
 STATUSES = ["pending", "paid", "confirmed", "settled", "cancelled", "refunded", "invalid"]
 
@@ -34,44 +34,63 @@ def test_partial_refund_reverses_in_proportion():
     assert r.commission_fen == 67
 
 
-def apply(current, entries):
-    out = dict(current)
-    for _, b, amount in entries:
-        out[b] = out.get(b, 0) + amount
-    return out
+def apply(held: Holding, entries) -> Holding:
+    gross, rev, buckets = held.gross, held.reversal, list(held.buckets)
+    for kind, b, amount in entries:
+        buckets[BUCKETS.index(b)] += amount
+        if kind == "accrual":
+            gross += amount
+        elif kind == "reversal":
+            rev += amount
+    return Holding(gross, rev, tuple(buckets))
 
 
 amounts = st.integers(min_value=0, max_value=10**9)
+STATE = st.tuples(st.sampled_from(STATUSES), amounts, amounts, st.booleans())
 
 
-@given(st.lists(st.tuples(st.sampled_from(STATUSES), amounts), min_size=1, max_size=8))
+def _rated(paid, refunded):
+    return rate_line(paid_fen=paid, refunded_fen=min(refunded, paid), reported_rate_bp=1234)
+
+
+@given(st.lists(STATE, min_size=1, max_size=8))
 def test_any_sequence_of_states_lands_exactly_on_target(history):
-    held = dict.fromkeys(BUCKETS, 0)
-    accrued = reversed_ = 0
-    for status, commission in history:
-        rated = rate_line(paid_fen=commission * 10, reported_commission_fen=commission)
-        wanted = target(status, rated)
+    held = Holding()
+    for status, paid, refunded, was_paid in history:
+        wanted = target(status, _rated(paid, refunded), was_paid=was_paid)
         entries = plan(held, wanted)
         held = apply(held, entries)
         assert held == wanted
-        assert all(v >= 0 for v in held.values())
-        accrued += sum(a for k, _, a in entries if k == "accrual")
-        reversed_ += sum(a for k, _, a in entries if k == "reversal")
         # transfers between buckets net to zero
         assert sum(a for k, _, a in entries if k in ("confirmation", "settlement")) == 0
-        # reversals never exceed what was accrued
-        assert -reversed_ <= accrued
-    assert accrued + reversed_ == sum(held.values())
+        # the reversed part never exceeds what was accrued
+        assert 0 <= -held.reversal <= held.gross
+        assert held.net == held.gross + held.reversal
+
+
+@given(st.lists(STATE, min_size=1, max_size=6), st.randoms())
+def test_what_is_held_depends_on_the_state_only(history, rnd):
+    """Booking the same final state through any path gives the same gross, reversal and buckets."""
+    final = history[-1]
+    shuffled = history[:-1]
+    rnd.shuffle(shuffled)
+    results = []
+    for path in (history, [*shuffled, final], [final]):
+        held = Holding()
+        for status, paid, refunded, was_paid in path:
+            held = apply(held, plan(held, target(status, _rated(paid, refunded), was_paid=was_paid)))
+        results.append(held)
+    assert results[0] == results[1] == results[2]
 
 
 @given(amounts, st.sampled_from(["paid", "confirmed", "settled"]))
 def test_full_refund_then_back_nets_to_zero(commission, status):
     rated = rate_line(paid_fen=commission, reported_commission_fen=commission)
-    held = apply({}, plan({}, target(status, rated)))
+    held = apply(Holding(), plan(Holding(), target(status, rated)))
     refunded = rate_line(paid_fen=commission, refunded_fen=commission, reported_commission_fen=commission)
     entries = plan(held, target("refunded", refunded))
     held = apply(held, entries)
-    assert sum(held.values()) == 0
+    assert held.net == 0 and held.gross == commission and held.reversal == -commission
     assert [k for k, _, a in entries if a] == (["reversal"] if commission else [])
 
 
@@ -80,12 +99,12 @@ def test_partial_reversal_never_exceeds_accrued(paid, refunded, bp):
     refunded = min(refunded, paid)
     full = rate_line(paid_fen=paid, reported_rate_bp=bp)
     part = rate_line(paid_fen=paid, refunded_fen=refunded, reported_rate_bp=bp)
-    held = apply({}, plan({}, target("paid", full)))
+    held = apply(Holding(), plan(Holding(), target("paid", full)))
     entries = plan(held, target("paid", part))
     reversal = sum(a for k, _, a in entries if k == "reversal")
     assert 0 <= -reversal <= full.commission_fen
     expected = (Decimal(paid - refunded) * bp / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    assert sum(apply(held, entries).values()) == int(expected)
+    assert apply(held, entries).net == int(expected)
 
 
 def test_status_buckets_cover_the_canonical_states():

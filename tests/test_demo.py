@@ -40,6 +40,6 @@ def test_demo_orders_are_attributed_and_shown_under_their_share(run, tmp_path, m
         "3401234567890000001", "3401234567890000002", "3401234567890000003", "3401234567890000006",
     ]
     shown = run("shares", "show", code).stdout
-    orders = shown.split("\norders\n", 1)[1].splitlines()
+    orders = shown.split("\norders\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert orders[0].split() == ["platform", "line", "paid", "at", "qty", "paid", "refunded", "status", "commission", "(reported)"]
     assert [line.split()[1] for line in orders[2:]] == [k for (k,) in attributed]

@@ -41,8 +41,10 @@ class Rated:
     base_fen: int
     rate_bp: int | None
     commission_fen: int
-    source: str  # reported-amount | reported-rate | share | distributor | goods | none
+    source: str
+    # reported-amount | reported-rate | share | distributor | goods | none
     expected_rate_bp: int | None = None  # the rate weimai expected, when it differs from reported
+    gross_fen: int = 0  # the commission before refunds
 
     @property
     def finding(self) -> bool:
@@ -94,60 +96,88 @@ def rate_line(
         expected, exp_fixed, exp_source = None, None, "none"
 
     if status == "settled" and settled_commission_fen is not None:
-        amount = settled_commission_fen
-        if refunded and amount and paid:
-            amount = _proportion(amount, base, paid)
-        return Rated(base, reported_rate_bp, amount, "reported-amount", expected)
+        full = settled_commission_fen
+        amount = _proportion(full, base, paid) if refunded else full
+        return Rated(base, reported_rate_bp, amount, "reported-amount", expected, full)
     if reported_commission_fen is not None:
-        amount = _proportion(reported_commission_fen, base, paid) if refunded else reported_commission_fen
-        return Rated(base, reported_rate_bp, amount, "reported-amount", expected)
+        full = reported_commission_fen
+        amount = _proportion(full, base, paid) if refunded else full
+        return Rated(base, reported_rate_bp, amount, "reported-amount", expected, full)
     if reported_rate_bp is not None:
-        return Rated(base, reported_rate_bp, commission_fen(base, reported_rate_bp), "reported-rate", expected)
+        return Rated(base, reported_rate_bp, commission_fen(base, reported_rate_bp), "reported-rate",
+                     expected, commission_fen(paid, reported_rate_bp))
     if exp_fixed is not None:
         full = exp_fixed * units
         amount = _proportion(full, base, paid) if refunded else full
-        return Rated(base, None, amount, exp_source)
+        return Rated(base, None, amount, exp_source, None, full)
     if expected is not None:
-        return Rated(base, expected, commission_fen(base, expected), exp_source)
+        return Rated(base, expected, commission_fen(base, expected), exp_source, None, commission_fen(paid, expected))
     return Rated(base, None, 0, "none")
 
 
-def target(status: str, rated: Rated) -> dict[str, int]:
-    """What the ledger should hold for a line, per bucket."""
-    out = dict.fromkeys(BUCKETS, 0)
+@dataclass(frozen=True)
+class Holding:
+    """What the ledger holds for one line: gross accrued, reversed, and per bucket."""
+
+    gross: int = 0
+    reversal: int = 0
+    buckets: tuple[int, int, int] = (0, 0, 0)  # estimated, confirmed, settled
+
+    @property
+    def net(self) -> int:
+        return sum(self.buckets)
+
+
+def target(status: str, rated: Rated, *, was_paid: bool = True) -> Holding:
+    """What the ledger should hold for a line in its current state.
+
+    A function of the state alone, never of the path to it, so importing the
+    same exports in any order books the same totals: *gross* is the commission
+    on the full paid amount, *reversal* the part refunds, cancellation or
+    invalidation took back (never more than gross), and the net sits in the
+    bucket of the line's status.
+    """
     bucket = STATUS_BUCKET.get(status)
     if bucket is not None:
-        out[bucket] = rated.commission_fen
-    return out
+        buckets = tuple(rated.commission_fen if b == bucket else 0 for b in BUCKETS)
+        return Holding(rated.gross_fen, rated.commission_fen - rated.gross_fen, buckets)
+    if was_paid and status != "pending":
+        return Holding(rated.gross_fen, -rated.gross_fen, (0, 0, 0))
+    return Holding()
 
 
-def plan(current: dict[str, int], wanted: dict[str, int]) -> list[tuple[str, str, int]]:
-    """Entries (kind, bucket, amount) that move the ledger from ``current`` to ``wanted``.
+def plan(held: Holding, want: Holding) -> list[tuple[str, str, int]]:
+    """Entries (kind, bucket, amount) that move the ledger from ``held`` to ``want``.
 
-    Money that moves between buckets is booked as a pair of entries (a
-    ``confirmation`` or ``settlement`` out of the old bucket and into the new
-    one), so the net never jumps; what is left is an ``accrual`` (more) or a
-    ``reversal`` (less). The sum over buckets after the plan equals ``wanted``.
+    Changes of gross are ``accrual`` entries (negative for a correction),
+    changes of the reversed part are ``reversal`` entries; both are booked in
+    the line's bucket. Money already held in another bucket moves there as a
+    pair of ``confirmation`` / ``settlement`` entries, so the net never jumps.
     """
-    cur = {b: current.get(b, 0) for b in BUCKETS}
-    want = {b: wanted.get(b, 0) for b in BUCKETS}
     entries: list[tuple[str, str, int]] = []
-    to = next((b for b in reversed(BUCKETS) if want[b]), None)
-    if to is not None:
-        for b in BUCKETS:
-            if b != to and cur[b] > 0:
-                # move what an earlier bucket holds, up to what the new one wants
-                move = min(cur[b], max(want[to] - cur[to], 0))
-                if move:
-                    kind = "settlement" if to == "settled" else "confirmation"
-                    entries.append((kind, b, -move))
-                    entries.append((kind, to, move))
-                    cur[b] -= move
-                    cur[to] += move
-    for b in BUCKETS:
-        delta = want[b] - cur[b]
-        if delta > 0:
-            entries.append(("accrual", b, delta))
-        elif delta < 0:
-            entries.append(("reversal", b, delta))
+    have = list(held.buckets)
+    if any(want.buckets):
+        home = next(i for i, v in enumerate(want.buckets) if v)
+    elif any(have):
+        home = max(range(len(have)), key=lambda i: abs(have[i]))
+    else:
+        home = 0
+    d_gross = want.gross - held.gross
+    d_rev = want.reversal - held.reversal
+    if d_gross:
+        entries.append(("accrual", BUCKETS[home], d_gross))
+    if d_rev:
+        entries.append(("reversal", BUCKETS[home], d_rev))
+    have[home] += d_gross + d_rev
+    for i, amount in enumerate(have):
+        if i != home and amount:
+            kind = "settlement" if BUCKETS[home] == "settled" else "confirmation"
+            entries.append((kind, BUCKETS[i], -amount))
+            entries.append((kind, BUCKETS[home], amount))
+            have[home] += amount
+            have[i] = 0
+    # whatever still differs (a line whose net target is zero in a bucket)
+    for i, (h, w) in enumerate(zip(have, want.buckets)):
+        if h != w:
+            raise AssertionError(f"ledger plan did not reach its target: bucket {BUCKETS[i]} {h} != {w}")
     return entries

@@ -22,7 +22,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from weimai_cli.clock import now_iso
-from weimai_cli.commission import BUCKETS, plan, rate_line, target
+from weimai_cli.commission import Holding, plan, rate_line, target
 from weimai_cli.money import format_fen
 
 _LINES_SQL = """
@@ -30,7 +30,8 @@ SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY'), o.quantity, o
        o.paid_at, o.created_at, o.month, o.share_id, o.distributor, o.kind,
        o.reported_commission_fen, o.settled_commission_fen, o.reported_rate_bp,
        s.commission_bp, s.commission_fen, d.rate_bp, g.commission_bp, g.commission_fen,
-       st.distributor, st.signature, st.estimated_fen, st.confirmed_fen, st.settled_fen
+       st.distributor, st.signature, st.gross_fen, st.reversal_fen,
+       st.estimated_fen, st.confirmed_fen, st.settled_fen
 FROM temp._ledger_scope c
 JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key
 LEFT JOIN shares s ON s.id = o.share_id
@@ -45,7 +46,8 @@ _INSERT = (
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _STATE_COLUMNS = (
-    "platform, line_key, distributor, share_id, signature, estimated_fen, confirmed_fen, settled_fen"
+    "platform, line_key, distributor, share_id, signature, gross_fen, reversal_fen, "
+    "estimated_fen, confirmed_fen, settled_fen"
 )
 BATCH = 5000
 
@@ -79,9 +81,11 @@ def _day(paid_at: str | None, created_at: str | None) -> str | None:
     return t[:10] if t else None
 
 
-def _reason(kind: str, status: str, paid: int, refunded: int) -> str:
+def _reason(kind: str, status: str, paid: int, refunded: int, amount: int) -> str:
     if kind == "accrual":
-        return f"{status}: commission on {format_fen(paid - refunded)}"
+        if amount < 0:
+            return f"{status}: commission corrected"
+        return f"{status}: commission on {format_fen(paid)}"
     if kind == "reversal":
         if status in ("refunded", "cancelled", "invalid"):
             return f"{status}: commission reversed"
@@ -126,7 +130,7 @@ def book(
                 result.entries += len(entries)
                 entries.clear()
             if states:
-                conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 8)})", states)
+                conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 10)})", states)
                 states.clear()
         conn.execute(
             f"INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS}) "
@@ -142,9 +146,9 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
     for row in rows:
         (platform, line_key, sku, currency, qty, paid, refunded, status, paid_at, created_at, month,
          share_id, distributor, kind, rep_fen, set_fen, rep_bp, s_bp, s_fen, d_bp, g_bp, g_fen,
-         held_by, held_sig, h_est, h_conf, h_set) = row
+         held_by, held_sig, h_gross, h_rev, h_est, h_conf, h_set) = row
         earner = distributor if (kind == "affiliate" or share_id is not None) else None
-        signature = f"{status}|{paid}|{refunded}|{rep_fen}|{set_fen}|{rep_bp}|{share_id}|{earner}"
+        signature = f"{status}|{paid}|{refunded}|{rep_fen}|{set_fen}|{rep_bp}|{share_id}|{earner}|{paid_at is not None}"
         if signature == held_sig:
             continue
         result.lines += 1
@@ -152,8 +156,7 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
         booked_in = open_period_for(period, closed)
         late = booked_in != period
         day = _day(paid_at, created_at)
-        held = {"estimated": h_est or 0, "confirmed": h_conf or 0, "settled": h_set or 0}
-        moves: list[tuple[str | None, dict, dict]] = []
+        held = Holding(h_gross or 0, h_rev or 0, (h_est or 0, h_conf or 0, h_set or 0))
         rated = rate_line(
             paid_fen=paid, refunded_fen=refunded or 0, quantity=qty,
             reported_commission_fen=rep_fen, settled_commission_fen=set_fen,
@@ -161,16 +164,17 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
             share_commission_fen=s_fen, distributor_rate_bp=d_bp, goods_rate_bp=g_bp,
             goods_commission_fen=g_fen,
         )
-        wanted = target(status, rated) if earner else dict.fromkeys(BUCKETS, 0)
+        wanted = target(status, rated, was_paid=paid_at is not None) if earner else Holding()
+        moves: list[tuple[str, Holding, Holding, str]] = []
         if held_by is not None and held_by != earner:
             # the line changed hands: the old earner gives back what it held
-            moves.append((held_by, held, dict.fromkeys(BUCKETS, 0)))
-            held = dict.fromkeys(BUCKETS, 0)
+            moves.append((held_by, held, Holding(), f"line now earns for {earner or 'nobody'}"))
+            held = Holding()
         if earner is not None:
-            moves.append((earner, held, wanted))
-        for who, have, want in moves:
+            moves.append((earner, held, wanted, ""))
+        for who, have, want, why in moves:
             for kind_, bucket, amount in plan(have, want):
-                reason = _reason(kind_, status, paid or 0, refunded or 0)
+                reason = why or _reason(kind_, status, paid or 0, refunded or 0, amount)
                 if late:
                     reason = f"{period} is closed: late {kind_} for line {line_key} ({reason})"
                     kind_ = "adjustment"
@@ -181,10 +185,9 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
                     period if late else None, reason, import_id, now,
                 ))
                 result.amount_fen += amount
-        final = wanted if earner is not None else dict.fromkeys(BUCKETS, 0)
+        final = wanted if earner is not None else Holding()
         states.append((
-            platform, line_key, earner, share_id, signature,
-            final["estimated"], final["confirmed"], final["settled"],
+            platform, line_key, earner, share_id, signature, final.gross, final.reversal, *final.buckets,
         ))
 
 

@@ -314,6 +314,8 @@ def m005_ledger(db):
             distributor TEXT,
             share_id INTEGER,
             signature TEXT NOT NULL,
+            gross_fen INTEGER NOT NULL DEFAULT 0,
+            reversal_fen INTEGER NOT NULL DEFAULT 0,
             estimated_fen INTEGER NOT NULL DEFAULT 0,
             confirmed_fen INTEGER NOT NULL DEFAULT 0,
             settled_fen INTEGER NOT NULL DEFAULT 0,

@@ -382,10 +382,10 @@ def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
             (month,),
         )
         conn.execute("INSERT INTO closed_periods (period, closed_at) VALUES (?, ?)", (month, now_iso()))
+        # every distributor gets its frozen statement, even an empty one
         who = [r[0] for r in conn.execute(
-            "SELECT DISTINCT distributor FROM ledger WHERE period = ? UNION "
-            "SELECT DISTINCT distributor FROM closed_lines WHERE period = ? AND distributor IS NOT NULL "
-            "ORDER BY 1", (month, month),
+            "SELECT handle FROM distributors UNION SELECT DISTINCT distributor FROM ledger WHERE period = ? "
+            "ORDER BY 1", (month,),
         )]
         stored = []
         closed_at = now_iso()
@@ -539,6 +539,21 @@ def share_funnel(conn, share_ids: list[int] | None = None) -> dict[int, dict]:
         f["net_after_spend_fen"] = f["commission_fen"] - f["spend_fen"]
         f["roi"] = roi(f["commission_fen"], f["spend_fen"])
     return out
+
+
+FUNNEL_COLS = [
+    ("orders", "orders", "int"), ("gmv_fen", "GMV", "money"), ("commission_fen", "commission", "money"),
+    ("reversed_fen", "reversed", "money"), ("spend_fen", "spend", "money"),
+    ("net_after_spend_fen", "net after spend", "money"), ("roi", "ROI", "text"),
+]
+
+
+def share_earnings_section(conn, share: dict):
+    """The share's funnel, as a section of `weimai shares show CODE`."""
+    from weimai_cli.sharing.service import Section
+
+    funnel = share_funnel(conn, [int(share["id"])]).get(int(share["id"]))
+    return Section(title="earnings", rows=[funnel] if funnel else [], cols=FUNNEL_COLS, empty="no orders or spend yet")
 
 
 __all__ = ["BY", "close", "compute", "format_fen", "verify"]

@@ -61,6 +61,12 @@ STEPS: list[tuple[str, list[str]]] = [
      ["orders", "list", "--unattributed", "--format", "md"]),
     ("One line's history (the presale deposit and balance became one line):",
      ["orders", "show", "3401234567890000004"]),
+    ("A 粉丝头条 boost for the Weibo share cost 20 元:",
+     ["spend", "add", "{first_code}", "20", "--date", "2026-11-03", "--note", "粉丝头条"]),
+    ("What each share brought in (orders, GMV, commission, spend, ROI):",
+     ["shares", "list", "--with-earnings", "--format", "md"]),
+    ("The month's statement by share (CNY and the Amazon USD kept apart):",
+     ["earnings", "--month", "2026-11", "--by", "share", "--lang", "{lang}"]),
 ]
 
 
@@ -86,11 +92,17 @@ def demo(
     output.message(f"(to explore it yourself: export WEIMAI_HOME={target})")
     files = {key: str(demo_file(name)) for key, name in DEMO_FILES.items()}
     files["home"] = str(target)
+    # the statement speaks the user's language: Chinese labels on a Chinese locale
+    from weimai_cli.render import default_lang
+
+    files["lang"] = default_lang()
     names = {str(demo_file(name)): f"<{name}>" for name in DEMO_FILES.values()}
     names[files["goods"]] = "<catalogue.csv>"
     for text, argv in STEPS:
         if any("{last_code}" in a for a in argv):
             files["last_code"] = _last_code()
+        if any("{first_code}" in a for a in argv):
+            files["first_code"] = _first_code()
         args = [a.format(**files) for a in argv]
         shown = [names.get(a, a).replace(files["home"], "<demo>") for a in args]
         output.line()
@@ -104,7 +116,15 @@ def demo(
 
 
 def _last_code() -> str:
+    return _code("DESC")
+
+
+def _first_code() -> str:
+    return _code("ASC")
+
+
+def _code(order: str) -> str:
     from weimai_cli import config
 
-    row = config.open_db().execute("SELECT code FROM shares ORDER BY id DESC LIMIT 1").fetchone()
+    row = config.open_db().execute(f"SELECT code FROM shares ORDER BY id {order} LIMIT 1").fetchone()
     return row[0] if row else ""

@@ -140,17 +140,29 @@ def list_cmd(
     since: Annotated[str | None, typer.Option("--since", help="From: 2026-11, 2026-11-01 or an ISO time.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to and including: 2026-11, 2026-11-30, ISO time.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many rows.")] = None,
+    with_earnings: Annotated[
+        bool, typer.Option("--with-earnings", help="Add orders, GMV, commission, reversals, spend and ROI.")
+    ] = False,
     fmt: FormatOpt = Fmt.table,
 ):
     """List shares, oldest first."""
     from weimai_cli import config, output
     from weimai_cli.sharing.service import list_shares
 
+    conn = config.open_db()
     data = list_shares(
-        config.open_db(), sku=sku, channel=channel, campaign=campaign, distributor=distributor,
+        conn, sku=sku, channel=channel, campaign=campaign, distributor=distributor,
         since=since, until=until, limit=limit,
     )
-    output.rows(data, _share_cols(), fmt.value, empty="no shares match")
+    cols = _share_cols()
+    if with_earnings:
+        from weimai_cli.statements import FUNNEL_COLS, share_funnel
+
+        funnel = share_funnel(conn, [r["id"] for r in data])
+        empty = dict.fromkeys(k for k, _, _ in FUNNEL_COLS)
+        data = [{**r, **empty, **funnel.get(r["id"], {})} for r in data]
+        cols = [c for c in cols if c.key != "link"] + [output.Col(*c) for c in FUNNEL_COLS]
+    output.rows(data, cols, fmt.value, empty="no shares match")
 
 
 @shares_app.command("show")

@@ -1,0 +1,341 @@
+"""Earnings: statements that reconcile, close and never drift; payouts; spend."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from tests.golden_util import check_golden
+from tests.orders_helpers import add_share, use_secret
+
+HEADER = ["line_key", "sku", "title", "paid", "refunded", "status", "paid_at", "tracking_code"]
+
+
+@pytest.fixture
+def shop(db):
+    """Goods at 20 %, a share for me and one for anna (snapshot rate 20 %)."""
+    use_secret()
+    codes = {
+        "me": add_share(db, 1, "GQ-1"),
+        "anna": add_share(db, 2, "PE-2", distributor="anna"),
+    }
+    db.execute("UPDATE goods SET commission_bp = 2000")
+    db.execute("UPDATE goods SET title = '=cmd|calc' WHERE sku = 'PE-2'")
+    return codes
+
+
+def orders_file(tmp_path, name, rows):
+    f = tmp_path / name
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADER)
+        w.writerows(rows)
+    return f
+
+
+def october(tmp_path, shop):
+    return orders_file(tmp_path, "oct.csv", [
+        ["L1", "GQ-1", "枸杞", "100.00", "", "paid", "2026-10-05 10:00:00", shop["me"]],
+        ["L2", "GQ-1", "枸杞", "50.00", "", "completed", "2026-10-06 11:00:00", shop["me"]],
+        ["L3", "PE-2", "=cmd|calc", "80.05", "", "paid", "2026-10-07 12:00:00", shop["anna"]],
+        ["L4", "GQ-1", "枸杞", "30.00", "", "paid", "2026-10-08 13:00:00", ""],
+        ["L5", "GQ-1", "枸杞", "10.00", "", "cancelled", "2026-10-09 14:00:00", shop["me"]],
+    ])
+
+
+def statement(run, *args):
+    return json.loads(run("earnings", "--format", "json", *args).stdout)
+
+
+def test_statement_for_october(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    me = statement(run, "--month", "2026-10")
+    assert me["currencies"] == [{
+        # L5 was paid, then cancelled: its 2.00 is accrued and reversed
+        "currency": "CNY", "orders": 2, "gmv_fen": 15000, "accrued_fen": 3200, "reversed_fen": -200,
+        "adjustments_fen": 0, "estimated_fen": 2000, "confirmed_fen": 1000, "settled_fen": 0, "net_fen": 3000,
+    }]
+    anna = statement(run, "--month", "2026-10", "--as", "anna")
+    assert anna["currencies"][0]["net_fen"] == 1601  # 80.05 × 20 % = 16.01
+    everyone = statement(run, "--month", "2026-10", "--all-distributors")
+    assert everyone["currencies"][0]["net_fen"] == 4601
+    assert everyone["unattributed"] == [{"kind": "shop", "currency": "CNY", "orders": 1, "gmv_fen": 3000}]
+    assert everyone["outstanding_fen"] == 4601
+
+
+def test_statement_text_golden_en_and_zh(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    check_golden("statement_2026-10_en.txt", run("earnings", "--month", "2026-10", "--lang", "en", "--by", "share").stdout)
+    check_golden("statement_2026-10_zh.txt", run("earnings", "--month", "2026-10", "--lang", "zh", "--all-distributors", "--by", "sku").stdout)
+    check_golden("statement_2026-10.md", run("earnings", "--month", "2026-10", "--lang", "en", "--format", "md").stdout)
+
+
+def test_csv_neutralises_formula_titles(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    out = run("earnings", "--month", "2026-10", "--all-distributors", "--by", "sku", "--format", "csv", "--lang", "en").stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["sku", "title", "orders", "GMV", "estimated", "confirmed", "settled", "reversed", "net"]
+    assert ["PE-2", "'=cmd|calc", "1", "80.05", "16.01", "0.00", "0.00", "0.00", "16.01"] in rows
+
+
+def test_close_freezes_and_late_refund_becomes_next_month_adjustment(run, shop, tmp_path, db):
+    run("orders", "import", october(tmp_path, shop))
+    before = run("earnings", "--month", "2026-10", "--lang", "en", "--by", "day").stdout
+    r = run("earnings", "close", "--month", "2026-10")
+    assert r.stderr.startswith("closed 2026-10: 5 order lines frozen\n")
+    assert "(closed)" in run("earnings", "--month", "2026-10", "--lang", "en").stdout
+    # a later export: L1 fully refunded, L2 settled, L3 partly refunded
+    later = orders_file(tmp_path, "later.csv", [
+        ["L1", "GQ-1", "枸杞", "100.00", "100.00", "refunded", "2026-10-05 10:00:00", shop["me"]],
+        ["L2", "GQ-1", "枸杞", "50.00", "", "settled", "2026-10-06 11:00:00", shop["me"]],
+        ["L3", "PE-2", "=cmd|calc", "80.05", "40.00", "paid", "2026-10-07 12:00:00", shop["anna"]],
+    ])
+    run("orders", "import", later)
+    after = run("earnings", "--month", "2026-10", "--lang", "en", "--by", "day").stdout
+    assert after == before.replace("(open)", "(closed)")
+    run("earnings", "--month", "2026-10", "--verify")
+    run("earnings", "--month", "2026-10", "--verify", "--as", "anna")
+    nov = statement(run, "--month", "2026-11")
+    assert nov["currencies"][0]["adjustments_fen"] == -2000
+    assert nov["currencies"][0]["net_fen"] == -2000
+    assert nov["adjustments"] == [{
+        "orig_period": "2026-10", "platform": "generic", "line_key": "L1", "currency": "CNY",
+        "amount_fen": -2000,
+        "reason": "2026-10 is closed: late reversal for line L1 (refunded: commission reversed)",
+    }]
+    anna_nov = statement(run, "--month", "2026-11", "--as", "anna")
+    assert anna_nov["currencies"][0]["adjustments_fen"] == -800  # 16.01 → 8.01
+    # exactly once: a re-import books nothing more
+    run("orders", "import", later)
+    assert statement(run, "--month", "2026-11")["adjustments"] == nov["adjustments"]
+    assert db.execute("SELECT count(*) FROM ledger WHERE kind = 'adjustment' AND line_key = 'L1'").fetchone()[0] == 1
+
+
+def test_verify_catches_drift(run, shop, tmp_path, db):
+    run("orders", "import", october(tmp_path, shop))
+    run("earnings", "close", "--month", "2026-10")
+    db.execute("UPDATE closed_lines SET paid_fen = 1 WHERE line_key = 'L1'")
+    db.commit()
+    r = run("earnings", "--month", "2026-10", "--verify", code=1)
+    assert r.stdout.startswith("currencies: closed ")
+    assert "drifted" in r.stderr
+
+
+def test_ledger_is_append_only(run, shop, tmp_path, db):
+    import sqlite3
+
+    run("orders", "import", october(tmp_path, shop))
+    with pytest.raises(sqlite3.IntegrityError, match="never edited"):
+        db.execute("UPDATE ledger SET amount_fen = 0")
+    with pytest.raises(sqlite3.IntegrityError, match="never deleted"):
+        db.execute("DELETE FROM ledger")
+
+
+def test_close_errors(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    run("earnings", "close", "--month", "2026-10")
+    before = run("earnings", "--month", "2026-10").stdout
+    r = run("earnings", "close", "--month", "2026-10", code=1)
+    assert r.stderr.startswith("error: 2026-10 is already closed\n")
+    assert run("earnings", "--month", "2026-10").stdout == before
+    r = run("earnings", "close", "--month", "2026-11", code=1)
+    assert r.stderr == (
+        "error: 2026-11 is not over yet (this month is 2026-11)\n"
+        "hint: close a finished month, or add --force to close it anyway\n"
+    )
+    run("earnings", "close", "--month", "2026-11", "--force")
+    r = run("earnings", "--month", "2026-09", "--verify", code=1)
+    assert "2026-09 is not closed" in r.stderr
+
+
+@pytest.mark.parametrize("month", ["2026-13", "26-11", "2026-1", "November"])
+def test_bad_month_is_usage_error(run, month):
+    r = run("earnings", "--month", month, code=2)
+    assert f"--month {month!r} is not a month" in r.stderr
+    assert "YYYY-MM" in r.stderr
+    run("earnings", "close", "--month", month, code=2)
+
+
+def test_usage_errors(run):
+    assert "is not one of" in run("earnings", "--by", "colour", code=2).stderr
+    run("earnings", "--as", "me", "--all-distributors", code=2)
+    run("earnings", "--month", "2026-10", "--from", "2026-09", code=2)
+    run("earnings", "--from", "2026-10", "--to", "2026-09", code=2)
+    assert "no distributor 'ghost'" in run("earnings", "--as", "ghost", code=1).stderr
+
+
+def test_payouts_and_negative_balance_carried_forward(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    r = run("payouts", "record", "--as", "me", "--month", "2026-10", "--amount", "30.00", "--ref", "alipay-1")
+    assert r.stderr == "recorded payout 1: 30.00 to me for 2026-10\n"
+    oct_ = statement(run, "--month", "2026-10")
+    assert (oct_["paid_out_fen"], oct_["outstanding_fen"]) == (3000, 0)
+    run("earnings", "close", "--month", "2026-10")
+    run("orders", "import", orders_file(tmp_path, "refund.csv", [
+        ["L1", "GQ-1", "枸杞", "100.00", "100.00", "refunded", "2026-10-05 10:00:00", shop["me"]],
+    ]))
+    nov = statement(run, "--month", "2026-11")
+    assert (nov["brought_forward_fen"], nov["currencies"][0]["net_fen"], nov["outstanding_fen"]) == (0, -2000, -2000)
+    dec = statement(run, "--month", "2026-12")
+    assert dec["brought_forward_fen"] == -2000 and dec["outstanding_fen"] == -2000
+    listed = json.loads(run("payouts", "list", "--format", "json").stdout)
+    assert listed[0]["amount_fen"] == 3000 and listed[0]["ref"] == "alipay-1"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as", "ghost", "--month", "2026-10", "--amount", "1"], "no distributor 'ghost'"),
+        (["--as", "me", "--month", "2026-10", "--amount", "-5"], "--amount must be more than zero"),
+        (["--as", "me", "--month", "2026-10", "--amount", "abc"], "--amount: not an amount"),
+    ],
+)
+def test_payout_bad_input(run, db, args, message):
+    r = run("payouts", "record", *args, code=1)
+    assert message in r.stderr
+    assert db.execute("SELECT count(*) FROM payouts").fetchone()[0] == 0
+
+
+def test_spend_and_roi(run, shop, tmp_path, db):
+    run("orders", "import", october(tmp_path, shop))
+    run("spend", "add", shop["me"], "10.00", "--date", "2026-10-04", "--note", "粉丝头条")
+    run("spend", "add", "--campaign", "双11", "5", "--date", "2026-10-20")
+    data = statement(run, "--month", "2026-10", "--by", "share")
+    assert (data["spend_fen"], data["net_after_spend_fen"], data["roi"]) == (1500, 1500, "100.0%")
+    row = next(r for r in data["breakdown"] if r["label"] == shop["me"])
+    assert (row["net_fen"], row["spend_fen"], row["roi"]) == (3000, 1000, "200.0%")
+    assert "粉丝头条" in run("spend", "list").stdout
+    run("spend", "add", "10", code=2)
+    r = run("spend", "add", "wm0000ZZZZ", "1", code=1)
+    assert r.stderr.startswith("error: wm0000ZZZZ")
+    run("spend", "add", "--", shop["me"], "-1", code=1)
+    assert db.execute("SELECT count(*) FROM spend").fetchone()[0] == 2
+
+
+def test_shares_show_and_list_with_earnings(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    run("spend", "add", shop["me"], "10.00", "--date", "2026-10-04")
+    shown = run("shares", "show", shop["me"]).stdout
+    assert "earnings" in shown and "200.0%" in shown
+    listed = json.loads(run("shares", "list", "--with-earnings", "--format", "json").stdout)
+    mine = next(s for s in listed if s["code"] == shop["me"])
+    assert (mine["orders"], mine["gmv_fen"], mine["commission_fen"], mine["spend_fen"], mine["roi"]) == (
+        2, 15000, 3000, 1000, "200.0%",
+    )
+
+
+def test_trend_without_month(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    data = statement(run)
+    assert data["period"] == "2026-11"
+    assert [t["period"] for t in data["trend"]] == ["2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    assert data["trend"][4]["net_fen"] == 3000
+
+
+# ---- properties -----------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from weimai_cli.statements import BY, compute  # noqa: E402
+
+STEPS = ["paid", "completed", "settled"]
+line_strategy = st.tuples(
+    st.integers(min_value=1, max_value=99_999_99),  # paid fen
+    st.integers(min_value=0, max_value=3),  # how far it progresses (3 = refunded at the end)
+    st.sampled_from(["me", "anna", None]),  # share owner (None: no code)
+    st.integers(min_value=1, max_value=28),  # day
+    st.sampled_from(["10", "11"]),  # month
+)
+
+
+def _files(tmp_path, lines, codes):
+    """Three exports over time: each line appears with its state at that time."""
+    files = []
+    for step in range(3):
+        rows = []
+        for i, (paid, final, owner, day, month) in enumerate(lines):
+            progress = min(step, final)
+            status = "refunded" if final == 3 and step == 2 else STEPS[min(progress, 2)]
+            refunded = Decimal(paid) / 100 if status == "refunded" else ""
+            rows.append([f"K{i}", "GQ-1", "t", f"{Decimal(paid) / 100:.2f}", f"{refunded:.2f}" if refunded else "",
+                         status, f"2026-{month}-{day:02d} 09:00:00", codes[owner] if owner else ""])
+        files.append(orders_file(tmp_path, f"f{step}.csv", rows))
+    return files
+
+
+def _fresh(run, home, db):
+    for table in ("orders", "order_events", "imports", "ledger_state", "closed_lines", "statements", "closed_periods"):
+        db.execute(f"DELETE FROM {table}")
+    db.execute("DROP TRIGGER ledger_append_only_delete")
+    db.execute("DELETE FROM ledger")
+    db.execute(
+        "CREATE TRIGGER ledger_append_only_delete BEFORE DELETE ON ledger "
+        "BEGIN SELECT RAISE(ABORT, 'ledger entries are never deleted'); END"
+    )
+    db.commit()
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(line_strategy, min_size=1, max_size=8), st.permutations([0, 1, 2]))
+def test_statements_are_exact_add_up_and_do_not_depend_on_import_order(run, home, db, shop, tmp_path, lines, order):
+    files = _files(tmp_path, lines, shop)
+    results = []
+    for sequence in ([0, 1, 2], order, [0, 1, 2, 2, 1]):
+        _fresh(run, home, db)
+        for i in sequence:
+            run("orders", "import", files[i])
+        per = {}
+        for month in ("2026-10", "2026-11"):
+            for who in ("me", "anna", None):
+                base = compute(db, months=[month], distributor=who)
+                per[(month, who)] = base
+                total = base["currencies"][0]
+                assert total["estimated_fen"] + total["confirmed_fen"] + total["settled_fen"] == total["net_fen"]
+                assert total["accrued_fen"] + total["reversed_fen"] + total["adjustments_fen"] == total["net_fen"]
+                for by in BY:
+                    rows = compute(db, months=[month], distributor=who, by=by)["breakdown"]
+                    for key in ("net_fen", "estimated_fen", "confirmed_fen", "settled_fen", "orders", "gmv_fen",
+                                "accrued_fen", "reversed_fen"):
+                        assert sum(r[key] for r in rows) == total[key], (by, key)
+        results.append(per)
+    assert results[0] == results[1] == results[2]
+    # money is exact: an independent recomputation from the raw lines, in Decimal
+    for month in ("10", "11"):
+        expected = Decimal(0)
+        for paid, final, owner, _day, m in lines:
+            if m == month and owner == "me" and final != 3:
+                expected += (Decimal(paid) * Decimal("0.20") / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        got = results[0][(f"2026-{month}", "me")]["currencies"][0]["net_fen"]
+        assert Decimal(got) / 100 == expected
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(line_strategy, min_size=1, max_size=6))
+def test_closed_month_is_byte_identical_and_adjusted_exactly_once(run, home, db, shop, tmp_path, lines):
+    _fresh(run, home, db)
+    files = _files(tmp_path, [(p, f, o, d, "10") for p, f, o, d, _ in lines], shop)
+    run("orders", "import", files[0])
+    run("earnings", "close", "--month", "2026-10")
+    frozen = {who: run("earnings", "--month", "2026-10", "--lang", "en", *who).stdout
+              for who in (("--as", "me"), ("--all-distributors",))}
+    held = statement(run, "--month", "2026-10", "--all-distributors")["currencies"][0]["net_fen"]
+    for f in files[1:]:
+        run("orders", "import", f)
+        run("orders", "import", f)
+    for who, text in frozen.items():
+        assert run("earnings", "--month", "2026-10", "--lang", "en", *who).stdout == text
+        run("earnings", "--month", "2026-10", "--verify", *who)
+    nov = statement(run, "--month", "2026-11", "--all-distributors")
+    final = sum(
+        (Decimal(p) * Decimal("0.20") / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        for p, f, o, _d, _m in lines if o and f != 3
+    )
+    # what October held plus November's adjustments is what the lines finally earn
+    assert Decimal(held + nov["currencies"][0]["adjustments_fen"]) / 100 == final
+    keys = [(a["platform"], a["line_key"]) for a in nov["adjustments"]]
+    assert len(keys) == len(set(keys))
