@@ -22,6 +22,9 @@ CREATE INDEX ledger_statement ON ledger (period, distributor, currency, bucket, 
 -- index order_events_line
 CREATE INDEX order_events_line ON order_events (platform, line_key, id);
 
+-- index orders_day
+CREATE INDEX orders_day ON orders (date(coalesce(paid_at, created_at), '+8 hours'));
+
 -- index orders_share
 CREATE INDEX orders_share ON orders (share_id) WHERE share_id IS NOT NULL;
 
