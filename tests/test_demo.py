@@ -43,3 +43,15 @@ def test_demo_orders_are_attributed_and_shown_under_their_share(run, tmp_path, m
     orders = shown.split("\norders\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert orders[0].split() == ["platform", "line", "paid", "at", "qty", "paid", "refunded", "status", "commission", "(reported)"]
     assert [line.split()[1] for line in orders[2:]] == [k for (k,) in attributed]
+
+
+def test_demo_delivers_a_daily_report_to_its_own_receiver(run, tmp_path):
+    home = tmp_path / "demo-home"
+    r = run("demo", "--home", home)
+    assert "$ weimai report daily --date 2026-11-05 --lang zh --notify demo-hook" in r.stdout
+    got = r.stdout.split("# the receiver on 127.0.0.1 got (日报 2026-11-05 · me):\n", 1)[1]
+    assert got.startswith("### 日报 2026-11-05 · me\n\n- **新订单**: 2\n- **成交额**: 247.80\n")
+    assert r.stdout.count("# the receiver on 127.0.0.1 got") == 1  # the re-run sent nothing
+    assert "already sent to demo-hook" in r.stderr
+    conn = sqlite3.connect(home / "weimai.db")
+    assert conn.execute("SELECT report_key, status FROM deliveries").fetchall() == [("daily:2026-11-05:me:zh", "sent")]

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "payouts": ("weimai_cli.commands.earnings", "payouts_app", "Money paid out to distributors: record, list."),
     "spend": ("weimai_cli.commands.earnings", "spend_app", "Promotion spend per share or campaign: add, list."),
     "doctor": ("weimai_cli.commands.doctor", "app", "Check everything a cron job depends on."),
+    "report": ("weimai_cli.commands.report", "app", "Daily, weekly and monthly reports: print, --out, --notify."),
 }
 
 

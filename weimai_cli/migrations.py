@@ -446,3 +446,30 @@ def m007_closed_lines(db):
         )
         """
     )
+
+
+@migration
+def m008_report_indexes(db):
+    conn = db.conn
+    # daily and weekly reports select order lines by their Asia/Shanghai paid
+    # day: reports.DAY_SQL, the very same expression, so SQLite can use it
+    conn.execute("CREATE INDEX orders_day ON orders (date(coalesce(paid_at, created_at), '+8 hours'))")
+    # statements of an open month, for one distributor: totals and unattributed
+    # lines read from the index alone (orders_statement leads with sku)
+    conn.execute(
+        "CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, "
+        "paid_fen, refunded_fen, reported_rate_bp)"
+    )
+    # statements of a closed month (and `earnings close`, which computes one per
+    # distributor): the same, from the closed_lines snapshot
+    conn.execute(
+        "CREATE INDEX closed_lines_statement ON closed_lines (period, distributor, status, currency, kind, "
+        "share_id, paid_fen, refunded_fen, reported_rate_bp, expected_rate_bp)"
+    )
+    # reconciliation findings of a closed month, already in the order they are listed
+    conn.execute(
+        "CREATE INDEX closed_lines_findings ON closed_lines (period, platform, line_key) "
+        "WHERE reported_rate_bp != expected_rate_bp"
+    )
+    # balance brought forward and the 6-month trend: one distributor's entries before a month
+    conn.execute("CREATE INDEX ledger_balance ON ledger (distributor, currency, period, amount_fen)")

@@ -72,9 +72,22 @@ def text(block: str) -> None:
 
 def csv_rows(header: Sequence[str], data: Iterable[Sequence[str]], delimiter: str = ",") -> None:
     """Rows of strings as CSV; formula-looking text cells are neutralised, numbers kept."""
+    _write_csv(sys.stdout, header, data, delimiter)
+
+
+def csv_text(header: Sequence[str], data: Iterable[Sequence[str]], delimiter: str = ",") -> str:
+    """The same CSV as :func:`csv_rows`, as a string (for a file)."""
+    import io
+
+    buf = io.StringIO()
+    _write_csv(buf, header, data, delimiter)
+    return buf.getvalue()
+
+
+def _write_csv(stream, header, data, delimiter: str) -> None:
     import csv
 
-    writer = csv.writer(sys.stdout, delimiter=delimiter, lineterminator="\n")
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     writer.writerow([_neutralise(h) for h in header])
     for row in data:
         writer.writerow([_neutralise(c) for c in row])

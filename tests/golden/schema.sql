@@ -1,3 +1,9 @@
+-- index closed_lines_findings
+CREATE INDEX closed_lines_findings ON closed_lines (period, platform, line_key) WHERE reported_rate_bp != expected_rate_bp;
+
+-- index closed_lines_statement
+CREATE INDEX closed_lines_statement ON closed_lines (period, distributor, status, currency, kind, share_id, paid_fen, refunded_fen, reported_rate_bp, expected_rate_bp);
+
 -- index deliveries_key
 CREATE UNIQUE INDEX "deliveries_key"
     ON "deliveries" ("target", "report_key");
@@ -13,6 +19,9 @@ CREATE INDEX "goods_status_category"
 -- index imports_sha256
 CREATE INDEX imports_sha256 ON imports (sha256);
 
+-- index ledger_balance
+CREATE INDEX ledger_balance ON ledger (distributor, currency, period, amount_fen);
+
 -- index ledger_line
 CREATE INDEX ledger_line ON ledger (platform, line_key);
 
@@ -21,6 +30,12 @@ CREATE INDEX ledger_statement ON ledger (period, distributor, currency, bucket, 
 
 -- index order_events_line
 CREATE INDEX order_events_line ON order_events (platform, line_key, id);
+
+-- index orders_day
+CREATE INDEX orders_day ON orders (date(coalesce(paid_at, created_at), '+8 hours'));
+
+-- index orders_month_lines
+CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, paid_fen, refunded_fen, reported_rate_bp);
 
 -- index orders_share
 CREATE INDEX orders_share ON orders (share_id) WHERE share_id IS NOT NULL;

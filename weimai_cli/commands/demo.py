@@ -61,6 +61,12 @@ STEPS: list[tuple[str, list[str]]] = [
      ["orders", "list", "--unattributed", "--format", "md"]),
     ("One line's history (the presale deposit and balance became one line):",
      ["orders", "show", "3401234567890000004"]),
+    ("Reports go to chat robots; here a webhook receiver the demo started on 127.0.0.1:",
+     ["notify", "add", "demo-hook", "--kind", "webhook", "--url", "{hook_url}", "--allow-private"]),
+    ("The daily report for 2026-11-05 as markdown, delivered to it (cron: `weimai -q report daily --notify team`):",
+     ["report", "daily", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-hook"]),
+    ("Cron runs it again: every delivery is logged, nothing is sent twice:",
+     ["report", "daily", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-hook"]),
     ("A 粉丝头条 boost for the Weibo share cost 20 元:",
      ["spend", "add", "{first_code}", "20", "--date", "2026-11-03", "--note", "粉丝头条"]),
     ("What each share brought in (orders, GMV, commission, spend, ROI):",
@@ -98,11 +104,15 @@ def demo(
     files["lang"] = default_lang()
     names = {str(demo_file(name)): f"<{name}>" for name in DEMO_FILES.values()}
     names[files["goods"]] = "<catalogue.csv>"
+    hook = None
     for text, argv in STEPS:
         if any("{last_code}" in a for a in argv):
             files["last_code"] = _last_code()
         if any("{first_code}" in a for a in argv):
             files["first_code"] = _first_code()
+        if hook is None and any("{hook_url}" in a for a in argv):  # the report steps' receiver
+            hook = _HookReceiver()
+            files["hook_url"] = hook.url
         args = [a.format(**files) for a in argv]
         shown = [names.get(a, a).replace(files["home"], "<demo>") for a in args]
         output.line()
@@ -113,6 +123,12 @@ def demo(
         except SystemExit as exc:  # typer.Exit inside standalone_mode=False
             if exc.code:
                 raise
+        if hook is not None:
+            for body in hook.take():
+                output.line(f"# the receiver on 127.0.0.1 got ({body['title']}):")
+                output.text(body["text"])
+    if hook is not None:
+        hook.stop()
 
 
 def _last_code() -> str:
@@ -128,3 +144,40 @@ def _code(order: str) -> str:
 
     row = config.open_db().execute(f"SELECT code FROM shares ORDER BY id {order} LIMIT 1").fetchone()
     return row[0] if row else ""
+
+
+class _HookReceiver:
+    """A webhook receiver on 127.0.0.1 for the demo's report delivery (http.server in a thread)."""
+
+    def __init__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        got = self.got = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                got.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))))
+                body = b'{"ok": true}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # the demo prints what arrived itself
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+
+    def take(self) -> list[dict]:
+        out, self.got[:] = list(self.got), []
+        return out
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
