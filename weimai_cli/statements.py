@@ -37,13 +37,17 @@ VALID = "('paid', 'confirmed', 'settled')"
 ALL = "*"
 BASE = "CNY"
 
+# the expected rate needs three joins: only findings and closing ask for it
+_EXPECTED = "coalesce(s.commission_bp, d.rate_bp, g.commission_bp)"
+_EXPECTED_JOINS = (
+    "LEFT JOIN shares s ON s.id = o.share_id LEFT JOIN distributors d ON d.handle = o.distributor "
+    "LEFT JOIN goods g ON g.sku = o.sku"
+)
 _OPEN_LINES = """
 SELECT o.platform, o.line_key, o.month AS period, o.distributor, o.kind, o.sku, o.title, o.share_id,
        substr(coalesce(o.paid_at, o.created_at), 1, 10) AS day, coalesce(o.currency, 'CNY') AS currency,
-       o.status, o.paid_fen, o.refunded_fen, o.reported_rate_bp,
-       coalesce(s.commission_bp, d.rate_bp, g.commission_bp) AS expected_rate_bp
-FROM orders o LEFT JOIN shares s ON s.id = o.share_id
-LEFT JOIN distributors d ON d.handle = o.distributor LEFT JOIN goods g ON g.sku = o.sku
+       o.status, o.paid_fen, o.refunded_fen, o.reported_rate_bp, {expected} AS expected_rate_bp
+FROM orders o {joins}
 WHERE o.month IN ({months})
 """
 _CLOSED_LINES = """
@@ -95,12 +99,15 @@ class Scope:
     distributor: str | None  # None = all distributors
     status: str | None = None  # estimated | confirmed | settled
 
-    def lines_cte(self, closed: set[str]) -> tuple[str, list]:
+    def lines_cte(self, closed: set[str], expected: bool = False) -> tuple[str, list]:
         shut = [m for m in self.months if m in closed]
         live = [m for m in self.months if m not in closed]
         parts, params = [], []
         if live:
-            parts.append(_OPEN_LINES.format(months=_ph(live)))
+            parts.append(_OPEN_LINES.format(
+                months=_ph(live), expected=_EXPECTED if expected else "NULL",
+                joins=_EXPECTED_JOINS if expected else "",
+            ))
             params += live
         if shut:
             parts.append(_CLOSED_LINES.format(months=_ph(shut)))
@@ -129,15 +136,46 @@ class Scope:
         return " AND ".join(where), params
 
 
-def _money_totals(conn, scope: Scope) -> dict[str, dict]:
-    where, params = scope.ledger_filter()
-    out: dict[str, dict] = {}
-    for cur, bucket, kind, amount in conn.execute(
-        f"SELECT currency, bucket, kind, sum(amount_fen) FROM ledger l WHERE {where} "
-        "GROUP BY currency, bucket, kind",
-        params,
+def _zero_totals() -> dict:
+    return {
+        "orders": 0, "gmv_fen": 0, "accrued_fen": 0, "reversed_fen": 0, "adjustments_fen": 0,
+        "estimated_fen": 0, "confirmed_fen": 0, "settled_fen": 0, "net_fen": 0,
+    }
+
+
+class _Parts:
+    """One distributor's share of a statement (None: lines that earn nobody)."""
+
+    def __init__(self):
+        self.totals: dict[str, dict] = {}
+        self.unattributed: dict[tuple, list] = {}
+        self.findings: list[dict] = []
+        self.adjustments: list[dict] = []
+        self.flow = {"paid": 0, "earned_before": 0, "paid_before": 0, "spend": 0}
+
+    def total(self, cur: str) -> dict:
+        return self.totals.setdefault(cur, _zero_totals())
+
+
+def _gather(conn, months: list[str], distributor: str | None, status: str | None) -> dict[str | None, _Parts]:
+    """Every section of the statement, grouped by distributor, in one pass per source.
+
+    With ``distributor`` given, only that distributor's rows and the lines that
+    earn nobody are read; with None, every distributor's."""
+    scope = Scope(months, distributor, status)
+    closed = closed_periods(conn)
+    parts: dict[str | None, _Parts] = {}
+
+    def p(who) -> _Parts:
+        return parts.setdefault(who, _Parts())
+
+    lw, lw_params = scope.ledger_filter()
+    for who, cur, bucket, kind, amount in conn.execute(
+        f"SELECT distributor, currency, bucket, kind, sum(amount_fen) FROM ledger l WHERE {lw} "
+        "GROUP BY distributor, currency, bucket, kind",
+        lw_params,
     ):
-        t = out.setdefault(cur, _zero_totals())
+        t = p(who).total(cur)
         t[f"{bucket}_fen"] += amount
         t["net_fen"] += amount
         if kind == "accrual":
@@ -146,14 +184,133 @@ def _money_totals(conn, scope: Scope) -> dict[str, dict]:
             t["reversed_fen"] += amount
         elif kind == "adjustment":
             t["adjustments_fen"] += amount
-    return out
+
+    cte, cte_params = scope.lines_cte(closed)
+    where = [f"x.status IN {VALID}"]
+    params: list = []
+    if distributor is not None:
+        where.append("(x.distributor = ? OR x.distributor IS NULL)")
+        params.append(distributor)
+    if status:
+        where.append("x.status = ?")
+        params.append({"estimated": "paid"}.get(status, status))
+    for who, cur, kind, no_share, n, gmv in conn.execute(
+        f"{cte} SELECT x.distributor, x.currency, x.kind, x.share_id IS NULL, count(*), "
+        f"coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) FROM lines x "
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4",
+        cte_params + params,
+    ):
+        t = p(who).total(cur)
+        t["orders"] += n
+        t["gmv_fen"] += gmv
+        if no_share:
+            u = p(who).unattributed.setdefault((kind, cur), [0, 0])
+            u[0] += n
+            u[1] += gmv
+
+    fcte, fcte_params = scope.lines_cte(closed, expected=True)
+    for r in conn.execute(
+        f"{fcte} SELECT x.distributor, x.platform, x.line_key, x.sku, x.reported_rate_bp, x.expected_rate_bp "
+        f"FROM lines x WHERE {' AND '.join(where)} AND x.reported_rate_bp IS NOT NULL "
+        "AND x.expected_rate_bp IS NOT NULL AND x.reported_rate_bp != x.expected_rate_bp",
+        fcte_params + params,
+    ):
+        p(r[0]).findings.append(
+            {"platform": r[1], "line_key": r[2], "sku": r[3], "reported_rate_bp": r[4], "expected_rate_bp": r[5]}
+        )
+
+    for r in conn.execute(
+        f"SELECT l.distributor, l.orig_period, l.platform, l.line_key, l.currency, sum(l.amount_fen), "
+        f"min(l.reason) FROM ledger l WHERE {lw} AND l.kind = 'adjustment' "
+        "GROUP BY l.distributor, l.orig_period, l.platform, l.line_key, l.currency HAVING sum(l.amount_fen) != 0",
+        lw_params,
+    ):
+        p(r[0]).adjustments.append({
+            "orig_period": r[1], "platform": r[2], "line_key": r[3], "currency": r[4],
+            "amount_fen": r[5], "reason": r[6],
+        })
+
+    dist_sql, dist_params = ("", []) if distributor is None else (" AND distributor = ?", [distributor])
+    ph = _ph(months)
+    for sql, args, key in (
+        (f"SELECT distributor, sum(amount_fen) FROM payouts WHERE period IN ({ph}){dist_sql} GROUP BY 1",
+         [*months, *dist_params], "paid"),
+        (f"SELECT distributor, sum(amount_fen) FROM payouts WHERE period < ?{dist_sql} GROUP BY 1",
+         [months[0], *dist_params], "paid_before"),
+        (f"SELECT distributor, sum(amount_fen) FROM ledger WHERE period < ? AND currency = ?{dist_sql} GROUP BY 1",
+         [months[0], BASE, *dist_params], "earned_before"),
+        (f"SELECT distributor, sum(amount_fen) FROM spend WHERE period IN ({ph}){dist_sql} GROUP BY 1",
+         [*months, *dist_params], "spend"),
+    ):
+        for who, amount in conn.execute(sql, args):
+            p(who).flow[key] += amount
+    return parts
 
 
-def _zero_totals() -> dict:
+def _assemble(months: list[str], distributor: str | None, status: str | None, closed: bool,
+              chosen: list[_Parts], nobody: _Parts | None) -> dict:
+    """One statement out of the parts of the distributors it covers."""
+    totals: dict[str, dict] = {BASE: _zero_totals()}
+    unattributed: dict[tuple, list] = {}
+    findings: list[dict] = []
+    adjustments: list[dict] = []
+    flow = dict.fromkeys(("paid", "earned_before", "paid_before", "spend"), 0)
+    # lines that earn nobody (unattributed shop sales) count in the all-view's
+    # totals; a distributor's statement shows them only as unattributed
+    whole = [*chosen, nobody] if nobody and distributor is None else chosen
+    for key, (n, gmv) in (nobody.unattributed.items() if nobody and distributor is not None else ()):
+        u = unattributed.setdefault(key, [0, 0])
+        u[0] += n
+        u[1] += gmv
+    for part in whole:
+        for cur, t in part.totals.items():
+            agg = totals.setdefault(cur, _zero_totals())
+            for k, v in t.items():
+                agg[k] += v
+        for key, (n, gmv) in part.unattributed.items():
+            u = unattributed.setdefault(key, [0, 0])
+            u[0] += n
+            u[1] += gmv
+        findings += part.findings
+        adjustments += part.adjustments
+        for k, v in part.flow.items():
+            flow[k] += v
+    currencies = [BASE, *sorted(c for c in totals if c != BASE)]
+    net = totals[BASE]["net_fen"]
+    brought = flow["earned_before"] - flow["paid_before"]
     return {
-        "orders": 0, "gmv_fen": 0, "accrued_fen": 0, "reversed_fen": 0, "adjustments_fen": 0,
-        "estimated_fen": 0, "confirmed_fen": 0, "settled_fen": 0, "net_fen": 0,
+        "period": months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}",
+        "months": months,
+        "distributor": distributor if distributor is not None else ALL,
+        "status": status,
+        "closed": closed,
+        "currencies": [{"currency": c, **totals[c]} for c in currencies],
+        "unattributed": [
+            {"kind": k, "currency": c, "orders": n, "gmv_fen": gmv}
+            for (k, c), (n, gmv) in sorted(unattributed.items())
+        ],
+        "findings": sorted(findings, key=lambda f: (f["platform"], f["line_key"])),
+        "adjustments": sorted(adjustments, key=lambda a: (a["orig_period"], a["platform"], a["line_key"])),
+        "paid_out_fen": flow["paid"],
+        "brought_forward_fen": brought,
+        "outstanding_fen": brought + net - flow["paid"],
+        "spend_fen": flow["spend"],
+        "net_after_spend_fen": net - flow["spend"],
+        "roi": roi(net, flow["spend"]),
     }
+
+
+def compute_many(conn, months: list[str], distributors: list[str | None], status: str | None = None) -> dict:
+    """Statements for several distributors (None: all of them) from one gathering pass."""
+    single = distributors[0] if len(distributors) == 1 else None
+    parts = _gather(conn, months, single, status)
+    closed = all(m in closed_periods(conn) for m in months)
+    nobody = parts.get(None)
+    out = {}
+    for d in distributors:
+        chosen = [v for k, v in parts.items() if k is not None] if d is None else [parts.get(d, _Parts())]
+        out[d] = _assemble(months, d, status, closed, chosen, nobody)
+    return out
 
 
 def compute(
@@ -166,102 +323,15 @@ def compute(
     trend: bool = False,
 ) -> dict:
     """The statement as plain data (integer fen)."""
-    scope = Scope(months, distributor, status)
-    closed = closed_periods(conn)
-    cte, cte_params = scope.lines_cte(closed)
-    lf, lf_params = scope.line_filter()
-
-    totals = _money_totals(conn, scope)
-    for cur, n, gmv in conn.execute(
-        f"{cte} SELECT currency, count(*), coalesce(sum(paid_fen - coalesce(refunded_fen, 0)), 0) "
-        f"FROM lines x WHERE {lf} GROUP BY currency",
-        cte_params + lf_params,
-    ):
-        t = totals.setdefault(cur, _zero_totals())
-        t["orders"], t["gmv_fen"] = n, gmv
-    totals.setdefault(BASE, _zero_totals())
-    currencies = [BASE, *sorted(c for c in totals if c != BASE)]
-
-    unattributed = []
-    for kind, cur, n, gmv in conn.execute(
-        f"{cte} SELECT kind, currency, count(*), sum(paid_fen - coalesce(refunded_fen, 0)) FROM lines x "
-        f"WHERE {lf.replace('x.distributor = ?', '(x.distributor = ? OR x.distributor IS NULL)')} "
-        "AND x.share_id IS NULL GROUP BY kind, currency ORDER BY kind, currency",
-        cte_params + lf_params,
-    ):
-        unattributed.append({"kind": kind, "currency": cur, "orders": n, "gmv_fen": gmv})
-
-    findings = [
-        dict(r) for r in conn.execute(
-            f"{cte} SELECT x.platform, x.line_key, x.sku, x.reported_rate_bp, x.expected_rate_bp "
-            f"FROM lines x WHERE {lf} AND x.reported_rate_bp IS NOT NULL "
-            "AND x.expected_rate_bp IS NOT NULL AND x.reported_rate_bp != x.expected_rate_bp "
-            "ORDER BY x.platform, x.line_key",
-            cte_params + lf_params,
-        )
-    ]
-
-    lw, lw_params = scope.ledger_filter()
-    adjustments = [
-        dict(r) for r in conn.execute(
-            f"SELECT l.orig_period, l.platform, l.line_key, l.currency, sum(l.amount_fen) AS amount_fen, "
-            f"min(l.reason) AS reason FROM ledger l WHERE {lw} AND l.kind = 'adjustment' "
-            "GROUP BY l.orig_period, l.platform, l.line_key, l.currency "
-            "HAVING sum(l.amount_fen) != 0 ORDER BY l.orig_period, l.platform, l.line_key",
-            lw_params,
-        )
-    ]
-
-    data = {
-        "period": months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}",
-        "months": months,
-        "distributor": distributor if distributor is not None else ALL,
-        "status": status,
-        "closed": all(m in closed for m in months),
-        "currencies": [{"currency": c, **totals[c]} for c in currencies],
-        "unattributed": unattributed,
-        "findings": findings,
-        "adjustments": adjustments,
-    }
-    data.update(_money_flow(conn, scope, totals[BASE]["net_fen"]))
+    data = compute_many(conn, months, [distributor], status)[distributor]
     if by:
+        scope = Scope(months, distributor, status)
+        cte, cte_params = scope.lines_cte(closed_periods(conn))
         data["by"] = by
         data["breakdown"] = breakdown(conn, scope, by, cte, cte_params)
     if trend:
         data["trend"] = _trend(conn, months[-1], distributor)
     return data
-
-
-def _money_flow(conn, scope: Scope, net: int) -> dict:
-    """Payouts (paid vs outstanding, balance carried) and promotion spend, in CNY."""
-    first = scope.months[0]
-    dist_sql, dist_params = ("", []) if scope.distributor is None else (" AND distributor = ?", [scope.distributor])
-    ph = _ph(scope.months)
-    paid = conn.execute(
-        f"SELECT coalesce(sum(amount_fen), 0) FROM payouts WHERE period IN ({ph}){dist_sql}",
-        scope.months + dist_params,
-    ).fetchone()[0]
-    earned_before = conn.execute(
-        f"SELECT coalesce(sum(amount_fen), 0) FROM ledger WHERE period < ? AND currency = ?{dist_sql}",
-        [first, BASE, *dist_params],
-    ).fetchone()[0]
-    paid_before = conn.execute(
-        f"SELECT coalesce(sum(amount_fen), 0) FROM payouts WHERE period < ?{dist_sql}",
-        [first, *dist_params],
-    ).fetchone()[0]
-    spend = conn.execute(
-        f"SELECT coalesce(sum(amount_fen), 0) FROM spend WHERE period IN ({ph}){dist_sql}",
-        scope.months + dist_params,
-    ).fetchone()[0]
-    brought = earned_before - paid_before
-    return {
-        "paid_out_fen": paid,
-        "brought_forward_fen": brought,
-        "outstanding_fen": brought + net - paid,
-        "spend_fen": spend,
-        "net_after_spend_fen": net - spend,
-        "roi": roi(net, spend),
-    }
 
 
 def roi(net: int, spend: int) -> str | None:
@@ -376,7 +446,7 @@ def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
         if conn.execute("SELECT 1 FROM closed_periods WHERE period = ?", (month,)).fetchone():
             raise BadInput(f"{month} is already closed", f"see `weimai earnings --month {month}`")
         conn.execute(
-            "INSERT INTO closed_lines " + _OPEN_LINES.format(months="?").replace(
+            "INSERT INTO closed_lines " + _OPEN_LINES.format(months="?", expected=_EXPECTED, joins=_EXPECTED_JOINS).replace(
                 "SELECT o.platform", "SELECT o.month, o.platform", 1
             ).replace("o.month AS period, ", "", 1),
             (month,),
@@ -389,8 +459,9 @@ def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
         )]
         stored = []
         closed_at = now_iso()
+        every = compute_many(conn, [month], [None, *who])
         for d in [None, *who]:
-            data = compute(conn, months=[month], distributor=d)
+            data = every[d]
             conn.execute(
                 "INSERT INTO statements (period, distributor, data, checksum, closed_at) VALUES (?, ?, ?, ?, ?)",
                 (month, d if d is not None else ALL, _canonical(data), checksum(data), closed_at),
