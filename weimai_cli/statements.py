@@ -56,18 +56,6 @@ SELECT platform, line_key, period, distributor, kind, sku, title, share_id, day,
 FROM closed_lines WHERE period IN ({months})
 """
 
-# breakdown key -> (expression over ledger rows l / line rows x joined to shares s, label expression)
-_KEYS = {
-    "sku": ("{t}.sku", "max({t}.sku)"),
-    "share": ("{t}.share_id", "coalesce(max(s.code), '(no share)')"),
-    "channel": ("s.channel", "coalesce(s.channel, '(no share)')"),
-    "campaign": ("s.campaign", "coalesce(s.campaign, '(none)')"),
-    "platform": ("{t}.platform", "{t}.platform"),
-    "day": ("{t}.day", "{t}.day"),
-    "distributor": ("{t}.distributor", "coalesce({t}.distributor, '(nobody)')"),
-}
-
-
 def check_month(text: str, option: str = "--month") -> str:
     if not MONTH_RE.fullmatch(text or ""):
         raise UsageError(f"{option} {text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11")
@@ -345,55 +333,60 @@ def roi(net: int, spend: int) -> str | None:
 
 
 def breakdown(conn, scope: Scope, by: str, cte: str, cte_params: list) -> list[dict]:
-    if by not in _KEYS:
+    if by not in BY:
         raise UsageError(f"--by {by!r} is not one of: {', '.join(BY)}")
-    key_expr, label_expr = _KEYS[by]
-    lkey, llabel = key_expr.format(t="l"), label_expr.format(t="l")
-    xkey = key_expr.format(t="x")
+    # channel and campaign live on the share; every other key is on the rows
+    joined = by in ("channel", "campaign")
+    col = {"share": "share_id"}.get(by, by)
+    lkey = f"s.{col}" if joined else f"l.{col}"
+    xkey = f"s.{col}" if joined else f"x.{col}"
+    join_l = "LEFT JOIN shares s ON s.id = l.share_id " if joined else ""
+    join_x = "LEFT JOIN shares s ON s.id = x.share_id " if joined else ""
     lw, lw_params = scope.ledger_filter()
     lf, lf_params = scope.line_filter()
     rows: dict[tuple, dict] = {}
 
-    def row(key, cur, label):
+    def row(key, cur):
         r = rows.get((key, cur))
         if r is None:
-            r = rows[(key, cur)] = {"key": key, "label": label, "currency": cur, **_zero_totals()}
-            r["spend_fen"] = 0
+            r = rows[(key, cur)] = {"key": key, "label": key, "currency": cur, **_zero_totals(), "spend_fen": 0}
         return r
 
-    for key, label, cur, bucket, kind, amount in conn.execute(
-        f"SELECT {lkey}, {llabel}, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l "
-        f"LEFT JOIN shares s ON s.id = l.share_id WHERE {lw} "
-        f"GROUP BY {lkey}, l.currency, l.bucket, l.kind",
+    kinds = {"accrual": "accrued_fen", "reversal": "reversed_fen", "adjustment": "adjustments_fen"}
+    for key, cur, bucket, kind, amount in conn.execute(
+        f"SELECT {lkey}, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l {join_l}"
+        f"WHERE {lw} GROUP BY 1, 2, 3, 4",
         lw_params,
     ):
-        r = row(key, cur, label)
+        r = row(key, cur)
         r[f"{bucket}_fen"] += amount
         r["net_fen"] += amount
-        if kind in ("accrual", "reversal", "adjustment"):
-            r[{"accrual": "accrued_fen", "reversal": "reversed_fen", "adjustment": "adjustments_fen"}[kind]] += amount
-    xlabel = label_expr.format(t="x")
-    for key, label, cur, n, gmv in conn.execute(
-        f"{cte} SELECT {xkey}, {xlabel}, x.currency, count(*), sum(x.paid_fen - coalesce(x.refunded_fen, 0)) "
-        f"FROM lines x LEFT JOIN shares s ON s.id = x.share_id WHERE {lf} GROUP BY {xkey}, x.currency",
+        if kind in kinds:
+            r[kinds[kind]] += amount
+    for key, cur, n, gmv in conn.execute(
+        f"{cte} SELECT {xkey}, x.currency, count(*), sum(x.paid_fen - coalesce(x.refunded_fen, 0)) "
+        f"FROM lines x {join_x}WHERE {lf} GROUP BY 1, 2",
         cte_params + lf_params,
     ):
-        r = row(key, cur, label)
+        r = row(key, cur)
         r["orders"], r["gmv_fen"] = n, gmv
     if by in ("share", "campaign"):
         dist_sql, dist_params = ("", []) if scope.distributor is None else (" AND p.distributor = ?", [scope.distributor])
         spend_key = "p.share_id" if by == "share" else "coalesce(s.campaign, p.campaign)"
-        for key, label, amount in conn.execute(
-            f"SELECT {spend_key}, {'coalesce(max(s.code), ' + repr('(no share)') + ')' if by == 'share' else spend_key}, "
-            f"sum(p.amount_fen) FROM spend p LEFT JOIN shares s ON s.id = p.share_id "
-            f"WHERE p.period IN ({_ph(scope.months)}){dist_sql} GROUP BY {spend_key}",
+        for key, amount in conn.execute(
+            f"SELECT {spend_key}, sum(p.amount_fen) FROM spend p LEFT JOIN shares s ON s.id = p.share_id "
+            f"WHERE p.period IN ({_ph(scope.months)}){dist_sql} GROUP BY 1",
             scope.months + dist_params,
         ):
-            row(key, BASE, label)["spend_fen"] += amount
+            row(key, BASE)["spend_fen"] += amount
+    none_label = {"share": "(no share)", "channel": "(no share)", "distributor": "(nobody)"}.get(by, "(none)")
+    if by == "share":
+        ids = [k for k, _ in rows if k is not None]
+        codes = dict(conn.execute(f"SELECT id, code FROM shares WHERE id IN ({_ph(ids)})", ids)) if ids else {}
+        for r in rows.values():
+            r["label"] = codes.get(r["key"], r["key"])
     if by == "sku":
-        titles = dict(conn.execute(
-            f"{cte} SELECT x.sku, max(x.title) FROM lines x GROUP BY x.sku", cte_params
-        ).fetchall())
+        titles = _titles(conn, scope, [k for k, _ in rows if k is not None])
         for r in rows.values():
             r["title"] = titles.get(r["key"]) or ""
     if by == "day":
@@ -404,8 +397,25 @@ def breakdown(conn, scope: Scope, by: str, cte: str, cte_params: list) -> list[d
         r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
         r["roi"] = roi(r["net_fen"], r["spend_fen"])
         if r["key"] is None:
-            r["label"] = r["label"] or "(none)"
+            r["label"] = none_label
     return out
+
+
+def _titles(conn, scope: Scope, skus: list[str]) -> dict[str, str]:
+    """Titles for the SKUs of a breakdown: as frozen for closed months, else the catalogue's."""
+    closed = [m for m in scope.months if m in closed_periods(conn)]
+    titles: dict[str, str] = {}
+    for i in range(0, len(skus), 500):
+        chunk = skus[i:i + 500]
+        titles.update(conn.execute(
+            f"SELECT sku, title FROM goods WHERE sku IN ({_ph(chunk)})", chunk
+        ).fetchall())
+        if closed:
+            titles.update(conn.execute(
+                f"SELECT sku, max(title) FROM closed_lines WHERE period IN ({_ph(closed)}) "
+                f"AND sku IN ({_ph(chunk)}) GROUP BY sku", [*closed, *chunk]
+            ).fetchall())
+    return titles
 
 
 def _trend(conn, end: str, distributor: str | None) -> list[dict]:
