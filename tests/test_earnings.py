@@ -269,7 +269,8 @@ def _files(tmp_path, lines, codes):
 
 
 def _fresh(run, home, db):
-    for table in ("orders", "order_events", "imports", "ledger_state", "closed_lines", "statements", "closed_periods"):
+    for table in ("orders", "order_events", "imports", "ledger_state", "ledger_totals", "closed_lines", "statements",
+                  "closed_periods"):
         db.execute(f"DELETE FROM {table}")
     db.execute("DROP TRIGGER ledger_append_only_delete")
     db.execute("DELETE FROM ledger")

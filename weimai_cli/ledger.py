@@ -47,7 +47,11 @@ _INSERT = (
 )
 _STATE_COLUMNS = (
     "platform, line_key, distributor, share_id, signature, gross_fen, reversal_fen, "
-    "estimated_fen, confirmed_fen, settled_fen"
+    "estimated_fen, confirmed_fen, settled_fen, month, reported_rate_bp, expected_rate_bp"
+)
+_TOTALS = (
+    "INSERT INTO ledger_totals (period, distributor, currency, amount_fen) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (period, distributor, currency) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen"
 )
 BATCH = 5000
 
@@ -121,17 +125,23 @@ def book(
         current_month = now[:7]
         entries: list[tuple] = []
         states: list[tuple] = []
+        totals: dict[tuple, int] = {}
         cursor = conn.cursor()
         cursor.execute(_LINES_SQL)
         while batch := cursor.fetchmany(BATCH):
             _book_rows(batch, closed, now, current_month, import_id, result, entries, states)
             if entries:
                 conn.executemany(_INSERT, entries)
+                for e in entries:
+                    key = (e[0], e[1], e[7])  # period, distributor, currency
+                    totals[key] = totals.get(key, 0) + e[10]
                 result.entries += len(entries)
                 entries.clear()
             if states:
-                conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 10)})", states)
+                conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 13)})", states)
                 states.clear()
+        if totals:
+            conn.executemany(_TOTALS, [(*k, v) for k, v in totals.items()])
         conn.execute(
             f"INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS}) "
             f"SELECT {_STATE_COLUMNS} FROM temp._ledger_new_state"
@@ -188,6 +198,7 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
         final = wanted if earner is not None else Holding()
         states.append((
             platform, line_key, earner, share_id, signature, final.gross, final.reversal, *final.buckets,
+            month, rep_bp, rated.expected_rate_bp,
         ))
 
 

@@ -319,7 +319,27 @@ def m005_ledger(db):
             estimated_fen INTEGER NOT NULL DEFAULT 0,
             confirmed_fen INTEGER NOT NULL DEFAULT 0,
             settled_fen INTEGER NOT NULL DEFAULT 0,
+            month TEXT,
+            reported_rate_bp INTEGER,
+            expected_rate_bp INTEGER,
             PRIMARY KEY (platform, line_key)
+        ) WITHOUT ROWID
+        """
+    )
+    # reconciliation findings: the few lines whose reported rate is not the expected one
+    conn.execute(
+        "CREATE INDEX ledger_state_findings ON ledger_state (month, distributor) "
+        "WHERE reported_rate_bp != expected_rate_bp"
+    )
+    # net per period, distributor and currency: balances and trends read a handful of rows
+    conn.execute(
+        """
+        CREATE TABLE ledger_totals (
+            period TEXT NOT NULL,
+            distributor TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            PRIMARY KEY (period, distributor, currency)
         ) WITHOUT ROWID
         """
     )

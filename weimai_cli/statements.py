@@ -37,12 +37,10 @@ VALID = "('paid', 'confirmed', 'settled')"
 ALL = "*"
 BASE = "CNY"
 
-# the expected rate needs three joins: only findings and closing ask for it
-_EXPECTED = "coalesce(s.commission_bp, d.rate_bp, g.commission_bp)"
-_EXPECTED_JOINS = (
-    "LEFT JOIN shares s ON s.id = o.share_id LEFT JOIN distributors d ON d.handle = o.distributor "
-    "LEFT JOIN goods g ON g.sku = o.sku"
-)
+# the expected rate, as the ledger recorded it when it booked the line: only
+# closing (the snapshot) asks for it
+_EXPECTED = "st.expected_rate_bp"
+_EXPECTED_JOINS = "LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key"
 _OPEN_LINES = """
 SELECT o.platform, o.line_key, o.month AS period, o.distributor, o.kind, o.sku, o.title, o.share_id,
        substr(coalesce(o.paid_at, o.created_at), 1, 10) AS day, coalesce(o.currency, 'CNY') AS currency,
@@ -196,12 +194,31 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
             u[0] += n
             u[1] += gmv
 
-    fcte, fcte_params = scope.lines_cte(closed, expected=True)
+    # findings: open months from what the ledger recorded when it booked each
+    # line (ledger_state), closed months from their snapshot
+    shut = [m for m in months if m in closed]
+    live = [m for m in months if m not in closed]
+    findings_sql, findings_params = [], []
+    if live:
+        findings_sql.append(
+            "SELECT o.platform, o.line_key, o.month AS period, o.distributor, o.sku, o.share_id, o.status, "
+            "st.reported_rate_bp, st.expected_rate_bp FROM ledger_state st "
+            "JOIN orders o ON o.platform = st.platform AND o.line_key = st.line_key "
+            f"WHERE st.month IN ({_ph(live)}) AND st.reported_rate_bp != st.expected_rate_bp"
+        )
+        findings_params += live
+    if shut:
+        findings_sql.append(
+            "SELECT platform, line_key, period, distributor, sku, share_id, status, reported_rate_bp, "
+            f"expected_rate_bp FROM closed_lines WHERE period IN ({_ph(shut)}) "
+            "AND reported_rate_bp != expected_rate_bp"
+        )
+        findings_params += shut
     for r in conn.execute(
-        f"{fcte} SELECT x.distributor, x.platform, x.line_key, x.sku, x.reported_rate_bp, x.expected_rate_bp "
-        f"FROM lines x WHERE {' AND '.join(where)} AND x.reported_rate_bp IS NOT NULL "
-        "AND x.expected_rate_bp IS NOT NULL AND x.reported_rate_bp != x.expected_rate_bp",
-        fcte_params + params,
+        f"WITH lines AS ({' UNION ALL '.join(findings_sql)}) "
+        "SELECT x.distributor, x.platform, x.line_key, x.sku, x.reported_rate_bp, x.expected_rate_bp "
+        f"FROM lines x WHERE {' AND '.join(where)}",
+        findings_params + params,
     ):
         p(r[0]).findings.append(
             {"platform": r[1], "line_key": r[2], "sku": r[3], "reported_rate_bp": r[4], "expected_rate_bp": r[5]}
@@ -225,8 +242,8 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
          [*months, *dist_params], "paid"),
         (f"SELECT distributor, sum(amount_fen) FROM payouts WHERE period < ?{dist_sql} GROUP BY 1",
          [months[0], *dist_params], "paid_before"),
-        (f"SELECT distributor, sum(amount_fen) FROM ledger WHERE period < ? AND currency = ?{dist_sql} GROUP BY 1",
-         [months[0], BASE, *dist_params], "earned_before"),
+        (f"SELECT distributor, sum(amount_fen) FROM ledger_totals WHERE period < ? AND currency = ?{dist_sql} "
+         "GROUP BY 1", [months[0], BASE, *dist_params], "earned_before"),
         (f"SELECT distributor, sum(amount_fen) FROM spend WHERE period IN ({ph}){dist_sql} GROUP BY 1",
          [*months, *dist_params], "spend"),
     ):
@@ -425,7 +442,7 @@ def _trend(conn, end: str, distributor: str | None) -> list[dict]:
         months.insert(0, f"{y - (m == 1):04d}-{(m - 2) % 12 + 1:02d}")
     dist_sql, params = ("", []) if distributor is None else (" AND distributor = ?", [distributor])
     nets = dict(conn.execute(
-        f"SELECT period, sum(amount_fen) FROM ledger WHERE period IN ({_ph(months)}) AND currency = ?"
+        f"SELECT period, sum(amount_fen) FROM ledger_totals WHERE period IN ({_ph(months)}) AND currency = ?"
         f"{dist_sql} GROUP BY period",
         [*months, BASE, *params],
     ).fetchall())

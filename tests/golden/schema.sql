@@ -25,6 +25,9 @@ CREATE INDEX ledger_balance ON ledger (distributor, currency, period, amount_fen
 -- index ledger_line
 CREATE INDEX ledger_line ON ledger (platform, line_key);
 
+-- index ledger_state_findings
+CREATE INDEX ledger_state_findings ON ledger_state (month, distributor) WHERE reported_rate_bp != expected_rate_bp;
+
 -- index ledger_statement
 CREATE INDEX ledger_statement ON ledger (period, distributor, currency, bucket, kind, amount_fen, sku, share_id, day, platform);
 
@@ -235,7 +238,20 @@ CREATE TABLE ledger_state (
             estimated_fen INTEGER NOT NULL DEFAULT 0,
             confirmed_fen INTEGER NOT NULL DEFAULT 0,
             settled_fen INTEGER NOT NULL DEFAULT 0,
+            month TEXT,
+            reported_rate_bp INTEGER,
+            expected_rate_bp INTEGER,
             PRIMARY KEY (platform, line_key)
+        ) WITHOUT ROWID
+        ;
+
+-- table ledger_totals
+CREATE TABLE ledger_totals (
+            period TEXT NOT NULL,
+            distributor TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            PRIMARY KEY (period, distributor, currency)
         ) WITHOUT ROWID
         ;
 
