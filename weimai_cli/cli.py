@@ -31,6 +31,12 @@ class LazyGroup(TyperGroup):
 
     _listing = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from weimai_cli import quickparams
+
+        quickparams.install()
+
     def list_commands(self, ctx) -> list[str]:
         return [*self.commands, *COMMANDS]
 
