@@ -43,6 +43,10 @@ def normalise_header(name: object) -> str:
 
 def cell_text(value: object) -> str:
     """A cell as text: strip spaces, tabs, ``="…"`` and a leading ``'``."""
+    if type(value) is str:
+        s = value.strip()
+        if s[:1] not in ("'", "="):  # the common case: nothing to unwrap
+            return s
     if value is None:
         return ""
     if isinstance(value, float):
@@ -79,6 +83,8 @@ def id_text(value: object) -> str:
             )
         return str(int(value))
     s = cell_text(value)
+    if "." not in s and "e" not in s and "E" not in s:  # neither check below can match
+        return s
     if _SCI.fullmatch(s):
         raise IdError(f"id {s!r} was turned into scientific notation; re-export ids as text")
     if _DOT_ZERO.fullmatch(s):
@@ -388,7 +394,11 @@ def open_table(
     def body():
         try:
             for rownum, values in rows:
-                if len(values) > width:
+                n = len(values)
+                if n == width:
+                    yield rownum, values
+                    continue
+                if n > width:
                     extra = values[width:]
                     if ragged == "error" and any(cell_text(v) for v in extra):
                         raise BadInput(
@@ -397,8 +407,8 @@ def open_table(
                             file=path, row=rownum, column=str(width + 1),
                         )
                     values = values[:width]
-                elif len(values) < width:
-                    values = list(values) + [""] * (width - len(values))
+                else:
+                    values = list(values) + [""] * (width - n)
                 yield rownum, values
         except UnicodeDecodeError as exc:
             raise BadInput(
