@@ -17,7 +17,10 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,8 +109,16 @@ def run_checked(cmd: list[str], env: dict[str, str]) -> subprocess.CompletedProc
     return p
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """(wall seconds, peak RSS of the child in KiB); stdout and stderr to /dev/null."""
+@dataclass(frozen=True)
+class Timing:
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the child
+    rss_kib: int  # the child's peak resident set size
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> Timing:
+    """Run once as a child, stdout and stderr to /dev/null; its wall time, CPU time
+    and peak memory (from os.wait4, so each child is measured on its own)."""
     start = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(p.pid, 0)
@@ -115,7 +126,22 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int]:
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise SystemExit(f"benchmark command failed ({p.returncode}): {' '.join(cmd)}")
-    return elapsed, usage.ru_maxrss
+    return Timing(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+
+
+@contextmanager
+def bench_home():
+    """(temporary folder, environment for the children, where weimai_cli was found)."""
+    with tempfile.TemporaryDirectory(prefix="weimai-bench-") as tmp:
+        tmp = Path(tmp)
+        env = bench_env(tmp / "home")
+        where = run_checked([PY, "-c", "import weimai_cli; print(weimai_cli.__file__)"], env)
+        yield tmp, env, Path(where.stdout.strip()).parent
+
+
+def machine_note() -> str:
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load:.2f} at the start"
 
 
 def median(xs: list[float]) -> float:

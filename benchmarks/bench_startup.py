@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -30,7 +29,8 @@ from _common import (
     PY,
     SQLITE_UTILS,
     WEIMAI,
-    bench_env,
+    bench_home,
+    machine_note,
     median,
     print_table,
     run_checked,
@@ -61,13 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--goods", type=int, default=10_000, help="goods in the database (default 10000)")
     args = ap.parse_args(argv)
 
-    with tempfile.TemporaryDirectory(prefix="weimai-bench-") as tmp:
-        tmp = Path(tmp)
-        env = bench_env(tmp / "home")
+    note = machine_note()
+    with bench_home() as (tmp, env, where):
         db = str(tmp / "bench.db")
         csv_path = write_goods_csv(tmp / "goods.csv", args.goods)
         run_checked([*WEIMAI, "--db", db, "goods", "import", str(csv_path)], env)
-        where = run_checked([PY, "-c", "import weimai_cli; print(weimai_cli.__file__)"], env).stdout.strip()
         app_py = tmp / "one_command.py"
         app_py.write_text(ONE_COMMAND_APP, encoding="utf-8")
 
@@ -86,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             # round-robin, starting one further along each round
             for k in range(len(rows)):
                 name, cmd, *_ = rows[(r + k) % len(rows)]
-                times[name].append(timed(cmd, env)[0])
+                times[name].append(timed(cmd, env).wall)
 
     ref = median(times[rows[0][0]])
     table, failed = [], False
@@ -102,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             name, f"{med * 1000:.1f}", f"{best * 1000:.1f}", f"{med / ref:.2f}",
             ratio, f"<= {target:.2f} x peer" if target else "", verdict,
         ])
-    print(f"weimai from {Path(where).parent}; python {sys.version.split()[0]}; "
-          f"{args.goods} goods; {args.runs} runs each, round-robin; stdout to /dev/null")
+    print(f"weimai from {where}; {note}")
+    print(f"{args.goods:,} goods; {args.runs} runs of each command, round-robin; stdout to /dev/null")
     print_table(
         ["command", "median ms", "min ms", "x import typer", "vs peer", "target", "result"],
         table, right={1, 2, 3, 4},

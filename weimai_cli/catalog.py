@@ -93,6 +93,8 @@ def _status(text: str) -> str:
 
 
 def _int(text: str) -> int | None:
+    if text.isdigit() and text.isascii():  # plain digits, as most stock cells are
+        return int(text)
     s = cell_text(text).replace(",", "")
     if not s:
         return None
@@ -282,6 +284,8 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
         f"+ (g.status = 'active' AND {param['status']} = 'archived') * {_ARCHIVING} "
         f"FROM goods g WHERE g.sku = ?1), {_NEW})"
     )
+    if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM goods)").fetchone()[0]:
+        state = str(_NEW)  # an empty catalogue: every row is new, no need to look
     dup_differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in cols)
     sql = (
         f"INSERT INTO _incoming (sku, row, {coldefs}, state) "
@@ -290,21 +294,21 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
         f"WHEN conflict_row IS NULL AND ({dup_differs}) THEN excluded.row ELSE conflict_row END"
     )
     conn.executemany(sql, records)
-    clash = conn.execute(
-        "SELECT sku, row, conflict_row FROM _incoming WHERE conflict_row IS NOT NULL "
-        "ORDER BY conflict_row LIMIT 1"
+    clashes, summary.added, summary.changed, summary.unchanged, summary.archived = conn.execute(
+        f"SELECT count(conflict_row), count(CASE WHEN state = {_NEW} THEN 1 END), "
+        f"count(CASE WHEN state & {_CHANGED} THEN 1 END), count(CASE WHEN state = 0 THEN 1 END), "
+        f"count(CASE WHEN state & {_ARCHIVING} THEN 1 END) FROM _incoming"
     ).fetchone()
-    if clash:
+    if clashes:
+        clash = conn.execute(
+            "SELECT sku, row, conflict_row FROM _incoming WHERE conflict_row IS NOT NULL "
+            "ORDER BY conflict_row LIMIT 1"
+        ).fetchone()
         raise BadInput(
             f"SKU {clash[0]!r} appears again with different data (first in row {clash[1]})",
             "keep one row per SKU, or make the duplicate rows identical",
             file=table.path, row=clash[2],
         )
-    summary.added, summary.changed, summary.unchanged, summary.archived = conn.execute(
-        f"SELECT count(CASE WHEN state = {_NEW} THEN 1 END), "
-        f"count(CASE WHEN state & {_CHANGED} THEN 1 END), count(CASE WHEN state = 0 THEN 1 END), "
-        f"count(CASE WHEN state & {_ARCHIVING} THEN 1 END) FROM _incoming"
-    ).fetchone()
 
     # _incoming's rowids follow the file's rows, so ORDER BY i.rowid is file order
     if summary.changed:

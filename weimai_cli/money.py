@@ -27,9 +27,9 @@ _CURRENCY = "¥￥$€"
 _DOT_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
 _COMMA_NUMBER = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _RATE = re.compile(r"\d+(?:\.\d+)?")
-# the everyday forms (12.50, ¥12.50, 12.5%, 12.5 %), read without the general
+# the everyday forms (12.50, ¥1,299.00, 12.5%, 12.5 %), read without the general
 # grammar's steps; they give exactly what the general path gives
-_PLAIN_MONEY = re.compile(r"[¥￥$€]?(\d+)(?:\.(\d\d?))?")
+_PLAIN_MONEY = re.compile(r"[¥￥$€]?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d\d?))?")
 _PLAIN_RATE = re.compile(r"(\d+)(?:\.(\d\d?))?\s*[%％]?")
 
 
@@ -64,7 +64,7 @@ def parse_money(
         plain = _PLAIN_MONEY.fullmatch(value)
         if plain and value not in empty:
             whole, frac = plain.groups()
-            return int(whole + (frac.ljust(2, "0") if frac else "00"))
+            return int(whole.replace(",", "") + (frac.ljust(2, "0") if frac else "00"))
     if value is None:
         return None
     if isinstance(value, bool):
