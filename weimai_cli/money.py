@@ -27,9 +27,9 @@ _CURRENCY = "¥￥$€"
 _DOT_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
 _COMMA_NUMBER = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _RATE = re.compile(r"\d+(?:\.\d+)?")
-# the everyday forms (12.50, ¥1,299.00, 12.5%, 12.5 %), read without the general
-# grammar's steps; they give exactly what the general path gives
-_PLAIN_MONEY = re.compile(r"[¥￥$€]?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d\d?))?")
+# the everyday forms (59.90, ¥1,299.00, 12.5%, 12.5 %) are read without the general
+# grammar's steps, and give exactly what the general path gives
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _PLAIN_RATE = re.compile(r"(\d+)(?:\.(\d\d?))?\s*[%％]?")
 
 
@@ -60,11 +60,16 @@ def parse_money(
     empty: tuple[str, ...] = ("",),
 ) -> int | None:
     """Parse an amount into integer fen. Values listed in ``empty`` give None."""
-    if type(value) is str and not decimal_comma:
-        plain = _PLAIN_MONEY.fullmatch(value)
-        if plain and value not in empty:
-            whole, frac = plain.groups()
-            return int(whole.replace(",", "") + (frac.ljust(2, "0") if frac else "00"))
+    if type(value) is str and not decimal_comma and value not in empty:
+        # plain ASCII digits, one optional leading currency symbol, 1-2 decimals
+        whole, dot, frac = (value[1:] if value[:1] in _CURRENCY else value).partition(".")
+        if "," in whole and _GROUPED.fullmatch(whole):
+            whole = whole.replace(",", "")
+        if whole.isdigit() and whole.isascii():
+            if not dot:
+                return int(whole) * 100
+            if len(frac) <= 2 and frac.isdigit() and frac.isascii():
+                return int(whole + frac.ljust(2, "0"))
     if value is None:
         return None
     if isinstance(value, bool):
