@@ -394,11 +394,7 @@ def open_table(
     def body():
         try:
             for rownum, values in rows:
-                n = len(values)
-                if n == width:
-                    yield rownum, values
-                    continue
-                if n > width:
+                if len(values) > width:
                     extra = values[width:]
                     if ragged == "error" and any(cell_text(v) for v in extra):
                         raise BadInput(
@@ -407,8 +403,8 @@ def open_table(
                             file=path, row=rownum, column=str(width + 1),
                         )
                     values = values[:width]
-                else:
-                    values = list(values) + [""] * (width - n)
+                elif len(values) < width:
+                    values = list(values) + [""] * (width - len(values))
                 yield rownum, values
         except UnicodeDecodeError as exc:
             raise BadInput(
