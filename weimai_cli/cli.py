@@ -33,9 +33,11 @@ class LazyGroup(TyperGroup):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from weimai_cli import quickparams
+        # typer's pydantic coercion layer (0.28+) is what quickparams works around
+        if hasattr(getattr(typer.core, "_TyperParameter", None), "get_runtime_param"):
+            from weimai_cli import quickparams
 
-        quickparams.install()
+            quickparams.install()
 
     def list_commands(self, ctx) -> list[str]:
         return [*self.commands, *COMMANDS]
