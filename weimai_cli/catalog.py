@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from weimai_cli.clock import now_iso
@@ -92,6 +93,8 @@ def _status(text: str) -> str:
 
 
 def _int(text: str) -> int | None:
+    if text.isdigit() and text.isascii():  # plain digits, as most stock cells are
+        return int(text)
     s = cell_text(text).replace(",", "")
     if not s:
         return None
@@ -101,8 +104,11 @@ def _int(text: str) -> int | None:
 
 
 def _text(value) -> str | None:
-    s = cell_text(value)
-    return s or None
+    if type(value) is str:  # cell_text's common case, inlined: this runs for most cells
+        s = value.strip()
+        if s[:1] not in ("'", "="):
+            return s or None
+    return cell_text(value) or None
 
 
 def _money(value) -> int | None:
@@ -110,7 +116,15 @@ def _money(value) -> int | None:
 
 
 def _rate(value) -> int | None:
+    if type(value) is str:
+        return _rate_text(value)
     return parse_rate(value, empty=("", "--", "-"))
+
+
+@lru_cache(maxsize=4096)
+def _rate_text(text: str) -> int | None:
+    # a catalogue repeats a handful of rates; errors are not cached and raise each time
+    return parse_rate(text, empty=("", "--", "-"))
 
 
 _CONVERT: dict[str, Callable] = {
@@ -198,27 +212,49 @@ def import_goods(
         sku_i = mapping["sku"]
         getters = [(f, mapping.get(f), _CONVERT[f]) for f in fields]
 
+        def checked(rownum, values):
+            """One row, checked in order: None for a blank row, else the record,
+            or the BadInput naming the first bad cell."""
+            if not any(cell_text(v) for v in values):
+                return None
+            try:
+                sku = id_text(values[sku_i])
+            except IdError as exc:
+                raise table.error(rownum, sku_i, str(exc), ID_HINT) from None
+            if not sku:
+                raise table.error(rownum, sku_i, "SKU is empty", "every row needs a SKU")
+            out = [sku, rownum]
+            for f, idx, conv in getters:
+                raw = values[idx] if idx is not None else ""
+                try:
+                    out.append(conv(raw))
+                except (MoneyError, ValueError) as exc:
+                    raise table.error(rownum, idx, str(exc), _hint(f)) from None
+            if out[2] is None:
+                raise table.error(rownum, mapping["title"], "title is empty", "every row needs a title")
+            if out[3] is None:
+                raise table.error(rownum, mapping["price"], "price is empty", "every row needs a price")
+            return out
+
+        # the hot loop: convert a row in one go, and let checked() sort out any
+        # row that fails or looks blank; absent columns (only status can be) are constant
+        present = [(mapping[f], _CONVERT[f]) for f in fields if f in mapping]
+        absent = [_CONVERT[f]("") for f in fields if f not in mapping]
+
         def records():
             for rownum, values in table.rows:
-                if not any(cell_text(v) for v in values):
-                    continue
                 try:
-                    sku = id_text(values[sku_i])
-                except IdError as exc:
-                    raise table.error(rownum, sku_i, str(exc), ID_HINT) from None
-                if not sku:
-                    raise table.error(rownum, sku_i, "SKU is empty", "every row needs a SKU")
-                out = [sku, rownum]
-                for f, idx, conv in getters:
-                    raw = values[idx] if idx is not None else ""
-                    try:
-                        out.append(conv(raw))
-                    except (MoneyError, ValueError) as exc:
-                        raise table.error(rownum, idx, str(exc), _hint(f)) from None
-                if out[2] is None:
-                    raise table.error(rownum, mapping["title"], "title is empty", "every row needs a title")
-                if out[3] is None:
-                    raise table.error(rownum, mapping["price"], "price is empty", "every row needs a price")
+                    out = [id_text(values[sku_i]), rownum]
+                    for idx, conv in present:
+                        out.append(conv(values[idx]))
+                except (MoneyError, ValueError):
+                    out = None
+                if out is None or not out[0] or out[2] is None or out[3] is None:
+                    out = checked(rownum, values)
+                    if out is None:
+                        continue
+                else:
+                    out += absent
                 summary.rows += 1
                 if progress and summary.rows % 5000 == 0:
                     progress(table.bytes_read(), table.size)
@@ -252,78 +288,87 @@ def _hint(fieldname: str) -> str:
     }.get(fieldname, "fix the value and import again")
 
 
+# _incoming.state: how a row compares with the catalogue, worked out as it is read
+_NEW, _CHANGED, _HISTORY, _ARCHIVING = 1, 2, 4, 8
+
+
 def _apply(conn, table, records, cols, summary, archive_missing, source):
     now = now_iso()
     coldefs = ", ".join(cols)
     conn.execute(
         f"CREATE TEMP TABLE _incoming (sku TEXT PRIMARY KEY, row INTEGER, {coldefs}, "
-        "conflict_row INTEGER, is_new INTEGER NOT NULL DEFAULT 0)"
+        "conflict_row INTEGER, state INTEGER NOT NULL)"
     )
-    differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in cols)
-    placeholders = ", ".join("?" for _ in range(len(cols) + 2))
+    # a record is (sku, row, *cols): parameters ?1, ?2, ?3…
+    param = {c: f"?{k}" for k, c in enumerate(cols, start=3)}
+    differs = " OR ".join(f"g.{c} IS NOT {param[c]}" for c in cols)
+    hist_cols = [c for c in HISTORY_COLUMNS if c in cols]
+    hist_differs = " OR ".join(f"g.{c} IS NOT {param[c]}" for c in hist_cols) or "0"
+    state = (
+        f"coalesce((SELECT ({differs}) * {_CHANGED} + ({hist_differs}) * {_HISTORY} "
+        f"+ (g.status = 'active' AND {param['status']} = 'archived') * {_ARCHIVING} "
+        f"FROM goods g WHERE g.sku = ?1), {_NEW})"
+    )
+    if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM goods)").fetchone()[0]:
+        state = str(_NEW)  # an empty catalogue: every row is new, no need to look
+    dup_differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in cols)
     sql = (
-        f"INSERT INTO _incoming (sku, row, {coldefs}) VALUES ({placeholders}) "
+        f"INSERT INTO _incoming (sku, row, {coldefs}, state) "
+        f"VALUES (?1, ?2, {', '.join(param.values())}, {state}) "
         f"ON CONFLICT(sku) DO UPDATE SET conflict_row = CASE "
-        f"WHEN conflict_row IS NULL AND ({differs}) THEN excluded.row ELSE conflict_row END"
+        f"WHEN conflict_row IS NULL AND ({dup_differs}) THEN excluded.row ELSE conflict_row END"
     )
     conn.executemany(sql, records)
-    clash = conn.execute(
-        "SELECT sku, row, conflict_row FROM _incoming WHERE conflict_row IS NOT NULL "
-        "ORDER BY conflict_row LIMIT 1"
+    clashes, summary.added, summary.changed, summary.unchanged, summary.archived = conn.execute(
+        f"SELECT count(conflict_row), count(CASE WHEN state = {_NEW} THEN 1 END), "
+        f"count(CASE WHEN state & {_CHANGED} THEN 1 END), count(CASE WHEN state = 0 THEN 1 END), "
+        f"count(CASE WHEN state & {_ARCHIVING} THEN 1 END) FROM _incoming"
     ).fetchone()
-    if clash:
+    if clashes:
+        clash = conn.execute(
+            "SELECT sku, row, conflict_row FROM _incoming WHERE conflict_row IS NOT NULL "
+            "ORDER BY conflict_row LIMIT 1"
+        ).fetchone()
         raise BadInput(
             f"SKU {clash[0]!r} appears again with different data (first in row {clash[1]})",
             "keep one row per SKU, or make the duplicate rows identical",
             file=table.path, row=clash[2],
         )
-    differs_g = " OR ".join(f"g.{c} IS NOT i.{c}" for c in cols)
-    hist_differs = " OR ".join(
-        f"g.{c} IS NOT i.{c}" for c in HISTORY_COLUMNS if c in cols
-    )
-    summary.added = conn.execute(
-        "UPDATE _incoming SET is_new = 1 WHERE NOT EXISTS (SELECT 1 FROM goods g WHERE g.sku = _incoming.sku)"
-    ).rowcount
-    summary.changed = conn.execute(
-        f"SELECT count(*) FROM _incoming i JOIN goods g ON g.sku = i.sku WHERE {differs_g}"
-    ).fetchone()[0]
-    summary.unchanged = conn.execute(
-        "SELECT count(*) FROM _incoming"
-    ).fetchone()[0] - summary.added - summary.changed
-    summary.archived = conn.execute(
-        "SELECT count(*) FROM _incoming i JOIN goods g ON g.sku = i.sku "
-        "WHERE i.status = 'archived' AND g.status = 'active'"
-    ).fetchone()[0]
 
-    hist_value = {c: (f"i.{c}" if c in cols else f"g.{c}") for c in HISTORY_COLUMNS}
-    # history: changed goods (price / rate / commission / status) ...
-    if hist_differs:
+    # _incoming's rowids follow the file's rows, so ORDER BY i.rowid is file order
+    if summary.changed:
+        hist_value = {c: (f"i.{c}" if c in cols else f"g.{c}") for c in HISTORY_COLUMNS}
+        # history: changed goods (price / rate / commission / status) ...
+        if hist_cols:
+            conn.execute(
+                f"INSERT INTO goods_history (sku, price_fen, commission_bp, commission_fen, status, changed_at, source) "
+                f"SELECT i.sku, {hist_value['price_fen']}, {hist_value['commission_bp']}, "
+                f"{hist_value['commission_fen']}, {hist_value['status']}, ?, ? "
+                f"FROM _incoming i JOIN goods g ON g.sku = i.sku WHERE i.state & {_HISTORY} ORDER BY i.rowid",
+                (now, source),
+            )
+        set_clause = ", ".join(f"{c} = i.{c}" for c in cols)
         conn.execute(
-            f"INSERT INTO goods_history (sku, price_fen, commission_bp, commission_fen, status, changed_at, source) "
-            f"SELECT i.sku, {hist_value['price_fen']}, {hist_value['commission_bp']}, "
-            f"{hist_value['commission_fen']}, {hist_value['status']}, ?, ? "
-            f"FROM _incoming i JOIN goods g ON g.sku = i.sku WHERE {hist_differs} ORDER BY i.row",
+            f"UPDATE goods AS g SET {set_clause}, updated_at = ? FROM _incoming AS i "
+            f"WHERE g.sku = i.sku AND i.state & {_CHANGED}",
+            (now,),
+        )
+    # ... and new goods, whose history row holds what was inserted (absent columns are NULL)
+    if summary.added:
+        conn.execute(
+            f"INSERT INTO goods (sku, {coldefs}, created_at, updated_at) "
+            f"SELECT i.sku, {', '.join('i.' + c for c in cols)}, ?, ? FROM _incoming i "
+            f"WHERE i.state = {_NEW} ORDER BY i.rowid",
+            (now, now),
+        )
+        new_value = {c: (f"i.{c}" if c in cols else "NULL") for c in HISTORY_COLUMNS}
+        conn.execute(
+            "INSERT INTO goods_history (sku, price_fen, commission_bp, commission_fen, status, changed_at, source) "
+            f"SELECT i.sku, {new_value['price_fen']}, {new_value['commission_bp']}, "
+            f"{new_value['commission_fen']}, {new_value['status']}, ?, ? FROM _incoming i "
+            f"WHERE i.state = {_NEW} ORDER BY i.rowid",
             (now, source),
         )
-    set_clause = ", ".join(f"{c} = i.{c}" for c in cols)
-    conn.execute(
-        f"UPDATE goods AS g SET {set_clause}, updated_at = ? FROM _incoming AS i "
-        f"WHERE g.sku = i.sku AND ({differs_g})",
-        (now,),
-    )
-    # ... and new goods
-    conn.execute(
-        f"INSERT INTO goods (sku, {coldefs}, created_at, updated_at) "
-        f"SELECT i.sku, {', '.join('i.' + c for c in cols)}, ?, ? FROM _incoming i "
-        f"WHERE i.is_new ORDER BY i.row",
-        (now, now),
-    )
-    conn.execute(
-        "INSERT INTO goods_history (sku, price_fen, commission_bp, commission_fen, status, changed_at, source) "
-        "SELECT g.sku, g.price_fen, g.commission_bp, g.commission_fen, g.status, ?, ? FROM goods g "
-        "JOIN _incoming i ON i.sku = g.sku WHERE i.is_new ORDER BY i.row",
-        (now, source),
-    )
     if archive_missing:
         missing = conn.execute(
             "SELECT sku FROM goods WHERE status = 'active' AND sku NOT IN (SELECT sku FROM _incoming)"

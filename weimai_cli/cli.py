@@ -43,6 +43,14 @@ class LazyGroup(TyperGroup):
 
     _listing = False
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # typer's pydantic coercion layer (0.28+) is what quickparams works around
+        if hasattr(getattr(typer.core, "_TyperParameter", None), "get_runtime_param"):
+            from weimai_cli import quickparams
+
+            quickparams.install()
+
     def list_commands(self, ctx) -> list[str]:
         return [*self.commands, *COMMANDS]
 

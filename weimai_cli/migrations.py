@@ -9,6 +9,7 @@ again is a no-op and two processes opening a new database at once are safe.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 
 from weimai_cli.clock import now_iso
@@ -28,12 +29,34 @@ def applied(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
 
 
+def _import_sqlite_utils():
+    """Import sqlite_utils without numpy and pandas.
+
+    sqlite_utils imports both when they are installed, only so that it can
+    store their scalar types; weimai never hands it those, and numpy alone
+    costs about 75 ms of every first run against a new database. Either one
+    imported before (by anything else) is left alone and used as usual.
+    """
+    if "sqlite_utils" in sys.modules:
+        return sys.modules["sqlite_utils"]
+    blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # makes `import name` raise ImportError
+    try:
+        import sqlite_utils
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, False) is None:
+                del sys.modules[name]
+    return sqlite_utils
+
+
 def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply pending migrations; return the names applied now."""
     done = set(applied(conn))
     if all(name in done for name, _ in MIGRATIONS):
         return []
-    import sqlite_utils
+    sqlite_utils = _import_sqlite_utils()
 
     from weimai_cli.store import transaction
 
@@ -41,7 +64,9 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     with transaction(conn):
         # re-read inside the lock: another process may have migrated meanwhile
         done = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
-        db = sqlite_utils.Database(conn)
+        # no sqlite-utils plugins: their hooks would cost a scan of every installed
+        # package (~25 ms) and have no business changing weimai's connection
+        db = sqlite_utils.Database(conn, execute_plugins=False)
         for name, fn in MIGRATIONS:
             if name in done:
                 continue

@@ -27,6 +27,10 @@ _CURRENCY = "¥￥$€"
 _DOT_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
 _COMMA_NUMBER = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _RATE = re.compile(r"\d+(?:\.\d+)?")
+# the everyday forms (59.90, ¥1,299.00, 12.5%, 12.5 %) are read without the general
+# grammar's steps, and give exactly what the general path gives
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
+_PLAIN_RATE = re.compile(r"(\d+)(?:\.(\d\d?))?\s*[%％]?")
 
 
 class MoneyError(ValueError):
@@ -56,6 +60,16 @@ def parse_money(
     empty: tuple[str, ...] = ("",),
 ) -> int | None:
     """Parse an amount into integer fen. Values listed in ``empty`` give None."""
+    if type(value) is str and not decimal_comma and value not in empty:
+        # plain ASCII digits, one optional leading currency symbol, 1-2 decimals
+        whole, dot, frac = (value[1:] if value[:1] in _CURRENCY else value).partition(".")
+        if "," in whole and _GROUPED.fullmatch(whole):
+            whole = whole.replace(",", "")
+        if whole.isdigit() and whole.isascii():
+            if not dot:
+                return int(whole) * 100
+            if len(frac) <= 2 and frac.isdigit() and frac.isascii():
+                return int(whole + frac.ljust(2, "0"))
     if value is None:
         return None
     if isinstance(value, bool):
@@ -91,6 +105,13 @@ def parse_money(
 
 def parse_rate(value: object, *, empty: tuple[str, ...] = ("",)) -> int | None:
     """Parse a percent rate (``12.5%``, ``12.5 %``, ``12.5``) into basis points."""
+    if type(value) is str:
+        plain = _PLAIN_RATE.fullmatch(value)
+        if plain and value not in empty:
+            whole, frac = plain.groups()
+            bp = int(whole + (frac.ljust(2, "0") if frac else "00"))
+            if bp <= 100_00:
+                return bp
     if value is None:
         return None
     if isinstance(value, bool):

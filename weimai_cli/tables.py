@@ -43,6 +43,10 @@ def normalise_header(name: object) -> str:
 
 def cell_text(value: object) -> str:
     """A cell as text: strip spaces, tabs, ``="…"`` and a leading ``'``."""
+    if type(value) is str:
+        s = value.strip()
+        if s[:1] not in ("'", "="):  # the common case: nothing to unwrap
+            return s
     if value is None:
         return ""
     if isinstance(value, float):
@@ -82,6 +86,8 @@ def id_text(value: object) -> str:
             )
         return str(int(value))
     s = cell_text(value)
+    if "." not in s and "e" not in s and "E" not in s:  # neither check below can match
+        return s
     if _SCI.fullmatch(s):
         raise IdError(f"id {s!r} was turned into scientific notation; re-export ids as text")
     if _DOT_ZERO.fullmatch(s):
