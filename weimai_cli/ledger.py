@@ -47,11 +47,12 @@ _INSERT = (
 )
 _STATE_COLUMNS = (
     "platform, line_key, distributor, share_id, signature, gross_fen, reversal_fen, "
-    "estimated_fen, confirmed_fen, settled_fen, month, reported_rate_bp, expected_rate_bp"
+    "estimated_fen, confirmed_fen, settled_fen, month, sku, reported_rate_bp, expected_rate_bp"
 )
 _TOTALS = (
-    "INSERT INTO ledger_totals (period, distributor, currency, amount_fen) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (period, distributor, currency) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen"
+    "INSERT INTO ledger_totals (period, distributor, currency, bucket, kind, amount_fen) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (period, distributor, currency, bucket, kind) "
+    "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen"
 )
 BATCH = 5000
 
@@ -140,12 +141,12 @@ def book(
             if entries:
                 conn.executemany(_INSERT, entries)
                 for e in entries:
-                    key = (e[0], e[1], e[7])  # period, distributor, currency
+                    key = (e[0], e[1], e[7], e[9], e[8])  # period, distributor, currency, bucket, kind
                     totals[key] = totals.get(key, 0) + e[10]
                 result.entries += len(entries)
                 entries.clear()
             if states:
-                conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 13)})", states)
+                conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 14)})", states)
                 states.clear()
         if totals:
             conn.executemany(_TOTALS, [(*k, v) for k, v in totals.items()])
@@ -205,7 +206,7 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
         final = wanted if earner is not None else Holding()
         states.append((
             platform, line_key, earner, share_id, signature, final.gross, final.reversal, *final.buckets,
-            period, rep_bp, rated.expected_rate_bp,
+            period, sku, rep_bp, rated.expected_rate_bp,
         ))
 
 
@@ -340,15 +341,20 @@ SELECT platform, line_key, earner, share_id, signature, w_gross, w_rev,
        CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
        CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
        CASE WHEN home = 'settled' THEN w_net ELSE 0 END,
-       period, rep_bp, expected_bp
+       period, sku, rep_bp, expected_bp
 FROM temp._ledger_fresh
 """
 
 _FRESH_TOTALS = """
-INSERT INTO ledger_totals (period, distributor, currency, amount_fen)
-SELECT period, earner, currency, sum(w_net) FROM temp._ledger_fresh
-WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0) GROUP BY 1, 2, 3
-ON CONFLICT (period, distributor, currency) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen
+INSERT INTO ledger_totals (period, distributor, currency, bucket, kind, amount_fen)
+SELECT period, earner, currency, home, kind, sum(amt) FROM (
+  SELECT period, earner, currency, home, 'accrual' AS kind, w_gross AS amt FROM temp._ledger_fresh
+  WHERE earner IS NOT NULL AND w_gross != 0
+  UNION ALL
+  SELECT period, earner, currency, home, 'reversal', w_rev FROM temp._ledger_fresh
+  WHERE earner IS NOT NULL AND w_rev != 0
+) GROUP BY 1, 2, 3, 4, 5
+ON CONFLICT (period, distributor, currency, bucket, kind) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen
 """
 
 

@@ -345,6 +345,7 @@ def m005_ledger(db):
             confirmed_fen INTEGER NOT NULL DEFAULT 0,
             settled_fen INTEGER NOT NULL DEFAULT 0,
             month TEXT,
+            sku TEXT,
             reported_rate_bp INTEGER,
             expected_rate_bp INTEGER,
             PRIMARY KEY (platform, line_key)
@@ -353,18 +354,21 @@ def m005_ledger(db):
     )
     # reconciliation findings: the few lines whose reported rate is not the expected one
     conn.execute(
-        "CREATE INDEX ledger_state_findings ON ledger_state (month, distributor) "
+        "CREATE INDEX ledger_state_findings ON ledger_state (month, distributor, platform, line_key) "
         "WHERE reported_rate_bp != expected_rate_bp"
     )
-    # net per period, distributor and currency: balances and trends read a handful of rows
+    # the ledger summed per period, distributor, currency, bucket and kind: statement
+    # totals, balances and trends read a handful of rows instead of every entry
     conn.execute(
         """
         CREATE TABLE ledger_totals (
             period TEXT NOT NULL,
             distributor TEXT NOT NULL,
             currency TEXT NOT NULL,
+            bucket TEXT NOT NULL,
+            kind TEXT NOT NULL,
             amount_fen INTEGER NOT NULL,
-            PRIMARY KEY (period, distributor, currency)
+            PRIMARY KEY (period, distributor, currency, bucket, kind)
         ) WITHOUT ROWID
         """
     )
@@ -516,5 +520,3 @@ def m008_report_indexes(db):
         "CREATE INDEX closed_lines_findings ON closed_lines (period, platform, line_key) "
         "WHERE reported_rate_bp != expected_rate_bp"
     )
-    # balance brought forward and the 6-month trend: one distributor's entries before a month
-    conn.execute("CREATE INDEX ledger_balance ON ledger (distributor, currency, period, amount_fen)")

@@ -64,6 +64,7 @@ LABELS = {
         "period": "month",
         "note_affiliate": "earns, under (no share)",
         "note_shop": "sales with no commission owed",
+        "more": "… and {n} more",
     },
     "zh": {
         "title": "佣金对账单 {period} · {who}",
@@ -115,6 +116,7 @@ LABELS = {
         "period": "月份",
         "note_affiliate": "计佣，归入（无分享）",
         "note_shop": "无分享的销售，不计佣",
+        "more": "…… 另有 {n} 条",
     },
 }
 BY_ZH = {"sku": "商品", "share": "分享", "channel": "渠道", "campaign": "活动", "platform": "平台",
@@ -257,6 +259,9 @@ def statement_text(data: dict, lang: str) -> str:
         )
     else:
         lines.append(L["none"])
+    more = data.get("findings_count", 0) - len(data["findings"])
+    if more > 0:
+        lines.append(L["more"].format(n=more))
     lines += ["", L["adjustment_lines"]]
     if data["adjustments"]:
         lines += _table(

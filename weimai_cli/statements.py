@@ -36,6 +36,7 @@ STATUSES = ("estimated", "confirmed", "settled")
 VALID = "('paid', 'confirmed', 'settled')"
 ALL = "*"
 BASE = "CNY"
+FINDINGS_SHOWN = 50  # a statement lists this many findings and counts the rest
 
 # the expected rate, as the ledger recorded it when it booked the line: only
 # closing (the snapshot) asks for it
@@ -157,7 +158,7 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
 
     lw, lw_params = scope.ledger_filter()
     for who, cur, bucket, kind, amount in conn.execute(
-        f"SELECT distributor, currency, bucket, kind, sum(amount_fen) FROM ledger l WHERE {lw} "
+        f"SELECT distributor, currency, bucket, kind, sum(amount_fen) FROM ledger_totals l WHERE {lw} "
         "GROUP BY distributor, currency, bucket, kind",
         lw_params,
     ):
@@ -195,30 +196,28 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
             u[1] += gmv
 
     # findings: open months from what the ledger recorded when it booked each
-    # line (ledger_state), closed months from their snapshot
+    # line (ledger_state), closed months from their snapshot; every booked line
+    # of the month counts, whatever its status
     shut = [m for m in months if m in closed]
     live = [m for m in months if m not in closed]
     findings_sql, findings_params = [], []
     if live:
         findings_sql.append(
-            "SELECT o.platform, o.line_key, o.month AS period, o.distributor, o.sku, o.share_id, o.status, "
-            "st.reported_rate_bp, st.expected_rate_bp FROM ledger_state st "
-            "JOIN orders o ON o.platform = st.platform AND o.line_key = st.line_key "
-            f"WHERE st.month IN ({_ph(live)}) AND st.reported_rate_bp != st.expected_rate_bp"
+            "SELECT distributor, platform, line_key, sku, reported_rate_bp, expected_rate_bp FROM ledger_state "
+            f"WHERE month IN ({_ph(live)}) AND reported_rate_bp != expected_rate_bp"
         )
         findings_params += live
     if shut:
         findings_sql.append(
-            "SELECT platform, line_key, period, distributor, sku, share_id, status, reported_rate_bp, "
-            f"expected_rate_bp FROM closed_lines WHERE period IN ({_ph(shut)}) "
-            "AND reported_rate_bp != expected_rate_bp"
+            "SELECT distributor, platform, line_key, sku, reported_rate_bp, expected_rate_bp FROM closed_lines "
+            f"WHERE period IN ({_ph(shut)}) AND reported_rate_bp != expected_rate_bp"
         )
         findings_params += shut
+    fwhere, fparams = "", []
+    if distributor is not None:
+        fwhere, fparams = " WHERE (x.distributor = ? OR x.distributor IS NULL)", [distributor]
     for r in conn.execute(
-        f"WITH lines AS ({' UNION ALL '.join(findings_sql)}) "
-        "SELECT x.distributor, x.platform, x.line_key, x.sku, x.reported_rate_bp, x.expected_rate_bp "
-        f"FROM lines x WHERE {' AND '.join(where)}",
-        findings_params + params,
+        f"SELECT * FROM ({' UNION ALL '.join(findings_sql)}) x{fwhere}", findings_params + fparams
     ):
         p(r[0]).findings.append(
             {"platform": r[1], "line_key": r[2], "sku": r[3], "reported_rate_bp": r[4], "expected_rate_bp": r[5]}
@@ -294,7 +293,8 @@ def _assemble(months: list[str], distributor: str | None, status: str | None, cl
             {"kind": k, "currency": c, "orders": n, "gmv_fen": gmv}
             for (k, c), (n, gmv) in sorted(unattributed.items())
         ],
-        "findings": sorted(findings, key=lambda f: (f["platform"], f["line_key"])),
+        "findings_count": len(findings),
+        "findings": sorted(findings, key=lambda f: (f["platform"], f["line_key"]))[:FINDINGS_SHOWN],
         "adjustments": sorted(adjustments, key=lambda a: (a["orig_period"], a["platform"], a["line_key"])),
         "paid_out_fen": flow["paid"],
         "brought_forward_fen": brought,

@@ -19,14 +19,11 @@ CREATE INDEX "goods_status_category"
 -- index imports_sha256
 CREATE INDEX imports_sha256 ON imports (sha256);
 
--- index ledger_balance
-CREATE INDEX ledger_balance ON ledger (distributor, currency, period, amount_fen);
-
 -- index ledger_line
 CREATE INDEX ledger_line ON ledger (platform, line_key);
 
 -- index ledger_state_findings
-CREATE INDEX ledger_state_findings ON ledger_state (month, distributor) WHERE reported_rate_bp != expected_rate_bp;
+CREATE INDEX ledger_state_findings ON ledger_state (month, distributor, platform, line_key) WHERE reported_rate_bp != expected_rate_bp;
 
 -- index ledger_statement
 CREATE INDEX ledger_statement ON ledger (period, distributor, currency, bucket, kind, amount_fen, sku, share_id, day, platform);
@@ -239,6 +236,7 @@ CREATE TABLE ledger_state (
             confirmed_fen INTEGER NOT NULL DEFAULT 0,
             settled_fen INTEGER NOT NULL DEFAULT 0,
             month TEXT,
+            sku TEXT,
             reported_rate_bp INTEGER,
             expected_rate_bp INTEGER,
             PRIMARY KEY (platform, line_key)
@@ -250,8 +248,10 @@ CREATE TABLE ledger_totals (
             period TEXT NOT NULL,
             distributor TEXT NOT NULL,
             currency TEXT NOT NULL,
+            bucket TEXT NOT NULL,
+            kind TEXT NOT NULL,
             amount_fen INTEGER NOT NULL,
-            PRIMARY KEY (period, distributor, currency)
+            PRIMARY KEY (period, distributor, currency, bucket, kind)
         ) WITHOUT ROWID
         ;
 
