@@ -223,12 +223,16 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
             {"platform": r[1], "line_key": r[2], "sku": r[3], "reported_rate_bp": r[4], "expected_rate_bp": r[5]}
         )
 
+    # adjustments are rare: ledger_totals says in a few rows whether to look for them
+    any_adjustment = conn.execute(
+        f"SELECT 1 FROM ledger_totals l WHERE {lw} AND l.kind = 'adjustment' LIMIT 1", lw_params
+    ).fetchone()
     for r in conn.execute(
         f"SELECT l.distributor, l.orig_period, l.platform, l.line_key, l.currency, sum(l.amount_fen), "
         f"min(l.reason) FROM ledger l WHERE {lw} AND l.kind = 'adjustment' "
         "GROUP BY l.distributor, l.orig_period, l.platform, l.line_key, l.currency HAVING sum(l.amount_fen) != 0",
         lw_params,
-    ):
+    ) if any_adjustment else ():
         p(r[0]).adjustments.append({
             "orig_period": r[1], "platform": r[2], "line_key": r[3], "currency": r[4],
             "amount_fen": r[5], "reason": r[6],
