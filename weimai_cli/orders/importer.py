@@ -24,6 +24,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from weimai_cli.clock import now_iso
@@ -31,7 +32,7 @@ from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
 from weimai_cli.store import transaction
-from weimai_cli.tables import cell_text, is_summary_row, open_table, parts
+from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
 
 # fields of the staging table besides LINE_FIELDS
 _STAGE_EXTRA = ("presale",)
@@ -395,7 +396,8 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
         stage = _Stage(conn)
         try:
             bar = progress(table.path) if progress else None
-            stage.load(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar))
+            stage.load(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar),
+                       staged_fields(parser))
             if bar:
                 bar(table.size, table.size)
             for rownum in table.repeated_header_rows:
@@ -417,10 +419,20 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
         return res
 
 
+BATCH_ROWS = 2000  # rows per batch on the column-wise path
+_TEXT_CONTAINERS = ("csv", "tsv", "zip")
+
+
+def staged_fields(parser) -> tuple[str, ...]:
+    """The staging columns a parser's lines fill (after line_key and row)."""
+    return parser.fields if parser.fields is not None else LINE_FIELDS[1:]
+
+
 def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
-    """Rows -> staging tuples; bad rows raise, or go to the rejects file."""
+    """Rows -> staging tuples (line_key, row, *staged_fields, presale); bad rows
+    raise, or go to the rejects file."""
     qty_col = cols.index("quantity")
-    fields = LINE_FIELDS
+    fields = staged_fields(parser)
     dumps = json.dumps
 
     def bad(rownum, col, message, hint, values):
@@ -433,21 +445,15 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
         res.rejected += 1
         rejects.add(table.path, rownum, column, message, table.raw_header, values)
 
-    template = dict.fromkeys(fields)
-    template["presale"] = 0
-
     def staged(rownum, line):
-        d = template.copy()
-        d.update(line)
-        extra = d["extra"]
+        extra = line.get("extra")
         if extra:
             extra = {k: v for k, v in extra.items() if v is not None}
-            d["extra"] = dumps(extra, ensure_ascii=False, separators=(",", ":")) if extra else None
-        if d["month"] is None and d["status"] is not None:
-            when = d["paid_at"] or d["created_at"]
-            d["month"] = when[:7] if when and when.endswith("+08:00") else month_of(when)
-        d.pop("is_return", None)
-        return (d.pop("line_key"), rownum, *d.values())
+            line["extra"] = dumps(extra, ensure_ascii=False, separators=(",", ":")) if extra else None
+        if line.get("month") is None and line.get("status") is not None:
+            when = line.get("paid_at") or line.get("created_at")
+            line["month"] = when[:7] if when and when.endswith("+08:00") else month_of(when)
+        return (line["line_key"], rownum, *map(line.get, fields), line.get("presale", 0))
 
     def emit(out, values):
         for rownum, line in out:
@@ -458,27 +464,84 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
             yield staged(rownum, line)
 
     feed = parser.feed
-    n = 0
-    for rownum, values in table.rows:
-        if is_summary_row(values):
-            continue
-        for v in values:
-            if v is not None and v != "":
-                break
-        else:
-            continue
-        res.rows += 1
-        n += 1
-        if bar and n % PROGRESS_EVERY == 0:
-            bar(table.bytes_read(), table.size)
+
+    def one(rownum, values):
         try:
             out = feed(rownum, values)
         except FieldError as exc:
             bad(rownum, exc.col, str(exc), exc.hint, values)
-            continue
-        if out:
-            yield from emit(out, values)
+            return ()
+        return emit(out, values) if out else ()
+
+    def batch(pending):
+        """The column-wise path; a batch it cannot prove clean goes row by row."""
+        try:
+            got = parser.batch([values for _, values in pending])
+        except FieldError:
+            got = None
+        if got is not None:
+            lines = _batch_tuples(got, [rownum for rownum, _ in pending], fields)
+            if lines is not None:
+                return lines
+        return (t for rownum, values in pending for t in one(rownum, values))
+
+    by_batch = parser.batch is not None and table.container in _TEXT_CONTAINERS
+    pending: list = []
+    rows = iter(table.rows)
+    n = 0
+    while True:
+        try:
+            rownum, values = next(rows)
+        except StopIteration:
+            break
+        except BadInput:
+            if pending:
+                yield from batch(pending)  # the rows before a broken one come first
+            raise
+        v0 = values[0] if values else None
+        # a first cell that cannot start a total decides most rows at once
+        if not (type(v0) is str and v0 and v0[0] not in _SUMMARY_START):
+            if is_summary_row(values):
+                continue
+            for v in values:
+                if v is not None and v != "":
+                    break
+            else:
+                continue
+        res.rows += 1
+        n += 1
+        if bar and n % PROGRESS_EVERY == 0:
+            bar(table.bytes_read(), table.size)
+        if by_batch:
+            pending.append((rownum, values))
+            if len(pending) >= BATCH_ROWS:
+                yield from batch(pending)
+                pending = []
+        else:
+            yield from one(rownum, values)
+    if pending:
+        yield from batch(pending)
     yield from emit(parser.flush(), None)
+
+
+def _batch_tuples(got: dict, rownums: list[int], fields) -> list | None:
+    """Staging tuples from a batch's columns, as ``staged`` makes them from lines;
+    None when a line needs the row path (a quantity that is not a sale's)."""
+    n = len(rownums)
+    qty = got.get("quantity")
+    if qty is not None and any(q is not None and q <= 0 for q in qty):
+        return None
+    if got.get("month") is None:
+        status, paid_at, created = got.get("status"), got.get("paid_at"), got.get("created_at")
+        whens = paid_at if paid_at is not None and None not in paid_at else [
+            p or c for p, c in zip(paid_at or repeat(None, n), created or repeat(None, n))
+        ]
+        got["month"] = [
+            None if s is None else w[:7] if w and w.endswith("+08:00") else month_of(w)
+            for s, w in zip(status or repeat(None, n), whens)
+        ]
+    columns = [got.get(f) or repeat(None, n) for f in fields]
+    return list(zip(got["line_key"], rownums, *columns, repeat(0, n)))
 
 
 class _Stage:
@@ -495,8 +558,9 @@ class _Stage:
             "conflicts TEXT) WITHOUT ROWID"
         )
 
-    def load(self, rows) -> None:
-        names = ("line_key", "row", *LINE_FIELDS[1:], *_STAGE_EXTRA)
+    def load(self, rows, fields=LINE_FIELDS[1:]) -> None:
+        """Stage ``rows``: tuples of line_key, row, ``fields`` and presale."""
+        names = ("line_key", "row", *fields, *_STAGE_EXTRA)
         placeholders = ", ".join("?" for _ in names)
         both = "(_lines.presale OR excluded.presale)"
         summed = ("paid_fen", "settled_fen", "reported_commission_fen", "settled_commission_fen")
