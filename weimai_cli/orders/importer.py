@@ -762,7 +762,7 @@ def _apply_changes(conn, platform, import_id, now) -> None:
     conn.execute(
         f"UPDATE orders SET {sets}, last_import_id = ?, updated_at = ? "
         "FROM _changed c JOIN _lines i ON i.line_key = c.line_key "
-        "WHERE orders.platform = ? AND orders.line_key = c.line_key",
+        "WHERE orders.platform = ? AND orders.line_key = +c.line_key",
         (import_id, now, platform),
     )
 
@@ -793,18 +793,18 @@ def _attribute_scope(conn, fill_sql: str, params: tuple, import_id: int | None, 
         conn.execute(
             "UPDATE orders SET share_id = s.id, attribution = 'code', "
             "distributor = CASE WHEN orders.kind = 'shop' THEN s.distributor ELSE orders.distributor END "
-            "FROM _scope c, shares s WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            "FROM _scope c, shares s WHERE orders.platform = +c.platform AND orders.line_key = +c.line_key "
             "AND orders.share_id IS NULL AND orders.code_status = 'ok' AND s.id = orders.code_share_id"
         )
         # no code at all: the slot, with the SKU choosing between shares
         conn.execute(
             f"UPDATE orders SET share_id = {_SLOT_PICK}, attribution = 'slot' "
-            "FROM _scope c WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            "FROM _scope c WHERE orders.platform = +c.platform AND orders.line_key = +c.line_key "
             f"AND orders.share_id IS NULL AND orders.tracking_code IS NULL AND {_SLOT_PICK} IS NOT NULL"
         )
         conn.execute(
             "UPDATE orders SET distributor = s.distributor FROM _scope c, shares s "
-            "WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            "WHERE orders.platform = +c.platform AND orders.line_key = +c.line_key "
             "AND orders.attribution = 'slot' AND orders.kind = 'shop' AND s.id = orders.share_id "
             "AND orders.distributor IS NOT s.distributor"
         )
