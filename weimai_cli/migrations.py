@@ -259,3 +259,11 @@ def m004_orders(db):
         )
         """
     )
+
+
+@migration
+def m008_import_outcome(db):
+    # what an import's report holds beyond its counts, and the state it was
+    # taken in, so the same bytes imported again can be answered exactly
+    # without reading them (orders/replay.py)
+    db["imports"].add_column("outcome", str)

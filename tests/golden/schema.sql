@@ -106,7 +106,7 @@ CREATE TABLE imports (
             bad_codes INTEGER NOT NULL DEFAULT 0,
             started_at TEXT NOT NULL,
             finished_at TEXT
-        );
+        , "outcome" TEXT);
 
 -- table order_events
 CREATE TABLE order_events (

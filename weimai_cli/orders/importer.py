@@ -30,6 +30,7 @@ from pathlib import Path
 from weimai_cli.clock import now_iso
 from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.orders import formats as fmts
+from weimai_cli.orders import replay
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
 from weimai_cli.store import transaction
 from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
@@ -279,7 +280,10 @@ def import_files(
             known = [r[0] for r in conn.execute("SELECT handle FROM distributors ORDER BY handle")]
             raise BadInput(f"no distributor {distributor!r}", f"known: {', '.join(known)}")
     out_rejects = Rejects(rejects)
-    codes = code_reader(_secret())
+    secret = _secret()
+    codes = code_reader(secret)
+    key = replay.replay_key(format=format, extra=extra, platform=platform,
+                            distributor=distributor, secret=secret)
     # a larger page cache for the set-based steps (bounded: memory stays flat)
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
@@ -290,7 +294,7 @@ def import_files(
                 for res in _import_file(
                     conn, str(path), format=format, extra=extra, platform=platform,
                     distributor=distributor, dry_run=dry_run, skip_bad=skip_bad,
-                    rejects=out_rejects, codes=codes, warn=warn, progress=progress,
+                    rejects=out_rejects, codes=codes, warn=warn, progress=progress, key=key,
                 ):
                     results.append(res)
                     if done:
@@ -301,7 +305,7 @@ def import_files(
 
 
 def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, skip_bad,
-                 rejects, codes, warn, progress) -> list[ImportResult]:
+                 rejects, codes, warn, progress, key) -> list[ImportResult]:
     if Path(path).is_dir():
         raise BadInput("is a directory, not a file", file=path)
     pieces = parts(path)
@@ -312,12 +316,18 @@ def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, s
     results: list[ImportResult] = []
     try:
         with transaction(conn):
+            # the same bytes again, nothing changed since: the outcome is known
+            found = replay.find(conn, digest, pieces[0], key) if len(pieces) == 1 else None
             for part in pieces:
-                res = _import_part(
-                    conn, path, part, several=len(pieces) > 1, format=format, extra=extra,
-                    platform=platform, distributor=distributor, skip_bad=skip_bad,
-                    rejects=rejects, codes=codes, warn=warn, progress=progress, digest=digest,
-                )
+                if found:
+                    res = _replayed(conn, path, part, digest, key, *found, warn=warn)
+                else:
+                    res = _import_part(
+                        conn, path, part, several=len(pieces) > 1, format=format, extra=extra,
+                        platform=platform, distributor=distributor, skip_bad=skip_bad,
+                        rejects=rejects, codes=codes, warn=warn, progress=progress, digest=digest,
+                        key=key,
+                    )
                 if res is None:
                     continue
                 res.dry_run = dry_run
@@ -328,6 +338,7 @@ def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, s
                     "no part of this file is an order report",
                     "give --format NAME, or see `weimai orders import --help`", file=path,
                 )
+            replay.seal(conn, [r.import_id for r in results])
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -343,8 +354,60 @@ def _is_header(norm: list[str], fmt, extra) -> bool:
     return len(fmt.required) - len(missing) >= min(2, len(fmt.required))
 
 
+def _record_import(conn, path, part, digest, fmt_name, container, encoding, platform, kind,
+                   distributor) -> int:
+    """The ``imports`` row of a part (its counts follow when it is done)."""
+    return conn.execute(
+        "INSERT INTO imports (file, name, part, sha256, size, format, container, encoding, "
+        "platform, kind, distributor, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (str(Path(path).resolve()), Path(path).name, part, digest, Path(path).stat().st_size,
+         fmt_name, container, encoding, platform, kind, distributor, now_iso()),
+    ).lastrowid
+
+
+def _record_outcome(conn, res: ImportResult, key: str, repeated_header_rows: list[int]) -> None:
+    conn.execute(
+        "UPDATE imports SET rows = ?, new = ?, changed = ?, unchanged = ?, stale = ?, "
+        "merged = ?, rejected = ?, unmatched = ?, attributed = ?, unattributed = ?, "
+        "bad_codes = ?, finished_at = ?, outcome = ? WHERE id = ?",
+        (res.rows, res.new, res.changed, res.unchanged, res.stale, res.merged, res.rejected,
+         res.unmatched, res.attributed, res.unattributed, res.bad_codes, now_iso(),
+         replay.outcome(key, stale_keys=res.stale_keys, bad_code_list=res.bad_code_list,
+                        repeated_header_rows=repeated_header_rows),
+         res.import_id),
+    )
+
+
+def _repeated_header_warnings(res: ImportResult, rows: list[int], warn) -> None:
+    for rownum in rows:
+        msg = f"{res.file}:{rownum}: repeated header row skipped"
+        res.warnings.append(msg)
+        if warn:
+            warn(msg)
+
+
+def _replayed(conn, path, part, digest, key, prior, recorded, *, warn) -> ImportResult:
+    """The import of bytes imported last with nothing changed since (replay.py):
+    every line it holds is stored as it says, so nothing is read or written but
+    its ``imports`` row."""
+    res = ImportResult(
+        file=f"{path}!{part}" if prior["container"] == "zip" else path, format=prior["format"],
+        platform=prior["platform"], kind=prior["kind"], container=prior["container"],
+        encoding=prior["encoding"], sha256=digest, rows=prior["rows"],
+        unchanged=prior["new"] + prior["changed"] + prior["unchanged"], stale=prior["stale"],
+        merged=prior["merged"], unmatched=prior["unmatched"], attributed=prior["attributed"],
+        unattributed=prior["unattributed"], bad_codes=prior["bad_codes"],
+        bad_code_list=recorded["bad_code_list"], stale_keys=recorded["stale_keys"],
+    )
+    res.import_id = _record_import(conn, path, part, digest, res.format, res.container,
+                                   res.encoding, res.platform, res.kind, prior["distributor"])
+    _repeated_header_warnings(res, recorded["repeated_header_rows"], warn)
+    _record_outcome(conn, res, key, recorded["repeated_header_rows"])
+    return res
+
+
 def _import_part(conn, path, part, *, several, format, extra, platform, distributor, skip_bad,
-                 rejects, codes, warn, progress, digest) -> ImportResult | None:
+                 rejects, codes, warn, progress, digest, key) -> ImportResult | None:
     chosen = None if format == "auto" else fmts.get(format)
     table = open_table(
         path, part=part, ragged="error", skip_repeated_header=True,
@@ -384,14 +447,9 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
             file=table.path, format=fmt.name, platform=plat, kind=kind,
             container=table.container, encoding=table.encoding, sha256=digest,
         )
-        started = now_iso()
-        import_id = conn.execute(
-            "INSERT INTO imports (file, name, part, sha256, size, format, container, encoding, "
-            "platform, kind, distributor, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (str(Path(path).resolve()), Path(path).name, part, digest, Path(path).stat().st_size,
-             fmt.name, table.container, table.encoding, plat, kind,
-             (distributor or "me") if kind == "affiliate" else None, started),
-        ).lastrowid
+        import_id = _record_import(conn, path, part, digest, fmt.name, table.container,
+                                   table.encoding, plat, kind,
+                                   (distributor or "me") if kind == "affiliate" else None)
         res.import_id = import_id
         stage = _Stage(conn)
         try:
@@ -400,22 +458,12 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
                        staged_fields(parser))
             if bar:
                 bar(table.size, table.size)
-            for rownum in table.repeated_header_rows:
-                msg = f"{table.path}:{rownum}: repeated header row skipped"
-                res.warnings.append(msg)
-                if warn:
-                    warn(msg)
+            _repeated_header_warnings(res, table.repeated_header_rows, warn)
             stage.check_conflicts(table, res, skip_bad, rejects)
             _apply(conn, stage, fmt, res, plat, kind, distributor, import_id)
         finally:
             stage.drop()
-        conn.execute(
-            "UPDATE imports SET rows = ?, new = ?, changed = ?, unchanged = ?, stale = ?, "
-            "merged = ?, rejected = ?, unmatched = ?, attributed = ?, unattributed = ?, "
-            "bad_codes = ?, finished_at = ? WHERE id = ?",
-            (res.rows, res.new, res.changed, res.unchanged, res.stale, res.merged, res.rejected,
-             res.unmatched, res.attributed, res.unattributed, res.bad_codes, now_iso(), import_id),
-        )
+        _record_outcome(conn, res, key, table.repeated_header_rows)
         return res
 
 
