@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from itertools import repeat
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 from weimai_cli.clock import now_iso
@@ -468,6 +469,8 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
 
 
 BATCH_ROWS = 2000  # rows per batch on the column-wise path
+_ENDS_SHANGHAI = methodcaller("endswith", "+08:00")
+_MONTH = itemgetter(slice(0, 7))
 _TEXT_CONTAINERS = ("csv", "tsv", "zip")
 
 
@@ -577,17 +580,22 @@ def _batch_tuples(got: dict, rownums: list[int], fields) -> list | None:
     None when a line needs the row path (a quantity that is not a sale's)."""
     n = len(rownums)
     qty = got.get("quantity")
-    if qty is not None and any(q is not None and q <= 0 for q in qty):
+    # (filter(None, …) leaves out None and 0)
+    if qty is not None and (0 in qty or min(filter(None, qty), default=1) < 0):
         return None
     if got.get("month") is None:
         status, paid_at, created = got.get("status"), got.get("paid_at"), got.get("created_at")
         whens = paid_at if paid_at is not None and None not in paid_at else [
             p or c for p, c in zip(paid_at or repeat(None, n), created or repeat(None, n))
         ]
-        got["month"] = [
-            None if s is None else w[:7] if w and w.endswith("+08:00") else month_of(w)
-            for s, w in zip(status or repeat(None, n), whens)
-        ]
+        if status is not None and None not in status and None not in whens \
+                and all(map(_ENDS_SHANGHAI, whens)):
+            got["month"] = list(map(_MONTH, whens))
+        else:
+            got["month"] = [
+                None if s is None else w[:7] if w and w.endswith("+08:00") else month_of(w)
+                for s, w in zip(status or repeat(None, n), whens)
+            ]
     columns = [got.get(f) or repeat(None, n) for f in fields]
     return list(zip(got["line_key"], rownums, *columns, repeat(0, n)))
 

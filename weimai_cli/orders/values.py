@@ -466,7 +466,7 @@ def _status_fast(table: dict[str, str]) -> Callable[[tuple], tuple | None]:
 
     def fast(col):
         canon = list(map(exact.get, col))
-        return None if None in canon else (canon, col)
+        return None if None in canon else (canon, list(col))
 
     return fast
 
