@@ -20,11 +20,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
 
@@ -44,7 +45,6 @@ UPDATABLE = LINE_FIELDS[1:]
 EVENT_FIELDS = tuple(
     f for f in UPDATABLE if f not in ("month", "code_share_id", "code_status", "extra")
 )
-PROGRESS_EVERY = 5000
 CACHE_KIB = 8192  # per schema (main and temp): peak memory stays under 100 MiB
 
 
@@ -536,43 +536,56 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
                 return lines
         return (t for rownum, values in pending for t in one(rownum, values))
 
-    by_batch = parser.batch is not None and table.container in _TEXT_CONTAINERS
-    pending: list = []
+    text = table.container in _TEXT_CONTAINERS
+    by_batch = parser.batch is not None and text
     rows = iter(table.rows)
-    n = 0
     while True:
+        chunk: list = []
+        broken = None
         try:
-            rownum, values = next(rows)
-        except StopIteration:
+            chunk.extend(islice(rows, BATCH_ROWS))  # (keeps the rows read before an error)
+        except BadInput as exc:
+            broken = exc
+        if not chunk and broken is None:
             break
-        except BadInput:
-            if pending:
-                yield from batch(pending)  # the rows before a broken one come first
-            raise
-        v0 = values[0] if values else None
-        # a first cell that cannot start a total decides most rows at once
-        if not (type(v0) is str and v0 and v0[0] not in _SUMMARY_START):
-            if is_summary_row(values):
-                continue
-            for v in values:
-                if v is not None and v != "":
-                    break
-            else:
-                continue
-        res.rows += 1
-        n += 1
-        if bar and n % PROGRESS_EVERY == 0:
+        if not (text and _plain_first_cells(chunk)):
+            chunk = [r for r in chunk if _counted(r[1])]
+        res.rows += len(chunk)
+        if bar and chunk:
             bar(table.bytes_read(), table.size)
-        if by_batch:
-            pending.append((rownum, values))
-            if len(pending) >= BATCH_ROWS:
-                yield from batch(pending)
-                pending = []
+        if by_batch and chunk:
+            yield from batch(chunk)
         else:
-            yield from one(rownum, values)
-    if pending:
-        yield from batch(pending)
+            for rownum, values in chunk:
+                yield from one(rownum, values)
+        if broken is not None:
+            raise broken  # the rows before a broken one come first
     yield from emit(parser.flush(), None)
+
+
+# a text row whose first cell is not empty and cannot start a total (合计, Total…)
+_PLAIN_FIRST = f"[^{re.escape(''.join(sorted(_SUMMARY_START)))}\n][^\n]*"
+_PLAIN_FIRSTS = re.compile(f"(?:{_PLAIN_FIRST}\n)*{_PLAIN_FIRST}")
+_FIRST = itemgetter(0)
+
+
+def _plain_first_cells(chunk: list) -> bool:
+    """Every row of a text chunk counts (none is blank or a total), decided at once."""
+    if not chunk:
+        return True
+    firsts = "\n".join(map(_FIRST, map(itemgetter(1), chunk)))
+    return firsts.count("\n") == len(chunk) - 1 and _PLAIN_FIRSTS.fullmatch(firsts) is not None
+
+
+def _counted(values: list) -> bool:
+    """A row that counts: neither a total (合计, Total…) nor blank."""
+    v0 = values[0] if values else None
+    # a first cell that cannot start a total decides most rows at once
+    if type(v0) is str and v0 and v0[0] not in _SUMMARY_START:
+        return True
+    if is_summary_row(values):
+        return False
+    return any(v is not None and v != "" for v in values)
 
 
 def _batch_tuples(got: dict, rownums: list[int], fields) -> list | None:
