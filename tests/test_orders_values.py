@@ -159,3 +159,17 @@ def test_time_column_leaves_other_shapes_to_the_getter(column):
     from weimai_cli.orders import values as v
 
     assert v._time_fast(tuple(column)) is None
+
+
+@settings(max_examples=500)
+@given(st.from_regex(r"[0-9]{4}-[0-3][0-9]-[0-3][0-9][ T][0-2][0-9]:[0-6][0-9]:[0-6][0-9]", fullmatch=True))
+def test_time_getter_equals_the_full_parser_on_any_date_shape(text):
+    """Leap days, 31sts, hour 24 …: the getter's fast path agrees with parse_time."""
+    get = Cols({"t": 0}).time("t")
+    try:
+        want = parse_time(text)
+    except ValueError:
+        with pytest.raises(FieldError):
+            get([text])
+    else:
+        assert get([text]) == want

@@ -129,13 +129,6 @@ def parse_time(value: object, order: str | None = None) -> str | None:
     return _iso(y, mo, d, hh, mi, ss, off)
 
 
-def _valid_day(text: str) -> bool:
-    """``YYYY-MM-DD`` names a real day."""
-    if not (text[:4].isdigit() and text[5:7].isdigit() and text[8:10].isdigit() and text.isascii()):
-        return False
-    return _valid(int(text[:4]), int(text[5:7]), int(text[8:10]), 0, 0, 0)
-
-
 def month_of(iso: str | None) -> str | None:
     """The Asia/Shanghai month (YYYY-MM) of an ISO time."""
     if not iso:
@@ -218,14 +211,13 @@ class Cols:
             return _none
         comma = self.decimal_comma
         sep = "," if comma else "."
+        usual = _MONEY_ONE[sep]
 
         def get(values):
             v = values[i]
             # fast path: the usual 12.50 (or 12,50 with decimal commas)
-            if type(v) is str and len(v) > 3 and v[-3] == sep and v.isascii():
-                whole, frac = v[:-3], v[-2:]
-                if whole.isdigit() and frac.isdigit():
-                    return int(whole) * 100 + int(frac)
+            if type(v) is str and usual(v):
+                return int(v.replace(sep, ""))
             try:
                 return parse_money(v, allow_negative=negative, decimal_comma=comma, empty=NONE)
             except MoneyError as exc:
@@ -285,7 +277,6 @@ class Cols:
             return _none
         order = self.date_order
         cache: dict = {}
-        days: dict = {}
 
         def get(values):
             v = values[i]
@@ -293,18 +284,9 @@ class Cols:
                 hit = cache.get(v)
                 if hit is not None:
                     return hit
-                # fast path: YYYY-MM-DD HH:MM:SS, the shape most exports use
-                if len(v) == 19 and v[4] == "-" and v[7] == "-" and v[13] == ":" and v[16] == ":":
-                    day = days.get(v[:10])
-                    if day is None:
-                        day = _valid_day(v[:10])
-                        if len(days) > 4096:
-                            days.clear()
-                        days[v[:10]] = day
-                    if day and v[10] in " T" and "00" <= v[11:13] <= "23" and "00" <= v[14:16] <= "59" \
-                            and "00" <= v[17:19] <= "59" and v[11:13].isdigit() and v[14:16].isdigit() \
-                            and v[17:19].isdigit():
-                        return f"{v[:10]}T{v[11:]}+08:00"
+                # fast path: YYYY-MM-DD HH:MM:SS naming a real day, the shape most exports use
+                if _TIME_ONE(v):
+                    return f"{v[:10]}T{v[11:]}+08:00"
             try:
                 out = parse_time(v, order)
             except ValueError as exc:
@@ -381,6 +363,8 @@ _DAY = (
 )
 _TIME = _DAY + r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 _TIME_COLUMN = re.compile(f"(?:{_TIME}\\n)*{_TIME}")
+_TIME_ONE = re.compile(_TIME).fullmatch
+_MONEY_ONE = {sep: re.compile(f"[0-9]+{re.escape(sep)}[0-9]{{2}}").fullmatch for sep in ".,"}
 
 
 def _one_per_line(joined: str, n: int) -> bool:
