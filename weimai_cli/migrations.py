@@ -520,3 +520,11 @@ def m008_report_indexes(db):
         "CREATE INDEX closed_lines_findings ON closed_lines (period, platform, line_key) "
         "WHERE reported_rate_bp != expected_rate_bp"
     )
+
+
+@migration
+def m009_import_outcome(db):
+    # what an import's report holds beyond its counts, and the state it was
+    # taken in, so the same bytes imported again can be answered exactly
+    # without reading them (orders/replay.py)
+    db["imports"].add_column("outcome", str)

@@ -197,7 +197,7 @@ CREATE TABLE imports (
             bad_codes INTEGER NOT NULL DEFAULT 0,
             started_at TEXT NOT NULL,
             finished_at TEXT
-        );
+        , "outcome" TEXT);
 
 -- table ledger
 CREATE TABLE ledger (

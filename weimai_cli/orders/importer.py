@@ -20,18 +20,23 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from itertools import islice, repeat
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 from weimai_cli import ledger
 from weimai_cli.clock import now_iso
 from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.orders import formats as fmts
+from weimai_cli.orders import replay
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
 from weimai_cli.store import transaction
-from weimai_cli.tables import cell_text, is_summary_row, open_table, parts
+from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
 
 # fields of the staging table besides LINE_FIELDS
 _STAGE_EXTRA = ("presale",)
@@ -41,7 +46,6 @@ UPDATABLE = LINE_FIELDS[1:]
 EVENT_FIELDS = tuple(
     f for f in UPDATABLE if f not in ("month", "code_share_id", "code_status", "extra")
 )
-PROGRESS_EVERY = 5000
 CACHE_KIB = 8192  # per schema (main and temp): peak memory stays under 100 MiB
 
 
@@ -80,6 +84,25 @@ class ImportResult:
 
 class _DryRun(Exception):
     pass
+
+
+# sqlite3 binds None only after a failed adapter search (a protocol lookup and
+# two attribute probes per value: the larger part of a staging insert's cost,
+# as most fields of most lines are empty). An adapter that returns None binds
+# the same NULL without the search; it is registered for the import only.
+_NONE_KEY = (type(None), sqlite3.PrepareProtocol)
+
+
+@contextmanager
+def _fast_null_binding():
+    if _NONE_KEY in sqlite3.adapters:
+        yield
+        return
+    sqlite3.register_adapter(type(None), {}.get)  # {}.get(None) is None
+    try:
+        yield
+    finally:
+        sqlite3.adapters.pop(_NONE_KEY, None)
 
 
 # ---- tracking codes -----------------------------------------------------------
@@ -261,28 +284,32 @@ def import_files(
             known = [r[0] for r in conn.execute("SELECT handle FROM distributors ORDER BY handle")]
             raise BadInput(f"no distributor {distributor!r}", f"known: {', '.join(known)}")
     out_rejects = Rejects(rejects)
-    codes = code_reader(_secret())
+    secret = _secret()
+    codes = code_reader(secret)
+    key = replay.replay_key(format=format, extra=extra, platform=platform,
+                            distributor=distributor, secret=secret)
     # a larger page cache for the set-based steps (bounded: memory stays flat)
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
     results: list[ImportResult] = []
     try:
-        for path in paths:
-            for res in _import_file(
-                conn, str(path), format=format, extra=extra, platform=platform,
-                distributor=distributor, dry_run=dry_run, skip_bad=skip_bad,
-                rejects=out_rejects, codes=codes, warn=warn, progress=progress,
-            ):
-                results.append(res)
-                if done:
-                    done(res)
+        with _fast_null_binding():
+            for path in paths:
+                for res in _import_file(
+                    conn, str(path), format=format, extra=extra, platform=platform,
+                    distributor=distributor, dry_run=dry_run, skip_bad=skip_bad,
+                    rejects=out_rejects, codes=codes, warn=warn, progress=progress, key=key,
+                ):
+                    results.append(res)
+                    if done:
+                        done(res)
     finally:
         out_rejects.close()
     return results
 
 
 def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, skip_bad,
-                 rejects, codes, warn, progress) -> list[ImportResult]:
+                 rejects, codes, warn, progress, key) -> list[ImportResult]:
     if Path(path).is_dir():
         raise BadInput("is a directory, not a file", file=path)
     pieces = parts(path)
@@ -293,12 +320,18 @@ def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, s
     results: list[ImportResult] = []
     try:
         with transaction(conn):
+            # the same bytes again, nothing changed since: the outcome is known
+            found = replay.find(conn, digest, pieces[0], key) if len(pieces) == 1 else None
             for part in pieces:
-                res = _import_part(
-                    conn, path, part, several=len(pieces) > 1, format=format, extra=extra,
-                    platform=platform, distributor=distributor, skip_bad=skip_bad,
-                    rejects=rejects, codes=codes, warn=warn, progress=progress, digest=digest,
-                )
+                if found:
+                    res = _replayed(conn, path, part, digest, key, *found, warn=warn)
+                else:
+                    res = _import_part(
+                        conn, path, part, several=len(pieces) > 1, format=format, extra=extra,
+                        platform=platform, distributor=distributor, skip_bad=skip_bad,
+                        rejects=rejects, codes=codes, warn=warn, progress=progress, digest=digest,
+                        key=key,
+                    )
                 if res is None:
                     continue
                 res.dry_run = dry_run
@@ -309,6 +342,7 @@ def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, s
                     "no part of this file is an order report",
                     "give --format NAME, or see `weimai orders import --help`", file=path,
                 )
+            replay.seal(conn, [r.import_id for r in results])
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -324,8 +358,60 @@ def _is_header(norm: list[str], fmt, extra) -> bool:
     return len(fmt.required) - len(missing) >= min(2, len(fmt.required))
 
 
+def _record_import(conn, path, part, digest, fmt_name, container, encoding, platform, kind,
+                   distributor) -> int:
+    """The ``imports`` row of a part (its counts follow when it is done)."""
+    return conn.execute(
+        "INSERT INTO imports (file, name, part, sha256, size, format, container, encoding, "
+        "platform, kind, distributor, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (str(Path(path).resolve()), Path(path).name, part, digest, Path(path).stat().st_size,
+         fmt_name, container, encoding, platform, kind, distributor, now_iso()),
+    ).lastrowid
+
+
+def _record_outcome(conn, res: ImportResult, key: str, repeated_header_rows: list[int]) -> None:
+    conn.execute(
+        "UPDATE imports SET rows = ?, new = ?, changed = ?, unchanged = ?, stale = ?, "
+        "merged = ?, rejected = ?, unmatched = ?, attributed = ?, unattributed = ?, "
+        "bad_codes = ?, finished_at = ?, outcome = ? WHERE id = ?",
+        (res.rows, res.new, res.changed, res.unchanged, res.stale, res.merged, res.rejected,
+         res.unmatched, res.attributed, res.unattributed, res.bad_codes, now_iso(),
+         replay.outcome(key, stale_keys=res.stale_keys, bad_code_list=res.bad_code_list,
+                        repeated_header_rows=repeated_header_rows),
+         res.import_id),
+    )
+
+
+def _repeated_header_warnings(res: ImportResult, rows: list[int], warn) -> None:
+    for rownum in rows:
+        msg = f"{res.file}:{rownum}: repeated header row skipped"
+        res.warnings.append(msg)
+        if warn:
+            warn(msg)
+
+
+def _replayed(conn, path, part, digest, key, prior, recorded, *, warn) -> ImportResult:
+    """The import of bytes imported last with nothing changed since (replay.py):
+    every line it holds is stored as it says, so nothing is read or written but
+    its ``imports`` row."""
+    res = ImportResult(
+        file=f"{path}!{part}" if prior["container"] == "zip" else path, format=prior["format"],
+        platform=prior["platform"], kind=prior["kind"], container=prior["container"],
+        encoding=prior["encoding"], sha256=digest, rows=prior["rows"],
+        unchanged=prior["new"] + prior["changed"] + prior["unchanged"], stale=prior["stale"],
+        merged=prior["merged"], unmatched=prior["unmatched"], attributed=prior["attributed"],
+        unattributed=prior["unattributed"], bad_codes=prior["bad_codes"],
+        bad_code_list=recorded["bad_code_list"], stale_keys=recorded["stale_keys"],
+    )
+    res.import_id = _record_import(conn, path, part, digest, res.format, res.container,
+                                   res.encoding, res.platform, res.kind, prior["distributor"])
+    _repeated_header_warnings(res, recorded["repeated_header_rows"], warn)
+    _record_outcome(conn, res, key, recorded["repeated_header_rows"])
+    return res
+
+
 def _import_part(conn, path, part, *, several, format, extra, platform, distributor, skip_bad,
-                 rejects, codes, warn, progress, digest) -> ImportResult | None:
+                 rejects, codes, warn, progress, digest, key) -> ImportResult | None:
     chosen = None if format == "auto" else fmts.get(format)
     table = open_table(
         path, part=part, ragged="error", skip_repeated_header=True,
@@ -365,44 +451,42 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
             file=table.path, format=fmt.name, platform=plat, kind=kind,
             container=table.container, encoding=table.encoding, sha256=digest,
         )
-        started = now_iso()
-        import_id = conn.execute(
-            "INSERT INTO imports (file, name, part, sha256, size, format, container, encoding, "
-            "platform, kind, distributor, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (str(Path(path).resolve()), Path(path).name, part, digest, Path(path).stat().st_size,
-             fmt.name, table.container, table.encoding, plat, kind,
-             (distributor or "me") if kind == "affiliate" else None, started),
-        ).lastrowid
+        import_id = _record_import(conn, path, part, digest, fmt.name, table.container,
+                                   table.encoding, plat, kind,
+                                   (distributor or "me") if kind == "affiliate" else None)
         res.import_id = import_id
         stage = _Stage(conn)
         try:
             bar = progress(table.path) if progress else None
-            stage.load(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar))
+            stage.load(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar),
+                       staged_fields(parser))
             if bar:
                 bar(table.size, table.size)
-            for rownum in table.repeated_header_rows:
-                msg = f"{table.path}:{rownum}: repeated header row skipped"
-                res.warnings.append(msg)
-                if warn:
-                    warn(msg)
+            _repeated_header_warnings(res, table.repeated_header_rows, warn)
             stage.check_conflicts(table, res, skip_bad, rejects)
             _apply(conn, stage, fmt, res, plat, kind, distributor, import_id)
         finally:
             stage.drop()
-        conn.execute(
-            "UPDATE imports SET rows = ?, new = ?, changed = ?, unchanged = ?, stale = ?, "
-            "merged = ?, rejected = ?, unmatched = ?, attributed = ?, unattributed = ?, "
-            "bad_codes = ?, finished_at = ? WHERE id = ?",
-            (res.rows, res.new, res.changed, res.unchanged, res.stale, res.merged, res.rejected,
-             res.unmatched, res.attributed, res.unattributed, res.bad_codes, now_iso(), import_id),
-        )
+        _record_outcome(conn, res, key, table.repeated_header_rows)
         return res
 
 
+BATCH_ROWS = 2000  # rows per batch on the column-wise path
+_ENDS_SHANGHAI = methodcaller("endswith", "+08:00")
+_MONTH = itemgetter(slice(0, 7))
+_TEXT_CONTAINERS = ("csv", "tsv", "zip")
+
+
+def staged_fields(parser) -> tuple[str, ...]:
+    """The staging columns a parser's lines fill (after line_key and row)."""
+    return parser.fields if parser.fields is not None else LINE_FIELDS[1:]
+
+
 def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
-    """Rows -> staging tuples; bad rows raise, or go to the rejects file."""
+    """Rows -> staging tuples (line_key, row, *staged_fields, presale); bad rows
+    raise, or go to the rejects file."""
     qty_col = cols.index("quantity")
-    fields = LINE_FIELDS
+    fields = staged_fields(parser)
     dumps = json.dumps
 
     def bad(rownum, col, message, hint, values):
@@ -415,21 +499,15 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
         res.rejected += 1
         rejects.add(table.path, rownum, column, message, table.raw_header, values)
 
-    template = dict.fromkeys(fields)
-    template["presale"] = 0
-
     def staged(rownum, line):
-        d = template.copy()
-        d.update(line)
-        extra = d["extra"]
+        extra = line.get("extra")
         if extra:
             extra = {k: v for k, v in extra.items() if v is not None}
-            d["extra"] = dumps(extra, ensure_ascii=False, separators=(",", ":")) if extra else None
-        if d["month"] is None and d["status"] is not None:
-            when = d["paid_at"] or d["created_at"]
-            d["month"] = when[:7] if when and when.endswith("+08:00") else month_of(when)
-        d.pop("is_return", None)
-        return (d.pop("line_key"), rownum, *d.values())
+            line["extra"] = dumps(extra, ensure_ascii=False, separators=(",", ":")) if extra else None
+        if line.get("month") is None and line.get("status") is not None:
+            when = line.get("paid_at") or line.get("created_at")
+            line["month"] = when[:7] if when and when.endswith("+08:00") else month_of(when)
+        return (line["line_key"], rownum, *map(line.get, fields), line.get("presale", 0))
 
     def emit(out, values):
         for rownum, line in out:
@@ -440,27 +518,102 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
             yield staged(rownum, line)
 
     feed = parser.feed
-    n = 0
-    for rownum, values in table.rows:
-        if is_summary_row(values):
-            continue
-        for v in values:
-            if v is not None and v != "":
-                break
-        else:
-            continue
-        res.rows += 1
-        n += 1
-        if bar and n % PROGRESS_EVERY == 0:
-            bar(table.bytes_read(), table.size)
+
+    def one(rownum, values):
         try:
             out = feed(rownum, values)
         except FieldError as exc:
             bad(rownum, exc.col, str(exc), exc.hint, values)
-            continue
-        if out:
-            yield from emit(out, values)
+            return ()
+        return emit(out, values) if out else ()
+
+    def batch(pending):
+        """The column-wise path; a batch it cannot prove clean goes row by row."""
+        try:
+            got = parser.batch([values for _, values in pending])
+        except FieldError:
+            got = None
+        if got is not None:
+            lines = _batch_tuples(got, [rownum for rownum, _ in pending], fields)
+            if lines is not None:
+                return lines
+        return (t for rownum, values in pending for t in one(rownum, values))
+
+    text = table.container in _TEXT_CONTAINERS
+    by_batch = parser.batch is not None and text
+    rows = iter(table.rows)
+    while True:
+        chunk: list = []
+        broken = None
+        try:
+            chunk.extend(islice(rows, BATCH_ROWS))  # (keeps the rows read before an error)
+        except BadInput as exc:
+            broken = exc
+        if not chunk and broken is None:
+            break
+        if not (text and _plain_first_cells(chunk)):
+            chunk = [r for r in chunk if _counted(r[1])]
+        res.rows += len(chunk)
+        if bar and chunk:
+            bar(table.bytes_read(), table.size)
+        if by_batch and chunk:
+            yield from batch(chunk)
+        else:
+            for rownum, values in chunk:
+                yield from one(rownum, values)
+        if broken is not None:
+            raise broken  # the rows before a broken one come first
     yield from emit(parser.flush(), None)
+
+
+# a text row whose first cell is not empty and cannot start a total (合计, Total…)
+_PLAIN_FIRST = f"[^{re.escape(''.join(sorted(_SUMMARY_START)))}\n][^\n]*"
+_PLAIN_FIRSTS = re.compile(f"(?:{_PLAIN_FIRST}\n)*{_PLAIN_FIRST}")
+_FIRST = itemgetter(0)
+
+
+def _plain_first_cells(chunk: list) -> bool:
+    """Every row of a text chunk counts (none is blank or a total), decided at once."""
+    if not chunk:
+        return True
+    firsts = "\n".join(map(_FIRST, map(itemgetter(1), chunk)))
+    return firsts.count("\n") == len(chunk) - 1 and _PLAIN_FIRSTS.fullmatch(firsts) is not None
+
+
+def _counted(values: list) -> bool:
+    """A row that counts: neither a total (合计, Total…) nor blank."""
+    v0 = values[0] if values else None
+    # a first cell that cannot start a total decides most rows at once
+    if type(v0) is str and v0 and v0[0] not in _SUMMARY_START:
+        return True
+    if is_summary_row(values):
+        return False
+    return any(v is not None and v != "" for v in values)
+
+
+def _batch_tuples(got: dict, rownums: list[int], fields) -> list | None:
+    """Staging tuples from a batch's columns, as ``staged`` makes them from lines;
+    None when a line needs the row path (a quantity that is not a sale's)."""
+    n = len(rownums)
+    qty = got.get("quantity")
+    # (filter(None, …) leaves out None and 0)
+    if qty is not None and (0 in qty or min(filter(None, qty), default=1) < 0):
+        return None
+    if got.get("month") is None:
+        status, paid_at, created = got.get("status"), got.get("paid_at"), got.get("created_at")
+        whens = paid_at if paid_at is not None and None not in paid_at else [
+            p or c for p, c in zip(paid_at or repeat(None, n), created or repeat(None, n))
+        ]
+        if status is not None and None not in status and None not in whens \
+                and all(map(_ENDS_SHANGHAI, whens)):
+            got["month"] = list(map(_MONTH, whens))
+        else:
+            got["month"] = [
+                None if s is None else w[:7] if w and w.endswith("+08:00") else month_of(w)
+                for s, w in zip(status or repeat(None, n), whens)
+            ]
+    columns = [got.get(f) or repeat(None, n) for f in fields]
+    return list(zip(got["line_key"], rownums, *columns, repeat(0, n)))
 
 
 class _Stage:
@@ -468,6 +621,7 @@ class _Stage:
 
     def __init__(self, conn):
         self.conn = conn
+        self.fed = self.total = 0
         conn.execute("DROP TABLE IF EXISTS temp._lines")
         cols = ", ".join(f for f in LINE_FIELDS[1:])
         conn.execute(
@@ -476,8 +630,9 @@ class _Stage:
             "conflicts TEXT) WITHOUT ROWID"
         )
 
-    def load(self, rows) -> None:
-        names = ("line_key", "row", *LINE_FIELDS[1:], *_STAGE_EXTRA)
+    def load(self, rows, fields=LINE_FIELDS[1:]) -> None:
+        """Stage ``rows``: tuples of line_key, row, ``fields`` and presale."""
+        names = ("line_key", "row", *fields, *_STAGE_EXTRA)
         placeholders = ", ".join("?" for _ in names)
         both = "(_lines.presale OR excluded.presale)"
         summed = ("paid_fen", "settled_fen", "reported_commission_fen", "settled_commission_fen")
@@ -504,9 +659,20 @@ class _Stage:
             f"INSERT INTO _lines ({', '.join(names)}) VALUES ({placeholders}) "
             f"ON CONFLICT(line_key) DO UPDATE SET {', '.join(sets)}"
         )
-        self.conn.executemany(sql, rows)
+        fed = 0
+
+        def counted():
+            nonlocal fed
+            for fed, row in enumerate(rows, 1):  # noqa: B007 (fed is read after the loop)
+                yield row
+
+        self.conn.executemany(sql, counted())
+        self.fed = fed
+        self.total = self.conn.execute("SELECT count(*) FROM _lines").fetchone()[0]
 
     def check_conflicts(self, table, res, skip_bad, rejects) -> None:
+        if self.total == self.fed:
+            return  # every key once: nothing merged, nothing conflicts
         clashes = self.conn.execute(
             "SELECT line_key, row, conflicts FROM _lines WHERE conflicts IS NOT NULL ORDER BY row"
         ).fetchall()
@@ -547,7 +713,38 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
         "IS NOT coalesce(o.extra, '{}'))"
     )
     stale_if = f"(i.status IS NOT NULL AND {rank_new} < {rank_old})"
-    total = conn.execute("SELECT count(*) FROM _lines").fetchone()[0]
+    total = stage.total
+    # a platform with no lines yet: every line is new, nothing to compare
+    fresh = conn.execute(
+        "SELECT 1 FROM orders WHERE platform = ? LIMIT 1", (platform,)
+    ).fetchone() is None
+    if not fresh:
+        _classify(conn, res, platform, import_id, now, stale_if, differs)
+    if fmt.mode == "refund":
+        matched = 0 if fresh else conn.execute(
+            "SELECT count(*) FROM _lines i JOIN orders o ON o.platform = ? AND o.line_key = i.line_key",
+            (platform,),
+        ).fetchone()[0]
+        res.unmatched = total - matched
+    else:
+        res.new = _insert_new(conn, total, fresh, platform, kind, distributor, import_id, now)
+    res.unchanged = total - res.new - res.changed - res.stale - res.unmatched
+    _attribute_scope(
+        conn,
+        "INSERT INTO _scope SELECT o.platform, o.line_key FROM _lines i "
+        "JOIN orders o ON o.platform = ? AND o.line_key = i.line_key WHERE o.share_id IS NULL AND "
+        "(o.code_status = 'ok' OR (o.tracking_code IS NULL AND o.slot IN "
+        "(SELECT slot FROM shares WHERE slot IS NOT NULL)))",
+        (platform,), import_id, now,
+    )
+    _count_attribution(conn, res, platform)
+    # commission: book what the changed lines earn now (ledger.py)
+    booked = ledger.book(conn, "SELECT ?, line_key FROM temp._lines", (platform,), import_id=import_id)
+    res.ledger_entries, res.adjustments = booked.entries, booked.adjustments
+
+
+def _classify(conn, res, platform, import_id, now, stale_if, differs) -> None:
+    """Changed and stale lines (those already stored); applies the changes."""
     # only lines that differ are written down: re-importing a file writes nothing
     conn.execute("DROP TABLE IF EXISTS temp._changed")
     conn.execute(
@@ -568,41 +765,57 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
         conn.execute("DELETE FROM _changed WHERE state = 'stale'")
     if res.changed:
         _apply_changes(conn, platform, import_id, now)
-    if fmt.mode == "refund":
-        matched = conn.execute(
-            "SELECT count(*) FROM _lines i JOIN orders o ON o.platform = ? AND o.line_key = i.line_key",
-            (platform,),
-        ).fetchone()[0]
-        res.unmatched = total - matched
-    else:
-        cols = ", ".join(UPDATABLE)
-        res.new = conn.execute(
-            f"INSERT INTO orders (platform, line_key, {cols}, kind, distributor, first_import_id, "
-            f"last_import_id, updated_at) "
-            f"SELECT ?, line_key, "
-            + ", ".join(
-                "coalesce(refunded_fen, 0)" if f == "refunded_fen"
-                else "json_patch('{}', extra)" if f == "extra" else f
-                for f in UPDATABLE
-            )
-            + ", ?, ?, ?, ?, ? FROM _lines i WHERE NOT EXISTS (SELECT 1 FROM orders o "
-            "WHERE o.platform = ? AND o.line_key = i.line_key) ORDER BY line_key",
-            (platform, kind, (distributor or "me") if kind == "affiliate" else None,
-             import_id, import_id, now, platform),
-        ).rowcount
-    res.unchanged = total - res.new - res.changed - res.stale - res.unmatched
-    _attribute_scope(
-        conn,
-        "INSERT INTO _scope SELECT o.platform, o.line_key FROM _lines i "
-        "JOIN orders o ON o.platform = ? AND o.line_key = i.line_key WHERE o.share_id IS NULL AND "
-        "(o.code_status = 'ok' OR (o.tracking_code IS NULL AND o.slot IN "
-        "(SELECT slot FROM shares WHERE slot IS NOT NULL)))",
-        (platform,), import_id, now,
+
+
+def _insert_new(conn, total, fresh, platform, kind, distributor, import_id, now) -> int:
+    """Insert the staged lines ``orders`` does not hold yet; returns how many."""
+    held = conn.execute("SELECT coalesce(max(rowid), 0) FROM orders").fetchone()[0]
+    # adding at least as many lines as the table holds: rebuild its indexes after
+    bulk = total >= held and (fresh or total - conn.execute(
+        "SELECT count(*) FROM _lines i WHERE EXISTS (SELECT 1 FROM orders o "
+        "WHERE o.platform = ? AND o.line_key = i.line_key)", (platform,),
+    ).fetchone()[0] >= held)
+    cols = ", ".join(UPDATABLE)
+    sql = (
+        f"INSERT INTO orders (platform, line_key, {cols}, kind, distributor, first_import_id, "
+        f"last_import_id, updated_at) "
+        f"SELECT ?, line_key, "
+        + ", ".join(
+            "coalesce(refunded_fen, 0)" if f == "refunded_fen"
+            else "json_patch('{}', extra)" if f == "extra" else f
+            for f in UPDATABLE
+        )
+        + ", ?, ?, ?, ?, ? FROM _lines i"
     )
-    _count_attribution(conn, res, platform)
-    # commission: book what the changed lines earn now (ledger.py)
-    booked = ledger.book(conn, "SELECT ?, line_key FROM temp._lines", (platform,), import_id=import_id)
-    res.ledger_entries, res.adjustments = booked.entries, booked.adjustments
+    params: tuple = (platform, kind, (distributor or "me") if kind == "affiliate" else None,
+                     import_id, import_id, now)
+    if not fresh:
+        sql += (" WHERE NOT EXISTS (SELECT 1 FROM orders o "
+                "WHERE o.platform = ? AND o.line_key = i.line_key)")
+        params += (platform,)
+    with _plain_indexes_dropped(conn, bulk):
+        return conn.execute(sql + " ORDER BY line_key", params).rowcount
+
+
+@contextmanager
+def _plain_indexes_dropped(conn, drop: bool):
+    """With ``drop``, the plain indexes of ``orders`` are dropped for the block
+    and built again after it: one sort instead of a random insert per line,
+    several times faster when the table doubles or more. Unique and partial
+    indexes stay. All inside the import's transaction, so a failure or a kill
+    restores them with everything else."""
+    rebuild: list[str] = []
+    if drop:
+        for _, name, unique, origin, partial in conn.execute("PRAGMA index_list(orders)").fetchall():
+            if unique or partial or origin != "c":
+                continue
+            rebuild.append(conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+            ).fetchone()[0])
+            conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for sql in rebuild:
+        conn.execute(sql)
 
 
 def _apply_changes(conn, platform, import_id, now) -> None:
@@ -624,7 +837,7 @@ def _apply_changes(conn, platform, import_id, now) -> None:
     conn.execute(
         f"UPDATE orders SET {sets}, last_import_id = ?, updated_at = ? "
         "FROM _changed c JOIN _lines i ON i.line_key = c.line_key "
-        "WHERE orders.platform = ? AND orders.line_key = c.line_key",
+        "WHERE orders.platform = ? AND orders.line_key = +c.line_key",
         (import_id, now, platform),
     )
 
@@ -655,18 +868,18 @@ def _attribute_scope(conn, fill_sql: str, params: tuple, import_id: int | None, 
         conn.execute(
             "UPDATE orders SET share_id = s.id, attribution = 'code', "
             "distributor = CASE WHEN orders.kind = 'shop' THEN s.distributor ELSE orders.distributor END "
-            "FROM _scope c, shares s WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            "FROM _scope c, shares s WHERE orders.platform = +c.platform AND orders.line_key = +c.line_key "
             "AND orders.share_id IS NULL AND orders.code_status = 'ok' AND s.id = orders.code_share_id"
         )
         # no code at all: the slot, with the SKU choosing between shares
         conn.execute(
             f"UPDATE orders SET share_id = {_SLOT_PICK}, attribution = 'slot' "
-            "FROM _scope c WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            "FROM _scope c WHERE orders.platform = +c.platform AND orders.line_key = +c.line_key "
             f"AND orders.share_id IS NULL AND orders.tracking_code IS NULL AND {_SLOT_PICK} IS NOT NULL"
         )
         conn.execute(
             "UPDATE orders SET distributor = s.distributor FROM _scope c, shares s "
-            "WHERE orders.platform = c.platform AND orders.line_key = c.line_key "
+            "WHERE orders.platform = +c.platform AND orders.line_key = +c.line_key "
             "AND orders.attribution = 'slot' AND orders.kind = 'shop' AND s.id = orders.share_id "
             "AND orders.distributor IS NOT s.distributor"
         )

@@ -129,13 +129,6 @@ def parse_time(value: object, order: str | None = None) -> str | None:
     return _iso(y, mo, d, hh, mi, ss, off)
 
 
-def _valid_day(text: str) -> bool:
-    """``YYYY-MM-DD`` names a real day."""
-    if not (text[:4].isdigit() and text[5:7].isdigit() and text[8:10].isdigit() and text.isascii()):
-        return False
-    return _valid(int(text[:4]), int(text[5:7]), int(text[8:10]), 0, 0, 0)
-
-
 def month_of(iso: str | None) -> str | None:
     """The Asia/Shanghai month (YYYY-MM) of an ISO time."""
     if not iso:
@@ -218,14 +211,13 @@ class Cols:
             return _none
         comma = self.decimal_comma
         sep = "," if comma else "."
+        usual = _MONEY_ONE[sep]
 
         def get(values):
             v = values[i]
             # fast path: the usual 12.50 (or 12,50 with decimal commas)
-            if type(v) is str and len(v) > 3 and v[-3] == sep and v.isascii():
-                whole, frac = v[:-3], v[-2:]
-                if whole.isdigit() and frac.isdigit():
-                    return int(whole) * 100 + int(frac)
+            if type(v) is str and usual(v):
+                return int(v.replace(sep, ""))
             try:
                 return parse_money(v, allow_negative=negative, decimal_comma=comma, empty=NONE)
             except MoneyError as exc:
@@ -285,7 +277,6 @@ class Cols:
             return _none
         order = self.date_order
         cache: dict = {}
-        days: dict = {}
 
         def get(values):
             v = values[i]
@@ -293,18 +284,9 @@ class Cols:
                 hit = cache.get(v)
                 if hit is not None:
                     return hit
-                # fast path: YYYY-MM-DD HH:MM:SS, the shape most exports use
-                if len(v) == 19 and v[4] == "-" and v[7] == "-" and v[13] == ":" and v[16] == ":":
-                    day = days.get(v[:10])
-                    if day is None:
-                        day = _valid_day(v[:10])
-                        if len(days) > 4096:
-                            days.clear()
-                        days[v[:10]] = day
-                    if day and v[10] in " T" and "00" <= v[11:13] <= "23" and "00" <= v[14:16] <= "59" \
-                            and "00" <= v[17:19] <= "59" and v[11:13].isdigit() and v[14:16].isdigit() \
-                            and v[17:19].isdigit():
-                        return f"{v[:10]}T{v[11:]}+08:00"
+                # fast path: YYYY-MM-DD HH:MM:SS naming a real day, the shape most exports use
+                if _TIME_ONE(v):
+                    return f"{v[:10]}T{v[11:]}+08:00"
             try:
                 out = parse_time(v, order)
             except ValueError as exc:
@@ -343,3 +325,178 @@ class Cols:
 
 def _status_key(s: str) -> str:
     return re.sub(r"[\s_\-]+", "", s).lower()
+
+
+# ---- columns: the same getters over a batch of rows at once -------------------------
+#
+# A batch of text rows (CSV/TSV: every cell a str) is transposed and each
+# column is checked and converted with one regular expression over the
+# column joined by newlines, then by C-level str/list operations. A column
+# function gives, for each row, exactly what the row getter gives. Its fast
+# path accepts only values whose result it can prove equal to the getter's
+# (the shapes nearly every export uses); any other column falls back to the
+# getter per value, and a value the getter rejects raises FieldError, on which
+# the caller handles the whole batch row by row (so errors, rejects and their
+# order stay exactly those of the row path).
+
+# (the batch's columns, its rows) -> one value per row
+Column = Callable[[list, list], list]
+
+_NL = "\n"
+# ids whose text is the id as it stands: no space, quote or '=' prefix (those
+# need cell_text, the row getter's work); a mangled number among them is an
+# error the row getter reports. An id without '.', 'e' or 'E' cannot be one.
+_ID = r"[^\s'=]\S*+"
+_ID_COLUMN = re.compile(rf"(?:{_ID}\n)*+{_ID}")
+_ID_COLUMN_OPTIONAL = re.compile(rf"(?:(?:{_ID})?\n)*+(?:{_ID})?")
+_ID_MANGLED = re.compile(r"(?m)^(?:[+-]?\d+(?:\.\d+)?[eE][+-]?\d+|\d+\.0+)$")
+_DIGITS_COLUMN = re.compile(r"[0-9]+(?:\n[0-9]+)*")
+_MONEY_COLUMN = {
+    ".": re.compile(r"[0-9]+\.[0-9]{2}(?:\n[0-9]+\.[0-9]{2})*"),
+    ",": re.compile(r"[0-9]+,[0-9]{2}(?:\n[0-9]+,[0-9]{2})*"),
+}
+# YYYY-MM-DD[ T]HH:MM:SS naming a real day (leap years included) and time
+_DAY = (
+    r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[048]|[2468][048]|[13579][26])00)-02-29)"
+)
+_TIME = _DAY + r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_TIME_COLUMN = re.compile(f"(?:{_TIME}\\n)*{_TIME}")
+_TIME_ONE = re.compile(_TIME).fullmatch
+_MONEY_ONE = {sep: re.compile(f"[0-9]+{re.escape(sep)}[0-9]{{2}}").fullmatch for sep in ".,"}
+
+
+def _one_per_line(joined: str, n: int) -> bool:
+    """No cell of the joined column holds a newline of its own."""
+    return joined.count(_NL) == n - 1
+
+
+def _nones(col) -> list:
+    return [None if v in NONE else v for v in col]
+
+
+def _split_empty(col, fast: Callable[[list], list | None]) -> list | None:
+    """``fast`` over the non-empty cells; empty cells give None."""
+    if "" not in col:
+        return fast(col)
+    full = [v for v in col if v]
+    if not full:
+        return [None] * len(col)
+    got = fast(full)
+    if got is None:
+        return None
+    it = iter(got)
+    return [next(it) if v else None for v in col]
+
+
+def _column(i: int, get: Getter, fast: Callable[[tuple], list | None] | None) -> Column:
+    def column(columns, rows):
+        out = fast(columns[i]) if fast is not None else None
+        return [get(v) for v in rows] if out is None else out
+
+    return column
+
+
+def _id_fast(required: bool) -> Callable[[tuple], list | None]:
+    pattern = _ID_COLUMN if required else _ID_COLUMN_OPTIONAL
+
+    def fast(col):
+        joined = _NL.join(col)
+        if not (_one_per_line(joined, len(col)) and pattern.fullmatch(joined)):
+            return None
+        if ("." in joined or "e" in joined or "E" in joined) and _ID_MANGLED.search(joined):
+            return None
+        if NONE.isdisjoint(col):
+            return list(col)
+        return None if required else _nones(col)
+
+    return fast
+
+
+def _text_fast(col):
+    out = list(map(str.strip, col))
+    return out if NONE.isdisjoint(out) else _nones(out)
+
+
+def _digits_fast(col):
+    joined = _NL.join(col)
+    if _one_per_line(joined, len(col)) and _DIGITS_COLUMN.fullmatch(joined):
+        return list(map(int, col))
+    return None
+
+
+def _money_fast(sep: str) -> Callable[[list], list | None]:
+    pattern = _MONEY_COLUMN[sep]
+
+    def fast(col):
+        joined = _NL.join(col)
+        if _one_per_line(joined, len(col)) and pattern.fullmatch(joined):
+            return list(map(int, joined.replace(sep, "").split(_NL)))
+        return None
+
+    return lambda col: _split_empty(col, fast)
+
+
+def _time_fast(col):
+    joined = _NL.join(col)
+    if _one_per_line(joined, len(col)) and _TIME_COLUMN.fullmatch(joined):
+        return (joined.replace(" ", "T").replace(_NL, "+08:00\n") + "+08:00").split(_NL)
+    return None
+
+
+def _status_fast(table: dict[str, str]) -> Callable[[tuple], tuple | None]:
+    exact = {k: v for k, v in table.items() if k == k.strip() and k not in NONE}
+
+    def fast(col):
+        canon = list(map(exact.get, col))
+        return None if None in canon else (canon, list(col))
+
+    return fast
+
+
+class ColumnGetters:
+    """Column functions for one file: ``Cols``' getters over a batch at once."""
+
+    def __init__(self, cols: Cols):
+        self.cols = cols
+
+    def _get(self, name: str, getter: Getter, fast) -> Column | None:
+        i = self.cols.index(name)
+        return None if i is None else _column(i, getter, fast)
+
+    def id(self, name: str, *, required: bool = False) -> Column | None:
+        return self._get(name, self.cols.id(name, required=required), _id_fast(required))
+
+    def text(self, name: str) -> Column | None:
+        return self._get(name, self.cols.text(name), _text_fast)
+
+    def int(self, name: str) -> Column | None:
+        return self._get(name, self.cols.int(name), lambda col: _split_empty(col, _digits_fast))
+
+    def money(self, name: str, *, negative: bool = False) -> Column | None:
+        sep = "," if self.cols.decimal_comma else "."
+        return self._get(name, self.cols.money(name, negative=negative), _money_fast(sep))
+
+    def time(self, name: str) -> Column | None:
+        return self._get(name, self.cols.time(name), lambda col: _split_empty(col, _time_fast))
+
+    def rate(self, name: str) -> Column | None:
+        return self._get(name, self.cols.rate(name), None)
+
+    def status(self, name: str, table: dict[str, str], *, default: str | None = None) -> Column | None:
+        """(canonical, raw) lists; a missing column is the caller's default."""
+        i = self.cols.index(name)
+        if i is None:
+            return None
+        get = self.cols.status(name, table, default=default)
+        fast = _status_fast(table)
+
+        def column(columns, rows):
+            out = fast(columns[i])
+            if out is None:
+                pairs = [get(v) for v in rows]
+                return [p[0] for p in pairs], [p[1] for p in pairs]
+            return out
+
+        return column

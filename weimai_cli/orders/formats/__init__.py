@@ -47,11 +47,22 @@ class Context:
 
 
 class Parser:
-    """Turns rows into order lines; ``flush`` emits lines held back (grouped rows)."""
+    """Turns rows into order lines; ``flush`` emits lines held back (grouped rows).
 
-    def __init__(self, feed: Callable[[int, list], list], flush: Callable[[], list] | None = None):
+    ``fields``: the line fields this parser can set (others are always None);
+    None means any. ``batch`` (stateless parsers of text files only): a batch
+    of rows' values -> {field: one value per row, or None for all None},
+    equal to what ``feed`` makes of each row, or None / FieldError when the
+    batch must go row by row.
+    """
+
+    def __init__(self, feed: Callable[[int, list], list], flush: Callable[[], list] | None = None,
+                 *, fields: tuple[str, ...] | None = None,
+                 batch: Callable[[list], dict | None] | None = None):
         self.feed = feed
         self.flush = flush or (lambda: [])
+        self.fields = fields
+        self.batch = batch
 
 
 @dataclass

@@ -9,7 +9,10 @@ slugs, Chinese labels).
 
 from __future__ import annotations
 
+from itertools import compress
+
 from weimai_cli.orders.formats import Format, Parser
+from weimai_cli.orders.values import ColumnGetters
 
 STATUSES = {
     "pending": "pending", "unpaid": "pending", "on-hold": "pending", "待付款": "pending",
@@ -101,7 +104,67 @@ def build(c, ctx) -> Parser:
             line.update(codes(c_text))
         return [(rownum, line)]
 
-    return Parser(feed)
+    return Parser(feed, fields=_fields(c), batch=_batch(c, ctx))
+
+
+# line field <- generic field, where the names differ
+_SOURCE = {"unit_price_fen": "unit_price", "paid_fen": "paid", "refunded_fen": "refunded",
+           "settled_fen": "settled", "reported_commission_fen": "commission",
+           "reported_rate_bp": "rate"}
+_ALWAYS = ("refunded_fen", "currency", "status", "raw_status", "month")
+_CODE_FIELDS = ("tracking_code", "code_share_id", "code_status")
+
+
+def _fields(c) -> tuple[str, ...]:
+    from weimai_cli.orders.values import LINE_FIELDS
+
+    have = set(_ALWAYS)
+    have.update(f for f in LINE_FIELDS if c.has(_SOURCE.get(f, f)))
+    if c.has("tracking_code"):
+        have.update(_CODE_FIELDS)
+    return tuple(f for f in LINE_FIELDS[1:] if f in have)
+
+
+def _batch(c, ctx):
+    """``feed`` over a batch of rows at once, column by column (see Parser)."""
+    k = ColumnGetters(c)
+    getters = {
+        "line_key": k.id("line_key", required=True), "order_id": k.id("order_id"),
+        "sku": k.id("sku"), "title": k.text("title"), "quantity": k.int("quantity"),
+        "unit_price_fen": k.money("unit_price"), "paid_fen": k.money("paid"),
+        "refunded_fen": k.money("refunded"), "settled_fen": k.money("settled"),
+        "currency": k.text("currency"), "created_at": k.time("created_at"),
+        "paid_at": k.time("paid_at"), "confirmed_at": k.time("confirmed_at"),
+        "settled_at": k.time("settled_at"), "slot": k.id("slot"),
+        "reported_commission_fen": k.money("commission", negative=True),
+        "reported_rate_bp": k.rate("rate"),
+    }
+    getters = {f: g for f, g in getters.items() if g is not None}
+    status = k.status("status", STATUSES, default="paid")
+    code = k.text("tracking_code")
+    codes = ctx.codes
+    default_currency = ctx.currency
+
+    def batch(rows: list) -> dict:
+        columns = list(zip(*rows))
+        out = {f: g(columns, rows) for f, g in getters.items()}
+        n = len(rows)
+        out["status"], out["raw_status"] = status(columns, rows) if status else (["paid"] * n, None)
+        refunded = out.get("refunded_fen")
+        out["refunded_fen"] = [0] * n if refunded is None else [v or 0 for v in refunded]
+        currency = out.get("currency")
+        out["currency"] = ([default_currency] * n if currency is None
+                           else [v or default_currency for v in currency])
+        if code is not None:
+            texts = code(columns, rows)
+            found = {f: [None] * n for f in _CODE_FIELDS}
+            for j in compress(range(n), texts):
+                for f, value in codes(texts[j]).items():
+                    found[f][j] = value
+            out.update(found)
+        return out
+
+    return batch
 
 
 FORMAT = Format(
