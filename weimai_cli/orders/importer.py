@@ -729,7 +729,8 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
     else:
         res.new = _insert_new(conn, total, fresh, platform, kind, distributor, import_id, now)
     res.unchanged = total - res.new - res.changed - res.stale - res.unmatched
-    _attribute_scope(
+    events_before = conn.execute("SELECT coalesce(max(id), 0) FROM order_events").fetchone()[0]
+    attributed_now = _attribute_scope(
         conn,
         "INSERT INTO _scope SELECT o.platform, o.line_key FROM _lines i "
         "JOIN orders o ON o.platform = ? AND o.line_key = i.line_key WHERE o.share_id IS NULL AND "
@@ -738,8 +739,17 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
         (platform,), import_id, now,
     )
     _count_attribution(conn, res, platform)
-    # commission: book what the changed lines earn now (ledger.py)
-    booked = ledger.book(conn, "SELECT ?, line_key FROM temp._lines", (platform,), import_id=import_id)
+    # commission: book what the lines this import changed (new, updated, or
+    # attributed to a share just now) earn now (ledger.py)
+    scope = (
+        "SELECT o.platform, o.line_key FROM temp._lines i JOIN orders o "
+        "ON o.platform = ? AND o.line_key = i.line_key WHERE o.last_import_id = ?"
+    )
+    params: tuple = (platform, import_id)
+    if attributed_now:
+        scope += " UNION SELECT platform, line_key FROM order_events WHERE id > ? AND field = 'share_id'"
+        params += (events_before,)
+    booked = ledger.book(conn, scope, params, import_id=import_id)
     res.ledger_entries, res.adjustments = booked.entries, booked.adjustments
 
 
