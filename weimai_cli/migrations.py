@@ -321,7 +321,6 @@ def m005_ledger(db):
         "CREATE INDEX ledger_statement ON ledger "
         "(period, distributor, currency, bucket, kind, amount_fen, sku, share_id, day, platform)"
     )
-    conn.execute("CREATE INDEX ledger_line ON ledger (platform, line_key)")
     conn.execute(
         "CREATE TRIGGER ledger_append_only_update BEFORE UPDATE ON ledger "
         "BEGIN SELECT RAISE(ABORT, 'ledger entries are never edited'); END"

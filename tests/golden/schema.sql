@@ -19,9 +19,6 @@ CREATE INDEX "goods_status_category"
 -- index imports_sha256
 CREATE INDEX imports_sha256 ON imports (sha256);
 
--- index ledger_line
-CREATE INDEX ledger_line ON ledger (platform, line_key);
-
 -- index ledger_state_findings
 CREATE INDEX ledger_state_findings ON ledger_state (month, distributor, platform, line_key) WHERE reported_rate_bp != expected_rate_bp;
 
