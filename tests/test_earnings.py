@@ -340,3 +340,51 @@ def test_closed_month_is_byte_identical_and_adjusted_exactly_once(run, home, db,
     assert Decimal(held + nov["currencies"][0]["adjustments_fen"]) / 100 == final
     keys = [(a["platform"], a["line_key"]) for a in nov["adjustments"]]
     assert len(keys) == len(set(keys))
+
+
+def test_payout_after_close_keeps_verify_clean_and_warns_when_overpaid(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    run("earnings", "close", "--month", "2026-10")
+    frozen = statement(run, "--month", "2026-10")
+    r = run("payouts", "record", "--month", "2026-10", "--amount", "50")
+    assert "warning: me has now been paid 20.00 more than earned up to 2026-10" in r.stderr
+    run("earnings", "--month", "2026-10", "--verify")
+    now = statement(run, "--month", "2026-10")
+    assert (now["paid_out_fen"], now["outstanding_fen"]) == (5000, -2000)
+    assert now["currencies"] == frozen["currencies"]
+
+
+def test_months_close_in_order_and_never_before_they_begin(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    r = run("earnings", "close", "--month", "2026-12", "--force", code=1)
+    assert r.stderr.startswith("error: 2026-12 has not begun (this month is 2026-11)\n")
+    r = run("earnings", "close", "--month", "2026-11", "--force", code=1)
+    assert r.stderr == (
+        "error: 2026-10 is still open and comes before 2026-11\n"
+        "hint: close months in order: `weimai earnings close --month 2026-10` first\n"
+    )
+
+
+def test_cross_sell_through_a_share_is_rated_on_its_own_sku(run, shop, tmp_path, db):
+    """A PE-2 order that came through me's GQ-1 share: PE-2's own terms, no false finding."""
+    db.execute("UPDATE goods SET commission_bp = 1500 WHERE sku = 'PE-2'")
+    db.commit()
+    f = tmp_path / "x.csv"
+    f.write_text(
+        "line_key,sku,paid,status,paid_at,tracking_code,rate\n"
+        f"X1,PE-2,100.00,paid,2026-10-05 10:00:00,{shop['me']},15\n",
+        encoding="utf-8",
+    )
+    run("orders", "import", f)
+    data = statement(run, "--month", "2026-10")
+    assert data["currencies"][0]["net_fen"] == 1500
+    assert data["findings"] == []
+
+
+def test_campaign_spend_stays_out_of_the_share_rows(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    r = run("spend", "add", "--campaign", "不存在", "5", "--date", "2026-10-20")
+    assert "no share has the campaign '不存在' yet" in r.stderr
+    data = statement(run, "--month", "2026-10", "--by", "share")
+    assert data["spend_fen"] == 500
+    assert all(row["spend_fen"] == 0 for row in data["breakdown"])

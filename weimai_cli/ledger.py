@@ -11,6 +11,10 @@ month is closed, the entry is booked as an ``adjustment`` into the next open
 month, with ``orig_period`` naming the closed one, so a closed statement never
 changes and every late change appears exactly once.
 
+The share's snapshot terms apply to orders for the shared SKU; an order for
+another SKU that came through the same link (a cross-sell) is rated by the
+distributor's override or that SKU's own terms.
+
 Who earns: an affiliate report's lines earn for the distributor the file was
 imported ``--as``; a shop export's lines earn only for the distributor of the
 share they are attributed to (unattributed shop lines earn nobody).
@@ -34,7 +38,7 @@ SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY'), o.quantity, o
        st.estimated_fen, st.confirmed_fen, st.settled_fen
 FROM temp._ledger_scope c
 JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key
-LEFT JOIN shares s ON s.id = o.share_id
+LEFT JOIN shares s ON s.id = o.share_id AND s.sku IS o.sku
 LEFT JOIN distributors d ON d.handle = o.distributor
 LEFT JOIN goods g ON g.sku = o.sku
 LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
@@ -257,7 +261,7 @@ WITH raw AS (
               ELSE 'none' END AS exp_source
   FROM temp._ledger_scope c
   JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key
-  LEFT JOIN shares s ON s.id = o.share_id
+  LEFT JOIN shares s ON s.id = o.share_id AND s.sku IS o.sku
   LEFT JOIN distributors d ON d.handle = o.distributor
   LEFT JOIN goods g ON g.sku = o.sku
   WHERE NOT EXISTS (SELECT 1 FROM ledger_state st WHERE st.platform = o.platform AND st.line_key = o.line_key)

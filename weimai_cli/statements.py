@@ -37,6 +37,11 @@ VALID = "('paid', 'confirmed', 'settled')"
 ALL = "*"
 BASE = "CNY"
 FINDINGS_SHOWN = 50  # a statement lists this many findings and counts the rest
+# money flow is live: payouts recorded and spend added after closing a month
+# show in its statement; everything else in a closed statement is frozen
+LIVE_KEYS = frozenset({
+    "paid_out_fen", "brought_forward_fen", "outstanding_fen", "spend_fen", "net_after_spend_fen", "roi",
+})
 
 # the expected rate, as the ledger recorded it when it booked the line: only
 # closing (the snapshot) asks for it
@@ -394,9 +399,11 @@ def breakdown(conn, scope: Scope, by: str, cte: str, cte_params: list) -> list[d
     if by in ("share", "campaign"):
         dist_sql, dist_params = ("", []) if scope.distributor is None else (" AND p.distributor = ?", [scope.distributor])
         spend_key = "p.share_id" if by == "share" else "coalesce(s.campaign, p.campaign)"
+        # by share, a campaign's spend belongs to no one share: it stays in the totals only
+        only = " AND p.share_id IS NOT NULL" if by == "share" else ""
         for key, amount in conn.execute(
             f"SELECT {spend_key}, sum(p.amount_fen) FROM spend p LEFT JOIN shares s ON s.id = p.share_id "
-            f"WHERE p.period IN ({_ph(scope.months)}){dist_sql} GROUP BY 1",
+            f"WHERE p.period IN ({_ph(scope.months)}){dist_sql}{only} GROUP BY 1",
             scope.months + dist_params,
         ):
             row(key, BASE)["spend_fen"] += amount
@@ -468,7 +475,9 @@ def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
     """Freeze a month: snapshot its lines, store every distributor's statement and its checksum."""
     check_month(month)
     cur = current_month()
-    if month >= cur and not force:
+    if month > cur:
+        raise BadInput(f"{month} has not begun (this month is {cur})", "close a finished month")
+    if month == cur and not force:
         raise BadInput(
             f"{month} is not over yet (this month is {cur})",
             "close a finished month, or add --force to close it anyway",
@@ -476,6 +485,15 @@ def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
     with transaction(conn):
         if conn.execute("SELECT 1 FROM closed_periods WHERE period = ?", (month,)).fetchone():
             raise BadInput(f"{month} is already closed", f"see `weimai earnings --month {month}`")
+        earlier = conn.execute(
+            "SELECT min(period) FROM ledger_totals WHERE period < ? "
+            "AND period NOT IN (SELECT period FROM closed_periods)", (month,),
+        ).fetchone()[0]
+        if earlier:
+            raise BadInput(
+                f"{earlier} is still open and comes before {month}",
+                f"close months in order: `weimai earnings close --month {earlier}` first",
+            )
         conn.execute(
             "INSERT INTO closed_lines " + _OPEN_LINES.format(months="?", expected=_EXPECTED, joins=_EXPECTED_JOINS).replace(
                 "SELECT o.platform", "SELECT o.month, o.platform", 1
@@ -518,7 +536,7 @@ def verify(conn: sqlite3.Connection, month: str, distributor: str | None) -> lis
     if checksum(stored) != row[1]:
         problems.append("the stored statement does not match its checksum")
     fresh = compute(conn, months=[month], distributor=distributor)
-    for key in sorted(set(stored) | set(fresh)):
+    for key in sorted((set(stored) | set(fresh)) - LIVE_KEYS):
         if stored.get(key) != fresh.get(key):
             problems.append(f"{key}: closed {_short(stored.get(key))}, now {_short(fresh.get(key))}")
     return problems
@@ -567,6 +585,11 @@ def record_payout(conn, *, distributor: str, month: str, amount: str, ref: str |
             (distributor, month, fen, ref, paid_at or created, created),
         )
     return {"id": cur.lastrowid, "distributor": distributor, "period": month, "amount_fen": fen, "ref": ref}
+
+
+def owed_after(conn, distributor: str, month: str) -> int:
+    """What is still owed to a distributor for a month and before (negative: paid too much)."""
+    return compute_many(conn, [month], [distributor])[distributor]["outstanding_fen"]
 
 
 def list_payouts(conn, distributor: str | None = None) -> list[dict]:

@@ -110,16 +110,23 @@ def close_cmd(
 
 @payouts_app.command("record")
 def payouts_record(
-    as_: Annotated[str, typer.Option("--as", help="The distributor paid.")],
     month: Annotated[str, typer.Option("--month", "-m", help="The statement month this pays, YYYY-MM.")],
     amount: Annotated[str, typer.Option("--amount", help="Amount paid (yuan), e.g. 1,200.00.")],
+    as_: Annotated[str, typer.Option("--as", help="The distributor paid (default: me).")] = "me",
     ref: Annotated[str | None, typer.Option("--ref", help="Your reference (transfer id…).")] = None,
 ):
     """Record money paid to a distributor for a month."""
     from weimai_cli import config, output, statements
 
-    p = statements.record_payout(config.open_db(), distributor=as_, month=month, amount=amount, ref=ref)
+    conn = config.open_db()
+    p = statements.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref)
     output.message(f"recorded payout {p['id']}: {statements.format_fen(p['amount_fen'])} to {p['distributor']} for {p['period']}")
+    owed = statements.owed_after(conn, as_, month)
+    if owed < 0:
+        output.warn(
+            f"{p['distributor']} has now been paid {statements.format_fen(-owed)} more than earned up to {month}; "
+            "it carries forward as a negative balance"
+        )
 
 
 @payouts_app.command("list")
@@ -157,7 +164,10 @@ def spend_add(
         if len(args) != 2:
             raise UsageError("give CODE AMOUNT, or --campaign NAME AMOUNT", "weimai spend add wm0001K7QX 50")
         code, amount = args
-    s = statements.add_spend(config.open_db(), code=code, campaign=campaign, amount=amount, date=date,
+    conn = config.open_db()
+    if campaign and not conn.execute("SELECT 1 FROM shares WHERE campaign = ? LIMIT 1", (campaign,)).fetchone():
+        output.warn(f"no share has the campaign {campaign!r} yet (a typo?); the spend is recorded anyway")
+    s = statements.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
                              note=note, distributor=as_)
     what = code or f"campaign {campaign}"
     output.message(f"recorded spend {s['id']}: {statements.format_fen(s['amount_fen'])} on {what} ({s['date']})")
