@@ -133,3 +133,10 @@ def test_python_dash_m_works():
 
     out = subprocess.run([sys.executable, "-m", "weimai_cli", "--version"], capture_output=True, text=True)
     assert out.stdout == "weimai 0.1.0\n"
+
+
+def test_a_mistyped_db_folder_is_refused_not_created(run, tmp_path):
+    missing = tmp_path / "no-such-dir" / "x.db"
+    r = run("--db", missing, "list-goods", code=5)
+    assert r.stderr.startswith(f"error: {missing.parent}: no such folder\n")
+    assert not missing.parent.exists()

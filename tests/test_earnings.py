@@ -78,8 +78,8 @@ def test_csv_neutralises_formula_titles(run, shop, tmp_path):
     run("orders", "import", october(tmp_path, shop))
     out = run("earnings", "--month", "2026-10", "--all-distributors", "--by", "sku", "--format", "csv", "--lang", "en").stdout
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["sku", "title", "orders", "GMV", "estimated", "confirmed", "settled", "reversed", "net"]
-    assert ["PE-2", "'=cmd|calc", "1", "80.05", "16.01", "0.00", "0.00", "0.00", "16.01"] in rows
+    assert rows[0] == ["sku", "title", "orders", "GMV", "accrued", "reversed", "net", "estimated", "confirmed", "settled"]
+    assert ["PE-2", "'=cmd|calc", "1", "80.05", "16.01", "0.00", "16.01", "16.01", "0.00", "0.00"] in rows
 
 
 def test_close_freezes_and_late_refund_becomes_next_month_adjustment(run, shop, tmp_path, db):

@@ -94,4 +94,4 @@ def open_db(*, migrate: bool = True):
     """Open the database weimai is pointed at (``--db``, ``WEIMAI_DB`` or home)."""
     from weimai_cli.store import connect
 
-    return connect(db_path(DB_OVERRIDE), migrate=migrate)
+    return connect(db_path(DB_OVERRIDE), migrate=migrate, create_dirs=not DB_OVERRIDE)

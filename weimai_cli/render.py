@@ -23,7 +23,7 @@ LABELS = {
         "reversed": "reversed",
         "adjustments": "adjustments from closed months",
         "estimated": "estimated (paid, not yet received)",
-        "confirmed": "confirmed (received)",
+        "confirmed": "confirmed (buyer received)",
         "settled": "settled (paid out by the platform)",
         "net": "net commission",
         "paid_out": "paid out",
@@ -44,6 +44,7 @@ LABELS = {
         "cur": "cur",
         "col_orders": "orders",
         "col_gmv": "GMV",
+        "col_accrued": "accrued",
         "col_estimated": "estimated",
         "col_confirmed": "confirmed",
         "col_settled": "settled",
@@ -96,6 +97,7 @@ LABELS = {
         "cur": "币种",
         "col_orders": "订单",
         "col_gmv": "成交额",
+        "col_accrued": "计提",
         "col_estimated": "预估",
         "col_confirmed": "已收货",
         "col_settled": "已结算",
@@ -160,10 +162,11 @@ def summary_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
     curs = [c for c in data["currencies"] if c["currency"] == "CNY" or c["orders"] or c["net_fen"]]
     header = [""] + ([c["currency"] for c in curs] if len(curs) > 1 else [""])
     rows = [[L["orders"], *[str(c["orders"]) for c in curs]]]
+    # accrued + reversed + adjustments = net = estimated + confirmed + settled
     for key, label in (
         ("gmv_fen", "gmv"), ("accrued_fen", "accrued"), ("reversed_fen", "reversed"),
-        ("adjustments_fen", "adjustments"), ("estimated_fen", "estimated"),
-        ("confirmed_fen", "confirmed"), ("settled_fen", "settled"), ("net_fen", "net"),
+        ("adjustments_fen", "adjustments"), ("net_fen", "net"), ("estimated_fen", "estimated"),
+        ("confirmed_fen", "confirmed"), ("settled_fen", "settled"),
     ):
         rows.append([L[label], *[format_fen(c[key]) for c in curs]])
     blank = [""] * (len(curs) - 1)
@@ -182,11 +185,12 @@ def summary_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+# accrued + reversed (+ adjustments) = net = estimated + confirmed + settled
 BREAKDOWN_COLS = [
     ("orders", "col_orders", "int"), ("gmv_fen", "col_gmv", "money"),
-    ("estimated_fen", "col_estimated", "money"), ("confirmed_fen", "col_confirmed", "money"),
-    ("settled_fen", "col_settled", "money"), ("reversed_fen", "col_reversed", "money"),
-    ("net_fen", "col_net", "money"),
+    ("accrued_fen", "col_accrued", "money"), ("reversed_fen", "col_reversed", "money"),
+    ("net_fen", "col_net", "money"), ("estimated_fen", "col_estimated", "money"),
+    ("confirmed_fen", "col_confirmed", "money"), ("settled_fen", "col_settled", "money"),
 ]
 
 

@@ -19,7 +19,7 @@ BUSY_TIMEOUT_MS = int(os.environ.get("WEIMAI_BUSY_TIMEOUT_MS", "5000"))
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def _check_path(path: Path) -> None:
+def _check_path(path: Path, create_dirs: bool = True) -> None:
     if path.is_dir():
         raise EnvironmentProblem(
             f"{path}: is a directory, not a database file",
@@ -33,6 +33,11 @@ def _check_path(path: Path) -> None:
                 f"{path}: is not a SQLite database",
                 hint="point --db at a weimai database, or move this file away",
             )
+    elif not create_dirs and not path.parent.is_dir():
+        raise EnvironmentProblem(
+            f"{path.parent}: no such folder",
+            "check the --db / WEIMAI_DB path (weimai creates the database file, not its folders)",
+        )
     else:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -43,10 +48,13 @@ def _check_path(path: Path) -> None:
             ) from None
 
 
-def connect(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
-    """Open (creating if needed) the database at ``path`` and bring it up to date."""
+def connect(path: Path, *, migrate: bool = True, create_dirs: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) the database at ``path`` and bring it up to date.
+
+    ``create_dirs=False`` (a path the user typed) refuses a missing folder
+    rather than creating it, so a typo does not give an empty new database."""
     path = Path(path)
-    _check_path(path)
+    _check_path(path, create_dirs)
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.row_factory = sqlite3.Row

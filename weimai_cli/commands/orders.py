@@ -122,6 +122,7 @@ def _order_cols():
         Col("quantity", "qty", "int"),
         Col("paid_fen", "paid", "money"),
         Col("refunded_fen", "refunded", "money"),
+        Col("currency", "cur"),
         Col("status", "status"),
         Col("month", "month"),
         Col("share_code", "share"),
