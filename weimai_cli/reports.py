@@ -16,7 +16,8 @@ What a daily or weekly report counts (decided here, documented in the README):
   adjustments booked into a later month). So a report re-run next week shows
   the commission of the same orders after their refunds.
 * **refunds**: the period's lines that were refunded (wholly or in part) and
-  the amount; **commission reversed** is the reversal entries on those lines.
+  the amount; **commission reversed** is what refunds and cancellations took
+  back from those lines (the ledger's holding per line, ledger_state).
 * **top shares and goods**: the five with the most commission (then GMV).
 * **unattributed orders**: valid lines matched to no share, by file kind
   (an affiliate report's still earn; a shop export's owe no commission).
@@ -134,18 +135,19 @@ _LINES = """
 SELECT o.platform, o.line_key, o.sku, coalesce(o.title, g.title) AS title, o.share_id, s.code, s.channel,
        o.distributor, o.kind, o.status, coalesce(o.currency, 'CNY') AS currency,
        coalesce(o.paid_fen, 0) AS paid_fen, coalesce(o.refunded_fen, 0) AS refunded_fen,
-       (SELECT coalesce(sum(l.amount_fen), 0) FROM ledger l
-         WHERE l.platform = o.platform AND l.line_key = o.line_key{ldist}) AS commission_fen,
-       (SELECT coalesce(sum(l.amount_fen), 0) FROM ledger l
-         WHERE l.platform = o.platform AND l.line_key = o.line_key AND l.kind = 'reversal'{ldist}) AS reversed_fen
+       CASE WHEN st.distributor IS NOT NULL{ldist}
+            THEN st.estimated_fen + st.confirmed_fen + st.settled_fen ELSE 0 END AS commission_fen,
+       CASE WHEN st.distributor IS NOT NULL{ldist} THEN st.reversal_fen ELSE 0 END AS reversed_fen
 FROM orders o LEFT JOIN shares s ON s.id = o.share_id LEFT JOIN goods g ON g.sku = o.sku
+LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
 WHERE {day} BETWEEN ? AND ?
 """
 
 
 def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None, *, details: bool) -> dict:
     """Totals per currency (and, with ``details``, tops and unattributed) for a period's lines."""
-    ldist = "" if distributor is None else " AND l.distributor = ?"
+    # what each line earns now is what the ledger holds for it (ledger_state)
+    ldist = "" if distributor is None else " AND st.distributor = ?"
     sql = _LINES.format(ldist=ldist, day=DAY_SQL.format(t="o."))
     params = ([] if distributor is None else [distributor] * 2) + [period.start.isoformat(), period.end.isoformat()]
     totals: dict[str, dict] = {BASE: _zero()}

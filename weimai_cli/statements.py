@@ -503,7 +503,7 @@ def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
         conn.execute("INSERT INTO closed_periods (period, closed_at) VALUES (?, ?)", (month, now_iso()))
         # every distributor gets its frozen statement, even an empty one
         who = [r[0] for r in conn.execute(
-            "SELECT handle FROM distributors UNION SELECT DISTINCT distributor FROM ledger WHERE period = ? "
+            "SELECT handle FROM distributors UNION SELECT DISTINCT distributor FROM ledger_totals WHERE period = ? "
             "ORDER BY 1", (month,),
         )]
         stored = []
@@ -650,9 +650,13 @@ def share_funnel(conn, share_ids: list[int] | None = None) -> dict[int, dict]:
         f"{' AND' if where else ' WHERE'} share_id IS NOT NULL AND status IN {VALID} GROUP BY share_id", params
     ):
         get(sid).update(orders=n, gmv_fen=gmv)
+    # what the share's lines earn now, from the ledger's per-line holdings
+    swhere = where.replace("share_id", "o.share_id")
     for sid, net, rev in conn.execute(
-        f"SELECT share_id, sum(amount_fen), sum(CASE WHEN kind = 'reversal' THEN amount_fen ELSE 0 END) "
-        f"FROM ledger{where}{' AND' if where else ' WHERE'} share_id IS NOT NULL GROUP BY share_id", params
+        "SELECT o.share_id, sum(st.estimated_fen + st.confirmed_fen + st.settled_fen), sum(st.reversal_fen) "
+        "FROM orders o JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key"
+        f"{swhere}{' AND' if where else ' WHERE'} o.share_id IS NOT NULL AND st.distributor IS NOT NULL "
+        "GROUP BY o.share_id", params
     ):
         get(sid).update(commission_fen=net, reversed_fen=rev)
     for sid, amount in conn.execute(
