@@ -26,6 +26,8 @@ def demo_file(name: str) -> Path:
     return Path(str(resources.files("weimai_cli") / "data" / name))
 
 
+DEMO_NOW = "2026-11-01T09:00:00+08:00"
+
 # placeholder -> shipped sample file
 DEMO_FILES = {
     "goods": "demo_goods.csv",
@@ -92,6 +94,9 @@ def demo(
         raise BadInput(f"{target}: folder is not empty", "give --home a new or empty folder")
     target.mkdir(parents=True, exist_ok=True)
     os.environ["WEIMAI_HOME"] = str(target)
+    # the demo's story is set on the morning of 1 November 2026, before the
+    # month's orders (its sample exports) come in; WEIMAI_NOW, if set, wins
+    os.environ.setdefault("WEIMAI_NOW", DEMO_NOW)
     os.environ.pop("WEIMAI_DB", None)
     config.DB_OVERRIDE = None
     output.message(f"demo home: {target}")
