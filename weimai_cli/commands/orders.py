@@ -178,11 +178,12 @@ def show_cmd(
     for k, v in line.items():
         if k == "history" or v is None:
             continue
+        # formatted values get plain labels: paid_fen 36800 shows as "paid 368.00"
         if k in money:
-            v = format_fen(v)
+            k, v = k.removesuffix("_fen"), format_fen(v)
         elif k == "reported_rate_bp":
-            v = format_rate(v)
-        pairs.append((k, str(v)))
+            k, v = "reported_rate", format_rate(v)
+        pairs.append((k.replace("_", " "), str(v)))
     output.fields(pairs)
     output.line()
     output.rows(
