@@ -70,6 +70,29 @@ class LazyGroup(TyperGroup):
         cmd.name = cmd_name
         return cmd
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Usage errors as one line and a hint, like every other weimai error (exit 2)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        from typer import _click
+        from typer.exceptions import Abort
+
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except _click.exceptions.UsageError as exc:
+            if exc.__class__.__name__ == "NoArgsIsHelpError":  # the help is already shown
+                sys.exit(exc.exit_code)
+            where = exc.ctx.command_path if exc.ctx else "weimai"
+            _print_error(exc.format_message(), f"see `{where} --help`")
+            sys.exit(exc.exit_code)
+        except _click.exceptions.ClickException as exc:
+            _print_error(exc.format_message(), None)
+            sys.exit(exc.exit_code)
+        except Abort:
+            print("Aborted.", file=sys.stderr)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
     def format_help(self, ctx, formatter):
         self._listing = True
         try:
@@ -96,10 +119,14 @@ class LazyGroup(TyperGroup):
             raise typer.Exit(0) from None
 
 
-def _fail(message: str, hint: str | None, code: int):
+def _print_error(message: str, hint: str | None) -> None:
     from weimai_cli import output
 
-    output.error(message, hint)
+    output.error(" ".join(message.split()), hint)
+
+
+def _fail(message: str, hint: str | None, code: int):
+    _print_error(message, hint)
     raise typer.Exit(code)
 
 
