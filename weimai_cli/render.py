@@ -212,7 +212,7 @@ def breakdown_table(data: dict, lang: str) -> tuple[list[str], list[list[str]], 
     right += [True] * len(cols)
     rows = []
     for r in data["breakdown"]:
-        cells = [str(r["label"] if r["label"] is not None else "")]
+        cells = [_word(str(r["label"] if r["label"] is not None else ""), L)]
         if by == "sku":
             cells.append(r.get("title", ""))
         if multi:
@@ -224,9 +224,20 @@ def breakdown_table(data: dict, lang: str) -> tuple[list[str], list[list[str]], 
     return header, rows, right
 
 
-def _unattributed_row(u: dict, L: dict) -> list[str]:
+# words inside the data that a Chinese statement shows in Chinese
+ZH_WORDS = {"(no share)": "（无分享）", "(none)": "（无）", "(nobody)": "（无人）",
+            "affiliate": "联盟", "shop": "店铺"}
+
+
+def _word(text: str, L: dict, zh: bool | None = None) -> str:
+    zh = L is LABELS["zh"] if zh is None else zh
+    return ZH_WORDS.get(text, text) if zh else text
+
+
+def _unattributed_row(u: dict, L: dict, zh: bool | None = None) -> list[str]:
+    """One unattributed-orders row; also used by reports (whose labels are their own)."""
     note = L["note_affiliate"] if u["kind"] == "affiliate" else L["note_shop"]
-    return [u["kind"], u["currency"], str(u["orders"]), format_fen(u["gmv_fen"]), note]
+    return [_word(u["kind"], L, zh), u["currency"], str(u["orders"]), format_fen(u["gmv_fen"]), note]
 
 
 def statement_text(data: dict, lang: str) -> str:

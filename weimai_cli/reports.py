@@ -255,7 +255,7 @@ def build(conn: sqlite3.Connection, period: Period, distributor: str | None) -> 
         data["previous"] = {"start": before.start.isoformat(), "end": before.end.isoformat(), "currencies": previous}
         data["change"] = _changes(data["currencies"], previous)
     data["empty"] = not data["imports"] and not any(
-        c["orders"] or c["commission_fen"] or c["refunds"] for c in data["currencies"])
+        c["orders"] or c["commission_fen"] or c["refunds"] or c["reversed_fen"] for c in data["currencies"])
     return data
 
 
@@ -457,8 +457,9 @@ def _sku_rows(data: dict) -> list[list[str]]:
 
 
 def _unattributed_rows(data: dict, L: dict) -> list[list[str]]:
-    return [[u["kind"], u["currency"], str(u["orders"]), format_fen(u["gmv_fen"]),
-             L["note_affiliate"] if u["kind"] == "affiliate" else L["note_shop"]] for u in data["unattributed"]]
+    from weimai_cli.render import _unattributed_row
+
+    return [_unattributed_row(u, L, zh=L is LABELS["zh"]) for u in data["unattributed"]]
 
 
 def _import_rows(data: dict) -> list[list[str]]:
