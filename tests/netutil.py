@@ -375,3 +375,10 @@ class SMTPServer:
                 return
             else:
                 say("250 ok")
+
+
+@pytest.fixture
+def fast_network(monkeypatch):
+    """Fractions of a second for timeouts and backoff, so fault tests stay fast."""
+    monkeypatch.setenv("WEIMAI_HTTP_TIMEOUT", "0.5,0.3")
+    monkeypatch.setenv("WEIMAI_HTTP_BACKOFF", "0.01")

@@ -551,15 +551,10 @@ def _short(value) -> str:
 
 
 def _distributor(conn, handle: str) -> str:
-    if not conn.execute("SELECT 1 FROM distributors WHERE handle = ?", (handle,)).fetchone():
-        from weimai_cli.errors import did_you_mean
+    """The handle, if such a distributor exists (else NotFound with close matches)."""
+    from weimai_cli.distributors import get_distributor
 
-        known = [r[0] for r in conn.execute("SELECT handle FROM distributors ORDER BY handle")]
-        raise BadInput(
-            f"no distributor {handle!r}",
-            did_you_mean(handle, known) or "add one with `weimai distributors add HANDLE`",
-        )
-    return handle
+    return get_distributor(conn, handle)["handle"]
 
 
 def _positive_amount(text: str) -> int:

@@ -280,9 +280,9 @@ def import_files(
                 f"--as applies to affiliate reports; {format} is a shop export",
                 "shop lines earn for the distributor of the share they are attributed to",
             )
-        if not conn.execute("SELECT 1 FROM distributors WHERE handle = ?", (distributor,)).fetchone():
-            known = [r[0] for r in conn.execute("SELECT handle FROM distributors ORDER BY handle")]
-            raise BadInput(f"no distributor {distributor!r}", f"known: {', '.join(known)}")
+        from weimai_cli.distributors import get_distributor
+
+        get_distributor(conn, distributor)
     out_rejects = Rejects(rejects)
     secret = _secret()
     codes = code_reader(secret)
