@@ -140,3 +140,43 @@ def test_a_mistyped_db_folder_is_refused_not_created(run, tmp_path):
     r = run("--db", missing, "list-goods", code=5)
     assert r.stderr.startswith(f"error: {missing.parent}: no such folder\n")
     assert not missing.parent.exists()
+
+
+def test_m010_keeps_data_and_fills_days(home, monkeypatch):
+    """A database made before m010, with orders, ledger entries and a closed
+    month, comes through it whole: days filled, day sums equal to the entries."""
+    from weimai_cli import migrations
+    from weimai_cli.store import connect
+
+    before = [m for m in migrations.MIGRATIONS if m[0] < "m010"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", before)
+    conn = connect(home / "weimai.db")
+    conn.execute("INSERT INTO imports (file, name, sha256, format, platform, kind, started_at) "
+                 "VALUES ('f', 'f', 'x', 'generic', 'p', 'affiliate', 't')")
+    for key, paid_at, created_at in (("L1", "2026-10-05T10:00:00+08:00", None),
+                                     ("L2", None, "2026-10-06T23:30:00+08:00"), ("L3", None, None)):
+        conn.execute(
+            "INSERT INTO orders (platform, line_key, status, paid_at, created_at, month, kind, first_import_id, "
+            "last_import_id, updated_at) VALUES ('p', ?, 'paid', ?, ?, '2026-10', 'affiliate', 1, 1, 't')",
+            (key, paid_at, created_at),
+        )
+    for key, day, amount in (("L1", "2026-10-05", 500), ("L1", "2026-10-05", -100), ("L2", "2026-10-06", 70),
+                             ("L3", None, 9)):
+        conn.execute(
+            "INSERT INTO ledger (period, distributor, platform, line_key, day, kind, bucket, amount_fen, reason, "
+            "created_at) VALUES ('2026-10', 'me', 'p', ?, ?, 'accrual', 'estimated', ?, 'r', 't')",
+            (key, day, amount),
+        )
+    conn.execute("INSERT INTO closed_lines (period, platform, line_key, currency, status, expected_rate_bp) "
+                 "VALUES ('2026-09', 'p', 'L0', 'CNY', 'paid', 100)")
+    conn.commit()
+    conn.close()
+    monkeypatch.undo()  # every migration again: m010 runs on open
+    conn = connect(home / "weimai.db")
+    assert dump(conn, "SELECT line_key, day FROM orders ORDER BY line_key") == [
+        ("L1", "2026-10-05"), ("L2", "2026-10-06"), ("L3", None)]
+    assert dump(conn, "SELECT day, amount_fen FROM ledger_days ORDER BY day") == [
+        ("", 9), ("2026-10-05", 400), ("2026-10-06", 70)]
+    assert dump(conn, "SELECT period, line_key, expected_rate_bp FROM closed_lines") == [("2026-09", "L0", 100)]
+    assert "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'closed_lines'").fetchone()[0]
+    assert dump(conn, "PRAGMA integrity_check") == [("ok",)]

@@ -269,7 +269,7 @@ def _files(tmp_path, lines, codes):
 
 
 def _fresh(run, home, db):
-    for table in ("orders", "order_events", "imports", "ledger_state", "ledger_totals", "closed_lines", "statements",
+    for table in ("orders", "order_events", "imports", "ledger_state", "ledger_totals", "ledger_days", "closed_lines", "statements",
                   "closed_periods"):
         db.execute(f"DELETE FROM {table}")
     db.execute("DROP TRIGGER ledger_append_only_delete")
@@ -388,3 +388,24 @@ def test_campaign_spend_stays_out_of_the_share_rows(run, shop, tmp_path):
     data = statement(run, "--month", "2026-10", "--by", "share")
     assert data["spend_fen"] == 500
     assert all(row["spend_fen"] == 0 for row in data["breakdown"])
+
+
+def test_breakdown_limit_sums_the_rest_in_one_row(run, shop, tmp_path):
+    run("orders", "import", october(tmp_path, shop))
+    everyone = statement(run, "--month", "2026-10", "--all-distributors", "--by", "day")
+    full = statement(run, "--month", "2026-10", "--all-distributors", "--by", "share", "--limit", "0")
+    assert [r["label"] for r in full["breakdown"]] == [shop["me"], shop["anna"], "(no share)"]
+    cut = statement(run, "--month", "2026-10", "--all-distributors", "--by", "share", "--limit", "1")
+    assert [r["label"] for r in cut["breakdown"]] == [shop["me"], "(2 more)"]
+    rest = cut["breakdown"][1]
+    assert (rest["key"], rest["more"], rest["orders"], rest["gmv_fen"], rest["net_fen"]) == (None, 2, 2, 11005, 1601)
+    for data in (full, cut, everyone):
+        for k in ("orders", "gmv_fen", "net_fen", "accrued_fen", "reversed_fen", "estimated_fen"):
+            assert sum(r[k] for r in data["breakdown"]) == data["currencies"][0][k], k
+    # a day breakdown is a time series: never cut
+    assert [r["key"] for r in everyone["breakdown"]] == ["2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08",
+                                                          "2026-10-09"]
+    text = run("earnings", "--month", "2026-10", "--all-distributors", "--by", "share", "--limit", "1",
+               "--lang", "zh").stdout
+    assert "（其余 2 项）" in text and "110.05" in text
+    assert "--limit" in run("earnings", "--limit", "-1", code=2).stderr

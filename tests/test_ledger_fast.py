@@ -75,7 +75,15 @@ def _dump(conn):
     )
     states = sorted(tuple(r) for r in conn.execute("SELECT * FROM ledger_state"))
     totals = sorted(tuple(r) for r in conn.execute("SELECT * FROM ledger_totals WHERE amount_fen != 0"))
-    return entries, states, totals
+    days = sorted(tuple(r) for r in conn.execute("SELECT * FROM ledger_days WHERE amount_fen != 0"))
+    # both sums are exactly the entries summed
+    assert totals == sorted(tuple(r) for r in conn.execute(
+        "SELECT period, distributor, currency, bucket, kind, sum(amount_fen) FROM ledger "
+        "GROUP BY 1, 2, 3, 4, 5 HAVING sum(amount_fen) != 0"))
+    assert days == sorted(tuple(r) for r in conn.execute(
+        "SELECT period, distributor, coalesce(day, ''), currency, bucket, kind, sum(amount_fen) FROM ledger "
+        "GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(amount_fen) != 0"))
+    return entries, states, totals, days
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

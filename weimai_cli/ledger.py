@@ -53,11 +53,34 @@ _STATE_COLUMNS = (
     "platform, line_key, distributor, share_id, signature, gross_fen, reversal_fen, "
     "estimated_fen, confirmed_fen, settled_fen, month, sku, reported_rate_bp, expected_rate_bp"
 )
-_TOTALS = (
-    "INSERT INTO ledger_totals (period, distributor, currency, bucket, kind, amount_fen) "
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (period, distributor, currency, bucket, kind) "
-    "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen"
+# booked amounts summed per period, distributor, day, currency, bucket and kind
+# (temp._ledger_sums) go into ledger_days as they are and into ledger_totals
+# without the day: the one place either is written
+_SUMS_TABLE = (
+    "CREATE TEMP TABLE _ledger_sums (period TEXT, distributor TEXT, day TEXT, currency TEXT, "
+    "bucket TEXT, kind TEXT, amount_fen INTEGER)"
 )
+_SUMS_APPLY = (
+    "INSERT INTO ledger_days (period, distributor, day, currency, bucket, kind, amount_fen) "
+    "SELECT period, distributor, day, currency, bucket, kind, amount_fen FROM temp._ledger_sums WHERE true "
+    "ON CONFLICT (period, distributor, day, currency, bucket, kind) "
+    "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen",
+    "INSERT INTO ledger_totals (period, distributor, currency, bucket, kind, amount_fen) "
+    "SELECT period, distributor, currency, bucket, kind, sum(amount_fen) FROM temp._ledger_sums "
+    "GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (period, distributor, currency, bucket, kind) "
+    "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen",
+)
+
+
+def _new_sums(conn) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp._ledger_sums")
+    conn.execute(_SUMS_TABLE)
+
+
+def _apply_sums(conn) -> None:
+    for sql in _SUMS_APPLY:
+        conn.execute(sql)
+    conn.execute("DROP TABLE temp._ledger_sums")
 BATCH = 5000
 
 
@@ -145,7 +168,8 @@ def book(
             if entries:
                 conn.executemany(_INSERT, entries)
                 for e in entries:
-                    key = (e[0], e[1], e[7], e[9], e[8])  # period, distributor, currency, bucket, kind
+                    # period, distributor, day, currency, bucket, kind
+                    key = (e[0], e[1], e[6] or "", e[7], e[9], e[8])
                     totals[key] = totals.get(key, 0) + e[10]
                 result.entries += len(entries)
                 entries.clear()
@@ -153,7 +177,10 @@ def book(
                 conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 14)})", states)
                 states.clear()
         if totals:
-            conn.executemany(_TOTALS, [(*k, v) for k, v in totals.items()])
+            _new_sums(conn)
+            conn.executemany("INSERT INTO temp._ledger_sums VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             [(*k, v) for k, v in totals.items()])
+            _apply_sums(conn)
         conn.execute(
             f"INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS}) "
             f"SELECT {_STATE_COLUMNS} FROM temp._ledger_new_state"
@@ -349,16 +376,15 @@ SELECT platform, line_key, earner, share_id, signature, w_gross, w_rev,
 FROM temp._ledger_fresh
 """
 
-_FRESH_TOTALS = """
-INSERT INTO ledger_totals (period, distributor, currency, bucket, kind, amount_fen)
-SELECT period, earner, currency, home, kind, sum(amt) FROM (
-  SELECT period, earner, currency, home, 'accrual' AS kind, w_gross AS amt FROM temp._ledger_fresh
+_FRESH_SUMS = """
+INSERT INTO temp._ledger_sums
+SELECT period, earner, coalesce(day, ''), currency, home, kind, sum(amt) FROM (
+  SELECT period, earner, day, currency, home, 'accrual' AS kind, w_gross AS amt FROM temp._ledger_fresh
   WHERE earner IS NOT NULL AND w_gross != 0
   UNION ALL
-  SELECT period, earner, currency, home, 'reversal', w_rev FROM temp._ledger_fresh
+  SELECT period, earner, day, currency, home, 'reversal', w_rev FROM temp._ledger_fresh
   WHERE earner IS NOT NULL AND w_rev != 0
-) GROUP BY 1, 2, 3, 4, 5
-ON CONFLICT (period, distributor, currency, bucket, kind) DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen
+) GROUP BY 1, 2, 3, 4, 5, 6
 """
 
 
@@ -371,7 +397,9 @@ def _book_fresh(conn, now: str, import_id: int | None, result: Booked) -> None:
     result.amount_fen += conn.execute(
         "SELECT coalesce(sum(w_net), 0) FROM temp._ledger_fresh WHERE earner IS NOT NULL"
     ).fetchone()[0]
-    conn.execute(_FRESH_TOTALS)
+    _new_sums(conn)
+    conn.execute(_FRESH_SUMS)
+    _apply_sums(conn)
     conn.execute(_FRESH_STATE)
     conn.execute(
         "DELETE FROM temp._ledger_scope WHERE (platform, line_key) IN "

@@ -119,8 +119,26 @@ def _json_default(value):
     return str(value)
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def json_text(data: Any, pad: str = "") -> str:
+    """JSON for people and scripts alike: objects indented by two spaces, and a
+    list of records (objects) one record per line, as sqlite-utils prints rows.
+    A 20,000-row breakdown stays readable line by line and is written by the C
+    encoder (``indent`` would switch json to its pure-Python encoder)."""
+    inner = pad + "  "
+    if isinstance(data, dict) and data:
+        body = ",\n".join(f"{inner}{_compact(str(k))}: {json_text(v, inner)}" for k, v in data.items())
+        return "{\n" + body + "\n" + pad + "}"
+    if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
+        return "[\n" + ",\n".join(inner + _compact(x) for x in data) + "\n" + pad + "]"
+    return _compact(data)
+
+
 def json_out(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
 
 
 def rows(

@@ -33,6 +33,7 @@ LABELS = {
         "net_after_spend": "net after spend",
         "roi": "ROI",
         "breakdown": "by {by}",
+        "more_rows": "({n:,} more)",
         "unattributed": "unattributed orders",
         "findings": "reconciliation findings (reported rate ≠ expected)",
         "adjustment_lines": "adjustments carried in",
@@ -88,6 +89,7 @@ LABELS = {
         "net_after_spend": "扣除花费后",
         "roi": "投资回报率",
         "breakdown": "按{by}",
+        "more_rows": "（其余 {n:,} 项）",
         "unattributed": "未归因订单",
         "findings": "对账差异（平台比率 ≠ 预期）",
         "adjustment_lines": "调整明细",
@@ -212,7 +214,8 @@ def breakdown_table(data: dict, lang: str) -> tuple[list[str], list[list[str]], 
     right += [True] * len(cols)
     rows = []
     for r in data["breakdown"]:
-        cells = [_word(str(r["label"] if r["label"] is not None else ""), L)]
+        label = L["more_rows"].format(n=r["more"]) if "more" in r else _word(str(r["label"] if r["label"] is not None else ""), L)
+        cells = [label]
         if by == "sku":
             cells.append(r.get("title", ""))
         if multi:

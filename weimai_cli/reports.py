@@ -32,7 +32,6 @@ what is outstanding. Amounts are integer fen, per currency.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
@@ -596,7 +595,9 @@ def csv_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
 def render(data: dict, fmt: str, lang: str) -> str:
     """The report as text, md, json or csv (a string, for stdout or --out)."""
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        from weimai_cli.output import json_text
+
+        return json_text(data) + "\n"
     if fmt == "csv":
         from weimai_cli.output import csv_text
 

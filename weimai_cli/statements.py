@@ -37,21 +37,19 @@ VALID = "('paid', 'confirmed', 'settled')"
 ALL = "*"
 BASE = "CNY"
 FINDINGS_SHOWN = 50  # a statement lists this many findings and counts the rest
+BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the rest (--limit)
 # money flow is live: payouts recorded and spend added after closing a month
 # show in its statement; everything else in a closed statement is frozen
 LIVE_KEYS = frozenset({
     "paid_out_fen", "brought_forward_fen", "outstanding_fen", "spend_fen", "net_after_spend_fen", "roi",
 })
 
-# the expected rate, as the ledger recorded it when it booked the line: only
-# closing (the snapshot) asks for it
-_EXPECTED = "st.expected_rate_bp"
-_EXPECTED_JOINS = "LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key"
+# an open month's lines (the expected rate is the ledger's: ledger_state)
 _OPEN_LINES = """
 SELECT o.platform, o.line_key, o.month AS period, o.distributor, o.kind, o.sku, o.title, o.share_id,
-       substr(coalesce(o.paid_at, o.created_at), 1, 10) AS day, coalesce(o.currency, 'CNY') AS currency,
-       o.status, o.paid_fen, o.refunded_fen, o.reported_rate_bp, {expected} AS expected_rate_bp
-FROM orders o {joins}
+       o.day, coalesce(o.currency, 'CNY') AS currency,
+       o.status, o.paid_fen, o.refunded_fen, o.reported_rate_bp, NULL AS expected_rate_bp
+FROM orders o
 WHERE o.month IN ({months})
 """
 _CLOSED_LINES = """
@@ -91,15 +89,12 @@ class Scope:
     distributor: str | None  # None = all distributors
     status: str | None = None  # estimated | confirmed | settled
 
-    def lines_cte(self, closed: set[str], expected: bool = False) -> tuple[str, list]:
+    def lines_cte(self, closed: set[str]) -> tuple[str, list]:
         shut = [m for m in self.months if m in closed]
         live = [m for m in self.months if m not in closed]
         parts, params = [], []
         if live:
-            parts.append(_OPEN_LINES.format(
-                months=_ph(live), expected=_EXPECTED if expected else "NULL",
-                joins=_EXPECTED_JOINS if expected else "",
-            ))
+            parts.append(_OPEN_LINES.format(months=_ph(live)))
             params += live
         if shut:
             parts.append(_CLOSED_LINES.format(months=_ph(shut)))
@@ -149,11 +144,21 @@ class _Parts:
         return self.totals.setdefault(cur, _zero_totals())
 
 
-def _gather(conn, months: list[str], distributor: str | None, status: str | None) -> dict[str | None, _Parts]:
+# the column of the order lines a breakdown groups them by (channel and
+# campaign live on the share: their lines are grouped by share)
+_LINE_KEY = {"sku": "x.sku", "share": "x.share_id", "channel": "x.share_id", "campaign": "x.share_id",
+             "platform": "x.platform", "day": "x.day", "distributor": "x.distributor"}
+
+
+def _gather(conn, months: list[str], distributor: str | None, status: str | None,
+            by: str | None = None, by_lines: dict | None = None) -> dict[str | None, _Parts]:
     """Every section of the statement, grouped by distributor, in one pass per source.
 
     With ``distributor`` given, only that distributor's rows and the lines that
-    earn nobody are read; with None, every distributor's."""
+    earn nobody are read; with None, every distributor's. With ``by``, the same
+    single pass over the order lines also groups them by the breakdown's key:
+    ``by_lines[(key, currency)] = [orders, gmv]`` for the lines the breakdown
+    covers (the distributor's own)."""
     scope = Scope(months, distributor, status)
     closed = closed_periods(conn)
     parts: dict[str | None, _Parts] = {}
@@ -186,12 +191,17 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
     if status:
         where.append("x.status = ?")
         params.append({"estimated": "paid"}.get(status, status))
-    for who, cur, kind, no_share, n, gmv in conn.execute(
-        f"{cte} SELECT x.distributor, x.currency, x.kind, x.share_id IS NULL, count(*), "
+    key_col = _LINE_KEY[by] if by else "NULL"
+    for who, cur, kind, no_share, key, n, gmv in conn.execute(
+        f"{cte} SELECT x.distributor, x.currency, x.kind, x.share_id IS NULL, {key_col}, count(*), "
         f"coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) FROM lines x "
-        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4",
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4, 5",
         cte_params + params,
     ):
+        if by_lines is not None and (distributor is None or who == distributor):
+            b = by_lines.setdefault((key, cur), [0, 0])
+            b[0] += n
+            b[1] += gmv
         t = p(who).total(cur)
         t["orders"] += n
         t["gmv_fen"] += gmv
@@ -314,10 +324,11 @@ def _assemble(months: list[str], distributor: str | None, status: str | None, cl
     }
 
 
-def compute_many(conn, months: list[str], distributors: list[str | None], status: str | None = None) -> dict:
+def compute_many(conn, months: list[str], distributors: list[str | None], status: str | None = None,
+                 by: str | None = None, by_lines: dict | None = None) -> dict:
     """Statements for several distributors (None: all of them) from one gathering pass."""
     single = distributors[0] if len(distributors) == 1 else None
-    parts = _gather(conn, months, single, status)
+    parts = _gather(conn, months, single, status, by, by_lines)
     closed = all(m in closed_periods(conn) for m in months)
     nobody = parts.get(None)
     out = {}
@@ -335,14 +346,20 @@ def compute(
     by: str | None = None,
     status: str | None = None,
     trend: bool = False,
+    limit: int | None = BREAKDOWN_SHOWN,
 ) -> dict:
-    """The statement as plain data (integer fen)."""
-    data = compute_many(conn, months, [distributor], status)[distributor]
+    """The statement as plain data (integer fen).
+
+    A ranked breakdown (all but ``day``) shows its ``limit`` largest rows and
+    one row per currency for the rest, so its rows still add up to the
+    totals; ``limit`` None or 0 shows every row."""
+    if by is not None and by not in BY:
+        raise UsageError(f"--by {by!r} is not one of: {', '.join(BY)}")
+    by_lines: dict = {}
+    data = compute_many(conn, months, [distributor], status, by, by_lines)[distributor]
     if by:
-        scope = Scope(months, distributor, status)
-        cte, cte_params = scope.lines_cte(closed_periods(conn))
         data["by"] = by
-        data["breakdown"] = breakdown(conn, scope, by, cte, cte_params)
+        data["breakdown"] = breakdown(conn, Scope(months, distributor, status), by, by_lines, limit)
     if trend:
         data["trend"] = _trend(conn, months[-1], distributor)
     return data
@@ -358,18 +375,15 @@ def roi(net: int, spend: int) -> str | None:
     return f"{pct}%"
 
 
-def breakdown(conn, scope: Scope, by: str, cte: str, cte_params: list) -> list[dict]:
-    if by not in BY:
-        raise UsageError(f"--by {by!r} is not one of: {', '.join(BY)}")
+def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = BREAKDOWN_SHOWN) -> list[dict]:
+    """The breakdown rows: the ledger's entries grouped by the key, and the
+    order lines as :func:`_gather` grouped them (``by_lines``)."""
     # channel and campaign live on the share; every other key is on the rows
     joined = by in ("channel", "campaign")
     col = {"share": "share_id"}.get(by, by)
     lkey = f"s.{col}" if joined else f"l.{col}"
-    xkey = f"s.{col}" if joined else f"x.{col}"
     join_l = "LEFT JOIN shares s ON s.id = l.share_id " if joined else ""
-    join_x = "LEFT JOIN shares s ON s.id = x.share_id " if joined else ""
     lw, lw_params = scope.ledger_filter()
-    lf, lf_params = scope.line_filter()
     rows: dict[tuple, dict] = {}
 
     def row(key, cur):
@@ -379,21 +393,24 @@ def breakdown(conn, scope: Scope, by: str, cte: str, cte_params: list) -> list[d
         return r
 
     kinds = {"accrual": "accrued_fen", "reversal": "reversed_fen", "adjustment": "adjustments_fen"}
-    for key, cur, bucket, kind, amount in conn.execute(
-        f"SELECT {lkey}, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l {join_l}"
-        f"WHERE {lw} GROUP BY 1, 2, 3, 4",
-        lw_params,
-    ):
+    # by day from the ledger's day sums (no day: ''), else from its entries
+    source = "nullif(l.day, ''), l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger_days l " \
+        if by == "day" else f"{lkey}, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l {join_l}"
+    for key, cur, bucket, kind, amount in conn.execute(f"SELECT {source}WHERE {lw} GROUP BY 1, 2, 3, 4", lw_params):
         r = row(key, cur)
         r[f"{bucket}_fen"] += amount
         r["net_fen"] += amount
         if kind in kinds:
             r[kinds[kind]] += amount
-    for key, cur, n, gmv in conn.execute(
-        f"{cte} SELECT {xkey}, x.currency, count(*), sum(x.paid_fen - coalesce(x.refunded_fen, 0)) "
-        f"FROM lines x {join_x}WHERE {lf} GROUP BY 1, 2",
-        cte_params + lf_params,
-    ):
+    if joined:
+        of_share = _of_shares(conn, [k for k, _ in by_lines if k is not None], col)
+        lines: dict[tuple, list] = {}
+        for (sid, cur), (n, gmv) in by_lines.items():
+            b = lines.setdefault((of_share.get(sid), cur), [0, 0])
+            b[0] += n
+            b[1] += gmv
+        by_lines = lines
+    for (key, cur), (n, gmv) in by_lines.items():
         r = row(key, cur)
         r["orders"], r["gmv_fen"] = n, gmv
     if by in ("share", "campaign"):
@@ -409,8 +426,7 @@ def breakdown(conn, scope: Scope, by: str, cte: str, cte_params: list) -> list[d
             row(key, BASE)["spend_fen"] += amount
     none_label = {"share": "(no share)", "channel": "(no share)", "distributor": "(nobody)"}.get(by, "(none)")
     if by == "share":
-        ids = [k for k, _ in rows if k is not None]
-        codes = dict(conn.execute(f"SELECT id, code FROM shares WHERE id IN ({_ph(ids)})", ids)) if ids else {}
+        codes = _of_shares(conn, [k for k, _ in rows if k is not None], "code")
         for r in rows.values():
             r["label"] = codes.get(r["key"], r["key"])
     if by == "sku":
@@ -421,12 +437,42 @@ def breakdown(conn, scope: Scope, by: str, cte: str, cte_params: list) -> list[d
         out = sorted(rows.values(), key=lambda r: (str(r["key"]), r["currency"]))
     else:
         out = sorted(rows.values(), key=lambda r: (r["currency"] != BASE, -r["net_fen"], str(r["label"]), r["currency"]))
+        if limit and len(out) > limit:
+            out = out[:limit] + _rest(out[limit:])
     for r in out:
         r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
         r["roi"] = roi(r["net_fen"], r["spend_fen"])
-        if r["key"] is None:
+        if r["key"] is None and "more" not in r:
             r["label"] = none_label
     return out
+
+
+def _of_shares(conn, ids: list[int], column: str) -> dict:
+    """{share id: its code, channel or campaign}, asked in chunks (SQLite caps parameters)."""
+    out: dict = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update(conn.execute(f"SELECT id, {column} FROM shares WHERE id IN ({_ph(chunk)})", chunk))
+    return out
+
+
+def _rest(rows: list[dict]) -> list[dict]:
+    """The rows a limited breakdown leaves out: one summed row per currency."""
+    rest: dict[str, dict] = {}
+    for r in rows:
+        t = rest.get(r["currency"])
+        if t is None:
+            t = rest[r["currency"]] = {"key": None, "label": "", "currency": r["currency"], **_zero_totals(),
+                                       "spend_fen": 0, "more": 0}
+            if "title" in r:
+                t["title"] = ""
+        t["more"] += 1
+        for k in ("orders", "gmv_fen", "accrued_fen", "reversed_fen", "adjustments_fen", "estimated_fen",
+                  "confirmed_fen", "settled_fen", "net_fen", "spend_fen"):
+            t[k] += r[k]
+    for t in rest.values():
+        t["label"] = f"({t['more']:,} more)"
+    return list(rest.values())
 
 
 def _titles(conn, scope: Scope, skus: list[str]) -> dict[str, str]:
@@ -494,11 +540,21 @@ def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
                 f"{earlier} is still open and comes before {month}",
                 f"close months in order: `weimai earnings close --month {earlier}` first",
             )
+        # the month's lines as they are now; the expected rate only where the
+        # ledger recorded a finding for the month, as its open statement listed them
+        # (findings are the only reader of a snapshot's expected rate)
         conn.execute(
-            "INSERT INTO closed_lines " + _OPEN_LINES.format(months="?", expected=_EXPECTED, joins=_EXPECTED_JOINS).replace(
+            "INSERT INTO closed_lines " + _OPEN_LINES.format(months="?").replace(
                 "SELECT o.platform", "SELECT o.month, o.platform", 1
-            ).replace("o.month AS period, ", "", 1),
+            ).replace("o.month AS period, ", "", 1) + " ORDER BY o.platform, o.line_key",  # in key order
             (month,),
+        )
+        conn.executemany(
+            "UPDATE closed_lines SET expected_rate_bp = ? WHERE period = ? AND platform = ? AND line_key = ?",
+            conn.execute(
+                "SELECT expected_rate_bp, month, platform, line_key FROM ledger_state "
+                "WHERE month = ? AND reported_rate_bp != expected_rate_bp", (month,),
+            ).fetchall(),
         )
         conn.execute("INSERT INTO closed_periods (period, closed_at) VALUES (?, ?)", (month, now_iso()))
         # every distributor gets its frozen statement, even an empty one

@@ -1,9 +1,6 @@
 -- index closed_lines_findings
 CREATE INDEX closed_lines_findings ON closed_lines (period, platform, line_key) WHERE reported_rate_bp != expected_rate_bp;
 
--- index closed_lines_statement
-CREATE INDEX closed_lines_statement ON closed_lines (period, distributor, status, currency, kind, share_id, paid_fen, refunded_fen, reported_rate_bp, expected_rate_bp);
-
 -- index deliveries_key
 CREATE UNIQUE INDEX "deliveries_key"
     ON "deliveries" ("target", "report_key");
@@ -32,13 +29,10 @@ CREATE INDEX order_events_line ON order_events (platform, line_key, id);
 CREATE INDEX orders_day ON orders (date(coalesce(paid_at, created_at), '+8 hours'));
 
 -- index orders_month_lines
-CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, paid_fen, refunded_fen, reported_rate_bp);
+CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, day, paid_fen, refunded_fen, reported_rate_bp);
 
 -- index orders_share
 CREATE INDEX orders_share ON orders (share_id) WHERE share_id IS NOT NULL;
-
--- index orders_statement
-CREATE INDEX orders_statement ON orders (month, sku, share_id, status, distributor, paid_fen, refunded_fen, reported_commission_fen, currency);
 
 -- index payouts_distributor
 CREATE INDEX payouts_distributor ON payouts (distributor, period);
@@ -83,7 +77,8 @@ CREATE TABLE closed_lines (
             reported_rate_bp INTEGER,
             expected_rate_bp INTEGER,
             PRIMARY KEY (period, platform, line_key)
-        );
+        ) WITHOUT ROWID
+        ;
 
 -- table closed_periods
 CREATE TABLE closed_periods (period TEXT PRIMARY KEY, closed_at TEXT NOT NULL);
@@ -220,6 +215,19 @@ CREATE TABLE ledger (
             created_at TEXT NOT NULL
         );
 
+-- table ledger_days
+CREATE TABLE ledger_days (
+            period TEXT NOT NULL,
+            distributor TEXT NOT NULL,
+            day TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            bucket TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            PRIMARY KEY (period, distributor, day, currency, bucket, kind)
+        ) WITHOUT ROWID
+        ;
+
 -- table ledger_state
 CREATE TABLE ledger_state (
             platform TEXT NOT NULL,
@@ -309,7 +317,7 @@ CREATE TABLE orders (
             extra TEXT,
             first_import_id INTEGER NOT NULL REFERENCES imports(id),
             last_import_id INTEGER NOT NULL REFERENCES imports(id),
-            updated_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL, day TEXT,
             PRIMARY KEY (platform, line_key)
         );
 

@@ -44,6 +44,7 @@ def earnings(
     fmt: Annotated[StatementFmt, typer.Option("--format", "-f", help="table, json, csv or md.")] = StatementFmt.table,
     lang: Annotated[Lang | None, typer.Option("--lang", help="Labels: zh or en (default: from the locale).")] = None,
     verify: Annotated[bool, typer.Option("--verify", help="Recompute a closed month; exit 1 if anything drifted.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Rows of a ranked breakdown; the rest are summed in one row (0: all).", min=0)] = 50,
 ):
     """The commission statement for a month (or --from/--to), with a breakdown."""
     if ctx.invoked_subcommand:
@@ -81,7 +82,8 @@ def earnings(
             raise typer.Exit(1)
         output.message(f"ok: {months[0]} recomputes identically to its closed statement")
         return
-    data = statements.compute(conn, months=months, distributor=distributor, by=by, status=status, trend=trend)
+    data = statements.compute(conn, months=months, distributor=distributor, by=by, status=status, trend=trend,
+                                limit=limit)
     language = (lang.value if lang else render.default_lang())
     if fmt == StatementFmt.json:
         output.json_out(data)

@@ -46,6 +46,8 @@ UPDATABLE = LINE_FIELDS[1:]
 EVENT_FIELDS = tuple(
     f for f in UPDATABLE if f not in ("month", "code_share_id", "code_status", "extra")
 )
+# a line's day (orders.day, as the ledger's): the date its paid or created time carries
+DAY_SQL = "substr(coalesce({paid}, {created}), 1, 10)"
 CACHE_KIB = 8192  # per schema (main and temp): peak memory stays under 100 MiB
 
 
@@ -788,14 +790,14 @@ def _insert_new(conn, total, fresh, platform, kind, distributor, import_id, now)
     cols = ", ".join(UPDATABLE)
     sql = (
         f"INSERT INTO orders (platform, line_key, {cols}, kind, distributor, first_import_id, "
-        f"last_import_id, updated_at) "
+        f"last_import_id, updated_at, day) "
         f"SELECT ?, line_key, "
         + ", ".join(
             "coalesce(refunded_fen, 0)" if f == "refunded_fen"
             else "json_patch('{}', extra)" if f == "extra" else f
             for f in UPDATABLE
         )
-        + ", ?, ?, ?, ?, ? FROM _lines i"
+        + f", ?, ?, ?, ?, ?, {DAY_SQL.format(paid='paid_at', created='created_at')} FROM _lines i"
     )
     params: tuple = (platform, kind, (distributor or "me") if kind == "affiliate" else None,
                      import_id, import_id, now)
@@ -844,8 +846,9 @@ def _apply_changes(conn, platform, import_id, now) -> None:
         if f == "extra" else f"{f} = coalesce(i.{f}, orders.{f})"
         for f in UPDATABLE
     )
+    day = DAY_SQL.format(paid="coalesce(i.paid_at, orders.paid_at)", created="coalesce(i.created_at, orders.created_at)")
     conn.execute(
-        f"UPDATE orders SET {sets}, last_import_id = ?, updated_at = ? "
+        f"UPDATE orders SET {sets}, last_import_id = ?, updated_at = ?, day = {day} "
         "FROM _changed c JOIN _lines i ON i.line_key = c.line_key "
         "WHERE orders.platform = ? AND orders.line_key = +c.line_key",
         (import_id, now, platform),
