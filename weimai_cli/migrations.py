@@ -596,3 +596,10 @@ def m010_statement_speed(db):
         "CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, "
         "day, paid_fen, refunded_fen, reported_rate_bp)"
     )
+    # a breakdown by share (or channel, campaign) sums a period's entries in
+    # index order; --by day reads ledger_days, so the day leaves the index
+    conn.execute("DROP INDEX ledger_statement")
+    conn.execute(
+        "CREATE INDEX ledger_statement ON ledger (period, distributor, share_id, currency, bucket, kind, amount_fen, "
+        "sku, platform)"
+    )

@@ -141,7 +141,10 @@ class _Parts:
         self.flow = {"paid": 0, "earned_before": 0, "paid_before": 0, "spend": 0}
 
     def total(self, cur: str) -> dict:
-        return self.totals.setdefault(cur, _zero_totals())
+        t = self.totals.get(cur)
+        if t is None:
+            t = self.totals[cur] = _zero_totals()
+        return t
 
 
 # the column of the order lines a breakdown groups them by (channel and
@@ -164,7 +167,10 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
     parts: dict[str | None, _Parts] = {}
 
     def p(who) -> _Parts:
-        return parts.setdefault(who, _Parts())
+        part = parts.get(who)
+        if part is None:
+            part = parts[who] = _Parts()
+        return part
 
     lw, lw_params = scope.ledger_filter()
     for who, cur, bucket, kind, amount in conn.execute(
@@ -375,44 +381,49 @@ def roi(net: int, spend: int) -> str | None:
     return f"{pct}%"
 
 
+# a breakdown row's amounts, in the order its dict shows them
+_AMOUNTS = ("orders", "gmv_fen", "accrued_fen", "reversed_fen", "adjustments_fen", "estimated_fen",
+            "confirmed_fen", "settled_fen", "net_fen", "spend_fen")
+_NET, _SPEND = _AMOUNTS.index("net_fen"), _AMOUNTS.index("spend_fen")
+# a ledger breakdown row: the amounts from accrued_fen to settled_fen, summed per key and currency
+_LEDGER_SUMS = ", ".join(
+    f"sum(CASE WHEN l.{col} = '{value}' THEN l.amount_fen ELSE 0 END)"
+    for col, value in (("kind", "accrual"), ("kind", "reversal"), ("kind", "adjustment"),
+                       ("bucket", "estimated"), ("bucket", "confirmed"), ("bucket", "settled"))
+)
+
+
 def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = BREAKDOWN_SHOWN) -> list[dict]:
-    """The breakdown rows: the ledger's entries grouped by the key, and the
-    order lines as :func:`_gather` grouped them (``by_lines``)."""
-    # channel and campaign live on the share; every other key is on the rows
+    """The breakdown rows: the ledger's entries summed per key (one row per key
+    and currency), and the order lines as :func:`_gather` grouped them
+    (``by_lines``). Only the rows shown become dicts."""
+    # channel and campaign live on the share: both sides group by share, then map
     joined = by in ("channel", "campaign")
-    col = {"share": "share_id"}.get(by, by)
-    lkey = f"s.{col}" if joined else f"l.{col}"
-    join_l = "LEFT JOIN shares s ON s.id = l.share_id " if joined else ""
+    col = {"share": "share_id", "channel": "share_id", "campaign": "share_id"}.get(by, by)
     lw, lw_params = scope.ledger_filter()
-    rows: dict[tuple, dict] = {}
-
-    def row(key, cur):
-        r = rows.get((key, cur))
-        if r is None:
-            r = rows[(key, cur)] = {"key": key, "label": key, "currency": cur, **_zero_totals(), "spend_fen": 0}
-        return r
-
-    kinds = {"accrual": "accrued_fen", "reversal": "reversed_fen", "adjustment": "adjustments_fen"}
     # by day from the ledger's day sums (no day: ''), else from its entries
-    source = "nullif(l.day, ''), l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger_days l " \
-        if by == "day" else f"{lkey}, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l {join_l}"
-    for key, cur, bucket, kind, amount in conn.execute(f"SELECT {source}WHERE {lw} GROUP BY 1, 2, 3, 4", lw_params):
-        r = row(key, cur)
-        r[f"{bucket}_fen"] += amount
-        r["net_fen"] += amount
-        if kind in kinds:
-            r[kinds[kind]] += amount
+    key_sql, table = ("nullif(l.day, '')", "ledger_days") if by == "day" else (f"l.{col}", "ledger")
+    sums: dict[tuple, list] = {}
+    for key, cur, *amounts in conn.execute(
+        f"SELECT {key_sql}, l.currency, {_LEDGER_SUMS} FROM {table} l WHERE {lw} GROUP BY 1, 2", lw_params
+    ):
+        sums[(key, cur)] = [0, 0, *amounts, amounts[3] + amounts[4] + amounts[5], 0]
+    for k, (n, gmv) in by_lines.items():
+        v = sums.get(k)
+        if v is None:
+            sums[k] = [n, gmv, 0, 0, 0, 0, 0, 0, 0, 0]
+        else:
+            v[0], v[1] = n, gmv
     if joined:
-        of_share = _of_shares(conn, [k for k, _ in by_lines if k is not None], col)
-        lines: dict[tuple, list] = {}
-        for (sid, cur), (n, gmv) in by_lines.items():
-            b = lines.setdefault((of_share.get(sid), cur), [0, 0])
-            b[0] += n
-            b[1] += gmv
-        by_lines = lines
-    for (key, cur), (n, gmv) in by_lines.items():
-        r = row(key, cur)
-        r["orders"], r["gmv_fen"] = n, gmv
+        of_share = _of_shares(conn, [k for k, _ in sums if k is not None], by)
+        merged: dict[tuple, list] = {}
+        for (sid, cur), v in sums.items():
+            m = merged.get((of_share.get(sid), cur))
+            if m is None:
+                merged[(of_share.get(sid), cur)] = v
+            else:
+                m[:] = map(int.__add__, m, v)
+        sums = merged
     if by in ("share", "campaign"):
         dist_sql, dist_params = ("", []) if scope.distributor is None else (" AND p.distributor = ?", [scope.distributor])
         spend_key = "p.share_id" if by == "share" else "coalesce(s.campaign, p.campaign)"
@@ -423,27 +434,30 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
             f"WHERE p.period IN ({_ph(scope.months)}){dist_sql}{only} GROUP BY 1",
             scope.months + dist_params,
         ):
-            row(key, BASE)["spend_fen"] += amount
+            sums.setdefault((key, BASE), [0] * len(_AMOUNTS))[_SPEND] += amount
     none_label = {"share": "(no share)", "channel": "(no share)", "distributor": "(nobody)"}.get(by, "(none)")
-    if by == "share":
-        codes = _of_shares(conn, [k for k, _ in rows if k is not None], "code")
-        for r in rows.values():
-            r["label"] = codes.get(r["key"], r["key"])
-    if by == "sku":
-        titles = _titles(conn, scope, [k for k, _ in rows if k is not None])
-        for r in rows.values():
-            r["title"] = titles.get(r["key"]) or ""
+    labels = _of_shares(conn, [k for k, _ in sums if k is not None], "code") if by == "share" else {}
     if by == "day":
-        out = sorted(rows.values(), key=lambda r: (str(r["key"]), r["currency"]))
+        order = sorted(sums, key=lambda k: (str(k[0]), k[1]))
     else:
-        out = sorted(rows.values(), key=lambda r: (r["currency"] != BASE, -r["net_fen"], str(r["label"]), r["currency"]))
-        if limit and len(out) > limit:
-            out = out[:limit] + _rest(out[limit:])
+        def rank(k):
+            label = none_label if k[0] is None else labels.get(k[0], k[0])
+            return (k[1] != BASE, -sums[k][_NET], str(label), k[1])
+
+        order = sorted(sums, key=rank)
+    shown, rest = (order[:limit], order[limit:]) if limit and by != "day" else (order, [])
+    titles = _titles(conn, scope, [k for k, _ in shown if k is not None]) if by == "sku" else {}
+    out = []
+    for key, cur in shown:
+        r = {"key": key, "label": none_label if key is None else labels.get(key, key), "currency": cur,
+             **dict(zip(_AMOUNTS, sums[(key, cur)]))}
+        if by == "sku":
+            r["title"] = titles.get(key) or ""
+        out.append(r)
+    out += _rest(rest, sums, with_title=by == "sku")
     for r in out:
         r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
         r["roi"] = roi(r["net_fen"], r["spend_fen"])
-        if r["key"] is None and "more" not in r:
-            r["label"] = none_label
     return out
 
 
@@ -456,23 +470,20 @@ def _of_shares(conn, ids: list[int], column: str) -> dict:
     return out
 
 
-def _rest(rows: list[dict]) -> list[dict]:
+def _rest(keys: list[tuple], sums: dict, with_title: bool) -> list[dict]:
     """The rows a limited breakdown leaves out: one summed row per currency."""
-    rest: dict[str, dict] = {}
-    for r in rows:
-        t = rest.get(r["currency"])
-        if t is None:
-            t = rest[r["currency"]] = {"key": None, "label": "", "currency": r["currency"], **_zero_totals(),
-                                       "spend_fen": 0, "more": 0}
-            if "title" in r:
-                t["title"] = ""
-        t["more"] += 1
-        for k in ("orders", "gmv_fen", "accrued_fen", "reversed_fen", "adjustments_fen", "estimated_fen",
-                  "confirmed_fen", "settled_fen", "net_fen", "spend_fen"):
-            t[k] += r[k]
-    for t in rest.values():
-        t["label"] = f"({t['more']:,} more)"
-    return list(rest.values())
+    by_cur: dict[str, list] = {}
+    for key in keys:
+        by_cur.setdefault(key[1], []).append(sums[key])
+    out = []
+    for cur, rows in by_cur.items():
+        r = {"key": None, "label": f"({len(rows):,} more)", "currency": cur,
+             **{name: sum(column) for name, column in zip(_AMOUNTS, zip(*rows))}}
+        if with_title:
+            r["title"] = ""
+        r["more"] = len(rows)
+        out.append(r)
+    return out
 
 
 def _titles(conn, scope: Scope, skus: list[str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ CREATE INDEX imports_sha256 ON imports (sha256);
 CREATE INDEX ledger_state_findings ON ledger_state (month, distributor, platform, line_key) WHERE reported_rate_bp != expected_rate_bp;
 
 -- index ledger_statement
-CREATE INDEX ledger_statement ON ledger (period, distributor, currency, bucket, kind, amount_fen, sku, share_id, day, platform);
+CREATE INDEX ledger_statement ON ledger (period, distributor, share_id, currency, bucket, kind, amount_fen, sku, platform);
 
 -- index order_events_line
 CREATE INDEX order_events_line ON order_events (platform, line_key, id);
