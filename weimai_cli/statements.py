@@ -99,7 +99,8 @@ class Scope:
         if shut:
             parts.append(_CLOSED_LINES.format(months=_ph(shut)))
             params += shut
-        sql = "WITH lines AS (" + " UNION ALL ".join(parts) + ")"
+        # never materialised: folded into the query, the lines are read from the covering index
+        sql = "WITH lines AS NOT MATERIALIZED (" + " UNION ALL ".join(parts) + ")"
         return sql, params
 
     def line_filter(self) -> tuple[str, list]:
@@ -197,17 +198,30 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
     if status:
         where.append("x.status = ?")
         params.append({"estimated": "paid"}.get(status, status))
-    key_col = _LINE_KEY[by] if by else "NULL"
-    for who, cur, kind, no_share, key, n, gmv in conn.execute(
-        f"{cte} SELECT x.distributor, x.currency, x.kind, x.share_id IS NULL, {key_col}, count(*), "
-        f"coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) FROM lines x "
-        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4, 5",
-        cte_params + params,
-    ):
-        if by_lines is not None and (distributor is None or who == distributor):
-            b = by_lines.setdefault((key, cur), [0, 0])
-            b[0] += n
-            b[1] += gmv
+    grouped = (
+        f"SELECT x.distributor AS who, x.currency AS cur, x.kind AS kind, x.share_id IS NULL AS no_share, "
+        f"{_LINE_KEY[by] if by else 'NULL'} AS key, count(*) AS n, "
+        f"coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) AS gmv FROM lines x "
+        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4, 5"
+    )
+    if by:
+        # the one pass, summed twice in SQL: per distributor for the totals,
+        # per key for the breakdown (the distributor's own lines)
+        mine = "" if distributor is None else " WHERE who = ?"
+        totals_sql = (
+            f"{cte}, g AS MATERIALIZED ({grouped}) "
+            "SELECT 0, who, cur, kind, no_share, sum(n), sum(gmv) FROM g GROUP BY 2, 3, 4, 5 "
+            f"UNION ALL SELECT 1, key, cur, NULL, NULL, sum(n), sum(gmv) FROM g{mine} GROUP BY 2, 3"
+        )
+        params += [] if distributor is None else [distributor]
+        rows = conn.execute(totals_sql, cte_params + params).fetchall()
+        if by_lines is not None:
+            by_lines.update({(r[1], r[2]): [r[5], r[6]] for r in rows if r[0]})
+        rows = [r[1:] for r in rows if not r[0]]
+    else:
+        rows = [(who, cur, kind, no_share, n, gmv) for who, cur, kind, no_share, _, n, gmv
+                in conn.execute(f"{cte} {grouped}", cte_params + params)]
+    for who, cur, kind, no_share, n, gmv in rows:
         t = p(who).total(cur)
         t["orders"] += n
         t["gmv_fen"] += gmv
@@ -403,11 +417,12 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
     lw, lw_params = scope.ledger_filter()
     # by day from the ledger's day sums (no day: ''), else from its entries
     key_sql, table = ("nullif(l.day, '')", "ledger_days") if by == "day" else (f"l.{col}", "ledger")
-    sums: dict[tuple, list] = {}
-    for key, cur, *amounts in conn.execute(
-        f"SELECT {key_sql}, l.currency, {_LEDGER_SUMS} FROM {table} l WHERE {lw} GROUP BY 1, 2", lw_params
-    ):
-        sums[(key, cur)] = [0, 0, *amounts, amounts[3] + amounts[4] + amounts[5], 0]
+    sums: dict[tuple, list] = {
+        (r[0], r[1]): [0, 0, *r[2:], 0] for r in conn.execute(
+            f"SELECT {key_sql}, l.currency, {_LEDGER_SUMS}, sum(l.amount_fen) FROM {table} l WHERE {lw} GROUP BY 1, 2",
+            lw_params,
+        )
+    }
     for k, (n, gmv) in by_lines.items():
         v = sums.get(k)
         if v is None:
@@ -440,11 +455,13 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
     if by == "day":
         order = sorted(sums, key=lambda k: (str(k[0]), k[1]))
     else:
-        def rank(k):
-            label = none_label if k[0] is None else labels.get(k[0], k[0])
-            return (k[1] != BASE, -sums[k][_NET], str(label), k[1])
-
-        order = sorted(sums, key=rank)
+        # largest net first (the base currency's rows before the others), then by label
+        ranked = sorted(
+            (cur != BASE, -v[_NET], str(none_label if key is None else labels.get(key, key)), cur, i)
+            for i, ((key, cur), v) in enumerate(sums.items())
+        )
+        keys = list(sums)
+        order = [keys[r[-1]] for r in ranked]
     shown, rest = (order[:limit], order[limit:]) if limit and by != "day" else (order, [])
     titles = _titles(conn, scope, [k for k, _ in shown if k is not None]) if by == "sku" else {}
     out = []
@@ -478,7 +495,7 @@ def _rest(keys: list[tuple], sums: dict, with_title: bool) -> list[dict]:
     out = []
     for cur, rows in by_cur.items():
         r = {"key": None, "label": f"({len(rows):,} more)", "currency": cur,
-             **{name: sum(column) for name, column in zip(_AMOUNTS, zip(*rows))}}
+             **dict(zip(_AMOUNTS, map(sum, zip(*rows))))}
         if with_title:
             r["title"] = ""
         r["more"] = len(rows)
