@@ -15,3 +15,27 @@ def test_usage_errors_are_one_line_and_a_hint(run):
     assert len(lines) == 2 and lines[1].endswith("list-goods --help`")
     r = run("nosuch", code=2)
     assert r.stderr.splitlines()[0] == "error: No such command 'nosuch'."
+
+
+def test_plain_parameters_do_not_import_pydantic(tmp_path):
+    """Typer coerces through pydantic; weimai's plain parameters (text, whole
+    numbers, seconds, choices) never pay for importing it (quickparams.py)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom weimai_cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('pydantic' in sys.modules, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "WEIMAI_HOME": str(tmp_path), "WEIMAI_NOW": "2026-11-12T09:00:00+08:00"}
+    for argv in (["list-goods", "--limit", "1"], ["report", "daily", "--wait", "2.5", "--format", "json"],
+                 ["earnings", "--month", "2026-11", "--by", "share", "--limit", "5"]):
+        r = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, env=env)
+        assert r.stderr.splitlines()[-1] == "False", (argv, r.stderr)
+
+
+def test_seconds_outside_the_plain_shapes_get_typers_errors(run):
+    assert "--wait" in run("report", "daily", "--wait", "-1", code=2).stderr
+    assert "--wait" in run("report", "daily", "--wait", "soon", code=2).stderr

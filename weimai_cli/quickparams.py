@@ -6,7 +6,7 @@ value is ``None``. Importing pydantic for that costs about 100 ms, more than
 the rest of a ``weimai list-goods`` run. weimai's parameters are plain text,
 whole numbers, enum choices and lists of text, so :func:`install` gives each
 such parameter (and every flag) a coercer that returns the values pydantic would return for
-the ordinary cases (``"abc"`` → ``"abc"``, ``"50"`` → ``50`` within the
+the ordinary cases (``"abc"`` → ``"abc"``, ``"50"`` → ``50``, ``"2.5"`` → ``2.5`` within the
 option's min/max, ``"json"`` → ``Fmt.json``) and hands every other value
 (and so every error message) to typer's own coercion, unchanged.
 """
@@ -22,6 +22,7 @@ from typer._param_types import coerce_cli_choice
 from typer.core import _TyperParameter
 
 _WHOLE = re.compile(r"0|[1-9][0-9]{0,17}")
+_DECIMAL = re.compile(r"(0|[1-9][0-9]{0,8})(\.[0-9]{1,6})?")
 
 
 class QuickParam(RuntimeParam):
@@ -48,6 +49,13 @@ def _quick(ann, info, value, ctx) -> tuple[bool, Any]:
             return False, None
         in_range = (info.min is None or value >= info.min) and (info.max is None or value <= info.max)
         return in_range, value
+    if ann is float:  # seconds (--wait): never money
+        if type(value) is str and _DECIMAL.fullmatch(value):
+            value = float(value)
+        if type(value) not in (int, float) or info.clamp:
+            return False, None
+        in_range = (info.min is None or value >= info.min) and (info.max is None or value <= info.max)
+        return in_range, float(value)
     if isinstance(ann, type) and issubclass(ann, Enum):
         # exactly what typer's pydantic validator calls for a choice
         try:
@@ -66,6 +74,7 @@ def _supported(ann) -> bool:
         ann is str
         or ann is bool
         or ann is int
+        or ann is float
         or (isinstance(ann, type) and issubclass(ann, Enum))
         or (get_origin(ann) is list and get_args(ann) == (str,))
     )
