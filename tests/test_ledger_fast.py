@@ -80,11 +80,13 @@ def _dump(conn):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(line, min_size=1, max_size=12), st.booleans(), st.integers(min_value=0, max_value=12))
-def test_fast_path_books_what_the_python_path_books(tmp_path_factory, lines, closed, booked_before):
+@given(st.lists(line, min_size=1, max_size=12), st.booleans(), st.integers(min_value=0, max_value=12),
+       st.booleans())
+def test_fast_path_books_what_the_python_path_books(tmp_path_factory, lines, closed, booked_before, whole):
     """``booked_before`` lines were booked (and then changed) before: the
     rest are new to the ledger; with no month closed and nothing held, every
-    line takes the set-based path."""
+    line takes the set-based path (read from orders directly when the scope
+    is known to be the ``whole`` platform)."""
     results = []
     for fast in (True, False):
         conn = _db(tmp_path_factory.mktemp("db") / "w.db", closed)
@@ -96,7 +98,8 @@ def test_fast_path_books_what_the_python_path_books(tmp_path_factory, lines, clo
                 conn.execute("UPDATE orders SET paid_fen = coalesce(paid_fen, 0) + 100, "
                              "status = 'confirmed' WHERE line_key < 'L002'")
         with transaction(conn):
-            booked = ledger.book(conn, "SELECT platform, line_key FROM orders", import_id=1, fast=fast)
+            booked = ledger.book(conn, "SELECT platform, line_key FROM orders", import_id=1, fast=fast,
+                                 whole_platform="p" if whole else None)
         results.append((_dump(conn), booked.entries, booked.lines, booked.amount_fen))
         conn.close()
     assert results[0] == results[1]

@@ -111,13 +111,23 @@ def book(
     *,
     import_id: int | None = None,
     fast: bool = True,
+    whole_platform: str | None = None,
 ) -> Booked:
     """Book the ledger entries for the order lines that ``scope_sql`` selects
     as (platform, line_key). Call inside the caller's transaction.
 
     Lines the ledger has never booked (in an open month) go through a
     set-based SQL path; the rest, and everything with ``fast=False``, line by
-    line in Python. Both book the same entries."""
+    line in Python. Both book the same entries. ``whole_platform`` says the
+    scope is every line of that platform (a platform's first import): when
+    the ledger holds none of them and no month is closed, they are read from
+    ``orders`` directly."""
+    if fast and whole_platform is not None:
+        closed = closed_periods(conn)
+        if not closed and not _holds_any(conn, [whole_platform]):
+            result = Booked()
+            _book_fresh(conn, now_iso(), import_id, result, platform=whole_platform)
+            return result
     conn.execute("DROP TABLE IF EXISTS temp._ledger_scope")
     conn.execute(
         "CREATE TEMP TABLE _ledger_scope (platform TEXT, line_key TEXT, "
@@ -174,6 +184,14 @@ def _book_python(conn, rest: str, closed, now: str, import_id, result: Booked) -
     )
 
 
+def _holds_any(conn, platforms: list[str]) -> bool:
+    """Whether the ledger holds a line of any of ``platforms``."""
+    return conn.execute(
+        f"SELECT 1 FROM ledger_state WHERE platform IN ({', '.join('?' * len(platforms))}) LIMIT 1",
+        platforms,
+    ).fetchone() is not None
+
+
 def _split_scope(conn, closed, now: str, in_scope: int) -> str | None:
     """The temp table of the scope's lines the set-based path cannot book
     (those the ledger holds already, or in a closed month): None when there
@@ -186,11 +204,7 @@ def _split_scope(conn, closed, now: str, in_scope: int) -> str | None:
         "SELECT (SELECT min(platform) FROM temp._ledger_scope WHERE platform > x) FROM p "
         "WHERE x IS NOT NULL) SELECT x FROM p WHERE x IS NOT NULL"
     )]
-    held = conn.execute(
-        f"SELECT 1 FROM ledger_state WHERE platform IN ({', '.join('?' * len(platforms))}) LIMIT 1",
-        platforms,
-    ).fetchone()
-    if not held and not closed:
+    if not closed and not _holds_any(conn, platforms):
         return None  # nothing held, nothing closed: every line is new to the ledger
     conn.execute("DROP TABLE IF EXISTS temp._ledger_rest")
     conn.execute(
@@ -303,8 +317,7 @@ WITH raw AS (
               WHEN d.rate_bp IS NOT NULL THEN 'distributor'
               WHEN g.commission_bp IS NOT NULL OR g.commission_fen IS NOT NULL THEN 'goods'
               ELSE 'none' END AS exp_source
-  FROM temp._ledger_scope c
-  JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key
+  FROM {{source}}
   LEFT JOIN shares s ON s.id = o.share_id AND s.sku IS o.sku
   LEFT JOIN distributors d ON d.handle = o.distributor
   LEFT JOIN goods g ON g.sku = o.sku
@@ -371,10 +384,10 @@ _FRESH_STATE = f"""
 INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS})
 {{cte}}
 SELECT platform, line_key, earner, share_id,
-       status || '|' || coalesce(paid_raw, 'None') || '|' || coalesce(refunded_raw, 'None') || '|' ||
-       coalesce(rep_fen, 'None') || '|' || coalesce(set_fen, 'None') || '|' || coalesce(rep_bp, 'None') || '|' ||
-       coalesce(share_id, 'None') || '|' || coalesce(earner, 'None') || '|' ||
-       CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END,
+       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s', status, coalesce(paid_raw, 'None'), coalesce(refunded_raw, 'None'),
+              coalesce(rep_fen, 'None'), coalesce(set_fen, 'None'), coalesce(rep_bp, 'None'),
+              coalesce(share_id, 'None'), coalesce(earner, 'None'),
+              CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END),
        w_gross, w_rev,
        CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
        CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
@@ -423,13 +436,21 @@ ON CONFLICT (period, distributor, currency, bucket, kind) DO UPDATE SET amount_f
 """
 
 
-def _book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_rest: bool) -> None:
+def _book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_rest: bool = False,
+                platform: str | None = None) -> None:
     """Book, set-based, the scope's lines (but those in ``temp._ledger_rest``
-    with ``skip_rest``): they hold nothing yet, in an open month."""
-    cte = _FRESH_CTE.format(where=_NOT_REST if skip_rest else "")
-    result.lines += conn.execute(_FRESH_STATE.format(cte=cte), {"current": now[:7]}).rowcount
+    with ``skip_rest``), or every line of ``platform``: they hold nothing
+    yet, in an open month."""
+    if platform is None:
+        source = "temp._ledger_scope c JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key"
+        where = _NOT_REST if skip_rest else ""
+    else:
+        source, where = "orders o", "WHERE o.platform = :platform"
+    cte = _FRESH_CTE.format(source=source, where=where)
+    values = {"current": now[:7], "platform": platform}
+    result.lines += conn.execute(_FRESH_STATE.format(cte=cte), values).rowcount
     conn.execute("DROP TABLE IF EXISTS temp._ledger_fresh")
-    conn.execute(_FRESH_SQL.format(cte=cte), {"current": now[:7]})
+    conn.execute(_FRESH_SQL.format(cte=cte), values)
     try:
         result.entries += conn.execute(_FRESH_ENTRIES, {"import_id": import_id, "now": now}).rowcount
         result.amount_fen += conn.execute(

@@ -873,7 +873,8 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id, direct
     if attributed_now:
         scope += " UNION SELECT platform, line_key FROM order_events WHERE id > ? AND field = 'share_id'"
         params += (events_before,)
-    booked = ledger.book(conn, scope, params, import_id=import_id)
+    booked = ledger.book(conn, scope, params, import_id=import_id,
+                         whole_platform=platform if direct else None)
     res.ledger_entries, res.adjustments = booked.entries, booked.adjustments
 
 
