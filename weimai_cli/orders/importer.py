@@ -460,7 +460,7 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
             container=table.container, encoding=table.encoding, sha256=digest,
         )
         # a platform's first lines, none rejected: straight into orders
-        direct = direct and fmt.mode != "refund" and not skip_bad and conn.execute(
+        direct = direct and fmt.mode != "refund" and not fmt.pairs and not skip_bad and conn.execute(
             "SELECT 1 FROM orders WHERE platform = ? LIMIT 1", (plat,)
         ).fetchone() is None
         if direct:
