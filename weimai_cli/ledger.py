@@ -393,16 +393,17 @@ SELECT platform, line_key, earner, share_id,
        CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
        CASE WHEN home = 'settled' THEN w_net ELSE 0 END,
        period, sku, rep_bp, expected_bp
-FROM homed
+FROM {{lines}}
 """
 
 # the lines with entries to book (w_net = w_gross + w_rev: the others book none)
+_EARNING = "WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)"
 _FRESH_SQL = """
 CREATE TEMP TABLE _ledger_fresh AS
 {cte}
 SELECT platform, line_key, sku, share_id, day, currency, period, earner, status, paid_raw, refunded_raw,
-       base, rate_bp, source, w_gross, w_rev, w_net, home
-FROM homed WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)
+       paid_at, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home
+FROM homed {where}
 """
 
 _FRESH_ENTRIES = f"""
@@ -448,9 +449,20 @@ def _book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_r
         source, where = "orders o", "WHERE o.platform = :platform"
     cte = _FRESH_CTE.format(source=source, where=where)
     values = {"current": now[:7], "platform": platform}
-    result.lines += conn.execute(_FRESH_STATE.format(cte=cte), values).rowcount
+    # lines that earn (an affiliate report's, or attributed) book entries:
+    # when the first line earns, most do, and the lines are worked out once
+    # into the temporary table both read; otherwise the states are written
+    # straight from the query and only the earning lines are kept aside
+    earning = conn.execute(
+        f"SELECT o.kind = 'affiliate' OR o.share_id IS NOT NULL FROM {source} {where} LIMIT 1", values
+    ).fetchone()
     conn.execute("DROP TABLE IF EXISTS temp._ledger_fresh")
-    conn.execute(_FRESH_SQL.format(cte=cte), values)
+    if earning and earning[0]:
+        conn.execute(_FRESH_SQL.format(cte=cte, where=""), values)
+        result.lines += conn.execute(_FRESH_STATE.format(cte="", lines="temp._ledger_fresh")).rowcount
+    else:
+        result.lines += conn.execute(_FRESH_STATE.format(cte=cte, lines="homed"), values).rowcount
+        conn.execute(_FRESH_SQL.format(cte=cte, where=_EARNING), values)
     try:
         result.entries += conn.execute(_FRESH_ENTRIES, {"import_id": import_id, "now": now}).rowcount
         result.amount_fen += conn.execute(
