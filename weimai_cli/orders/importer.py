@@ -21,7 +21,6 @@ import contextlib
 import csv
 import hashlib
 import json
-import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -37,7 +36,7 @@ from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders import replay
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
-from weimai_cli.store import transaction
+from weimai_cli.store import plain_indexes_dropped, transaction
 from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
 
 # fields of the staging table besides LINE_FIELDS
@@ -794,7 +793,7 @@ class _Direct:
             indexes.callback(self.conn.execute, "PRAGMA ignore_check_constraints = OFF")
             while True:
                 if not dropped and self.fed >= self.held:
-                    indexes.enter_context(_plain_indexes_dropped(self.conn, True))
+                    indexes.enter_context(plain_indexes_dropped(self.conn, "orders", True))
                     dropped = True
                 chunk = list(islice(rows, self.CHUNK))
                 if not chunk:
@@ -926,37 +925,8 @@ def _insert_new(conn, total, fresh, platform, kind, distributor, import_id, now)
         sql += (" WHERE NOT EXISTS (SELECT 1 FROM orders o "
                 "WHERE o.platform = ? AND o.line_key = i.line_key)")
         params += (platform,)
-    with _plain_indexes_dropped(conn, bulk):
+    with plain_indexes_dropped(conn, "orders", bulk):
         return conn.execute(sql + " ORDER BY line_key", params).rowcount
-
-
-@contextmanager
-def _plain_indexes_dropped(conn, drop: bool):
-    """With ``drop``, the plain indexes of ``orders`` are dropped for the block
-    and built again after it: one sort instead of a random insert per line,
-    several times faster when the table doubles or more. Unique and partial
-    indexes stay. All inside the import's transaction, so a failure or a kill
-    restores them with everything else."""
-    rebuild: list[str] = []
-    if drop:
-        for _, name, unique, origin, partial in conn.execute("PRAGMA index_list(orders)").fetchall():
-            if unique or partial or origin != "c":
-                continue
-            rebuild.append(conn.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
-            ).fetchone()[0])
-            conn.execute(f'DROP INDEX "{name}"')
-    yield
-    if rebuild:
-        # helper threads for the sorts: about 1.3 × faster on 2 cores (and a
-        # few MiB more memory, so only here)
-        threads = conn.execute("PRAGMA threads").fetchone()[0]
-        conn.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
-        try:
-            for sql in rebuild:
-                conn.execute(sql)
-        finally:
-            conn.execute(f"PRAGMA threads = {threads}")
 
 
 def _apply_changes(conn, platform, import_id, now) -> None:
@@ -1046,13 +1016,20 @@ def _count_attribution(conn, res: ImportResult, platform: str) -> None:
             "WHERE o.share_id IS NOT NULL", (platform,),
         ).fetchone()[0]
     res.unattributed = in_orders - res.attributed
-    bad = conn.execute(
-        "SELECT tracking_code FROM _lines i WHERE tracking_code IS NOT NULL "
-        "AND (code_status IS NOT 'ok' OR NOT EXISTS (SELECT 1 FROM shares s WHERE s.id = i.code_share_id)) "
-        "ORDER BY row"
-    ).fetchall()
-    res.bad_codes = len(bad)
-    res.bad_code_list = list(dict.fromkeys(r[0] for r in bad))[:10]
+    bad = (
+        "FROM _lines i WHERE tracking_code IS NOT NULL AND (code_status IS NOT 'ok' "
+        "OR NOT EXISTS (SELECT 1 FROM shares s WHERE s.id = i.code_share_id))"
+    )
+    # counted in SQL, and only the first ten different codes read (every line
+    # may carry one: memory stays flat)
+    res.bad_codes = conn.execute(f"SELECT count(*) {bad}").fetchone()[0]
+    first: dict[str, None] = {}
+    if res.bad_codes:
+        for (code,) in conn.execute(f"SELECT tracking_code {bad} ORDER BY row"):
+            first.setdefault(code)
+            if len(first) == 10:
+                break
+    res.bad_code_list = list(first)
 
 
 def attribute(conn) -> dict:
