@@ -1020,16 +1020,14 @@ def _count_attribution(conn, res: ImportResult, platform: str) -> None:
         "FROM _lines i WHERE tracking_code IS NOT NULL AND (code_status IS NOT 'ok' "
         "OR NOT EXISTS (SELECT 1 FROM shares s WHERE s.id = i.code_share_id))"
     )
-    # counted in SQL, and only the first ten different codes read (every line
-    # may carry one: memory stays flat)
-    res.bad_codes = conn.execute(f"SELECT count(*) {bad}").fetchone()[0]
+    # streamed, keeping the first ten different codes (every line may carry
+    # one: memory stays flat)
     first: dict[str, None] = {}
-    if res.bad_codes:
-        for (code,) in conn.execute(f"SELECT tracking_code {bad} ORDER BY row"):
+    count = 0
+    for count, (code,) in enumerate(conn.execute(f"SELECT tracking_code {bad} ORDER BY row"), 1):  # noqa: B007 (read after the loop)
+        if len(first) < 10:
             first.setdefault(code)
-            if len(first) == 10:
-                break
-    res.bad_code_list = list(first)
+    res.bad_codes, res.bad_code_list = count, list(first)
 
 
 def attribute(conn) -> dict:
