@@ -29,7 +29,7 @@ line = st.fixed_dictionaries({
 })
 
 
-def _db(path):
+def _db(path, closed=True):
     conn = connect(path)
     with transaction(conn):
         conn.execute("INSERT INTO distributors (handle, rate_bp, created_at) VALUES ('anna', 1800, 'x'), ('bo', NULL, 'x')")
@@ -47,7 +47,8 @@ def _db(path):
             "INSERT INTO imports (id, file, name, sha256, format, platform, kind, started_at) "
             "VALUES (1, 'f', 'f', 'x', 'generic', 'p', 'shop', 'x')"
         )
-        conn.execute("INSERT INTO closed_periods (period, closed_at) VALUES ('2026-09', 'x')")
+        if closed:
+            conn.execute("INSERT INTO closed_periods (period, closed_at) VALUES ('2026-09', 'x')")
     return conn
 
 
@@ -87,14 +88,26 @@ def _dump(conn):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(line, min_size=1, max_size=12))
-def test_fast_path_books_what_the_python_path_books(tmp_path_factory, lines):
+@given(st.lists(line, min_size=1, max_size=12), st.booleans(), st.integers(min_value=0, max_value=12),
+       st.booleans())
+def test_fast_path_books_what_the_python_path_books(tmp_path_factory, lines, closed, booked_before, whole):
+    """``booked_before`` lines were booked (and then changed) before: the
+    rest are new to the ledger; with no month closed and nothing held, every
+    line takes the set-based path (read from orders directly when the scope
+    is known to be the ``whole`` platform)."""
     results = []
     for fast in (True, False):
-        conn = _db(tmp_path_factory.mktemp("db") / "w.db")
+        conn = _db(tmp_path_factory.mktemp("db") / "w.db", closed)
         _load(conn, lines)
+        if booked_before:
+            with transaction(conn):
+                ledger.book(conn, "SELECT platform, line_key FROM orders WHERE line_key < ?",
+                            (f"L{booked_before:03d}",), import_id=1, fast=fast)
+                conn.execute("UPDATE orders SET paid_fen = coalesce(paid_fen, 0) + 100, "
+                             "status = 'confirmed' WHERE line_key < 'L002'")
         with transaction(conn):
-            booked = ledger.book(conn, "SELECT platform, line_key FROM orders", import_id=1, fast=fast)
+            booked = ledger.book(conn, "SELECT platform, line_key FROM orders", import_id=1, fast=fast,
+                                 whole_platform="p" if whole else None)
         results.append((_dump(conn), booked.entries, booked.lines, booked.amount_fen))
         conn.close()
     assert results[0] == results[1]

@@ -36,7 +36,7 @@ SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY'), o.quantity, o
        s.commission_bp, s.commission_fen, d.rate_bp, g.commission_bp, g.commission_fen,
        st.distributor, st.signature, st.gross_fen, st.reversal_fen,
        st.estimated_fen, st.confirmed_fen, st.settled_fen
-FROM temp._ledger_scope c
+FROM temp.{scope} c
 JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key
 LEFT JOIN shares s ON s.id = o.share_id AND s.sku IS o.sku
 LEFT JOIN distributors d ON d.handle = o.distributor
@@ -134,13 +134,23 @@ def book(
     *,
     import_id: int | None = None,
     fast: bool = True,
+    whole_platform: str | None = None,
 ) -> Booked:
     """Book the ledger entries for the order lines that ``scope_sql`` selects
     as (platform, line_key). Call inside the caller's transaction.
 
     Lines the ledger has never booked (in an open month) go through a
     set-based SQL path; the rest, and everything with ``fast=False``, line by
-    line in Python. Both book the same entries."""
+    line in Python. Both book the same entries. ``whole_platform`` says the
+    scope is every line of that platform (a platform's first import): when
+    the ledger holds none of them and no month is closed, they are read from
+    ``orders`` directly."""
+    if fast and whole_platform is not None:
+        closed = closed_periods(conn)
+        if not closed and not _holds_any(conn, [whole_platform]):
+            result = Booked()
+            _book_fresh(conn, now_iso(), import_id, result, platform=whole_platform)
+            return result
     conn.execute("DROP TABLE IF EXISTS temp._ledger_scope")
     conn.execute(
         "CREATE TEMP TABLE _ledger_scope (platform TEXT, line_key TEXT, "
@@ -152,43 +162,92 @@ def book(
     conn.execute(f"CREATE TEMP TABLE _ledger_new_state AS SELECT {_STATE_COLUMNS} FROM ledger_state LIMIT 0")
     result = Booked()
     try:
-        conn.execute(f"INSERT OR IGNORE INTO temp._ledger_scope {scope_sql}", params)
+        in_scope = conn.execute(f"INSERT OR IGNORE INTO temp._ledger_scope {scope_sql}", params).rowcount
         closed = closed_periods(conn)
         now = now_iso()
+        # the lines for the Python path: all, or (fast) those the SQL path cannot book
+        rest = "_ledger_scope"
         if fast:
-            _book_fresh(conn, now, import_id, result)
-        current_month = now[:7]
-        entries: list[tuple] = []
-        states: list[tuple] = []
-        totals: dict[tuple, int] = {}
-        cursor = conn.cursor()
-        cursor.execute(_LINES_SQL)
-        while batch := cursor.fetchmany(BATCH):
-            _book_rows(batch, closed, now, current_month, import_id, result, entries, states)
-            if entries:
-                conn.executemany(_INSERT, entries)
-                for e in entries:
-                    # period, distributor, day, currency, bucket, kind
-                    key = (e[0], e[1], e[6] or "", e[7], e[9], e[8])
-                    totals[key] = totals.get(key, 0) + e[10]
-                result.entries += len(entries)
-                entries.clear()
-            if states:
-                conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 14)})", states)
-                states.clear()
-        if totals:
-            _new_sums(conn)
-            conn.executemany("INSERT INTO temp._ledger_sums VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             [(*k, v) for k, v in totals.items()])
-            _apply_sums(conn)
-        conn.execute(
-            f"INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS}) "
-            f"SELECT {_STATE_COLUMNS} FROM temp._ledger_new_state"
-        )
+            rest = _split_scope(conn, closed, now, in_scope)
+            if rest != "_ledger_scope":
+                _book_fresh(conn, now, import_id, result, skip_rest=rest is not None)
+        if rest is not None:
+            _book_python(conn, rest, closed, now, import_id, result)
     finally:
-        conn.execute("DROP TABLE IF EXISTS temp._ledger_scope")
-        conn.execute("DROP TABLE IF EXISTS temp._ledger_new_state")
+        for table in ("_ledger_scope", "_ledger_new_state", "_ledger_rest"):
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
     return result
+
+
+def _book_python(conn, rest: str, closed, now: str, import_id, result: Booked) -> None:
+    """Book the lines of temp table ``rest`` line by line."""
+    current_month = now[:7]
+    entries: list[tuple] = []
+    states: list[tuple] = []
+    totals: dict[tuple, int] = {}
+    cursor = conn.cursor()
+    cursor.execute(_LINES_SQL.format(scope=rest))
+    while batch := cursor.fetchmany(BATCH):
+        _book_rows(batch, closed, now, current_month, import_id, result, entries, states)
+        if entries:
+            conn.executemany(_INSERT, entries)
+            for e in entries:
+                # period, distributor, day, currency, bucket, kind
+                key = (e[0], e[1], e[6] or "", e[7], e[9], e[8])
+                totals[key] = totals.get(key, 0) + e[10]
+            result.entries += len(entries)
+            entries.clear()
+        if states:
+            conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 14)})", states)
+            states.clear()
+    if totals:
+        _new_sums(conn)
+        conn.executemany("INSERT INTO temp._ledger_sums VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [(*k, v) for k, v in totals.items()])
+        _apply_sums(conn)
+    conn.execute(
+        f"INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS}) "
+        f"SELECT {_STATE_COLUMNS} FROM temp._ledger_new_state"
+    )
+
+
+def _holds_any(conn, platforms: list[str]) -> bool:
+    """Whether the ledger holds a line of any of ``platforms``."""
+    return conn.execute(
+        f"SELECT 1 FROM ledger_state WHERE platform IN ({', '.join('?' * len(platforms))}) LIMIT 1",
+        platforms,
+    ).fetchone() is not None
+
+
+def _split_scope(conn, closed, now: str, in_scope: int) -> str | None:
+    """The temp table of the scope's lines the set-based path cannot book
+    (those the ledger holds already, or in a closed month): None when there
+    are none, ``_ledger_scope`` when it is all of them, else ``_ledger_rest``."""
+    if not in_scope:
+        return None
+    # the scope's platforms, one index seek each
+    platforms = [r[0] for r in conn.execute(
+        "WITH RECURSIVE p(x) AS (SELECT min(platform) FROM temp._ledger_scope UNION ALL "
+        "SELECT (SELECT min(platform) FROM temp._ledger_scope WHERE platform > x) FROM p "
+        "WHERE x IS NOT NULL) SELECT x FROM p WHERE x IS NOT NULL"
+    )]
+    if not closed and not _holds_any(conn, platforms):
+        return None  # nothing held, nothing closed: every line is new to the ledger
+    conn.execute("DROP TABLE IF EXISTS temp._ledger_rest")
+    conn.execute(
+        "CREATE TEMP TABLE _ledger_rest (platform TEXT, line_key TEXT, "
+        "PRIMARY KEY (platform, line_key)) WITHOUT ROWID"
+    )
+    rest = conn.execute(
+        "INSERT INTO temp._ledger_rest SELECT c.platform, c.line_key FROM temp._ledger_scope c "
+        "JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key "
+        "WHERE EXISTS (SELECT 1 FROM ledger_state st WHERE st.platform = c.platform "
+        "AND st.line_key = c.line_key) OR coalesce(o.month, ?) IN (SELECT period FROM closed_periods)",
+        (now[:7],),
+    ).rowcount
+    if not rest:
+        return None
+    return "_ledger_scope" if rest == in_scope else "_ledger_rest"
 
 
 def _book_rows(rows, closed, now, current_month, import_id, result, entries, states) -> None:
@@ -265,8 +324,7 @@ def _prop(amount: str, part: str, whole: str) -> str:
             f"ELSE -((2 * -({amount}) * ({part}) + ({whole})) / (2 * ({whole}))) END)")
 
 
-_FRESH_SQL = f"""
-CREATE TEMP TABLE _ledger_fresh AS
+_FRESH_CTE = f"""
 WITH raw AS (
   SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY') AS currency,
          o.paid_fen AS paid_raw, o.refunded_fen AS refunded_raw, o.status, o.paid_at,
@@ -286,13 +344,11 @@ WITH raw AS (
               WHEN d.rate_bp IS NOT NULL THEN 'distributor'
               WHEN g.commission_bp IS NOT NULL OR g.commission_fen IS NOT NULL THEN 'goods'
               ELSE 'none' END AS exp_source
-  FROM temp._ledger_scope c
-  JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key
+  FROM {{source}}
   LEFT JOIN shares s ON s.id = o.share_id AND s.sku IS o.sku
   LEFT JOIN distributors d ON d.handle = o.distributor
   LEFT JOIN goods g ON g.sku = o.sku
-  WHERE NOT EXISTS (SELECT 1 FROM ledger_state st WHERE st.platform = o.platform AND st.line_key = o.line_key)
-    AND coalesce(o.month, :current) NOT IN (SELECT period FROM closed_periods)
+  {{where}}
 ),
 clamped AS (
   SELECT *, min(max(coalesce(refunded_raw, 0), 0), p) AS r FROM raw
@@ -337,15 +393,44 @@ held AS (
          WHEN paid_at IS NOT NULL AND status != 'pending' THEN -gross ELSE 0 END AS w_rev,
     CASE WHEN earner IS NOT NULL AND status IN ('paid', 'confirmed', 'settled') THEN amount ELSE 0 END AS w_net
   FROM rated
+),
+homed AS (
+  SELECT *, CASE WHEN w_net != 0 AND status = 'confirmed' THEN 'confirmed'
+                 WHEN w_net != 0 AND status = 'settled' THEN 'settled' ELSE 'estimated' END AS home
+  FROM held
 )
-SELECT *,
-  CASE WHEN w_net != 0 AND status = 'confirmed' THEN 'confirmed'
-       WHEN w_net != 0 AND status = 'settled' THEN 'settled' ELSE 'estimated' END AS home,
-  status || '|' || coalesce(paid_raw, 'None') || '|' || coalesce(refunded_raw, 'None') || '|' ||
-  coalesce(rep_fen, 'None') || '|' || coalesce(set_fen, 'None') || '|' || coalesce(rep_bp, 'None') || '|' ||
-  coalesce(share_id, 'None') || '|' || coalesce(earner, 'None') || '|' ||
-  CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END AS signature
-FROM held
+"""
+# lines the Python path books (temp._ledger_rest) are left out when there are any
+_NOT_REST = (
+    "WHERE NOT EXISTS (SELECT 1 FROM temp._ledger_rest r "
+    "WHERE r.platform = o.platform AND r.line_key = o.line_key)"
+)
+
+# the state of every line, straight from the query
+_FRESH_STATE = f"""
+INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS})
+{{cte}}
+SELECT platform, line_key, earner, share_id,
+       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s', status, coalesce(paid_raw, 'None'), coalesce(refunded_raw, 'None'),
+              coalesce(rep_fen, 'None'), coalesce(set_fen, 'None'), coalesce(rep_bp, 'None'),
+              coalesce(share_id, 'None'), coalesce(earner, 'None'),
+              CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END),
+       w_gross, w_rev,
+       CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
+       CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
+       CASE WHEN home = 'settled' THEN w_net ELSE 0 END,
+       period, sku, rep_bp, expected_bp
+FROM {{lines}}
+"""
+
+# the lines with entries to book (w_net = w_gross + w_rev: the others book none)
+_EARNING = "WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)"
+_FRESH_SQL = """
+CREATE TEMP TABLE _ledger_fresh AS
+{cte}
+SELECT platform, line_key, sku, share_id, day, currency, period, earner, status, paid_raw, refunded_raw,
+       paid_at, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home
+FROM homed {where}
 """
 
 _FRESH_ENTRIES = f"""
@@ -366,16 +451,6 @@ SELECT period, earner, platform, line_key, sku, share_id, day, currency, kind, h
 ) ORDER BY platform, line_key, n
 """
 
-_FRESH_STATE = f"""
-INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS})
-SELECT platform, line_key, earner, share_id, signature, w_gross, w_rev,
-       CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
-       CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
-       CASE WHEN home = 'settled' THEN w_net ELSE 0 END,
-       period, sku, rep_bp, expected_bp
-FROM temp._ledger_fresh
-"""
-
 _FRESH_SUMS = """
 INSERT INTO temp._ledger_sums
 SELECT period, earner, coalesce(day, ''), currency, home, kind, sum(amt) FROM (
@@ -388,25 +463,42 @@ SELECT period, earner, coalesce(day, ''), currency, home, kind, sum(amt) FROM (
 """
 
 
-def _book_fresh(conn, now: str, import_id: int | None, result: Booked) -> None:
-    """Book, set-based, the scope's lines that hold nothing yet; take them out of the scope."""
+def _book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_rest: bool = False,
+                platform: str | None = None) -> None:
+    """Book, set-based, the scope's lines (but those in ``temp._ledger_rest``
+    with ``skip_rest``), or every line of ``platform``: they hold nothing
+    yet, in an open month."""
+    if platform is None:
+        source = "temp._ledger_scope c JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key"
+        where = _NOT_REST if skip_rest else ""
+    else:
+        source, where = "orders o", "WHERE o.platform = :platform"
+    cte = _FRESH_CTE.format(source=source, where=where)
+    values = {"current": now[:7], "platform": platform}
+    # lines that earn (an affiliate report's, or attributed) book entries:
+    # when the first line earns, most do, and the lines are worked out once
+    # into the temporary table both read; otherwise the states are written
+    # straight from the query and only the earning lines are kept aside
+    earning = conn.execute(
+        f"SELECT o.kind = 'affiliate' OR o.share_id IS NOT NULL FROM {source} {where} LIMIT 1", values
+    ).fetchone()
     conn.execute("DROP TABLE IF EXISTS temp._ledger_fresh")
-    conn.execute(_FRESH_SQL, {"current": now[:7]})
-    result.lines += conn.execute("SELECT count(*) FROM temp._ledger_fresh").fetchone()[0]
-    result.entries += conn.execute(_FRESH_ENTRIES, {"import_id": import_id, "now": now}).rowcount
-    result.amount_fen += conn.execute(
-        "SELECT coalesce(sum(w_net), 0) FROM temp._ledger_fresh WHERE earner IS NOT NULL"
-    ).fetchone()[0]
-    _new_sums(conn)
-    conn.execute(_FRESH_SUMS)
-    _apply_sums(conn)
-    conn.execute(_FRESH_STATE)
-    conn.execute(
-        "DELETE FROM temp._ledger_scope WHERE (platform, line_key) IN "
-        "(SELECT platform, line_key FROM temp._ledger_fresh)"
-    )
-    conn.execute("DROP TABLE temp._ledger_fresh")
-
+    if earning and earning[0]:
+        conn.execute(_FRESH_SQL.format(cte=cte, where=""), values)
+        result.lines += conn.execute(_FRESH_STATE.format(cte="", lines="temp._ledger_fresh")).rowcount
+    else:
+        result.lines += conn.execute(_FRESH_STATE.format(cte=cte, lines="homed"), values).rowcount
+        conn.execute(_FRESH_SQL.format(cte=cte, where=_EARNING), values)
+    try:
+        result.entries += conn.execute(_FRESH_ENTRIES, {"import_id": import_id, "now": now}).rowcount
+        result.amount_fen += conn.execute(
+            "SELECT coalesce(sum(w_net), 0) FROM temp._ledger_fresh"
+        ).fetchone()[0]
+        _new_sums(conn)
+        conn.execute(_FRESH_SUMS)
+        _apply_sums(conn)
+    finally:
+        conn.execute("DROP TABLE temp._ledger_fresh")
 
 
 def book_all(conn: sqlite3.Connection) -> Booked:

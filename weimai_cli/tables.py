@@ -21,6 +21,8 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from weimai_cli.errors import BadInput
@@ -297,6 +299,24 @@ def _find_header(
     raise BadInput("the file has no header row", "the first row must name the columns", file=path)
 
 
+TEXT_CHUNK = 1000  # rows a text file's body reads at a time
+
+
+def _line_numbers(chunk: list, start: int) -> list[int]:
+    """The line numbers the csv reader gives a chunk's rows (the last line of
+    each) after line ``start``: a row takes one line plus the line breaks
+    in its (quoted) cells, where \\r\\n is one break."""
+    out = []
+    n = start
+    for values in chunk:
+        n += 1
+        for cell in values:
+            if "\n" in cell or "\r" in cell:
+                n += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+        out.append(n)
+    return out
+
+
 def _csv_rows(reader) -> Iterator[tuple[int, list]]:
     for values in reader:
         yield reader.line_num, values
@@ -414,6 +434,7 @@ def open_table(
     size = Path(path).stat().st_size
     closers: list = []
     progress: Callable[[], int] = lambda: 0  # noqa: E731
+    reader = None  # a text file's csv reader
     if container in ("csv", "tsv"):
         text, counter, reader = _open_text(path, enc, "\t" if container == "tsv" else ",")
         closers.append(text)
@@ -472,9 +493,8 @@ def open_table(
     first_cell = raw_header[0].strip().lstrip("\ufeff") if raw_header else None
     table_ref: list[Table] = []
 
-    def body():
-        try:
-            for rownum, values in rows:
+    def checked(pairs):
+        for rownum, values in pairs:
                 if (
                     skip_repeated_header and values and type(values[0]) is str
                     and values[0].strip().lstrip("\ufeff") == first_cell
@@ -494,6 +514,40 @@ def open_table(
                 elif len(values) < width:
                     values = list(values) + [""] * (width - len(values))
                 yield rownum, values
+
+    def clean(chunk: list) -> bool:
+        """Every row of a text chunk has the header's width and none can be a
+        repeated header: the rows need no look of their own."""
+        if set(map(len, chunk)) != {width}:
+            return False
+        return not (skip_repeated_header and (
+            not first_cell or first_cell in "\n".join(map(itemgetter(0), chunk))
+        ))
+
+    def text_body():
+        """Rows of a CSV/TSV read a chunk at a time: a chunk of one line per
+        row and :func:`clean` rows goes on as it is read, others row by row."""
+        start = reader.line_num
+        while True:
+            chunk: list = []
+            broken = None
+            try:
+                chunk.extend(islice(reader, TEXT_CHUNK))  # (keeps the rows read before an error)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                broken = exc
+            if broken is None and reader.line_num - start == len(chunk) and clean(chunk):
+                yield from zip(range(start + 1, reader.line_num + 1), chunk)
+            else:
+                yield from checked(zip(_line_numbers(chunk, start), chunk))
+            if broken is not None:
+                raise broken
+            if not chunk:
+                return
+            start = reader.line_num
+
+    def body():
+        try:
+            yield from (text_body() if reader is not None else checked(rows))
         except UnicodeDecodeError as exc:
             raise BadInput(
                 f"text is not valid {enc} ({exc.reason})", "save the file as UTF-8", file=path

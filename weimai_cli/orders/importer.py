@@ -17,6 +17,7 @@ keep their values.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -35,7 +36,7 @@ from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders import replay
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
-from weimai_cli.store import transaction
+from weimai_cli.store import plain_indexes_dropped, transaction
 from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
 
 # fields of the staging table besides LINE_FIELDS
@@ -328,12 +329,15 @@ def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, s
                 if found:
                     res = _replayed(conn, path, part, digest, key, *found, warn=warn)
                 else:
-                    res = _import_part(
-                        conn, path, part, several=len(pieces) > 1, format=format, extra=extra,
-                        platform=platform, distributor=distributor, skip_bad=skip_bad,
-                        rejects=rejects, codes=codes, warn=warn, progress=progress, digest=digest,
-                        key=key,
+                    args = dict(
+                        several=len(pieces) > 1, format=format, extra=extra, platform=platform,
+                        distributor=distributor, skip_bad=skip_bad, rejects=rejects, codes=codes,
+                        warn=warn, progress=progress, digest=digest, key=key,
                     )
+                    try:
+                        res = _import_part(conn, path, part, direct=True, **args)
+                    except _Restage:  # (rolled back) the staging path merges them
+                        res = _import_part(conn, path, part, direct=False, **args)
                 if res is None:
                     continue
                 res.dry_run = dry_run
@@ -413,7 +417,10 @@ def _replayed(conn, path, part, digest, key, prior, recorded, *, warn) -> Import
 
 
 def _import_part(conn, path, part, *, several, format, extra, platform, distributor, skip_bad,
-                 rejects, codes, warn, progress, digest, key) -> ImportResult | None:
+                 rejects, codes, warn, progress, digest, key, direct) -> ImportResult | None:
+    """One part of a file. With ``direct``, a platform's first lines go
+    straight into ``orders`` (see :class:`_Direct`); a key seen twice raises
+    _Restage with the part rolled back."""
     chosen = None if format == "auto" else fmts.get(format)
     table = open_table(
         path, part=part, ragged="error", skip_repeated_header=True,
@@ -453,20 +460,35 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
             file=table.path, format=fmt.name, platform=plat, kind=kind,
             container=table.container, encoding=table.encoding, sha256=digest,
         )
+        # a platform's first lines, none rejected: straight into orders
+        direct = direct and fmt.mode != "refund" and not fmt.pairs and not skip_bad and conn.execute(
+            "SELECT 1 FROM orders WHERE platform = ? LIMIT 1", (plat,)
+        ).fetchone() is None
+        if direct:
+            conn.execute("SAVEPOINT direct")
         import_id = _record_import(conn, path, part, digest, fmt.name, table.container,
                                    table.encoding, plat, kind,
                                    (distributor or "me") if kind == "affiliate" else None)
         res.import_id = import_id
-        stage = _Stage(conn)
+        stage = _Direct(conn, plat, kind, distributor, import_id) if direct else _Stage(conn)
         try:
             bar = progress(table.path) if progress else None
-            stage.load(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar),
-                       staged_fields(parser))
+            try:
+                stage.load(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar,
+                                  with_row=not direct),
+                           staged_fields(parser))
+            except _Restage:
+                stage.drop()
+                conn.execute("ROLLBACK TO direct")
+                conn.execute("RELEASE direct")
+                raise
+            if direct:
+                conn.execute("RELEASE direct")
             if bar:
                 bar(table.size, table.size)
             _repeated_header_warnings(res, table.repeated_header_rows, warn)
             stage.check_conflicts(table, res, skip_bad, rejects)
-            _apply(conn, stage, fmt, res, plat, kind, distributor, import_id)
+            _apply(conn, stage, fmt, res, plat, kind, distributor, import_id, direct)
         finally:
             stage.drop()
         _record_outcome(conn, res, key, table.repeated_header_rows)
@@ -484,9 +506,10 @@ def staged_fields(parser) -> tuple[str, ...]:
     return parser.fields if parser.fields is not None else LINE_FIELDS[1:]
 
 
-def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
-    """Rows -> staging tuples (line_key, row, *staged_fields, presale); bad rows
-    raise, or go to the rejects file."""
+def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True):
+    """Rows -> staging tuples (line_key, row, *staged_fields, presale), or
+    without ``with_row`` (line_key, *staged_fields); bad rows raise, or go
+    to the rejects file."""
     qty_col = cols.index("quantity")
     fields = staged_fields(parser)
     dumps = json.dumps
@@ -509,6 +532,8 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
         if line.get("month") is None and line.get("status") is not None:
             when = line.get("paid_at") or line.get("created_at")
             line["month"] = when[:7] if when and when.endswith("+08:00") else month_of(when)
+        if not with_row:
+            return (line["line_key"], *map(line.get, fields))
         return (line["line_key"], rownum, *map(line.get, fields), line.get("presale", 0))
 
     def emit(out, values):
@@ -536,7 +561,7 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar):
         except FieldError:
             got = None
         if got is not None:
-            lines = _batch_tuples(got, [rownum for rownum, _ in pending], fields)
+            lines = _batch_tuples(got, [rownum for rownum, _ in pending], fields, with_row)
             if lines is not None:
                 return lines
         return (t for rownum, values in pending for t in one(rownum, values))
@@ -593,7 +618,7 @@ def _counted(values: list) -> bool:
     return any(v is not None and v != "" for v in values)
 
 
-def _batch_tuples(got: dict, rownums: list[int], fields) -> list | None:
+def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list | None:
     """Staging tuples from a batch's columns, as ``staged`` makes them from lines;
     None when a line needs the row path (a quantity that is not a sale's)."""
     n = len(rownums)
@@ -615,6 +640,8 @@ def _batch_tuples(got: dict, rownums: list[int], fields) -> list | None:
                 for s, w in zip(status or repeat(None, n), whens)
             ]
     columns = [got.get(f) or repeat(None, n) for f in fields]
+    if not with_row:
+        return list(zip(got["line_key"], *columns))
     return list(zip(got["line_key"], rownums, *columns, repeat(0, n)))
 
 
@@ -704,7 +731,98 @@ class _Stage:
         self.conn.execute("DROP TABLE IF EXISTS temp._changed")
 
 
-def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> None:
+class _Restage(Exception):
+    """A file :class:`_Direct` cannot load: a line key appears twice (or a
+    status orders would refuse)."""
+
+
+def _literal(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+_VALID_STATUS = frozenset((*STATUSES, None))  # (NULL: SQLite's NOT NULL still refuses it)
+
+
+class _Direct:
+    """A platform's first lines, written straight into ``orders`` as they are
+    read: one write per line instead of staging and copying. A key seen twice
+    raises _Restage (the caller rolls back and stages the file, where
+    duplicates merge). The CHECK constraints of ``orders`` (status and kind in
+    their lists) cost more than the rest of the insert when a statement runs
+    once per line (SQLite builds each IN list for every run), so they are
+    checked here instead, a chunk at a time, with SQLite's skipped for the
+    load; a status outside the list goes the staging way, where SQLite
+    refuses it as before. Once the lines outnumber those ``orders`` held, its
+    plain indexes are dropped and built after the load (as _insert_new does).
+    ``temp._lines`` is then a view of the platform's lines, for the steps
+    after the load."""
+
+    CHUNK = 1000  # lines bound per executemany (held in memory meanwhile)
+
+    def __init__(self, conn, platform, kind, distributor, import_id):
+        self.conn = conn
+        self.fed = self.total = 0
+        self.platform = platform
+        self.held = conn.execute("SELECT coalesce(max(rowid), 0) FROM orders").fetchone()[0]
+        self.fixed = {
+            "platform": platform, "kind": kind,
+            "distributor": (distributor or "me") if kind == "affiliate" else None,
+            "first_import_id": import_id, "last_import_id": import_id, "updated_at": now_iso(),
+        }
+
+    def load(self, rows, fields=LINE_FIELDS[1:]) -> None:
+        names = ("line_key", *fields)
+        # numbered parameters: the line's day reads paid_at and created_at again
+        binds = [
+            f"coalesce(?{i}, 0)" if f == "refunded_fen" else f"json_patch('{{}}', ?{i})" if f == "extra" else f"?{i}"
+            for i, f in enumerate(names, 1)
+        ]
+        at = {f: f"?{names.index(f) + 1}" if f in names else "NULL" for f in ("paid_at", "created_at")}
+        sql = (
+            f"INSERT INTO orders ({', '.join(self.fixed)}, {', '.join(names)}, day) "
+            f"VALUES ({', '.join(map(_literal, self.fixed.values()))}, {', '.join(binds)}, "
+            f"{DAY_SQL.format(paid=at['paid_at'], created=at['created_at'])}) "
+            "ON CONFLICT (platform, line_key) DO NOTHING"
+        )
+        rows = iter(rows)
+        dropped = False
+        status = itemgetter(names.index("status")) if "status" in names else None
+        if self.fixed["kind"] not in ("affiliate", "shop"):
+            raise _Restage
+        with contextlib.ExitStack() as indexes:
+            self.conn.execute("PRAGMA ignore_check_constraints = ON")
+            indexes.callback(self.conn.execute, "PRAGMA ignore_check_constraints = OFF")
+            while True:
+                if not dropped and self.fed >= self.held:
+                    indexes.enter_context(plain_indexes_dropped(self.conn, "orders", True))
+                    dropped = True
+                chunk = list(islice(rows, self.CHUNK))
+                if not chunk:
+                    break
+                if status is not None and not _VALID_STATUS.issuperset(map(status, chunk)):
+                    raise _Restage
+                if self.conn.executemany(sql, chunk).rowcount != len(chunk):
+                    raise _Restage
+                self.fed += len(chunk)
+        self.total = self.fed
+        self.conn.execute(
+            f"CREATE TEMP VIEW _lines AS SELECT line_key, rowid AS row, {', '.join(LINE_FIELDS[1:])}, "
+            f"0 AS presale, 0 AS merged, NULL AS conflicts FROM main.orders "
+            f"WHERE platform = {_literal(self.platform)}"
+        )
+
+    def check_conflicts(self, table, res, skip_bad, rejects) -> None:
+        """(no key twice: nothing merged, nothing conflicts)"""
+
+    def drop(self) -> None:
+        self.conn.execute("DROP VIEW IF EXISTS temp._lines")
+
+
+def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id, direct) -> None:
     now = now_iso()
     rank_new, rank_old = RANK_SQL.format("i.status"), RANK_SQL.format("o.status")
     differs = " OR ".join(
@@ -717,7 +835,7 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
     stale_if = f"(i.status IS NOT NULL AND {rank_new} < {rank_old})"
     total = stage.total
     # a platform with no lines yet: every line is new, nothing to compare
-    fresh = conn.execute(
+    fresh = direct or conn.execute(
         "SELECT 1 FROM orders WHERE platform = ? LIMIT 1", (platform,)
     ).fetchone() is None
     if not fresh:
@@ -728,6 +846,8 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
             (platform,),
         ).fetchone()[0]
         res.unmatched = total - matched
+    elif direct:
+        res.new = total  # inserted as they were read
     else:
         res.new = _insert_new(conn, total, fresh, platform, kind, distributor, import_id, now)
     res.unchanged = total - res.new - res.changed - res.stale - res.unmatched
@@ -743,15 +863,20 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id) -> Non
     _count_attribution(conn, res, platform)
     # commission: book what the lines this import changed (new, updated, or
     # attributed to a share just now) earn now (ledger.py)
-    scope = (
-        "SELECT o.platform, o.line_key FROM temp._lines i JOIN orders o "
-        "ON o.platform = ? AND o.line_key = i.line_key WHERE o.last_import_id = ?"
-    )
-    params: tuple = (platform, import_id)
+    if fresh and fmt.mode != "refund":
+        # every staged line was inserted just now
+        scope, params = "SELECT ?, line_key FROM temp._lines", (platform,)
+    else:
+        scope = (
+            "SELECT o.platform, o.line_key FROM temp._lines i JOIN orders o "
+            "ON o.platform = ? AND o.line_key = i.line_key WHERE o.last_import_id = ?"
+        )
+        params = (platform, import_id)
     if attributed_now:
         scope += " UNION SELECT platform, line_key FROM order_events WHERE id > ? AND field = 'share_id'"
         params += (events_before,)
-    booked = ledger.book(conn, scope, params, import_id=import_id)
+    booked = ledger.book(conn, scope, params, import_id=import_id,
+                         whole_platform=platform if direct else None)
     res.ledger_entries, res.adjustments = booked.entries, booked.adjustments
 
 
@@ -805,29 +930,8 @@ def _insert_new(conn, total, fresh, platform, kind, distributor, import_id, now)
         sql += (" WHERE NOT EXISTS (SELECT 1 FROM orders o "
                 "WHERE o.platform = ? AND o.line_key = i.line_key)")
         params += (platform,)
-    with _plain_indexes_dropped(conn, bulk):
+    with plain_indexes_dropped(conn, "orders", bulk):
         return conn.execute(sql + " ORDER BY line_key", params).rowcount
-
-
-@contextmanager
-def _plain_indexes_dropped(conn, drop: bool):
-    """With ``drop``, the plain indexes of ``orders`` are dropped for the block
-    and built again after it: one sort instead of a random insert per line,
-    several times faster when the table doubles or more. Unique and partial
-    indexes stay. All inside the import's transaction, so a failure or a kill
-    restores them with everything else."""
-    rebuild: list[str] = []
-    if drop:
-        for _, name, unique, origin, partial in conn.execute("PRAGMA index_list(orders)").fetchall():
-            if unique or partial or origin != "c":
-                continue
-            rebuild.append(conn.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
-            ).fetchone()[0])
-            conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for sql in rebuild:
-        conn.execute(sql)
 
 
 def _apply_changes(conn, platform, import_id, now) -> None:
@@ -918,13 +1022,18 @@ def _count_attribution(conn, res: ImportResult, platform: str) -> None:
             "WHERE o.share_id IS NOT NULL", (platform,),
         ).fetchone()[0]
     res.unattributed = in_orders - res.attributed
-    bad = conn.execute(
-        "SELECT tracking_code FROM _lines i WHERE tracking_code IS NOT NULL "
-        "AND (code_status IS NOT 'ok' OR NOT EXISTS (SELECT 1 FROM shares s WHERE s.id = i.code_share_id)) "
-        "ORDER BY row"
-    ).fetchall()
-    res.bad_codes = len(bad)
-    res.bad_code_list = list(dict.fromkeys(r[0] for r in bad))[:10]
+    bad = (
+        "FROM _lines i WHERE tracking_code IS NOT NULL AND (code_status IS NOT 'ok' "
+        "OR NOT EXISTS (SELECT 1 FROM shares s WHERE s.id = i.code_share_id))"
+    )
+    # streamed, keeping the first ten different codes (every line may carry
+    # one: memory stays flat)
+    first: dict[str, None] = {}
+    count = 0
+    for count, (code,) in enumerate(conn.execute(f"SELECT tracking_code {bad} ORDER BY row"), 1):  # noqa: B007 (read after the loop)
+        if len(first) < 10:
+            first.setdefault(code)
+    res.bad_codes, res.bad_code_list = count, list(first)
 
 
 def attribute(conn) -> dict:

@@ -81,6 +81,9 @@ class Format:
     decimal_comma_columns: tuple[str, ...] = ()  # headers that mean "16,39" amounts
     priority: int = 0  # ties in auto-detection go to the higher one
     currency_of: Callable[[list[str]], str | None] | None = None  # currency from the header
+    # a line may come as two rows (Taobao presale: deposit and balance), merged
+    # on import: such files are staged whole rather than written straight in
+    pairs: bool = False
 
     def match(self, header: list[str], extra: dict[str, tuple[str, ...]] | None = None):
         """(field -> column index, missing required fields) for a normalised header.

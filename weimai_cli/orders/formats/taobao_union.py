@@ -117,4 +117,5 @@ FORMAT = Format(
     build=build,
     statuses=STATUSES,
     priority=2,
+    pairs=True,
 )
