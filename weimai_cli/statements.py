@@ -202,7 +202,8 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
         f"SELECT x.distributor AS who, x.currency AS cur, x.kind AS kind, x.share_id IS NULL AS no_share, "
         f"{_LINE_KEY[by] if by else 'NULL'} AS key, count(*) AS n, "
         f"coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) AS gmv FROM lines x "
-        f"WHERE {' AND '.join(where)} GROUP BY 1, 2, 3, 4, 5"
+        # the key first: lines mostly differ in it, so the sort compares less
+        f"WHERE {' AND '.join(where)} GROUP BY 5, 1, 2, 3, 4"
     )
     if by:
         # the one pass, summed twice in SQL: per distributor for the totals,
