@@ -11,8 +11,9 @@ lines over the 12 months 2025-12 … 2026-11 (2026-11, the 双11 month, has
 It is cached under benchmarks/out/ (git-ignored).
 
 Each command runs in a fresh child process (``python -m weimai_cli --db …``),
-``--runs`` times; the median wall time is reported next to the reference,
-``weimai list-goods --limit 1``, measured in the same run. Targets:
+``--runs`` times, the commands taking turns round by round; the median wall
+time is reported next to the reference, ``weimai list-goods --limit 1``,
+measured in the same rounds. Targets:
 
 * ``report daily --format json``            ≤ 2.5 × list-goods --limit 1 (issue 6)
 * ``earnings --month M --format json``      ≤ 2.0 × list-goods --limit 1
@@ -146,16 +147,29 @@ def _insert_orders(conn, batch) -> None:
     )
 
 
-def timed(db: Path, args: list[str], runs: int, env: dict) -> float:
-    times = []
+def once(db: Path, args: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "weimai_cli", "--db", str(db), *args], env=env,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    took = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"weimai {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
+    return took
+
+
+def timed_rounds(db: Path, commands: list[list[str]], runs: int, env: dict) -> list[float]:
+    """Median wall time of each command, the commands taking turns (round 1 runs
+    each once, then round 2 …), so a burst of load on the shared machine
+    falls on all of them alike rather than on whichever was timed then."""
+    times: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.run([sys.executable, "-m", "weimai_cli", "--db", str(db), *args], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        times.append(time.perf_counter() - start)
-        if proc.returncode != 0:
-            raise SystemExit(f"weimai {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr}")
-    return statistics.median(times)
+        for i, args in enumerate(commands):
+            times[i].append(once(db, args, env))
+    return [statistics.median(t) for t in times]
+
+
+def timed(db: Path, args: list[str], runs: int, env: dict) -> float:
+    return timed_rounds(db, [args], runs, env)[0]
 
 
 def main() -> None:
@@ -174,27 +188,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env["WEIMAI_HOME"] = tmp
         month = HEAVY
-        ref = timed(db, ["list-goods", "--limit", "1"], args.runs, env)
-        rows = [("list-goods --limit 1 (reference)", ref, None, None)]
-
-        def add(label, argv, target, base):
-            t = timed(db, argv, args.runs, env)
-            rows.append((label, t, t / base, target))
-            return t
-
-        add(f"report daily --date {args.date} --format json",
-            ["report", "daily", "--date", args.date, "--format", "json"], 2.5, ref)
-        add(f"report weekly --date {args.date} --format json",
-            ["report", "weekly", "--date", args.date, "--format", "json"], None, ref)
-        plain = add(f"earnings --month {month} --format json",
-                    ["earnings", "--month", month, "--format", "json"], 2.0, ref)
-        rows.append(("  (the plain statement is the base of the next two)", plain, None, None))
-        add(f"earnings --month {month} --by share --format json",
-            ["earnings", "--month", month, "--by", "share", "--format", "json"], 1.2, plain)
-        add(f"earnings --month {month} --by day --format json",
-            ["earnings", "--month", month, "--by", "day", "--format", "json"], 1.2, plain)
-        add(f"report monthly --date {month} --format json --all-distributors",
-            ["report", "monthly", "--date", month, "--format", "json", "--all-distributors"], None, ref)
+        # (label, argv, target, index of the base it is compared with: 0 = list-goods)
+        plan = [
+            ("list-goods --limit 1 (reference)", ["list-goods", "--limit", "1"], None, None),
+            (f"report daily --date {args.date} --format json",
+             ["report", "daily", "--date", args.date, "--format", "json"], 2.5, 0),
+            (f"report weekly --date {args.date} --format json",
+             ["report", "weekly", "--date", args.date, "--format", "json"], None, 0),
+            (f"earnings --month {month} --format json", ["earnings", "--month", month, "--format", "json"], 2.0, 0),
+            (f"earnings --month {month} --by share --format json",
+             ["earnings", "--month", month, "--by", "share", "--format", "json"], 1.2, 3),
+            (f"earnings --month {month} --by day --format json",
+             ["earnings", "--month", month, "--by", "day", "--format", "json"], 1.2, 3),
+            (f"report monthly --date {month} --format json --all-distributors",
+             ["report", "monthly", "--date", month, "--format", "json", "--all-distributors"], None, 0),
+        ]
+        medians = timed_rounds(db, [argv for _, argv, _, _ in plan], args.runs, env)
+        rows = []
+        for (label, _, target, base), t in zip(plan, medians):
+            rows.append((label, t, None if base is None else t / medians[base], target))
+        rows.insert(4, ("  (the plain statement is the base of the next two)", medians[3], None, None))
         closes = []
         for _ in range(max(1, min(args.runs, 3))):
             copy = Path(tmp) / "close.db"
