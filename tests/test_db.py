@@ -169,6 +169,9 @@ def test_m010_keeps_data_and_fills_days(home, monkeypatch):
         )
     conn.execute("INSERT INTO closed_lines (period, platform, line_key, currency, status, expected_rate_bp) "
                  "VALUES ('2026-09', 'p', 'L0', 'CNY', 'paid', 100)")
+    for key, who in (("L1", "me"), ("L2", None)):
+        conn.execute("INSERT INTO ledger_state (platform, line_key, distributor, signature) VALUES ('p', ?, ?, 's')",
+                     (key, who))
     conn.commit()
     conn.close()
     monkeypatch.undo()  # every migration again: m010 runs on open
@@ -179,4 +182,5 @@ def test_m010_keeps_data_and_fills_days(home, monkeypatch):
         ("", 9), ("2026-10-05", 400), ("2026-10-06", 70)]
     assert dump(conn, "SELECT period, line_key, expected_rate_bp FROM closed_lines") == [("2026-09", "L0", 100)]
     assert "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'closed_lines'").fetchone()[0]
+    assert dump(conn, "SELECT line_key FROM ledger_state") == [("L1",)]  # L2 earns nobody
     assert dump(conn, "PRAGMA integrity_check") == [("ok",)]

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from tests.conftest import dump
 from tests.golden_util import check_golden
 from tests.orders_helpers import add_share, use_secret
 
@@ -409,3 +410,15 @@ def test_breakdown_limit_sums_the_rest_in_one_row(run, shop, tmp_path):
                "--lang", "zh").stdout
     assert "（其余 2 项）" in text and "110.05" in text
     assert "--limit" in run("earnings", "--limit", "-1", code=2).stderr
+
+
+def test_a_line_that_earns_nobody_keeps_no_state_until_it_earns(run, shop, tmp_path, db):
+    run("orders", "import", october(tmp_path, shop))
+    # L4 is a shop sale through no share: nobody earns, the ledger remembers nothing
+    assert dump(db, "SELECT line_key, distributor FROM ledger_state ORDER BY line_key") == [
+        ("L1", "me"), ("L2", "me"), ("L3", "anna"), ("L5", "me")]
+    again = run("orders", "import", "--json", orders_file(tmp_path, "oct2.csv", [
+        ["L4", "GQ-1", "枸杞", "30.00", "", "completed", "2026-10-08 13:00:00", shop["anna"]],
+    ]))
+    assert json.loads(again.stdout)[0]["ledger_entries"] == 1  # attributed now: anna earns 20 % of 30.00
+    assert dump(db, "SELECT distributor, gross_fen FROM ledger_state WHERE line_key = 'L4'") == [("anna", 600)]

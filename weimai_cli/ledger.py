@@ -256,6 +256,8 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
          share_id, distributor, kind, rep_fen, set_fen, rep_bp, s_bp, s_fen, d_bp, g_bp, g_fen,
          held_by, held_sig, h_gross, h_rev, h_est, h_conf, h_set) = row
         earner = distributor if (kind == "affiliate" or share_id is not None) else None
+        if earner is None and held_sig is None:
+            continue  # earns nobody and never held anything: nothing to book or remember
         signature = f"{status}|{paid}|{refunded}|{rep_fen}|{set_fen}|{rep_bp}|{share_id}|{earner}|{paid_at is not None}"
         if signature == held_sig:
             continue
@@ -406,7 +408,8 @@ _NOT_REST = (
     "WHERE r.platform = o.platform AND r.line_key = o.line_key)"
 )
 
-# the state of every line, straight from the query
+# the state of every line that earns, straight from the query (a line that earns
+# nobody and never held anything has no state: nothing to remember)
 _FRESH_STATE = f"""
 INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS})
 {{cte}}
@@ -420,7 +423,7 @@ SELECT platform, line_key, earner, share_id,
        CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
        CASE WHEN home = 'settled' THEN w_net ELSE 0 END,
        period, sku, rep_bp, expected_bp
-FROM {{lines}}
+FROM {{lines}} WHERE earner IS NOT NULL
 """
 
 # the lines with entries to book (w_net = w_gross + w_rev: the others book none)

@@ -596,6 +596,9 @@ def m010_statement_speed(db):
         "CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, "
         "day, paid_fen, refunded_fen, reported_rate_bp)"
     )
+    # a line that earns nobody keeps no ledger state (ledger.py): nothing to
+    # remember, and no finding for a sale no distributor of ours earns from
+    conn.execute("DELETE FROM ledger_state WHERE distributor IS NULL")
     # a breakdown by share (or channel, campaign) sums a period's entries in
     # index order; --by day reads ledger_days, so the day leaves the index
     conn.execute("DROP INDEX ledger_statement")
