@@ -452,18 +452,20 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
         ):
             sums.setdefault((key, BASE), [0] * len(_AMOUNTS))[_SPEND] += amount
     none_label = {"share": "(no share)", "channel": "(no share)", "distributor": "(nobody)"}.get(by, "(none)")
-    labels = _of_shares(conn, [k for k, _ in sums if k is not None], "code") if by == "share" else {}
     if by == "day":
         order = sorted(sums, key=lambda k: (str(k[0]), k[1]))
     else:
-        # largest net first (the base currency's rows before the others), then by label
+        # largest net first (the base currency's rows before the others); equal
+        # nets by key (a share's id: the order they were made), no key last
         ranked = sorted(
-            (cur != BASE, -v[_NET], str(none_label if key is None else labels.get(key, key)), cur, i)
+            (cur != BASE, -v[_NET], key is None, "" if key is None else key, cur, i)
             for i, ((key, cur), v) in enumerate(sums.items())
         )
         keys = list(sums)
         order = [keys[r[-1]] for r in ranked]
     shown, rest = (order[:limit], order[limit:]) if limit and by != "day" else (order, [])
+    # only the rows shown are labelled (a share by its code)
+    labels = _of_shares(conn, [k for k, _ in shown if k is not None], "code") if by == "share" else {}
     titles = _titles(conn, scope, [k for k, _ in shown if k is not None]) if by == "sku" else {}
     out = []
     for key, cur in shown:
