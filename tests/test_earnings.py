@@ -110,6 +110,10 @@ def test_close_freezes_and_late_refund_becomes_next_month_adjustment(run, shop, 
     }]
     anna_nov = statement(run, "--month", "2026-11", "--as", "anna")
     assert anna_nov["currencies"][0]["adjustments_fen"] == -800  # 16.01 → 8.01
+    # a breakdown row carrying an adjustment shows it: accrued + reversed + adjustments = net
+    by_day = run("earnings", "--month", "2026-11", "--lang", "en", "--by", "day").stdout
+    assert "day         orders   GMV  accrued  reversed  adjustments     net  estimated" in by_day
+    assert "2026-10-05       0  0.00     0.00      0.00       -20.00  -20.00     -20.00" in by_day
     # exactly once: a re-import books nothing more
     run("orders", "import", later)
     assert statement(run, "--month", "2026-11")["adjustments"] == nov["adjustments"]
@@ -398,6 +402,9 @@ def test_breakdown_limit_sums_the_rest_in_one_row(run, shop, tmp_path):
     assert [r["label"] for r in full["breakdown"]] == [shop["me"], shop["anna"], "(no share)"]
     cut = statement(run, "--month", "2026-10", "--all-distributors", "--by", "share", "--limit", "1")
     assert [r["label"] for r in cut["breakdown"]] == [shop["me"], "(2 more)"]
+    # a single row left over is shown as itself, never as "(1 more)"
+    two = statement(run, "--month", "2026-10", "--all-distributors", "--by", "share", "--limit", "2")
+    assert two["breakdown"] == full["breakdown"]
     rest = cut["breakdown"][1]
     assert (rest["key"], rest["more"], rest["orders"], rest["gmv_fen"], rest["net_fen"]) == (None, 2, 2, 11005, 1601)
     for data in (full, cut, everyone):

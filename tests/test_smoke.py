@@ -39,3 +39,15 @@ def test_plain_parameters_do_not_import_pydantic(tmp_path):
 def test_seconds_outside_the_plain_shapes_get_typers_errors(run):
     assert "--wait" in run("report", "daily", "--wait", "-1", code=2).stderr
     assert "--wait" in run("report", "daily", "--wait", "soon", code=2).stderr
+
+
+def test_json_keys_are_written_as_json_writes_them():
+    import json
+
+    from weimai_cli.output import json_text
+
+    data = {None: 1, True: 2, 3: "x", "a": [{"b": 1}, {"b": 2}], "e": [], "o": {}}
+    text = json_text(data)
+    assert json.loads(text) == json.loads(json.dumps(data))
+    assert text.splitlines()[:4] == ['{', '  "null": 1,', '  "true": 2,', '  "3": "x",']
+    assert '    {"b": 1},\n    {"b": 2}\n  ],' in text  # a list of records: one record per line

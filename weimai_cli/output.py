@@ -123,6 +123,11 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=_json_default)
 
 
+def _key(key: Any) -> str:
+    """An object key as json writes it (None -> "null", True -> "true", 1 -> "1")."""
+    return _compact(key) if type(key) is str else _compact({key: 0})[1:-4]
+
+
 def json_text(data: Any, pad: str = "") -> str:
     """JSON for people and scripts alike: objects indented by two spaces, and a
     list of records (objects) one record per line, as sqlite-utils prints rows.
@@ -130,7 +135,7 @@ def json_text(data: Any, pad: str = "") -> str:
     encoder (``indent`` would switch json to its pure-Python encoder)."""
     inner = pad + "  "
     if isinstance(data, dict) and data:
-        body = ",\n".join(f"{inner}{_compact(str(k))}: {json_text(v, inner)}" for k, v in data.items())
+        body = ",\n".join(f"{inner}{_key(k)}: {json_text(v, inner)}" for k, v in data.items())
         return "{\n" + body + "\n" + pad + "}"
     if isinstance(data, list) and data and all(isinstance(x, dict) for x in data):
         return "[\n" + ",\n".join(inner + _compact(x) for x in data) + "\n" + pad + "]"

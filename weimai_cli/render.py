@@ -50,6 +50,7 @@ LABELS = {
         "col_confirmed": "confirmed",
         "col_settled": "settled",
         "col_reversed": "reversed",
+        "col_adjustments": "adjustments",
         "col_net": "net",
         "col_spend": "spend",
         "col_roi": "ROI",
@@ -104,6 +105,7 @@ LABELS = {
         "col_confirmed": "已收货",
         "col_settled": "已结算",
         "col_reversed": "冲回",
+        "col_adjustments": "调整",
         "col_net": "净佣金",
         "col_spend": "花费",
         "col_roi": "ROI",
@@ -209,7 +211,11 @@ def breakdown_table(data: dict, lang: str) -> tuple[list[str], list[list[str]], 
     if multi:
         header.append(L["cur"])
         right.append(False)
-    cols = BREAKDOWN_COLS + ([("spend_fen", "col_spend", "money"), ("roi", "col_roi", "text")] if with_spend else [])
+    cols = list(BREAKDOWN_COLS)
+    if any(r["adjustments_fen"] for r in data["breakdown"]):
+        # adjustments carried in from closed months: without them a row's net would not add up
+        cols.insert(cols.index(("net_fen", "col_net", "money")), ("adjustments_fen", "col_adjustments", "money"))
+    cols += [("spend_fen", "col_spend", "money"), ("roi", "col_roi", "text")] if with_spend else []
     header += [L[label] for _, label, _ in cols]
     right += [True] * len(cols)
     rows = []

@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 
 from weimai_cli.clock import now, now_iso
@@ -43,6 +44,12 @@ BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the res
 LIVE_KEYS = frozenset({
     "paid_out_fen", "brought_forward_fen", "outstanding_fen", "spend_fen", "net_after_spend_fen", "roi",
 })
+
+# query-plan hints, which SQLite understands from 3.35 on (before, a CTE used
+# once is folded in anyway, and one used twice is computed twice: slower, same)
+_HINTS = sqlite3.sqlite_version_info >= (3, 35)
+_MATERIALIZED = "MATERIALIZED " if _HINTS else ""
+_NOT_MATERIALIZED = "NOT MATERIALIZED " if _HINTS else ""
 
 # an open month's lines (the expected rate is the ledger's: ledger_state)
 _OPEN_LINES = """
@@ -100,7 +107,7 @@ class Scope:
             parts.append(_CLOSED_LINES.format(months=_ph(shut)))
             params += shut
         # never materialised: folded into the query, the lines are read from the covering index
-        sql = "WITH lines AS NOT MATERIALIZED (" + " UNION ALL ".join(parts) + ")"
+        sql = f"WITH lines AS {_NOT_MATERIALIZED}(" + " UNION ALL ".join(parts) + ")"
         return sql, params
 
     def line_filter(self) -> tuple[str, list]:
@@ -210,7 +217,7 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
         # per key for the breakdown (the distributor's own lines)
         mine = "" if distributor is None else " WHERE who = ?"
         totals_sql = (
-            f"{cte}, g AS MATERIALIZED ({grouped}) "
+            f"{cte}, g AS {_MATERIALIZED}({grouped}) "
             "SELECT 0, who, cur, kind, no_share, sum(n), sum(gmv) FROM g GROUP BY 2, 3, 4, 5 "
             f"UNION ALL SELECT 1, key, cur, NULL, NULL, sum(n), sum(gmv) FROM g{mine} GROUP BY 2, 3"
         )
@@ -464,6 +471,10 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
         keys = list(sums)
         order = [keys[r[-1]] for r in ranked]
     shown, rest = (order[:limit], order[limit:]) if limit and by != "day" else (order, [])
+    # a currency with a single row left over shows that row, not "(1 more)"
+    left = Counter(cur for _, cur in rest)
+    shown += [k for k in rest if left[k[1]] == 1]
+    rest = [k for k in rest if left[k[1]] > 1]
     # only the rows shown are labelled (a share by its code)
     labels = _of_shares(conn, [k for k, _ in shown if k is not None], "code") if by == "share" else {}
     titles = _titles(conn, scope, [k for k, _ in shown if k is not None]) if by == "sku" else {}
