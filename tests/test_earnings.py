@@ -429,3 +429,14 @@ def test_a_line_that_earns_nobody_keeps_no_state_until_it_earns(run, shop, tmp_p
     ]))
     assert json.loads(again.stdout)[0]["ledger_entries"] == 1  # attributed now: anna earns 20 % of 30.00
     assert dump(db, "SELECT distributor, gross_fen FROM ledger_state WHERE line_key = 'L4'") == [("anna", 600)]
+
+
+def test_a_lines_day_is_its_shanghai_date_like_its_month(run, shop, tmp_path, db):
+    # paid at 20:00 in New York on 31 October: 09:00 on 1 November in Shanghai
+    run("orders", "import", orders_file(tmp_path, "ny.csv", [
+        ["N1", "GQ-1", "枸杞", "100.00", "", "paid", "2026-10-31T20:00:00-05:00", shop["me"]],
+    ]))
+    assert dump(db, "SELECT month, day FROM orders") == [("2026-11", "2026-11-01")]
+    assert dump(db, "SELECT period, day FROM ledger") == [("2026-11", "2026-11-01")]
+    rows = statement(run, "--month", "2026-11", "--by", "day")["breakdown"]
+    assert [(r["key"], r["orders"], r["net_fen"]) for r in rows] == [("2026-11-01", 1, 2000)]

@@ -17,9 +17,8 @@ TABLES = {
     "ledger_state": "SELECT * FROM ledger_state",
     "ledger_totals": "SELECT * FROM ledger_totals",
     "ledger_days": "SELECT * FROM ledger_days",
-    # a line's day is the date its paid (else created) time carries, on both paths
-    "wrong_days": "SELECT line_key, day FROM orders WHERE day IS NOT substr(coalesce(paid_at, created_at), 1, 10) "
-                  "OR (day IS NULL AND coalesce(paid_at, created_at) IS NOT NULL)",
+    # a line's day is the Asia/Shanghai date of its paid (else created) time, on both paths
+    "wrong_days": "SELECT line_key, day FROM orders WHERE day IS NOT date(coalesce(paid_at, created_at), '+8 hours')",
     "order_events": "SELECT * FROM order_events ORDER BY id",
     "imports": "SELECT * FROM imports ORDER BY id",
 }

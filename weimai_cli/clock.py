@@ -13,6 +13,20 @@ from datetime import datetime, timedelta, timezone
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
+# an order line's day in SQL: the Asia/Shanghai date of its paid (else
+# created) time, as day_of gives it (its month is the Asia/Shanghai month too)
+DAY_SQL = "date(coalesce({paid}, {created}), '+8 hours')"
+
+
+def day_of(iso: str | None) -> str | None:
+    """The Asia/Shanghai day (YYYY-MM-DD) of an ISO time."""
+    if not iso:
+        return None
+    if iso.endswith("+08:00"):
+        return iso[:10]
+    return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m-%d")
+
+
 def now() -> datetime:
     frozen = os.environ.get("WEIMAI_NOW")
     if frozen:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from weimai_cli.clock import now_iso
+from weimai_cli.clock import DAY_SQL, day_of, now_iso
 from weimai_cli.commission import Holding, plan, rate_line, target
 from weimai_cli.money import format_fen
 
@@ -109,8 +109,7 @@ def open_period_for(period: str, closed: set[str]) -> str:
 
 
 def _day(paid_at: str | None, created_at: str | None) -> str | None:
-    t = paid_at or created_at
-    return t[:10] if t else None
+    return day_of(paid_at or created_at)
 
 
 def _reason(kind: str, status: str, paid: int, refunded: int, amount: int) -> str:
@@ -330,7 +329,7 @@ _FRESH_CTE = f"""
 WITH raw AS (
   SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY') AS currency,
          o.paid_fen AS paid_raw, o.refunded_fen AS refunded_raw, o.status, o.paid_at,
-         coalesce(o.month, :current) AS period, substr(coalesce(o.paid_at, o.created_at), 1, 10) AS day,
+         coalesce(o.month, :current) AS period, {DAY_SQL.format(paid="o.paid_at", created="o.created_at")} AS day,
          o.share_id, o.reported_commission_fen AS rep_fen, o.settled_commission_fen AS set_fen,
          o.reported_rate_bp AS rep_bp,
          CASE WHEN o.kind = 'affiliate' OR o.share_id IS NOT NULL THEN o.distributor END AS earner,

@@ -584,12 +584,12 @@ def m010_statement_speed(db):
         "INSERT INTO ledger_days SELECT period, distributor, coalesce(day, ''), currency, bucket, kind, "
         "sum(amount_fen) FROM ledger GROUP BY 1, 2, 3, 4, 5, 6"
     )
-    # an order line's day (as the ledger's: the date its paid or created time
-    # carries), kept by the importer, so one pass over the month's lines from
-    # one index gives a statement and any breakdown of it; orders_statement
-    # served nothing that index does not
+    # an order line's day (the Asia/Shanghai date of its paid, else created,
+    # time: clock.DAY_SQL, as the ledger's), kept by the importer, so one pass
+    # over the month's lines from one index gives a statement and any breakdown
+    # of it; orders_statement served nothing that index does not
     conn.execute("ALTER TABLE orders ADD COLUMN day TEXT")
-    conn.execute("UPDATE orders SET day = substr(coalesce(paid_at, created_at), 1, 10)")
+    conn.execute("UPDATE orders SET day = date(coalesce(paid_at, created_at), '+8 hours')")
     conn.execute("DROP INDEX orders_statement")
     conn.execute("DROP INDEX orders_month_lines")
     conn.execute(

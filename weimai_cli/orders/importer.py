@@ -31,7 +31,7 @@ from operator import itemgetter, methodcaller
 from pathlib import Path
 
 from weimai_cli import ledger
-from weimai_cli.clock import now_iso
+from weimai_cli.clock import DAY_SQL, now_iso
 from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders import replay
@@ -47,8 +47,6 @@ UPDATABLE = LINE_FIELDS[1:]
 EVENT_FIELDS = tuple(
     f for f in UPDATABLE if f not in ("month", "code_share_id", "code_status", "extra")
 )
-# a line's day (orders.day, as the ledger's): the date its paid or created time carries
-DAY_SQL = "substr(coalesce({paid}, {created}), 1, 10)"
 CACHE_KIB = 8192  # per schema (main and temp): peak memory stays under 100 MiB
 
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 
+from weimai_cli.clock import day_of
 from weimai_cli.money import MoneyError, parse_money, parse_rate
 from weimai_cli.tables import IdError, cell_text, id_text
 
@@ -130,12 +131,9 @@ def parse_time(value: object, order: str | None = None) -> str | None:
 
 
 def month_of(iso: str | None) -> str | None:
-    """The Asia/Shanghai month (YYYY-MM) of an ISO time."""
-    if not iso:
-        return None
-    if iso.endswith("+08:00"):
-        return iso[:7]
-    return datetime.fromisoformat(iso).astimezone(SHANGHAI).strftime("%Y-%m")
+    """The Asia/Shanghai month (YYYY-MM) of an ISO time: its day's month."""
+    day = day_of(iso)
+    return day[:7] if day else None
 
 
 # ---- getters -----------------------------------------------------------------
