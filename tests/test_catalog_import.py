@@ -142,7 +142,7 @@ def test_archive_missing(run, db, tmp_path):
     f = tmp_path / "only-one.csv"
     f.write_text("sku,title,price\nGQ-1,宁夏枸杞 500g,59.90\n", encoding="utf-8")
     r = run("goods", "import", "--archive-missing", f)
-    assert r.stderr.endswith("1 rows: 0 added, 0 changed, 1 unchanged, 2 archived\n")
+    assert r.stderr.endswith(": 1 row: 0 added, 0 changed, 1 unchanged, 2 archived\n")
     assert dump(db, "SELECT sku, status FROM goods ORDER BY sku") == [
         ("DM-3", "archived"), ("GQ-1", "active"), ("PE-2", "archived"),
     ]

@@ -115,6 +115,11 @@ def line(text: str = "") -> None:
     sys.stdout.write(text + "\n")
 
 
+def count(n: int, noun: str) -> str:
+    """``1 row``, ``2 rows``: a number with its noun (English plural with s)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _json_default(value):
     return str(value)
 

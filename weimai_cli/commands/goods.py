@@ -188,7 +188,7 @@ def import_cmd(
             verb = "would import" if dry_run else "imported"
             output.message(
                 f"{verb} {s.file} ({s.container}{', ' + s.encoding if s.encoding else ''}): "
-                f"{s.rows} rows: {s.added} added, {s.changed} changed, "
+                f"{output.count(s.rows, 'row')}: {s.added} added, {s.changed} changed, "
                 f"{s.unchanged} unchanged, {s.archived} archived"
             )
     if as_json:
@@ -270,7 +270,7 @@ def sync_cmd(
                 output.message(f"{r.feed}: not modified since the last sync")
             else:
                 output.message(
-                    f"{r.feed}: {r.rows} items: {r.added} added, {r.changed} changed, "
+                    f"{r.feed}: {output.count(r.rows, 'item')}: {r.added} added, {r.changed} changed, "
                     f"{r.unchanged} unchanged, {r.archived} archived"
                 )
     if as_json:

@@ -28,10 +28,12 @@ MapOpt = Annotated[
 
 
 def _summary(r) -> str:
+    from weimai_cli import output
+
     verb = "would import" if r.dry_run else "imported"
     enc = f", {r.encoding}" if r.encoding else ""
     text = (
-        f"{verb} {r.file} ({r.format}, {r.container}{enc}): {r.rows} rows: {r.new} new, "
+        f"{verb} {r.file} ({r.format}, {r.container}{enc}): {output.count(r.rows, 'row')}: {r.new} new, "
         f"{r.changed} changed, {r.unchanged} unchanged, {r.stale} stale, {r.rejected} rejected"
     )
     if r.merged:
