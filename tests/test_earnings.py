@@ -440,3 +440,39 @@ def test_a_lines_day_is_its_shanghai_date_like_its_month(run, shop, tmp_path, db
     assert dump(db, "SELECT period, day FROM ledger") == [("2026-11", "2026-11-01")]
     rows = statement(run, "--month", "2026-11", "--by", "day")["breakdown"]
     assert [(r["key"], r["orders"], r["net_fen"]) for r in rows] == [("2026-11-01", 1, 2000)]
+
+
+def _moved_l1(tmp_path, shop):
+    # a later export: L1's payment now falls on 2 November (its month moves)
+    return orders_file(tmp_path, "moved.csv", [
+        ["L1", "GQ-1", "枸杞", "100.00", "", "paid", "2026-11-02 10:00:00", shop["me"]],
+    ])
+
+
+def test_a_line_whose_month_moves_takes_its_commission_along(run, shop, tmp_path, db):
+    run("orders", "import", october(tmp_path, shop))
+    assert statement(run, "--month", "2026-10")["currencies"][0]["net_fen"] == 3000
+    run("orders", "import", _moved_l1(tmp_path, shop))
+    oct_, nov = statement(run, "--month", "2026-10"), statement(run, "--month", "2026-11")
+    assert (oct_["currencies"][0]["orders"], oct_["currencies"][0]["net_fen"]) == (1, 1000)  # L2 only
+    assert (nov["currencies"][0]["orders"], nov["currencies"][0]["net_fen"]) == (1, 2000)  # L1
+    assert dump(db, "SELECT period, day, amount_fen, reason FROM ledger WHERE line_key = 'L1' ORDER BY id") == [
+        ("2026-10", "2026-10-05", 2000, "paid: commission on 100.00"),
+        ("2026-10", "2026-10-05", -2000, "line moved to 2026-11"),
+        ("2026-11", "2026-11-02", 2000, "paid: commission on 100.00"),
+    ]
+    days = statement(run, "--month", "2026-10", "--by", "day")["breakdown"]
+    assert [(r["key"], r["orders"], r["net_fen"]) for r in days] == [
+        ("2026-10-05", 0, 0), ("2026-10-06", 1, 1000), ("2026-10-09", 0, 0)]
+
+
+def test_a_line_moved_out_of_a_closed_month_is_adjusted_in_the_next(run, shop, tmp_path, db):
+    run("orders", "import", october(tmp_path, shop))
+    before = run("earnings", "--month", "2026-10", "--lang", "en").stdout
+    run("earnings", "close", "--month", "2026-10")
+    run("orders", "import", _moved_l1(tmp_path, shop))
+    assert run("earnings", "--month", "2026-10", "--lang", "en").stdout == before.replace("(open)", "(closed)")
+    run("earnings", "--month", "2026-10", "--verify")
+    nov = statement(run, "--month", "2026-11")
+    assert nov["currencies"][0]["adjustments_fen"] == -2000 and nov["currencies"][0]["net_fen"] == 0
+    assert nov["adjustments"][0]["reason"] == "2026-10 is closed: late accrual for line L1 (line moved to 2026-11)"

@@ -35,7 +35,7 @@ SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY'), o.quantity, o
        o.reported_commission_fen, o.settled_commission_fen, o.reported_rate_bp,
        s.commission_bp, s.commission_fen, d.rate_bp, g.commission_bp, g.commission_fen,
        st.distributor, st.signature, st.gross_fen, st.reversal_fen,
-       st.estimated_fen, st.confirmed_fen, st.settled_fen
+       st.estimated_fen, st.confirmed_fen, st.settled_fen, st.month, st.day
 FROM temp.{scope} c
 JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key
 LEFT JOIN shares s ON s.id = o.share_id AND s.sku IS o.sku
@@ -51,7 +51,7 @@ _INSERT = (
 )
 _STATE_COLUMNS = (
     "platform, line_key, distributor, share_id, signature, gross_fen, reversal_fen, "
-    "estimated_fen, confirmed_fen, settled_fen, month, sku, reported_rate_bp, expected_rate_bp"
+    "estimated_fen, confirmed_fen, settled_fen, month, sku, reported_rate_bp, expected_rate_bp, day"
 )
 # booked amounts summed per period, distributor, day, currency, bucket and kind
 # (temp._ledger_sums) go into ledger_days as they are and into ledger_totals
@@ -197,7 +197,7 @@ def _book_python(conn, rest: str, closed, now: str, import_id, result: Booked) -
             result.entries += len(entries)
             entries.clear()
         if states:
-            conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 14)})", states)
+            conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 15)})", states)
             states.clear()
     if totals:
         _new_sums(conn)
@@ -253,17 +253,16 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
     for row in rows:
         (platform, line_key, sku, currency, qty, paid, refunded, status, paid_at, created_at, month,
          share_id, distributor, kind, rep_fen, set_fen, rep_bp, s_bp, s_fen, d_bp, g_bp, g_fen,
-         held_by, held_sig, h_gross, h_rev, h_est, h_conf, h_set) = row
+         held_by, held_sig, h_gross, h_rev, h_est, h_conf, h_set, held_month, held_day) = row
         earner = distributor if (kind == "affiliate" or share_id is not None) else None
         if earner is None and held_sig is None:
             continue  # earns nobody and never held anything: nothing to book or remember
-        signature = f"{status}|{paid}|{refunded}|{rep_fen}|{set_fen}|{rep_bp}|{share_id}|{earner}|{paid_at is not None}"
+        signature = (f"{status}|{paid}|{refunded}|{rep_fen}|{set_fen}|{rep_bp}|{share_id}|{earner}|"
+                     f"{paid_at is not None}|{month}")
         if signature == held_sig:
             continue
         result.lines += 1
         period = month or current_month
-        booked_in = open_period_for(period, closed)
-        late = booked_in != period
         day = _day(paid_at, created_at)
         held = Holding(h_gross or 0, h_rev or 0, (h_est or 0, h_conf or 0, h_set or 0))
         rated = rate_line(
@@ -274,30 +273,36 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
             goods_commission_fen=g_fen,
         )
         wanted = target(status, rated, was_paid=paid_at is not None) if earner else Holding()
-        moves: list[tuple[str, Holding, Holding, str]] = []
-        if held_by is not None and held_by != earner:
-            # the line changed hands: the old earner gives back what it held
-            moves.append((held_by, held, Holding(), f"line now earns for {earner or 'nobody'}"))
+        # (who, from, to, why, the period and day the entries belong to)
+        moves: list[tuple[str, Holding, Holding, str, str, str | None]] = []
+        moved = held_month is not None and held_month != period
+        if held_by is not None and (held_by != earner or moved):
+            # the line changed hands, or months (its paid time moved): what it
+            # held is given back where it was booked, then booked anew
+            why = f"line now earns for {earner or 'nobody'}" if held_by != earner else f"line moved to {period}"
+            moves.append((held_by, held, Holding(), why, held_month, held_day))
             held = Holding()
         if earner is not None:
-            moves.append((earner, held, wanted, ""))
-        for who, have, want, why in moves:
+            moves.append((earner, held, wanted, "", period, day))
+        for who, have, want, why, belongs, on_day in moves:
+            booked_in = open_period_for(belongs, closed)
+            late = booked_in != belongs
             for kind_, bucket, amount in plan(have, want):
                 reason = why or _reason(kind_, status, paid or 0, refunded or 0, amount)
                 if late:
-                    reason = f"{period} is closed: late {kind_} for line {line_key} ({reason})"
+                    reason = f"{belongs} is closed: late {kind_} for line {line_key} ({reason})"
                     kind_ = "adjustment"
                     result.adjustments += 1
                 entries.append((
-                    booked_in, who, platform, line_key, sku, share_id, day, currency, kind_, bucket,
+                    booked_in, who, platform, line_key, sku, share_id, on_day, currency, kind_, bucket,
                     amount, rated.base_fen, rated.rate_bp, rated.source,
-                    period if late else None, reason, import_id, now,
+                    belongs if late else None, reason, import_id, now,
                 ))
                 result.amount_fen += amount
         final = wanted if earner is not None else Holding()
         states.append((
             platform, line_key, earner, share_id, signature, final.gross, final.reversal, *final.buckets,
-            period, sku, rep_bp, rated.expected_rate_bp,
+            period, sku, rep_bp, rated.expected_rate_bp, day,
         ))
 
 
@@ -329,7 +334,7 @@ _FRESH_CTE = f"""
 WITH raw AS (
   SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY') AS currency,
          o.paid_fen AS paid_raw, o.refunded_fen AS refunded_raw, o.status, o.paid_at,
-         coalesce(o.month, :current) AS period, {DAY_SQL.format(paid="o.paid_at", created="o.created_at")} AS day,
+         o.month AS month_raw, coalesce(o.month, :current) AS period, {DAY_SQL.format(paid="o.paid_at", created="o.created_at")} AS day,
          o.share_id, o.reported_commission_fen AS rep_fen, o.settled_commission_fen AS set_fen,
          o.reported_rate_bp AS rep_bp,
          CASE WHEN o.kind = 'affiliate' OR o.share_id IS NOT NULL THEN o.distributor END AS earner,
@@ -413,15 +418,15 @@ _FRESH_STATE = f"""
 INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS})
 {{cte}}
 SELECT platform, line_key, earner, share_id,
-       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s', status, coalesce(paid_raw, 'None'), coalesce(refunded_raw, 'None'),
+       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', status, coalesce(paid_raw, 'None'), coalesce(refunded_raw, 'None'),
               coalesce(rep_fen, 'None'), coalesce(set_fen, 'None'), coalesce(rep_bp, 'None'),
               coalesce(share_id, 'None'), coalesce(earner, 'None'),
-              CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END),
+              CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END, coalesce(month_raw, 'None')),
        w_gross, w_rev,
        CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
        CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
        CASE WHEN home = 'settled' THEN w_net ELSE 0 END,
-       period, sku, rep_bp, expected_bp
+       period, sku, rep_bp, expected_bp, day
 FROM {{lines}} WHERE earner IS NOT NULL
 """
 
@@ -430,7 +435,7 @@ _EARNING = "WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)"
 _FRESH_SQL = """
 CREATE TEMP TABLE _ledger_fresh AS
 {cte}
-SELECT platform, line_key, sku, share_id, day, currency, period, earner, status, paid_raw, refunded_raw,
+SELECT platform, line_key, sku, share_id, day, currency, month_raw, period, earner, status, paid_raw, refunded_raw,
        paid_at, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home
 FROM homed {where}
 """

@@ -596,6 +596,13 @@ def m010_statement_speed(db):
         "CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, "
         "day, paid_fen, refunded_fen, reported_rate_bp)"
     )
+    # a line's state remembers its day as well: when its paid time moves it to
+    # another month, what it held is given back on the day it was booked
+    conn.execute("ALTER TABLE ledger_state ADD COLUMN day TEXT")
+    conn.execute(
+        "UPDATE ledger_state SET day = (SELECT o.day FROM orders o "
+        "WHERE o.platform = ledger_state.platform AND o.line_key = ledger_state.line_key)"
+    )
     # a line that earns nobody keeps no ledger state (ledger.py): nothing to
     # remember, and no finding for a sale no distributor of ours earns from
     conn.execute("DELETE FROM ledger_state WHERE distributor IS NULL")

@@ -243,7 +243,7 @@ CREATE TABLE ledger_state (
             month TEXT,
             sku TEXT,
             reported_rate_bp INTEGER,
-            expected_rate_bp INTEGER,
+            expected_rate_bp INTEGER, day TEXT,
             PRIMARY KEY (platform, line_key)
         ) WITHOUT ROWID
         ;
