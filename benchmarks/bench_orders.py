@@ -212,9 +212,9 @@ def main() -> None:
         if spec is None or args.no_formats:
             continue
         path = work / f"sample-{name}.csv"
-        n = scale(name, path, args.sample_rows)
+        rows = scale(name, path, args.sample_rows)
         wall, rss = weimai_import(path, fresh(f"home-{name}"), "--format", name)
-        per_format[name] = {"rows": n, "seconds": round(wall, 2), "rows_per_s": round(n / wall),
+        per_format[name] = {"rows": rows, "seconds": round(wall, 2), "rows_per_s": round(rows / wall),
                             "peak_mib": round(rss / 2**20, 1)}
     fig["formats"] = per_format
 
