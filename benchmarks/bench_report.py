@@ -141,8 +141,9 @@ def _insert_orders(conn, batch) -> None:
     conn.executemany(
         "INSERT INTO orders (platform, line_key, order_id, sku, title, quantity, unit_price_fen, paid_fen, "
         "refunded_fen, currency, status, created_at, paid_at, month, share_id, distributor, "
-        "reported_commission_fen, reported_rate_bp, kind, first_import_id, last_import_id, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "reported_commission_fen, reported_rate_bp, kind, first_import_id, last_import_id, updated_at, day) "
+        # the line's day as the importer keeps it (clock.DAY_SQL: its Asia/Shanghai date)
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, date(?13, '+8 hours'))",
         batch,
     )
 

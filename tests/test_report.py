@@ -63,15 +63,16 @@ def seed(db, lines=LINES):
             "'affiliate', 'me', 4, 4, '2026-11-05T09:00:00+08:00', '2026-11-05T09:00:02+08:00')"
         ).lastrowid
         for key, paid_at, sku, paid, status, share, dist, kind, cur, rep in lines:
+            from weimai_cli.clock import day_of
             from weimai_cli.orders.values import month_of
 
             db.execute(
                 "INSERT INTO orders (platform, line_key, sku, title, quantity, paid_fen, currency, status, "
                 "created_at, paid_at, month, share_id, distributor, reported_commission_fen, kind, "
-                "first_import_id, last_import_id, updated_at) VALUES "
-                "('taobao', ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "first_import_id, last_import_id, updated_at, day) VALUES "
+                "('taobao', ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, sku, f"好茶 {sku}", paid, cur, status, paid_at, paid_at, month_of(paid_at), share, dist,
-                 rep, kind, imp, imp, paid_at),
+                 rep, kind, imp, imp, paid_at, day_of(paid_at)),
             )
         book_all(db)
         db.execute("UPDATE orders SET status = 'refunded', refunded_fen = paid_fen WHERE line_key = 'L3'")

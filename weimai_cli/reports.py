@@ -48,8 +48,6 @@ KINDS = ("daily", "weekly", "monthly")
 TOP = 5
 BASE = "CNY"
 VALID = ("paid", "confirmed", "settled")
-# the Asia/Shanghai day of an order line; migration m008 indexes exactly this expression
-DAY_SQL = "date(coalesce({t}paid_at, {t}created_at), '+8 hours')"
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH_RE = re.compile(r"\d{4}-\d{2}")
 
@@ -139,7 +137,7 @@ SELECT o.platform, o.line_key, o.sku, coalesce(o.title, g.title) AS title, o.sha
        CASE WHEN st.distributor IS NOT NULL{ldist} THEN st.reversal_fen ELSE 0 END AS reversed_fen
 FROM orders o LEFT JOIN shares s ON s.id = o.share_id LEFT JOIN goods g ON g.sku = o.sku
 LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
-WHERE {day} BETWEEN ? AND ?
+WHERE o.month IN ({months}) AND o.day BETWEEN ? AND ?
 """
 
 
@@ -147,8 +145,12 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None, 
     """Totals per currency (and, with ``details``, tops and unattributed) for a period's lines."""
     # what each line earns now is what the ledger holds for it (ledger_state)
     ldist = "" if distributor is None else " AND st.distributor = ?"
-    sql = _LINES.format(ldist=ldist, day=DAY_SQL.format(t="o."))
-    params = ([] if distributor is None else [distributor] * 2) + [period.start.isoformat(), period.end.isoformat()]
+    # a line's day (orders.day) is its Asia/Shanghai date and its month that
+    # day's month: the period's lines are found in its months' index range
+    months = sorted({period.start.isoformat()[:7], period.end.isoformat()[:7]})
+    sql = _LINES.format(ldist=ldist, months=", ".join("?" * len(months)))
+    params = ([] if distributor is None else [distributor] * 2) + months + [
+        period.start.isoformat(), period.end.isoformat()]
     totals: dict[str, dict] = {BASE: _zero()}
     shares: dict[tuple, dict] = {}
     skus: dict[tuple, dict] = {}

@@ -25,9 +25,6 @@ CREATE INDEX ledger_statement ON ledger (period, distributor, share_id, currency
 -- index order_events_line
 CREATE INDEX order_events_line ON order_events (platform, line_key, id);
 
--- index orders_day
-CREATE INDEX orders_day ON orders (date(coalesce(paid_at, created_at), '+8 hours'));
-
 -- index orders_month_lines
 CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, day, paid_fen, refunded_fen, reported_rate_bp);
 
