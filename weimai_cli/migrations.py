@@ -536,28 +536,9 @@ def m010_statement_speed(db):
     # rowid table beside its key, no wide index) and a closed statement reads
     # one contiguous range
     conn.execute("ALTER TABLE closed_lines RENAME TO closed_lines_m007")
-    conn.execute(
-        """
-        CREATE TABLE closed_lines (
-            period TEXT NOT NULL,
-            platform TEXT NOT NULL,
-            line_key TEXT NOT NULL,
-            distributor TEXT,
-            kind TEXT,
-            sku TEXT,
-            title TEXT,
-            share_id INTEGER,
-            day TEXT,
-            currency TEXT NOT NULL,
-            status TEXT NOT NULL,
-            paid_fen INTEGER,
-            refunded_fen INTEGER,
-            reported_rate_bp INTEGER,
-            expected_rate_bp INTEGER,
-            PRIMARY KEY (period, platform, line_key)
-        ) WITHOUT ROWID
-        """
-    )
+    # the same columns and key as m007 made them (its stored definition), without a rowid
+    old = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'closed_lines_m007'").fetchone()[0]
+    conn.execute(old.replace('"closed_lines_m007"', "closed_lines", 1).rstrip() + " WITHOUT ROWID")
     conn.execute("INSERT INTO closed_lines SELECT * FROM closed_lines_m007")
     conn.execute("DROP TABLE closed_lines_m007")
     conn.execute(

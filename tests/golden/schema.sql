@@ -74,8 +74,7 @@ CREATE TABLE closed_lines (
             reported_rate_bp INTEGER,
             expected_rate_bp INTEGER,
             PRIMARY KEY (period, platform, line_key)
-        ) WITHOUT ROWID
-        ;
+        ) WITHOUT ROWID;
 
 -- table closed_periods
 CREATE TABLE closed_periods (period TEXT PRIMARY KEY, closed_at TEXT NOT NULL);
