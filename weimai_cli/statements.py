@@ -464,12 +464,8 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
     else:
         # largest net first (the base currency's rows before the others); equal
         # nets by key (a share's id: the order they were made), no key last
-        ranked = sorted(
-            (cur != BASE, -v[_NET], key is None, "" if key is None else key, cur, i)
-            for i, ((key, cur), v) in enumerate(sums.items())
-        )
-        keys = list(sums)
-        order = [keys[r[-1]] for r in ranked]
+        order = sorted(sums, key=lambda k: (k[1] != BASE, -sums[k][_NET], k[0] is None,
+                                            "" if k[0] is None else k[0], k[1]))
     shown, rest = (order[:limit], order[limit:]) if limit and by != "day" else (order, [])
     # a currency with a single row left over shows that row, not "(1 more)"
     left = Counter(cur for _, cur in rest)
