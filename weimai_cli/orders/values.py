@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 
-from weimai_cli.clock import day_of
+from weimai_cli.clock import SHANGHAI, day_of
 from weimai_cli.money import MoneyError, parse_money, parse_rate
 from weimai_cli.tables import IdError, cell_text, id_text
 
@@ -23,7 +23,6 @@ RANK_SQL = (
     "WHEN 'settled' THEN 3 ELSE 4 END)"
 )
 NONE = frozenset(("", "--", "-", "—", "无", "null", "NULL", "None"))
-SHANGHAI = timezone(timedelta(hours=8))
 
 # every field an order line can carry, in the order of the staging table
 LINE_FIELDS = (
