@@ -718,9 +718,10 @@ class _Stage:
         res.merged = self.conn.execute("SELECT coalesce(sum(merged), 0) FROM _lines").fetchone()[0]
         res.merged -= sum(len(later.split(",")) for _, _, later in clashes)
         # presale pairs: the combined line's month follows its final payment
+        # (its Asia/Shanghai month, as every line's)
+        day = DAY_SQL.format(paid="nullif(paid_at, '')", created="created_at")
         self.conn.execute(
-            "UPDATE _lines SET paid_at = nullif(paid_at, ''), "
-            "month = substr(coalesce(nullif(paid_at, ''), created_at), 1, 7) "
+            f"UPDATE _lines SET paid_at = nullif(paid_at, ''), month = substr({day}, 1, 7) "
             "WHERE presale AND merged > 0"
         )
 
