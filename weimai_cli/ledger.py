@@ -134,6 +134,7 @@ def book(
     import_id: int | None = None,
     fast: bool = True,
     whole_platform: str | None = None,
+    shop: bool = False,
 ) -> Booked:
     """Book the ledger entries for the order lines that ``scope_sql`` selects
     as (platform, line_key). Call inside the caller's transaction.
@@ -143,12 +144,13 @@ def book(
     line in Python. Both book the same entries. ``whole_platform`` says the
     scope is every line of that platform (a platform's first import): when
     the ledger holds none of them and no month is closed, they are read from
-    ``orders`` directly."""
+    ``orders`` directly; with ``shop`` (a shop export's lines) only those
+    attributed to a share can earn, and only they are read."""
     if fast and whole_platform is not None:
         closed = closed_periods(conn)
         if not closed and not _holds_any(conn, [whole_platform]):
             result = Booked()
-            _book_fresh(conn, now_iso(), import_id, result, platform=whole_platform)
+            _book_fresh(conn, now_iso(), import_id, result, platform=whole_platform, shop=shop)
             return result
     conn.execute("DROP TABLE IF EXISTS temp._ledger_scope")
     conn.execute(
@@ -471,13 +473,15 @@ SELECT period, earner, coalesce(day, ''), currency, home, kind, sum(amt) FROM (
 
 
 def _book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_rest: bool = False,
-                platform: str | None = None) -> None:
+                platform: str | None = None, shop: bool = False) -> None:
     """Book, set-based, the scope's lines (but those in ``temp._ledger_rest``
     with ``skip_rest``), or every line of ``platform``: they hold nothing
     yet, in an open month."""
     if platform is None:
         source = "temp._ledger_scope c JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key"
         where = _NOT_REST if skip_rest else ""
+    elif shop:  # a shop line earns through its share: the attributed ones (few) are all to read
+        source, where = "orders o INDEXED BY orders_share", "WHERE o.share_id IS NOT NULL AND o.platform = :platform"
     else:
         source, where = "orders o", "WHERE o.platform = :platform"
     cte = _FRESH_CTE.format(source=source, where=where)

@@ -643,8 +643,32 @@ def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list 
     return list(zip(got["line_key"], rownums, *columns, repeat(0, n)))
 
 
+_CODE_FIELDS = ("tracking_code", "code_status", "code_share_id")
+
+
+class BadCodes:
+    """Tracking codes that do not verify or name no share, counted as the
+    lines go by, keeping the first ten different ones (every line may carry
+    one: memory stays flat)."""
+
+    def __init__(self, conn):
+        self.shares = {r[0] for r in conn.execute("SELECT id FROM shares")}
+        self.count = 0
+        self.first: dict[str, None] = {}
+
+    def add(self, codes: Iterable[tuple]) -> None:
+        """``codes``: (tracking_code, code_status, code_share_id) of each line."""
+        for code, status, share in codes:
+            if code is not None and (status != "ok" or share not in self.shares):
+                self.count += 1
+                if len(self.first) < 10:
+                    self.first.setdefault(code)
+
+
 class _Stage:
     """The temporary staging table of one file part."""
+
+    bad_codes: BadCodes | None = None  # (counted after the load, from the table)
 
     def __init__(self, conn):
         self.conn = conn
@@ -767,6 +791,7 @@ class _Direct:
         self.fed = self.total = 0
         self.platform = platform
         self.held = conn.execute("SELECT coalesce(max(rowid), 0) FROM orders").fetchone()[0]
+        self.bad_codes = BadCodes(conn)
         self.fixed = {
             "platform": platform, "kind": kind,
             "distributor": (distributor or "me") if kind == "affiliate" else None,
@@ -790,6 +815,7 @@ class _Direct:
         rows = iter(rows)
         dropped = False
         status = itemgetter(names.index("status")) if "status" in names else None
+        code = itemgetter(*map(names.index, _CODE_FIELDS)) if set(_CODE_FIELDS) <= set(names) else None
         if self.fixed["kind"] not in ("affiliate", "shop"):
             raise _Restage
         with contextlib.ExitStack() as indexes:
@@ -807,6 +833,8 @@ class _Direct:
                 if self.conn.executemany(sql, chunk).rowcount != len(chunk):
                     raise _Restage
                 self.fed += len(chunk)
+                if code is not None:
+                    self.bad_codes.add(map(code, chunk))
         self.total = self.fed
         self.conn.execute(
             f"CREATE TEMP VIEW _lines AS SELECT line_key, rowid AS row, {', '.join(LINE_FIELDS[1:])}, "
@@ -859,7 +887,7 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id, direct
         "(SELECT slot FROM shares WHERE slot IS NOT NULL)))",
         (platform,), import_id, now,
     )
-    _count_attribution(conn, res, platform)
+    _count_attribution(conn, res, platform, stage.bad_codes)
     # commission: book what the lines this import changed (new, updated, or
     # attributed to a share just now) earn now (ledger.py)
     if fresh and fmt.mode != "refund":
@@ -875,7 +903,7 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id, direct
         scope += " UNION SELECT platform, line_key FROM order_events WHERE id > ? AND field = 'share_id'"
         params += (events_before,)
     booked = ledger.book(conn, scope, params, import_id=import_id,
-                         whole_platform=platform if direct else None)
+                         whole_platform=platform if direct else None, shop=kind == "shop")
     res.ledger_entries, res.adjustments = booked.entries, booked.adjustments
 
 
@@ -1010,7 +1038,7 @@ def _attribute_scope(conn, fill_sql: str, params: tuple, import_id: int | None, 
         conn.execute("DROP TABLE IF EXISTS temp._scope")
 
 
-def _count_attribution(conn, res: ImportResult, platform: str) -> None:
+def _count_attribution(conn, res: ImportResult, platform: str, counted: BadCodes | None) -> None:
     in_orders = res.new + res.changed + res.unchanged + res.stale
     any_attributed = conn.execute(
         "SELECT 1 FROM orders WHERE share_id IS NOT NULL LIMIT 1"
@@ -1021,18 +1049,13 @@ def _count_attribution(conn, res: ImportResult, platform: str) -> None:
             "WHERE o.share_id IS NOT NULL", (platform,),
         ).fetchone()[0]
     res.unattributed = in_orders - res.attributed
-    bad = (
-        "FROM _lines i WHERE tracking_code IS NOT NULL AND (code_status IS NOT 'ok' "
-        "OR NOT EXISTS (SELECT 1 FROM shares s WHERE s.id = i.code_share_id))"
-    )
-    # streamed, keeping the first ten different codes (every line may carry
-    # one: memory stays flat)
-    first: dict[str, None] = {}
-    count = 0
-    for count, (code,) in enumerate(conn.execute(f"SELECT tracking_code {bad} ORDER BY row"), 1):  # noqa: B007 (read after the loop)
-        if len(first) < 10:
-            first.setdefault(code)
-    res.bad_codes, res.bad_code_list = count, list(first)
+    if counted is None:
+        counted = BadCodes(conn)
+        counted.add(conn.execute(
+            "SELECT tracking_code, code_status, code_share_id FROM _lines "
+            "WHERE tracking_code IS NOT NULL ORDER BY row"
+        ))
+    res.bad_codes, res.bad_code_list = counted.count, list(counted.first)
 
 
 def attribute(conn) -> dict:
