@@ -20,6 +20,7 @@ def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("WEIMAI_HOME", str(h))
     monkeypatch.delenv("WEIMAI_DB", raising=False)
     monkeypatch.delenv("WEIMAI_FORCE_TERMINAL", raising=False)
+    monkeypatch.delenv("WEIMAI_READER_PROCESS", raising=False)
     monkeypatch.setenv("WEIMAI_NOW", FROZEN_NOW)
     return h
 

@@ -85,6 +85,6 @@ def test_a_status_orders_refuses_goes_the_staging_way(db):
     )
     direct = importer._Direct(conn, "p", "shop", None, 1)
     with pytest.raises(importer._Restage):
-        direct.load(iter([("L1", "paid"), ("L2", "shipped")]), ("status",))
+        direct.load(direct.pack(iter([("L1", "paid"), ("L2", "shipped")]), ("status",)), ("status",))
     assert conn.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0
     conn.execute("ROLLBACK")

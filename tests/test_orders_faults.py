@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from orders_helpers import db_digest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,9 @@ def counts(home: Path) -> tuple[int, int, int]:
         conn.close()
 
 
-def test_kill_9_leaves_file_entirely_in_or_out(tmp_path):
+@pytest.mark.parametrize("reader", ["never", "always"])  # (always: rows read in a child process)
+def test_kill_9_leaves_file_entirely_in_or_out(tmp_path, reader, monkeypatch):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
     rows = 4000
     f = big_file(tmp_path / "big.csv", rows)
     # how long one import takes here, to spread the kills over it

@@ -42,8 +42,10 @@ def _import_case(run, home, files):
     return conn, summaries
 
 
+@pytest.mark.parametrize("reader", ["never", "always"])  # the CSVs also read in a child process
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_golden(case, run, home):
+def test_golden(case, reader, run, home, monkeypatch):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
     conn, summaries = _import_case(run, home, CASES[case])
     got = {"imports": summaries, "orders": read_orders(conn), "events": read_events(conn)}
     golden = ORDERS / f"{case}.expected.json"

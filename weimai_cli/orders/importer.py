@@ -23,18 +23,18 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
 
 from weimai_cli import ledger
 from weimai_cli.clock import DAY_SQL, now_iso
 from weimai_cli.errors import BadInput, UsageError
+from weimai_cli.orders import forked, replay
 from weimai_cli.orders import formats as fmts
-from weimai_cli.orders import replay
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
 from weimai_cli.store import plain_indexes_dropped, transaction
 from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
@@ -470,11 +470,26 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
         res.import_id = import_id
         stage = _Direct(conn, plat, kind, distributor, import_id) if direct else _Stage(conn)
         try:
+            fields = staged_fields(parser)
+
+            def packed(bar):
+                return stage.pack(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar,
+                                         with_row=not direct), fields)
+
+            # a large file is read and checked in a child process while this one writes
+            child = forked.Forked(
+                packed, lambda: (res.rows, res.rejected, table.repeated_header_rows, stage.bad_codes),
+                reports=progress is not None, batch=forked.BATCH // stage.GROUP,
+            ) if not skip_bad and forked.usable(table.container, table.size) else None
             bar = progress(table.path) if progress else None
             try:
-                stage.load(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar,
-                                  with_row=not direct),
-                           staged_fields(parser))
+                if child is None:
+                    stage.load(packed(bar), fields)
+                else:
+                    child.progress = bar
+                    with child:
+                        stage.load(child, fields)
+                    res.rows, res.rejected, table.repeated_header_rows[:], stage.bad_codes = child.state
             except _Restage:
                 stage.drop()
                 conn.execute("ROLLBACK TO direct")
@@ -669,6 +684,12 @@ class _Stage:
     """The temporary staging table of one file part."""
 
     bad_codes: BadCodes | None = None  # (counted after the load, from the table)
+    GROUP = 1  # lines per item loaded
+
+    @staticmethod
+    def pack(rows: Iterable[tuple], fields=LINE_FIELDS[1:]) -> Iterable[tuple]:
+        """(the staging table takes the lines as they are)"""
+        return rows
 
     def __init__(self, conn):
         self.conn = conn
@@ -782,9 +803,15 @@ class _Direct:
     refuses it as before. Once the lines outnumber those ``orders`` held, its
     plain indexes are dropped and built after the load (as _insert_new does).
     ``temp._lines`` is then a view of the platform's lines, for the steps
-    after the load."""
+    after the load.
 
-    CHUNK = 1000  # lines bound per executemany (held in memory meanwhile)
+    :meth:`pack` (checks, and lines grouped GROUP to a statement: a third
+    less time per line than a statement each) is apart from :meth:`load`
+    (the writes), so that a child process can pack while this one loads
+    (forked.py)."""
+
+    CHUNK = 1000  # lines checked at a time
+    GROUP = 20  # lines per INSERT statement
 
     def __init__(self, conn, platform, kind, distributor, import_id):
         self.conn = conn
@@ -798,26 +825,51 @@ class _Direct:
             "first_import_id": import_id, "last_import_id": import_id, "updated_at": now_iso(),
         }
 
-    def load(self, rows, fields=LINE_FIELDS[1:]) -> None:
-        names = ("line_key", *fields)
-        # numbered parameters: the line's day reads paid_at and created_at again
-        binds = [
-            f"coalesce(?{i}, 0)" if f == "refunded_fen" else f"json_patch('{{}}', ?{i})" if f == "extra" else f"?{i}"
-            for i, f in enumerate(names, 1)
-        ]
-        at = {f: f"?{names.index(f) + 1}" if f in names else "NULL" for f in ("paid_at", "created_at")}
-        sql = (
+    def _sql(self, names: tuple[str, ...], lines: int) -> str:
+        """The INSERT of ``lines`` lines of ``names`` each."""
+        width = len(names)
+
+        def row(base: int) -> str:
+            # numbered parameters: the line's day reads paid_at and created_at again
+            at = {f: f"?{base + names.index(f) + 1}" if f in names else "NULL" for f in ("paid_at", "created_at")}
+            binds = [
+                f"coalesce(?{base + i}, 0)" if f == "refunded_fen"
+                else f"json_patch('{{}}', ?{base + i})" if f == "extra" else f"?{base + i}"
+                for i, f in enumerate(names, 1)
+            ]
+            return (f"({', '.join(map(_literal, self.fixed.values()))}, {', '.join(binds)}, "
+                    f"{DAY_SQL.format(paid=at['paid_at'], created=at['created_at'])})")
+
+        return (
             f"INSERT INTO orders ({', '.join(self.fixed)}, {', '.join(names)}, day) "
-            f"VALUES ({', '.join(map(_literal, self.fixed.values()))}, {', '.join(binds)}, "
-            f"{DAY_SQL.format(paid=at['paid_at'], created=at['created_at'])}) "
+            f"VALUES {', '.join(row(n * width) for n in range(lines))} "
             "ON CONFLICT (platform, line_key) DO NOTHING"
         )
-        rows = iter(rows)
-        dropped = False
-        status = itemgetter(names.index("status")) if "status" in names else None
-        code = itemgetter(*map(names.index, _CODE_FIELDS)) if set(_CODE_FIELDS) <= set(names) else None
+
+    def pack(self, rows: Iterable[tuple], fields=LINE_FIELDS[1:]) -> Iterator[tuple]:
+        """Lines (line_key, *fields) -> one flat tuple per GROUP lines (the
+        last may hold fewer), checked; counts the bad tracking codes."""
+        names = ("line_key", *fields)
         if self.fixed["kind"] not in ("affiliate", "shop"):
             raise _Restage
+        status = itemgetter(names.index("status")) if "status" in names else None
+        code = itemgetter(*map(names.index, _CODE_FIELDS)) if set(_CODE_FIELDS) <= set(names) else None
+        rows = iter(rows)
+        group, flat = self.GROUP, chain.from_iterable
+        while chunk := list(islice(rows, self.CHUNK)):
+            if status is not None and not _VALID_STATUS.issuperset(map(status, chunk)):
+                raise _Restage
+            if code is not None:
+                self.bad_codes.add(map(code, chunk))
+            for i in range(0, len(chunk), group):
+                yield tuple(flat(chunk[i:i + group]))
+
+    def load(self, packed: Iterable[tuple], fields=LINE_FIELDS[1:]) -> None:
+        names = ("line_key", *fields)
+        width = len(names)
+        grouped = self._sql(names, self.GROUP)
+        packed = iter(packed)
+        dropped = False
         with contextlib.ExitStack() as indexes:
             self.conn.execute("PRAGMA ignore_check_constraints = ON")
             indexes.callback(self.conn.execute, "PRAGMA ignore_check_constraints = OFF")
@@ -825,16 +877,18 @@ class _Direct:
                 if not dropped and self.fed >= self.held:
                     indexes.enter_context(plain_indexes_dropped(self.conn, "orders", True))
                     dropped = True
-                chunk = list(islice(rows, self.CHUNK))
-                if not chunk:
+                batch = list(islice(packed, self.CHUNK // self.GROUP))
+                if not batch:
                     break
-                if status is not None and not _VALID_STATUS.issuperset(map(status, chunk)):
+                last = batch.pop() if len(batch[-1]) != width * self.GROUP else None
+                lines = len(batch) * self.GROUP
+                inserted = self.conn.executemany(grouped, batch).rowcount if batch else 0
+                if last is not None:
+                    lines += len(last) // width
+                    inserted += self.conn.execute(self._sql(names, len(last) // width), last).rowcount
+                if inserted != lines:
                     raise _Restage
-                if self.conn.executemany(sql, chunk).rowcount != len(chunk):
-                    raise _Restage
-                self.fed += len(chunk)
-                if code is not None:
-                    self.bad_codes.add(map(code, chunk))
+                self.fed += lines
         self.total = self.fed
         self.conn.execute(
             f"CREATE TEMP VIEW _lines AS SELECT line_key, rowid AS row, {', '.join(LINE_FIELDS[1:])}, "

@@ -1,0 +1,144 @@
+"""A large text file's rows read and checked in a forked child process.
+
+Reading, checking and converting rows is Python work that holds the GIL;
+binding and writing them is the importing process's. For a large file the
+two run side by side on two cores: a child process runs the row generator
+and sends its tuples back through a pipe, a batch at a time, while this
+process writes the batch before. The child's outcome (the rows it counted,
+the repeated header rows it skipped) comes back at the end, and an error it
+met is raised here as it would have been in-process, after the rows before
+it.
+
+Used where ``os.fork`` exists and there are two cores or more, for a CSV or
+TSV file of :data:`MIN_BYTES` or more, and not with ``--skip-bad`` (its
+rejects file is written by one process). ``WEIMAI_READER_PROCESS=never``
+keeps every file in one process (one core to spare), ``always`` takes the
+child for every CSV/TSV file (the tests' way to run small files through it). The child touches neither the
+database nor the terminal, and always ends with ``os._exit``: no cleanup of
+the copies it holds of this process's objects (the database connection
+among them) ever runs there. The fork happens before this file's progress
+bar starts, so the child is a copy of a process with one thread. If this
+process stops reading (an error, a duplicate key that sends the file to the
+staging path), :meth:`Forked.close` kills the child and waits for it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from collections.abc import Callable, Iterable, Iterator
+
+MIN_BYTES = 8 << 20  # smaller files: the fork and the pipe cost more than they give
+BATCH = 2000  # items per message (by default)
+
+
+MODES = ("auto", "always", "never")
+
+
+def usable(container: str | None, size: int) -> bool:
+    """Whether a file part is worth reading in a child process."""
+    mode = os.environ.get("WEIMAI_READER_PROCESS", "auto")
+    if mode not in MODES:
+        from weimai_cli.errors import UsageError
+
+        raise UsageError(f"WEIMAI_READER_PROCESS={mode!r} is not one of: {', '.join(MODES)}")
+    if mode == "never" or not hasattr(os, "fork") or container not in ("csv", "tsv"):
+        return False
+    return mode == "always" or ((os.cpu_count() or 1) > 1 and size >= MIN_BYTES)
+
+
+Report = Callable[[int, int], None]
+
+
+class Forked:
+    """``produce(report)`` run in a child process; iterating this yields its
+    items here. ``state()`` is called in the child once the items are all
+    sent, and its value is :attr:`state` here afterwards. ``progress``, when
+    set, receives the child's ``report(done, total)`` calls."""
+
+    def __init__(self, produce: Callable[[Report | None], Iterable], state: Callable[[], object],
+                 *, reports: bool = False, batch: int = BATCH):
+        from multiprocessing.connection import Pipe
+
+        reader, writer = Pipe(duplex=False)
+        pid = os.fork()
+        if pid == 0:  # the child
+            reader.close()
+            _child(writer, produce, state, reports, batch)
+        writer.close()
+        self.pid: int | None = pid
+        self.reader = reader
+        self.progress: Report | None = None
+        self.state: object = None
+        self._ended = False
+
+    def __iter__(self) -> Iterator:
+        recv = self.reader.recv
+        while True:
+            try:
+                kind, payload = recv()
+            except EOFError:
+                from weimai_cli.errors import EnvironmentProblem
+
+                raise EnvironmentProblem(
+                    "the process reading the file ended before it was done (killed?); nothing was written",
+                    "run the import again, or set WEIMAI_READER_PROCESS=never",
+                ) from None
+            if kind == "items":
+                yield from payload
+            elif kind == "progress":
+                if self.progress:
+                    self.progress(*payload)
+            elif kind == "done":
+                self.state, self._ended = payload, True
+                return
+            else:  # "error"
+                self._ended = True
+                raise payload
+
+    def close(self) -> None:
+        """Wait for the child; one still sending (this process stopped
+        reading) is killed first."""
+        if self.pid is None:
+            return
+        if not self._ended:
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        self.pid = None
+        self.reader.close()
+
+    def __enter__(self) -> Forked:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _child(writer, produce, state, reports: bool, size: int) -> None:
+    """Run ``produce`` and send what it gives; never returns."""
+    code = 0
+    batch: list = []
+    send = writer.send
+    try:
+        for item in produce((lambda done, total: send(("progress", (done, total)))) if reports else None):
+            batch.append(item)
+            if len(batch) == size:
+                send(("items", batch))
+                batch = []
+        if batch:
+            send(("items", batch))
+        send(("done", state()))
+    except BaseException as exc:
+        code = 1
+        try:
+            if batch:  # the rows before an error come first, as in-process
+                send(("items", batch))
+            try:
+                send(("error", exc))
+            except (pickle.PicklingError, TypeError, AttributeError):
+                send(("error", RuntimeError(f"reading the file failed: {type(exc).__name__}: {exc}")))
+        except OSError:
+            code = 2  # the parent is gone (it stopped reading): nobody to tell
+    finally:
+        os._exit(code)
