@@ -146,10 +146,10 @@ def test_a_child_killed_mid_file_exits_5_and_writes_nothing(run, home, tmp_path,
     real = importer._lines
 
     def dying(*args, **kwargs):
-        for n, line in enumerate(real(*args, **kwargs)):
-            if n == 3000 and os.getpid() != parent:
+        for n, chunk in enumerate(real(*args, **kwargs)):
+            if n == 1 and os.getpid() != parent:  # (chunks of 2,000 rows)
                 os.kill(os.getpid(), signal.SIGKILL)
-            yield line
+            yield chunk
 
     monkeypatch.setattr(importer, "_lines", dying)
     r = run("orders", "import", _file(tmp_path, 5000), code=5)

@@ -479,7 +479,7 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
             # a large file is read and checked in a child process while this one writes
             child = forked.Forked(
                 packed, lambda: (res.rows, res.rejected, table.repeated_header_rows, stage.bad_codes),
-                reports=progress is not None, batch=forked.BATCH // stage.GROUP,
+                reports=progress is not None, batch=1,
             ) if not skip_bad and forked.usable(table.container, table.size) else None
             bar = progress(table.path) if progress else None
             try:
@@ -520,9 +520,9 @@ def staged_fields(parser) -> tuple[str, ...]:
 
 
 def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True):
-    """Rows -> staging tuples (line_key, row, *staged_fields, presale), or
-    without ``with_row`` (line_key, *staged_fields); bad rows raise, or go
-    to the rejects file."""
+    """Rows -> lists of staging tuples (line_key, row, *staged_fields,
+    presale), or without ``with_row`` (line_key, *staged_fields), a list per
+    chunk of rows read; bad rows raise, or go to the rejects file."""
     qty_col = cols.index("quantity")
     fields = staged_fields(parser)
     dumps = json.dumps
@@ -577,7 +577,7 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True)
             lines = _batch_tuples(got, [rownum for rownum, _ in pending], fields, with_row)
             if lines is not None:
                 return lines
-        return (t for rownum, values in pending for t in one(rownum, values))
+        return [t for rownum, values in pending for t in one(rownum, values)]
 
     text = table.container in _TEXT_CONTAINERS
     by_batch = parser.batch is not None and text
@@ -597,13 +597,12 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True)
         if bar and chunk:
             bar(table.bytes_read(), table.size)
         if by_batch and chunk:
-            yield from batch(chunk)
+            yield batch(chunk)
         else:
-            for rownum, values in chunk:
-                yield from one(rownum, values)
+            yield [t for rownum, values in chunk for t in one(rownum, values)]
         if broken is not None:
             raise broken  # the rows before a broken one come first
-    yield from emit(parser.flush(), None)
+    yield list(emit(parser.flush(), None))
 
 
 # a text row whose first cell is not empty and cannot start a total (合计, Total…)
@@ -684,12 +683,11 @@ class _Stage:
     """The temporary staging table of one file part."""
 
     bad_codes: BadCodes | None = None  # (counted after the load, from the table)
-    GROUP = 1  # lines per item loaded
 
     @staticmethod
-    def pack(rows: Iterable[tuple], fields=LINE_FIELDS[1:]) -> Iterable[tuple]:
+    def pack(chunks: Iterable[list[tuple]], fields=LINE_FIELDS[1:]) -> Iterable[list[tuple]]:
         """(the staging table takes the lines as they are)"""
-        return rows
+        return chunks
 
     def __init__(self, conn):
         self.conn = conn
@@ -702,8 +700,8 @@ class _Stage:
             "conflicts TEXT) WITHOUT ROWID"
         )
 
-    def load(self, rows, fields=LINE_FIELDS[1:]) -> None:
-        """Stage ``rows``: tuples of line_key, row, ``fields`` and presale."""
+    def load(self, chunks, fields=LINE_FIELDS[1:]) -> None:
+        """Stage ``chunks``: lists of tuples of line_key, row, ``fields`` and presale."""
         names = ("line_key", "row", *fields, *_STAGE_EXTRA)
         placeholders = ", ".join("?" for _ in names)
         both = "(_lines.presale OR excluded.presale)"
@@ -735,7 +733,7 @@ class _Stage:
 
         def counted():
             nonlocal fed
-            for fed, row in enumerate(rows, 1):  # noqa: B007 (fed is read after the loop)
+            for fed, row in enumerate(chain.from_iterable(chunks), 1):  # noqa: B007 (fed is read after the loop)
                 yield row
 
         self.conn.executemany(sql, counted())
@@ -805,12 +803,10 @@ class _Direct:
     ``temp._lines`` is then a view of the platform's lines, for the steps
     after the load.
 
-    :meth:`pack` (checks, and lines grouped GROUP to a statement: a third
-    less time per line than a statement each) is apart from :meth:`load`
-    (the writes), so that a child process can pack while this one loads
-    (forked.py)."""
+    :meth:`pack` (the checks) is apart from :meth:`load` (the writes, GROUP
+    lines to a statement: a third less time per line than a statement each),
+    so that a child process can check while this one writes (forked.py)."""
 
-    CHUNK = 1000  # lines checked at a time
     GROUP = 20  # lines per INSERT statement
 
     def __init__(self, conn, platform, kind, distributor, import_id):
@@ -846,49 +842,46 @@ class _Direct:
             "ON CONFLICT (platform, line_key) DO NOTHING"
         )
 
-    def pack(self, rows: Iterable[tuple], fields=LINE_FIELDS[1:]) -> Iterator[tuple]:
-        """Lines (line_key, *fields) -> one flat tuple per GROUP lines (the
-        last may hold fewer), checked; counts the bad tracking codes."""
+    def pack(self, chunks: Iterable[list[tuple]], fields=LINE_FIELDS[1:]) -> Iterator[list[tuple]]:
+        """Chunks of lines (line_key, *fields) -> the same, checked; counts
+        the bad tracking codes."""
         names = ("line_key", *fields)
         if self.fixed["kind"] not in ("affiliate", "shop"):
             raise _Restage
         status = itemgetter(names.index("status")) if "status" in names else None
         code = itemgetter(*map(names.index, _CODE_FIELDS)) if set(_CODE_FIELDS) <= set(names) else None
-        rows = iter(rows)
-        group, flat = self.GROUP, chain.from_iterable
-        while chunk := list(islice(rows, self.CHUNK)):
+        for chunk in chunks:
             if status is not None and not _VALID_STATUS.issuperset(map(status, chunk)):
                 raise _Restage
             if code is not None:
                 self.bad_codes.add(map(code, chunk))
-            for i in range(0, len(chunk), group):
-                yield tuple(flat(chunk[i:i + group]))
+            yield chunk
 
-    def load(self, packed: Iterable[tuple], fields=LINE_FIELDS[1:]) -> None:
+    def load(self, packed: Iterable[list[tuple]], fields=LINE_FIELDS[1:]) -> None:
+        """Write the chunks :meth:`pack` gave."""
         names = ("line_key", *fields)
         width = len(names)
+        step = width * self.GROUP
         grouped = self._sql(names, self.GROUP)
-        packed = iter(packed)
         dropped = False
         with contextlib.ExitStack() as indexes:
             self.conn.execute("PRAGMA ignore_check_constraints = ON")
             indexes.callback(self.conn.execute, "PRAGMA ignore_check_constraints = OFF")
-            while True:
+            for chunk in packed:
                 if not dropped and self.fed >= self.held:
                     indexes.enter_context(plain_indexes_dropped(self.conn, "orders", True))
                     dropped = True
-                batch = list(islice(packed, self.CHUNK // self.GROUP))
-                if not batch:
-                    break
-                last = batch.pop() if len(batch[-1]) != width * self.GROUP else None
-                lines = len(batch) * self.GROUP
-                inserted = self.conn.executemany(grouped, batch).rowcount if batch else 0
-                if last is not None:
-                    lines += len(last) // width
-                    inserted += self.conn.execute(self._sql(names, len(last) // width), last).rowcount
-                if inserted != lines:
+                # the chunk's values in a row, GROUP lines to a statement
+                flat = list(chain.from_iterable(chunk))
+                whole = len(chunk) // self.GROUP * step
+                inserted = self.conn.executemany(
+                    grouped, [tuple(flat[i:i + step]) for i in range(0, whole, step)]
+                ).rowcount if whole else 0
+                if whole < len(flat):
+                    inserted += self.conn.execute(self._sql(names, len(chunk) % self.GROUP), flat[whole:]).rowcount
+                if inserted != len(chunk):
                     raise _Restage
-                self.fed += lines
+                self.fed += len(chunk)
         self.total = self.fed
         self.conn.execute(
             f"CREATE TEMP VIEW _lines AS SELECT line_key, rowid AS row, {', '.join(LINE_FIELDS[1:])}, "
