@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import threading
 
 import pytest
 from orders_helpers import ORDERS, db_digest
@@ -180,3 +181,78 @@ def test_an_unknown_reader_mode_is_a_usage_error(run, tmp_path, monkeypatch):
     monkeypatch.setenv("WEIMAI_READER_PROCESS", "sometimes")
     r = run("orders", "import", _file(tmp_path, 3), code=2)
     assert "WEIMAI_READER_PROCESS='sometimes' is not one of: auto, always, never" in r.stderr
+
+
+def test_a_forked_import_works_when_sigchld_is_ignored(run, home, tmp_path, monkeypatch):
+    # SIG_IGN for SIGCHLD is inherited across exec (some supervisors, CI
+    # runners and launchers start programs so): children are then reaped by
+    # the kernel and os.waitpid raises ChildProcessError. The in-process
+    # reader imports the file; the forked one must too.
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", "always")
+    old = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        r = json.loads(run("orders", "import", "--json", _file(tmp_path, 3000)).stdout)[0]
+    finally:
+        signal.signal(signal.SIGCHLD, old)
+    assert r["new"] == 3000
+
+
+def test_forked_close_survives_an_auto_reaped_child():
+    old = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        child = forked.Forked(lambda report: iter(range(5)), lambda: "ok")
+        with child:
+            assert list(child) == list(range(5))
+    finally:
+        signal.signal(signal.SIGCHLD, old)
+    assert child.state == "ok"
+
+
+def test_the_child_is_forked_from_a_process_with_one_thread(run, home, tmp_path, monkeypatch):
+    # forked.py: "The fork happens before this file's progress bar starts, so
+    # the child is a copy of a process with one thread." A file that goes the
+    # staging way (a key twice) is forked again while the first attempt's
+    # rich progress bar (its refresh thread) is still running.
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", "always")
+    monkeypatch.setenv("WEIMAI_FORCE_TERMINAL", "1")
+    dup = "L000003,O3,SKU-3,茶 3,1,9.90,9.90,paid,2026-11-03 10:00:00"
+    f = _file(tmp_path, 3000, bad={2500: dup})
+    threads_at_fork = []
+    real_fork = os.fork
+
+    def fork():
+        threads_at_fork.append(sorted(t.name for t in threading.enumerate()))
+        return real_fork()
+
+    monkeypatch.setattr(forked.os, "fork", fork)
+    before = sorted(t.name for t in threading.enumerate())  # (other tests' servers may linger)
+    run("orders", "import", f)
+    assert len(threads_at_fork) == 2  # the direct attempt, then the staging one
+    assert threads_at_fork == [before, before]  # no progress bar thread
+
+
+def test_a_refused_fork_reads_in_process(run, home, tmp_path, monkeypatch):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", "always")
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(forked.os, "fork", refused)
+    r = json.loads(run("orders", "import", "--json", _file(tmp_path, 2500)).stdout)[0]
+    assert r["new"] == 2500 and r["rows"] == 2500
+
+
+def test_auto_keeps_one_process_on_one_core_or_a_small_file(monkeypatch):
+    monkeypatch.setattr(forked, "_cores", lambda: 1)
+    assert not forked.usable("csv", 10 * forked.MIN_BYTES)
+    monkeypatch.setattr(forked, "_cores", lambda: 2)
+    assert forked.usable("csv", forked.MIN_BYTES) and forked.usable("tsv", forked.MIN_BYTES)
+    assert not forked.usable("csv", forked.MIN_BYTES - 1)
+    assert not forked.usable("xlsx", 10 * forked.MIN_BYTES)  # (workbooks and zips: in-process)
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", "never")
+    assert not forked.usable("csv", 10 * forked.MIN_BYTES)
+
+
+def test_an_unknown_reader_mode_is_refused_with_skip_bad_too(run, tmp_path, monkeypatch):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", "sometimes")
+    run("orders", "import", "--skip-bad", "--rejects", tmp_path / "r.csv", _file(tmp_path, 3), code=2)

@@ -264,6 +264,9 @@ class Progress:
         if self.bar:
             self.bar.update(self.task, completed=done, total=total)
 
+    __call__ = update
+
     def close(self) -> None:
         if self.bar:
             self.bar.stop()
+            self.bar = None

@@ -77,7 +77,7 @@ def import_cmd(
     def progress(name):
         bar = output.Progress(f"importing {name}", 0)
         bars.append(bar)
-        return bar.update
+        return bar  # (called with done, total; closed when the importer gives up an attempt)
 
     def done(r):
         while bars:

@@ -11,13 +11,16 @@ it.
 
 Used where ``os.fork`` exists and there are two cores or more, for a CSV or
 TSV file of :data:`MIN_BYTES` or more, and not with ``--skip-bad`` (its
-rejects file is written by one process). ``WEIMAI_READER_PROCESS=never``
+rejects file is written by one process); where the system refuses a
+process (fork or pipe fails), the file is read in-process.
+``WEIMAI_READER_PROCESS=never``
 keeps every file in one process (one core to spare), ``always`` takes the
 child for every CSV/TSV file (the tests' way to run small files through it). The child touches neither the
 database nor the terminal, and always ends with ``os._exit``: no cleanup of
 the copies it holds of this process's objects (the database connection
 among them) ever runs there. The fork happens before this file's progress
-bar starts, so the child is a copy of a process with one thread. If this
+bar starts (and a file sent to the staging path closes its first bar
+before it forks again), so the child is a copy of a process with one thread. If this
 process stops reading (an error, a duplicate key that sends the file to the
 staging path), :meth:`Forked.close` kills the child and waits for it.
 """
@@ -37,6 +40,13 @@ BATCH = 2000  # items per message (by default)
 MODES = ("auto", "always", "never")
 
 
+def _cores() -> int:
+    """The cores this process may run on (its affinity, where the OS tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def usable(container: str | None, size: int) -> bool:
     """Whether a file part is worth reading in a child process."""
     mode = os.environ.get("WEIMAI_READER_PROCESS", "auto")
@@ -46,7 +56,16 @@ def usable(container: str | None, size: int) -> bool:
         raise UsageError(f"WEIMAI_READER_PROCESS={mode!r} is not one of: {', '.join(MODES)}")
     if mode == "never" or not hasattr(os, "fork") or container not in ("csv", "tsv"):
         return False
-    return mode == "always" or ((os.cpu_count() or 1) > 1 and size >= MIN_BYTES)
+    return mode == "always" or (_cores() > 1 and size >= MIN_BYTES)
+
+
+def start(produce, state, **kwargs) -> Forked | None:
+    """A :class:`Forked`, or None when the system cannot start a process now
+    (the caller reads in-process instead)."""
+    try:
+        return Forked(produce, state, **kwargs)
+    except OSError:  # fork or pipe refused (EAGAIN, ENOMEM, no fds): one process it is
+        return None
 
 
 Report = Callable[[int, int], None]
@@ -63,10 +82,18 @@ class Forked:
         from multiprocessing.connection import Pipe
 
         reader, writer = Pipe(duplex=False)
-        pid = os.fork()
-        if pid == 0:  # the child
+        try:
+            pid = os.fork()
+        except OSError:
             reader.close()
-            _child(writer, produce, state, reports, batch)
+            writer.close()
+            raise
+        if pid == 0:  # the child: whatever happens (a signal, even here), it ends in os._exit
+            try:
+                reader.close()
+                _child(writer, produce, state, reports, batch)
+            finally:
+                os._exit(3)
         writer.close()
         self.pid: int | None = pid
         self.reader = reader
@@ -102,14 +129,19 @@ class Forked:
 
     def close(self) -> None:
         """Wait for the child; one still sending (this process stopped
-        reading) is killed first."""
+        reading) is killed first. A child already reaped by the system (when
+        SIGCHLD is ignored, as some launchers leave it) is simply gone."""
         if self.pid is None:
             return
-        if not self._ended:
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        self.pid = None
-        self.reader.close()
+        pid, self.pid = self.pid, None
+        try:
+            if not self._ended:
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ChildProcessError, ProcessLookupError):
+            pass  # reaped already: nothing left to wait for
+        finally:
+            self.reader.close()
 
     def __enter__(self) -> Forked:
         return self
@@ -145,10 +177,11 @@ def _child(writer, produce, state, reports: bool, size: int) -> None:
         try:
             if batch:  # the rows before an error come first, as in-process
                 send(("items", batch))
-            try:
-                send(("error", exc))
-            except (pickle.PicklingError, TypeError, AttributeError):
-                send(("error", RuntimeError(f"reading the file failed: {type(exc).__name__}: {exc}")))
+            try:  # (an error the parent could not rebuild goes as its text)
+                pickle.loads(pickle.dumps(exc))
+            except Exception:
+                exc = RuntimeError(f"reading the file failed: {type(exc).__name__}: {exc}")
+            send(("error", exc))
         except OSError:
             code = 2  # the parent is gone (it stopped reading): nobody to tell
     finally:

@@ -477,23 +477,26 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
                                          with_row=not direct), fields)
 
             # a large file is read and checked in a child process while this one writes
-            child = forked.Forked(
+            child = forked.start(
                 packed, lambda: (res.rows, res.rejected, table.repeated_header_rows, stage.bad_codes),
                 reports=progress is not None, batch=1,
-            ) if not skip_bad and forked.usable(table.container, table.size) else None
-            bar = progress(table.path) if progress else None
+            ) if forked.usable(table.container, table.size) and not skip_bad else None
+            bar = None
             try:
                 if child is None:
+                    bar = progress(table.path) if progress else None
                     stage.load(packed(bar), fields)
                 else:
-                    child.progress = bar
                     with child:
+                        bar = child.progress = progress(table.path) if progress else None
                         stage.load(child, fields)
                     res.rows, res.rejected, table.repeated_header_rows[:], stage.bad_codes = child.state
             except _Restage:
                 stage.drop()
                 conn.execute("ROLLBACK TO direct")
                 conn.execute("RELEASE direct")
+                # this attempt's bar goes (the staging attempt forks its reader anew)
+                getattr(bar, "close", lambda: None)()
                 raise
             if direct:
                 conn.execute("RELEASE direct")
