@@ -164,6 +164,8 @@ def book(
     result = Booked()
     try:
         in_scope = conn.execute(f"INSERT OR IGNORE INTO temp._ledger_scope {scope_sql}", params).rowcount
+        if not in_scope:
+            return result  # nothing to book
         closed = closed_periods(conn)
         now = now_iso()
         # the lines for the Python path: all, or (fast) those the SQL path cannot book

@@ -26,6 +26,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from itertools import chain, islice, repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
@@ -292,6 +293,9 @@ def import_files(
     # a larger page cache for the set-based steps (bounded: memory stays flat)
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
+    # (this SQLite may be built to zero every freed page: the staging tables
+    # are dropped after each file, and temp pages never outlive the connection)
+    conn.execute("PRAGMA temp.secure_delete = OFF")
     results: list[ImportResult] = []
     try:
         with _fast_null_binding():
@@ -661,6 +665,41 @@ def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list 
 
 
 _CODE_FIELDS = ("tracking_code", "code_status", "code_share_id")
+GROUP = 20  # lines per INSERT statement: a third less time per line than a statement each
+
+
+def _numbered(row: str, width: int, lines: int) -> str:
+    """``lines`` copies of a VALUES row whose parameters are ?1…?width (or
+    plain ?), numbered on for each copy."""
+    if "?1" not in row:
+        return ", ".join([row] * lines)
+    return ", ".join(
+        re.sub(r"\?(\d+)", lambda m, base=n * width: f"?{int(m.group(1)) + base}", row) for n in range(lines)
+    )
+
+
+@lru_cache(maxsize=16)
+def _statement(template: str, row: str, width: int, lines: int) -> str:
+    return template.format(_numbered(row, width, lines))
+
+
+def _write_grouped(conn, template: str, row: str, chunk: list[tuple]) -> int:
+    """Write a chunk of lines GROUP to a statement: ``template`` with its
+    ``{}`` filled by as many ``row``s as lines go in; returns the rows changed."""
+    width = len(chunk[0]) if chunk else 0
+
+    def statement(lines: int) -> str:
+        return _statement(template, row, width, lines)
+
+    flat = list(chain.from_iterable(chunk))
+    step = width * GROUP
+    whole = len(chunk) // GROUP * step
+    changed = conn.executemany(
+        statement(GROUP), [tuple(flat[i:i + step]) for i in range(0, whole, step)]
+    ).rowcount if whole else 0
+    if whole < len(flat):
+        changed += conn.execute(statement(len(chunk) % GROUP), flat[whole:]).rowcount
+    return changed
 
 
 class BadCodes:
@@ -728,19 +767,12 @@ class _Stage:
             "merged = _lines.merged + 1",
             f"presale = {both}",
         ]
-        sql = (
-            f"INSERT INTO _lines ({', '.join(names)}) VALUES ({placeholders}) "
-            f"ON CONFLICT(line_key) DO UPDATE SET {', '.join(sets)}"
-        )
-        fed = 0
-
-        def counted():
-            nonlocal fed
-            for fed, row in enumerate(chain.from_iterable(chunks), 1):  # noqa: B007 (fed is read after the loop)
-                yield row
-
-        self.conn.executemany(sql, counted())
-        self.fed = fed
+        # (several lines to a statement: a key twice within one merges as across two)
+        upsert = f"ON CONFLICT(line_key) DO UPDATE SET {', '.join(sets)}"
+        for chunk in chunks:
+            _write_grouped(self.conn, f"INSERT INTO _lines ({', '.join(names)}) VALUES {{}} {upsert}",
+                           f"({placeholders})", chunk)
+            self.fed += len(chunk)
         self.total = self.conn.execute("SELECT count(*) FROM _lines").fetchone()[0]
 
     def check_conflicts(self, table, res, skip_bad, rejects) -> None:
@@ -807,8 +839,8 @@ class _Direct:
     after the load.
 
     :meth:`pack` (the checks) is apart from :meth:`load` (the writes, GROUP
-    lines to a statement: a third less time per line than a statement each),
-    so that a child process can check while this one writes (forked.py)."""
+    lines to a statement), so that a child process can check while this one
+    writes (forked.py)."""
 
     GROUP = 20  # lines per INSERT statement
 
@@ -824,26 +856,17 @@ class _Direct:
             "first_import_id": import_id, "last_import_id": import_id, "updated_at": now_iso(),
         }
 
-    def _sql(self, names: tuple[str, ...], lines: int) -> str:
-        """The INSERT of ``lines`` lines of ``names`` each."""
-        width = len(names)
-
-        def row(base: int) -> str:
-            # numbered parameters: the line's day reads paid_at and created_at again
-            at = {f: f"?{base + names.index(f) + 1}" if f in names else "NULL" for f in ("paid_at", "created_at")}
-            binds = [
-                f"coalesce(?{base + i}, 0)" if f == "refunded_fen"
-                else f"json_patch('{{}}', ?{base + i})" if f == "extra" else f"?{base + i}"
-                for i, f in enumerate(names, 1)
-            ]
-            return (f"({', '.join(map(_literal, self.fixed.values()))}, {', '.join(binds)}, "
-                    f"{DAY_SQL.format(paid=at['paid_at'], created=at['created_at'])})")
-
-        return (
-            f"INSERT INTO orders ({', '.join(self.fixed)}, {', '.join(names)}, day) "
-            f"VALUES {', '.join(row(n * width) for n in range(lines))} "
-            "ON CONFLICT (platform, line_key) DO NOTHING"
-        )
+    def _row(self, names: tuple[str, ...]) -> str:
+        """The VALUES row of a line of ``names`` (numbered parameters, from ?1:
+        the line's day reads paid_at and created_at again)."""
+        at = {f: f"?{names.index(f) + 1}" if f in names else "NULL" for f in ("paid_at", "created_at")}
+        binds = [
+            f"coalesce(?{i}, 0)" if f == "refunded_fen"
+            else f"json_patch('{{}}', ?{i})" if f == "extra" else f"?{i}"
+            for i, f in enumerate(names, 1)
+        ]
+        return (f"({', '.join(map(_literal, self.fixed.values()))}, {', '.join(binds)}, "
+                f"{DAY_SQL.format(paid=at['paid_at'], created=at['created_at'])})")
 
     def pack(self, chunks: Iterable[list[tuple]], fields=LINE_FIELDS[1:]) -> Iterator[list[tuple]]:
         """Chunks of lines (line_key, *fields) -> the same, checked; counts
@@ -863,9 +886,9 @@ class _Direct:
     def load(self, packed: Iterable[list[tuple]], fields=LINE_FIELDS[1:]) -> None:
         """Write the chunks :meth:`pack` gave."""
         names = ("line_key", *fields)
-        width = len(names)
-        step = width * self.GROUP
-        grouped = self._sql(names, self.GROUP)
+        template = (f"INSERT INTO orders ({', '.join(self.fixed)}, {', '.join(names)}, day) VALUES {{}} "
+                    "ON CONFLICT (platform, line_key) DO NOTHING")
+        row = self._row(names)
         dropped = False
         with contextlib.ExitStack() as indexes:
             self.conn.execute("PRAGMA ignore_check_constraints = ON")
@@ -874,15 +897,7 @@ class _Direct:
                 if not dropped and self.fed >= self.held:
                     indexes.enter_context(plain_indexes_dropped(self.conn, "orders", True))
                     dropped = True
-                # the chunk's values in a row, GROUP lines to a statement
-                flat = list(chain.from_iterable(chunk))
-                whole = len(chunk) // self.GROUP * step
-                inserted = self.conn.executemany(
-                    grouped, [tuple(flat[i:i + step]) for i in range(0, whole, step)]
-                ).rowcount if whole else 0
-                if whole < len(flat):
-                    inserted += self.conn.execute(self._sql(names, len(chunk) % self.GROUP), flat[whole:]).rowcount
-                if inserted != len(chunk):
+                if _write_grouped(self.conn, template, row, chunk) != len(chunk):
                     raise _Restage
                 self.fed += len(chunk)
         self.total = self.fed
@@ -940,7 +955,17 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id, direct
     _count_attribution(conn, res, platform, stage.bad_codes)
     # commission: book what the lines this import changed (new, updated, or
     # attributed to a share just now) earn now (ledger.py)
-    if fresh and fmt.mode != "refund":
+    if kind == "shop" and not direct:
+        # a shop line earns only through a share, and one that never earned
+        # keeps no ledger state: only those that earn or held are booked
+        scope = (
+            "SELECT o.platform, o.line_key FROM temp._lines i JOIN orders o "
+            "ON o.platform = ? AND o.line_key = i.line_key WHERE o.last_import_id = ? AND "
+            "(o.kind = 'affiliate' OR o.share_id IS NOT NULL OR EXISTS (SELECT 1 FROM ledger_state st "
+            "WHERE st.platform = o.platform AND st.line_key = o.line_key))"
+        )
+        params = (platform, import_id)
+    elif fresh and fmt.mode != "refund":
         # every staged line was inserted just now
         scope, params = "SELECT ?, line_key FROM temp._lines", (platform,)
     else:
