@@ -11,7 +11,9 @@ each in a fresh child process (wall time and peak RSS from wait4):
 * ``weimai orders import`` of the UTF-8 file into a fresh home (a file this
   large is read in a child process), and the same in one process
   (``WEIMAI_READER_PROCESS=never``);
-* the same file again (everything unchanged);
+* the same file again (everything unchanged), and again after another
+  file (every line compared);
+* the next export: as many new lines (other keys) for the same platform;
 * the GB18030 file into a fresh home;
 * each format's sample file (tests/data/orders) scaled to --sample-rows rows.
 
@@ -50,7 +52,7 @@ TITLES = ["宁夏中宁枸杞 500g 特级 礼盒装", "西湖龙井 明前特级
 STATUSES = ["paid", "completed", "paid", "paid", "cancelled", "settled"]
 
 
-def generate(path: Path, rows: int, encoding: str) -> None:
+def generate(path: Path, rows: int, encoding: str, prefix: str = "W") -> None:
     with open(path, "w", encoding=encoding, newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(GENERIC_HEADER)
@@ -61,7 +63,7 @@ def generate(path: Path, rows: int, encoding: str) -> None:
             hh, mm, ss = i % 24, i % 60, (i * 7) % 60
             when = f"2026-11-{day:02d} {hh:02d}:{mm:02d}:{ss:02d}"
             w.writerow([
-                f"W{i // 2:09d}", f"W{i:010d}", f"SKU-{i % 5000:05d}", TITLES[i % len(TITLES)], qty,
+                f"{prefix}{i // 2:09d}", f"{prefix}{i:010d}", f"SKU-{i % 5000:05d}", TITLES[i % len(TITLES)], qty,
                 f"{price // 100}.{price % 100:02d}", f"{price * qty // 100}.{price * qty % 100:02d}",
                 STATUSES[i % len(STATUSES)], when, when, f"wm{i % 900 + 100:04d}ABCD" if i % 10 == 0 else "",
                 f"{100000000 + i % 50}" if i % 10 == 1 else "", f"{price * qty // 1000}.{price * qty // 10 % 100:02d}",
@@ -190,10 +192,12 @@ def main() -> None:
     work = Path(args.workdir or tempfile.mkdtemp(prefix="weimai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     utf8, gb = work / "orders-utf8.csv", work / "orders-gb18030.csv"
-    if not (args.no_generate and utf8.exists() and gb.exists()):
+    nxt = work / "orders-next-utf8.csv"  # as many other lines (other keys), for the same platform
+    if not (args.no_generate and utf8.exists() and gb.exists() and nxt.exists()):
         print(f"generating {args.rows:,} rows in {work} …", file=sys.stderr)
         generate(utf8, args.rows, "utf-8")
         generate(gb, args.rows, "gb18030")
+        generate(nxt, args.rows, "utf-8", prefix="Y")
     fig: dict = {"rows": args.rows, "file_mb": round(utf8.stat().st_size / 2**20, 1)}
 
     n = args.repeat
@@ -227,6 +231,10 @@ def main() -> None:
     weimai_import(other, homes[-1], "--platform", "other")
     wall, rss4, cpu = median_of(1, lambda: weimai_import(utf8, homes[-1]))
     fig["reimport_full_s"], fig["reimport_full_peak_mib"], fig["reimport_full_cpu_s"] = round(wall, 2), round(rss4 / 2**20, 1), round(cpu, 2)
+    # the next export: as many new lines again, for the platform that holds the first file's
+    wall, rss5, cpu = median_of(1, lambda: weimai_import(nxt, homes[-1]))
+    fig["next_s"], fig["next_peak_mib"], fig["next_cpu_s"] = round(wall, 2), round(rss5 / 2**20, 1), round(cpu, 2)
+    fig["next_ratio"] = round(wall / ref_wall, 2)
     wall_gb, rss3, cpu_gb = median_of(n, lambda: weimai_import(gb, fresh("home-gb")))
     fig["gb18030_s"], fig["gb18030_peak_mib"], fig["gb18030_cpu_s"] = round(wall_gb, 2), round(rss3 / 2**20, 1), round(cpu_gb, 2)
     fig["import_ratio"] = round(fig["import_s"] / ref_wall, 2)
@@ -269,6 +277,8 @@ def main() -> None:
     print(f"  again, after another import:  {fig['reimport_full_s']:.2f} s ({fig['reimport_full_cpu_s']:.2f}) = "
           f"{fig['reimport_full_ratio']}× reference ({fig['reimport_full_cpu_ratio']}× CPU), "
           f"peak {fig['reimport_full_peak_mib']} MiB")
+    print(f"next file, new lines, same platform: {fig['next_s']:.2f} s ({fig['next_cpu_s']:.2f}) = "
+          f"{fig['next_ratio']}× reference, peak {fig['next_peak_mib']} MiB")
     print(f"GB18030 file:                   {fig['gb18030_s']:.2f} s ({fig['gb18030_cpu_s']:.2f}) = "
           f"{fig['gb18030_ratio']}× UTF-8 (target ≤ 1.15), peak {fig['gb18030_peak_mib']} MiB")
     if per_format:
