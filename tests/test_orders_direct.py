@@ -88,3 +88,23 @@ def test_a_status_orders_refuses_goes_the_staging_way(db):
         direct.load(direct.pack(iter([("L1", "paid"), ("L2", "shipped")]), ("status",)), ("status",))
     assert conn.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0
     conn.execute("ROLLBACK")
+
+
+def test_a_platform_name_holding_a_numbered_parameter_is_kept(run, db, tmp_path):
+    """(lines go 20 to a statement; the platform is written into it as a quoted
+    string, which the parameters' renumbering for each copy leaves alone)"""
+    f = tmp_path / "g.csv"
+    rows = ["order_id,line_key,sku,quantity,paid,status,created_at,paid_at"]
+    rows += [f"O{i},L{i},S1,1,10.00,paid,2026-11-12 10:00:00,2026-11-12 10:01:00" for i in range(25)]
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    run("orders", "import", f, "--platform", "shop?1 'x'")
+    assert dump(db, "SELECT platform, count(*), count(DISTINCT day) FROM orders GROUP BY platform") == [
+        ("shop?1 'x'", 25, 1)
+    ]
+
+
+def test_numbered_copies_skip_quoted_strings():
+    row = "('p?1', 'it''s ?2', ?1, ?2, coalesce(?10, 0))"
+    assert importer._numbered(row, 10, 2) == (
+        "('p?1', 'it''s ?2', ?1, ?2, coalesce(?10, 0)), ('p?1', 'it''s ?2', ?11, ?12, coalesce(?20, 0))"
+    )
