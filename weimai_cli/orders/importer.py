@@ -851,7 +851,6 @@ class _Direct:
     lines to a statement), so that a child process can check while this one
     writes (forked.py)."""
 
-
     def __init__(self, conn, platform, kind, distributor, import_id):
         self.conn = conn
         self.fed = self.total = 0
