@@ -35,8 +35,6 @@ from collections.abc import Callable, Iterable, Iterator
 
 MIN_BYTES = 8 << 20  # smaller files: the fork and the pipe cost more than they give
 BATCH = 2000  # items per message (by default)
-
-
 MODES = ("auto", "always", "never")
 
 

@@ -776,10 +776,10 @@ class _Stage:
             f"presale = {both}",
         ]
         # (several lines to a statement: a key twice within one merges as across two)
-        upsert = f"ON CONFLICT(line_key) DO UPDATE SET {', '.join(sets)}"
+        template = (f"INSERT INTO _lines ({', '.join(names)}) VALUES {{}} "
+                    f"ON CONFLICT(line_key) DO UPDATE SET {', '.join(sets)}")
         for chunk in chunks:
-            _write_grouped(self.conn, f"INSERT INTO _lines ({', '.join(names)}) VALUES {{}} {upsert}",
-                           f"({placeholders})", chunk)
+            _write_grouped(self.conn, template, f"({placeholders})", chunk)
             self.fed += len(chunk)
         self.total = self.conn.execute("SELECT count(*) FROM _lines").fetchone()[0]
 
