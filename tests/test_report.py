@@ -281,19 +281,65 @@ def test_close_of_an_unfinished_month_is_refused(run, db):
 def test_out_is_written_atomically(run, db, tmp_path):
     seed(db)
     out = tmp_path / "daily.md"
-    out.write_text("old report\n")
     r = report(run, "daily", "--date", "2026-11-05", "-f", "md", "--out", out)
     assert r.stdout == "" and r.stderr == f"wrote {out}\n"
     assert out.read_text(encoding="utf-8").startswith("### Daily report 2026-11-05 · me\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["daily.md", "home"]
     err = report(run, "daily", "--out", tmp_path / "nofolder" / "x.md", code=1).stderr
-    assert "no such folder" in err
+    assert err == (f"error: {tmp_path / 'nofolder'}: no such folder\n"
+                   "hint: create the folder first, or choose another --out\n")
 
 
-def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
-    from weimai_cli import reports
-    from weimai_cli.errors import EnvironmentProblem
+def test_out_refuses_an_existing_file_unless_force(run, db, tmp_path):
+    seed(db)
+    out = tmp_path / "m.md"
+    out.write_text("old report\n")
+    err = report(run, "monthly", "--close", "--out", out, code=1).stderr
+    assert err == (f"error: {out}: already exists\n"
+                   "hint: add --force to replace it, or choose another file name\n")
+    assert out.read_text() == "old report\n"
+    assert dump(db, "SELECT period FROM closed_periods") == []  # refused before the close
+    r = report(run, "monthly", "--close", "--out", out, "--force")
+    assert r.stderr == f"closed 2026-10\nwrote {out}\n"
+    assert out.read_text(encoding="utf-8").startswith("Monthly statement 2026-10 · me\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "m.md"]
 
+
+def test_out_refuses_a_link_a_folder_and_a_device(run, db, tmp_path):
+    seed(db)
+    real = tmp_path / "real.md"
+    real.write_text("keep")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    dangling = tmp_path / "dangling.md"
+    dangling.symlink_to(tmp_path / "nowhere.md")
+    for target in (link, dangling):
+        err = report(run, "daily", "--out", target, "--force", code=1).stderr
+        assert err == (f"error: {target}: is a symbolic link; weimai does not write through links, "
+                       "even with --force\nhint: name the real file, or remove the link\n")
+    assert real.read_text() == "keep" and not (tmp_path / "nowhere.md").exists()
+    assert link.is_symlink() and dangling.is_symlink()
+    err = report(run, "daily", "--out", tmp_path, "--force", code=1).stderr
+    assert err == f"error: {tmp_path}: is a folder\nhint: give --out a file name in it\n"
+    err = report(run, "daily", "--out", "/dev/null", "--force", code=1).stderr
+    assert err == "error: /dev/null: is not a regular file\nhint: choose another --out\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dangling.md", "home", "link.md", "real.md"]
+
+
+def test_out_dash_is_stdout(run, db, server, tmp_path):
+    seed(db)
+    plain = report(run, "daily", "--date", "2026-11-05", "-f", "md").stdout
+    r = report(run, "daily", "--date", "2026-11-05", "-f", "md", "--out", "-")
+    assert r.stdout == plain and r.stderr == ""
+    hook = robot(server)
+    add_target(run, "hook", hook.url(server))
+    r = report(run, "daily", "--date", "2026-11-05", "-f", "md", "--out", "-", "--notify", "hook")
+    assert r.stdout == plain and len(hook.accepted) == 1
+    assert not (tmp_path / "-").exists() and not Path("-").exists()
+
+
+def test_a_failed_write_leaves_the_old_file(run, db, tmp_path, monkeypatch):
+    seed(db)
     out = tmp_path / "r.json"
     out.write_text("old")
 
@@ -301,10 +347,10 @@ def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken)
-    with pytest.raises(EnvironmentProblem, match="No space left"):
-        reports.write_atomic(out, "new")
+    err = report(run, "daily", "-f", "json", "--out", out, "--force", code=5).stderr
+    assert err == f"error: {out}: cannot write (No space left on device)\nhint: check disk space and permissions\n"
     assert out.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "r.json"]
 
 
 # ---------------------------------------------------------------- delivery

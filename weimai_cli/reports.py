@@ -32,13 +32,11 @@ what is outstanding. Amounts are integer fen, per currency.
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 from weimai_cli.clock import now, now_iso
 from weimai_cli.errors import BadInput, DatabaseBusy, UsageError
@@ -612,42 +610,6 @@ def render(data: dict, fmt: str, lang: str) -> str:
 
 
 # ---------------------------------------------------------------- output and delivery
-
-
-def check_out_path(path: str) -> Path:
-    """--out must name a file in an existing folder (checked before any work)."""
-    p = Path(path).expanduser()
-    if p.is_dir():
-        raise BadInput(f"{p}: is a folder", "give --out a file name, e.g. report.md")
-    if not p.parent.is_dir():
-        raise BadInput(f"{p.parent}: no such folder", "create the folder first, or choose another --out")
-    return p
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
-    import tempfile
-
-    from weimai_cli.errors import EnvironmentProblem
-
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise EnvironmentProblem(f"{path}: cannot write ({exc.strerror})", "check the folder's permissions") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise EnvironmentProblem(f"{path}: cannot write ({exc.strerror})", "check disk space and permissions") from None
-        raise
 
 
 @dataclass

@@ -24,6 +24,9 @@ FormatOpt = Annotated[
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON (for scripts).")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace output files that exist already (never a symbolic link).")
+]
 
 
 class TextFmt(StrEnum):

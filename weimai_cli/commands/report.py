@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from weimai_cli.commands.earnings import Lang
+from weimai_cli.commands.options import ForceOpt
 
 app = typer.Typer(add_completion=False)
 
@@ -35,7 +36,10 @@ def report(
     as_: Annotated[str | None, typer.Option("--as", help="One distributor (default: me).")] = None,
     all_distributors: Annotated[bool, typer.Option("--all-distributors", help="Every distributor together.")] = False,
     fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="text, md, json or csv.")] = ReportFmt.text,
-    out: Annotated[str | None, typer.Option("--out", "-o", help="Write the report to FILE (atomically).")] = None,
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="Write the report to FILE (atomically); - for stdout.")
+    ] = None,
+    force: ForceOpt = False,
     notify: Annotated[
         list[str] | None,
         typer.Option("--notify", help="Deliver it (as markdown) to this target; repeat for more."),
@@ -57,10 +61,11 @@ def report(
     """A daily, weekly or monthly report: printed, written with --out, or delivered with --notify.
 
     Without --date the period is the last finished one in Asia/Shanghai time:
-    yesterday, last week, last month. With --out or --notify nothing is
-    printed on stdout; with -q nothing at all on success.
+    yesterday, last week, last month. With --out FILE or --notify nothing is
+    printed on stdout (--out - prints it); with -q nothing at all on success.
+    An existing --out file is replaced only with --force.
     """
-    from weimai_cli import config, output, render, reports, statements
+    from weimai_cli import config, files, output, render, reports, statements
     from weimai_cli import notify as notify_lib
     from weimai_cli.errors import DeliveryFailed, UsageError
 
@@ -70,7 +75,7 @@ def report(
         raise UsageError("--as and --all-distributors exclude each other")
     period = reports.period_for(kind.value, date)
     language = lang.value if lang else render.default_lang()
-    out_path = reports.check_out_path(out) if out else None
+    out_path = files.check_target(out, force=force, stdout=True) if out else None
     targets = list(dict.fromkeys(notify or []))
     for name in targets:  # every target must exist before anything is done
         notify_lib.get_target(name)
@@ -87,9 +92,9 @@ def report(
     data = reports.build(conn, period, distributor)
     text = reports.render(data, fmt.value, language)
     if out_path is not None:
-        reports.write_atomic(out_path, text)
+        files.write_text(out_path, text, force=force)
         output.message(f"wrote {out_path}")
-    elif not targets:
+    elif not targets or out == files.STDOUT:
         output.text(text)
 
     outcomes = reports.deliver(conn, targets, data, language, resend=resend, allow_private=allow_private,
