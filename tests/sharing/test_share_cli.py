@@ -157,9 +157,72 @@ def test_bad_card_and_qr_paths_record_nothing(run, db, tmp_path, shop):
     r = run("share", "NX-GQ-500", "--card", str(tmp_path / "card.jpg"), code=1)
     assert "a card must end in .svg or .png" in r.stderr
     r = run("share", "NX-GQ-500", "--card", str(tmp_path / "no" / "card.svg"), code=1)
-    assert "folder does not exist" in r.stderr
+    assert r.stderr == (f"error: {tmp_path / 'no'}: no such folder\n"
+                        "hint: create the folder first, or choose another --card\n")
     r = run("share", "NX-GQ-500", "--qr", str(tmp_path / "qr.svg"), "--card", "x.gif", code=1)
+    (tmp_path / "x.svg").mkdir()
+    r = run("share", "NX-GQ-500", "--card", str(tmp_path / "x.svg"), "--force", code=1)
+    assert r.stderr == f"error: {tmp_path / 'x.svg'}: is a folder\nhint: give --card a file name in it\n"
+    r = run("share", "NX-GQ-500", "--qr", str(tmp_path / "s.svg"), "--card", str(tmp_path / "s.svg"), code=1)
+    assert r.stderr == (f"error: {tmp_path / 's.svg'}: --qr and --card name the same file\n"
+                        "hint: give each its own file name\n")
     assert share_count(db) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "x.svg"]
+
+
+def test_existing_card_and_qr_are_refused_unless_force(run, db, tmp_path, shop):
+    card, qr = tmp_path / "card.svg", tmp_path / "qr.png"
+    card.write_text("my card")
+    qr.write_bytes(b"my qr")
+    r = run("share", "NX-GQ-500", "--qr", qr, "--card", card, code=1)
+    assert r.stderr == f"error: {qr}: already exists\nhint: add --force to replace it, or choose another file name\n"
+    r = run("share", "NX-GQ-500", "--card", card, code=1)
+    assert r.stderr == f"error: {card}: already exists\nhint: add --force to replace it, or choose another file name\n"
+    assert (card.read_text(), qr.read_bytes()) == ("my card", b"my qr")
+    assert share_count(db) == 0
+    s = _share(run, "NX-GQ-500", "--qr", qr, "--card", card, "--force")
+    assert s["files"] == {"qr": str(qr), "card": str(card)} and s["files_not_written"] == {}
+    assert qr.read_bytes().startswith(b"\x89PNG") and s["code"] in card.read_text(encoding="utf-8")
+    assert share_count(db) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["card.svg", "home", "qr.png"]
+
+
+def test_a_link_at_the_card_or_qr_path_is_refused_even_with_force(run, db, tmp_path, shop):
+    real = tmp_path / "real.svg"
+    real.write_text("mine")
+    link, dangling = tmp_path / "card.svg", tmp_path / "qr.svg"
+    link.symlink_to(real)
+    dangling.symlink_to(tmp_path / "elsewhere.svg")
+    for option, target in (("--card", link), ("--qr", dangling)):
+        for extra in ((), ("--force",)):
+            r = run("share", "NX-GQ-500", option, target, *extra, code=1)
+            assert r.stderr == (
+                f"error: {target}: is a symbolic link; weimai does not write through links, even with --force\n"
+                "hint: name the real file, or remove the link\n"
+            )
+    assert real.read_text() == "mine" and not (tmp_path / "elsewhere.svg").exists()
+    assert link.is_symlink() and dangling.is_symlink()
+    assert share_count(db) == 0
+
+
+def test_a_card_that_fails_after_the_commit_keeps_the_share_exit_4(run, db, tmp_path, shop, monkeypatch):
+    from weimai_cli.sharing import cards
+
+    def disk_full(info):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cards, "card_svg", disk_full)
+    card, qr = tmp_path / "card.svg", tmp_path / "qr.svg"
+    r = run("share", "NX-GQ-500", "--qr", qr, "--card", card, code=4)
+    code = db.execute("SELECT code FROM shares").fetchone()[0]
+    assert r.stderr.endswith(
+        f"wrote qr: {qr}\n"
+        f"error: card not written: {card}: cannot write (No space left on device); "
+        f"the share {code} is recorded (qr written)\n"
+        "hint: free the path or fix the folder, then share again\n"
+    )
+    assert share_count(db) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "qr.svg"]  # no card, no temporary file
 
 
 # --- codes ---------------------------------------------------------------------

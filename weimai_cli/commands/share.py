@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand
 
-from weimai_cli.commands.options import Fmt, FormatOpt, TextFmt, TextFormatOpt
+from weimai_cli.commands.options import Fmt, ForceOpt, FormatOpt, TextFmt, TextFormatOpt
 
 share_app = typer.Typer(add_completion=False)
 shares_app = typer.Typer(help="The history of shares: list and show.", no_args_is_help=True)
@@ -66,12 +66,16 @@ def share_cmd(
     card: Annotated[str | None, typer.Option("--card", help="Write a product card: FILE.svg or FILE.png.")] = None,
     font: Annotated[str | None, typer.Option("--font", help="Font file for a PNG card (with Chinese characters).")] = None,
     shorten: Annotated[bool, typer.Option("--shorten", help="Also make a short link (Shlink or YOURLS, see config).")] = False,
+    force: ForceOpt = False,
     fmt: TextFormatOpt = TextFmt.text,
 ):
     """Share a product: a tracked link, a ready-to-paste post, QR code and card.
 
     Records the share with its signed tracking code and the price and rate in
-    force now. Exit 4 if --shorten failed (the share is kept with its long link).
+    force now. Exit 4 if --shorten failed (the share is kept with its long link)
+    or a --qr/--card file could not be written after the share was recorded (the
+    message says which); a path refused up front (exists without --force, a link,
+    a folder, no such folder) records nothing.
     """
     from weimai_cli import config, output
     from weimai_cli.errors import DeliveryFailed
@@ -80,7 +84,7 @@ def share_cmd(
     result = create_share(
         config.open_db(), sku, channel=channel, campaign=campaign, distributor=distributor,
         slot=slot, template=template, shorten=shorten, qr_file=None if qr in (None, QR_TERMINAL) else qr,
-        card=card, font=font,
+        card=card, font=font, force=force,
     )
     s = result.share
     for w in result.warnings:
@@ -107,11 +111,17 @@ def share_cmd(
     output.message(f"shared {s['sku']} on {s['channel']} as {s['distributor']}: {s['code']}{budget}")
     for kind, path in result.files.items():
         output.message(f"wrote {kind}: {path}")
+    failed, hints = [], []
     if result.shorten_error:
-        raise DeliveryFailed(
-            f"shortening failed: {result.shorten_error}; the share is recorded with its long link",
-            "check [shortener] in the config file, or share without --shorten",
-        )
+        failed.append(f"shortening failed: {result.shorten_error}; the share is recorded with its long link")
+        hints.append("check [shortener] in the config file, or share without --shorten")
+    if result.unwritten:
+        failed += [f"{kind} not written: {why}" for kind, why in result.unwritten.items()]
+        written = f" ({', '.join(result.files)} written)" if result.files else ""
+        failed.append(f"the share {s['code']} is recorded{written}")
+        hints.append("free the path or fix the folder, then share again")
+    if failed:
+        raise DeliveryFailed("; ".join(failed), "; ".join(hints))
 
 
 def _share_cols():

@@ -76,16 +76,22 @@ def qr_text(data: str) -> str:
     return buf.getvalue().rstrip("\n")
 
 
-def check_qr_path(path: str | os.PathLike) -> Path:
+def check_qr_path(path: str | os.PathLike, force: bool = False) -> Path:
+    """Format and target checks (weimai_cli.files) before a share is recorded."""
+    from weimai_cli.files import check_target
+
     p = Path(path)
     if p.suffix.lower() not in QR_FORMATS:
         raise BadInput(f"{p}: a QR file must end in .png or .svg", "e.g. --qr qr.png")
-    return p
+    return check_target(p, force=force, option="--qr")
 
 
-def save_qr(data: str, path: str | os.PathLike) -> Path:
-    p = check_qr_path(path)
-    _qr(data).save(str(p), scale=8, border=4)
+def save_qr(data: str, path: str | os.PathLike, force: bool = False) -> Path:
+    from weimai_cli.files import atomic_open
+
+    p = check_qr_path(path, force)
+    with atomic_open(p, force=force, binary=True, option="--qr") as fh:
+        _qr(data).save(fh, kind=p.suffix.lower()[1:], scale=8, border=4)
     return p
 
 
@@ -233,7 +239,8 @@ def find_font(text: str, explicit: str | None = None) -> str:
     raise EnvironmentProblem("no font with Chinese characters found for the PNG card", FONT_HINT)
 
 
-def card_png(info: CardInfo, path: str | os.PathLike, font_path: str) -> Path:
+def card_png(info: CardInfo, out, font_path: str) -> None:
+    """Draw the PNG card into ``out`` (a binary file)."""
     from PIL import Image, ImageDraw, ImageFont
 
     k = 2  # draw at twice the SVG layout
@@ -268,9 +275,7 @@ def card_png(info: CardInfo, path: str | os.PathLike, font_path: str) -> Path:
     draw.text((SVG_W // 2 * k, y * k), "扫码购买", font=font(22), fill="#222", anchor="mt")
     y += 40
     draw.text((SVG_W // 2 * k, y * k), f"推广码 {info.code}", font=font(26), fill="#222", anchor="mt")
-    out = Path(path)
     img.save(out, format="PNG")
-    return out
 
 
 @dataclass(frozen=True)
@@ -280,21 +285,26 @@ class CardPlan:
     font: str | None
 
 
-def plan_card(path: str | os.PathLike, info_text: str, font: str | None = None) -> CardPlan:
-    """Check a card can be written (format, Pillow, font) before a share is recorded."""
+def plan_card(path: str | os.PathLike, info_text: str, font: str | None = None, force: bool = False) -> CardPlan:
+    """Check a card can be written (format, target, Pillow, font) before a share is recorded."""
+    from weimai_cli.files import check_target
+
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in CARD_FORMATS:
         raise BadInput(f"{p}: a card must end in .svg or .png", "e.g. --card card.svg")
-    if not p.parent.exists():
-        raise BadInput(f"{p.parent}: folder does not exist", "create it first, or pick another path")
+    p = check_target(p, force=force, option="--card")
     if ext == ".svg":
         return CardPlan(p, "svg", None)
     return CardPlan(p, "png", find_font(info_text, font))
 
 
-def write_card(plan: CardPlan, info: CardInfo) -> Path:
-    if plan.kind == "svg":
-        plan.path.write_text(card_svg(info), encoding="utf-8")
-        return plan.path
-    return card_png(info, plan.path, plan.font or "")
+def write_card(plan: CardPlan, info: CardInfo, force: bool = False) -> Path:
+    from weimai_cli.files import atomic_open
+
+    with atomic_open(plan.path, force=force, binary=True, option="--card") as fh:
+        if plan.kind == "svg":
+            fh.write(card_svg(info).encode("utf-8"))
+        else:
+            card_png(info, fh, plan.font or "")
+    return plan.path

@@ -140,6 +140,7 @@ class ShareResult:
     warnings: list[str] = field(default_factory=list)
     shorten_error: str | None = None
     files: dict[str, str] = field(default_factory=dict)  # "qr"/"card" -> path
+    unwritten: dict[str, str] = field(default_factory=dict)  # "qr"/"card" -> why not (after the commit)
 
     @property
     def link(self) -> str:
@@ -171,6 +172,7 @@ class ShareResult:
             "shortened": list(self.post.shortened),
             "shorten_error": self.shorten_error,
             "files": self.files,
+            "files_not_written": self.unwritten,
             "warnings": self.warnings,
         }
 
@@ -188,6 +190,7 @@ def create_share(
     qr_file: str | None = None,
     card: str | None = None,
     font: str | None = None,
+    force: bool = False,
     settings: ShareSettings | None = None,
 ) -> ShareResult:
     """Check, record and return one share (see the module docstring)."""
@@ -209,15 +212,20 @@ def create_share(
     if link_name == "amazon" and not slot:
         warnings.append("Amazon credits you through your tracking id: give it with --slot")
     card_plan = shortener = None
+    # the output files are checked now (weimai_cli.files: exists without
+    # --force, link, folder) so that a refused path records nothing
+    qr_path = None
     if qr_file:
         from weimai_cli.sharing.cards import check_qr_path
 
-        check_qr_path(qr_file)
+        qr_path = check_qr_path(qr_file, force)
     if card:
         from weimai_cli.sharing.cards import plan_card
 
         card_text = f"{goods['title']}¥.0123456789{codes.ALPHABET}wm原价推广码扫码购买"
-        card_plan = plan_card(card, card_text, font)
+        card_plan = plan_card(card, card_text, font, force)
+        if qr_path is not None and os.path.abspath(qr_path) == os.path.abspath(card_plan.path):
+            raise BadInput(f"{qr_path}: --qr and --card name the same file", "give each its own file name")
     if shorten:
         from weimai_cli.sharing.shorten import from_config
 
@@ -273,14 +281,26 @@ def create_share(
         warnings.append(
             f"post is {result.post.length}/{result.post.limit} even shortened; edit it before posting"
         )
-    if qr_file:
+    # The share is committed: a file that cannot be written now (disk full, a
+    # file or link that appeared since the check) does not undo it; like a
+    # failed shortener, it is reported in ``unwritten`` and the CLI exits 4.
+    # Each file is tried; none is left half-written (weimai_cli.files).
+    from weimai_cli.errors import WeimaiError
+
+    writers = []
+    if qr_path is not None:
         from weimai_cli.sharing.cards import save_qr
 
-        result.files["qr"] = str(save_qr(result.link, qr_file))
+        writers.append(("qr", lambda: save_qr(result.link, qr_path, force)))
     if card_plan:
         from weimai_cli.sharing.cards import write_card
 
-        result.files["card"] = str(write_card(card_plan, result.card_info()))
+        writers.append(("card", lambda: write_card(card_plan, result.card_info(), force)))
+    for kind, write in writers:
+        try:
+            result.files[kind] = str(write())
+        except WeimaiError as exc:
+            result.unwritten[kind] = str(exc)
     return result
 
 
