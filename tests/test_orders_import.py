@@ -119,6 +119,87 @@ def test_skip_bad_imports_good_rows_and_writes_rejects(run, db, tmp_path):
     assert reasons[("5", "")] == "line 'L1' conflicts with row 2 (kept)"
 
 
+EXISTS_HINT = "hint: add --force to replace it, or choose another file name\n"
+
+
+def test_rejects_file_is_refused_if_it_exists_unless_force(run, db, dbfile, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2", qty="0")])
+    rej = tmp_path / "rejects.csv"
+    rej.write_text("my notes\n")
+    before = db_digest(dbfile)
+    r = run("orders", "import", "--skip-bad", "--rejects", rej, f, code=1)
+    assert r.stderr == f"error: {rej}: already exists\n" + EXISTS_HINT
+    assert rej.read_text() == "my notes\n" and db_digest(dbfile) == before
+    r = imported(run, "--skip-bad", "--rejects", rej, "--force", f)[0]
+    assert (r["new"], r["rejected"]) == (1, 1)
+    lines = list(csv.reader(open(rej, encoding="utf-8-sig")))
+    assert [x[:4] for x in lines] == [["file", "row", "column", "reason"], [str(f), "", "", "header"],
+                                      [str(f), "3", "5", "quantity: quantity 0 on a sale"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "o.csv", "rejects.csv"]
+
+
+def test_rejects_path_that_is_a_link_folder_missing_folder_or_dash(run, db, dbfile, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2", qty="0")])
+    real = tmp_path / "real.csv"
+    real.write_text("keep")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    before = db_digest(dbfile)
+    r = run("orders", "import", "--skip-bad", "--rejects", link, "--force", f, code=1)
+    assert r.stderr == (f"error: {link}: is a symbolic link; weimai does not write through links, even with "
+                        "--force\nhint: name the real file, or remove the link\n")
+    r = run("orders", "import", "--skip-bad", "--rejects", tmp_path, f, code=1)
+    assert r.stderr == f"error: {tmp_path}: is a folder\nhint: give --rejects a file name in it\n"
+    r = run("orders", "import", "--skip-bad", "--rejects", tmp_path / "no" / "r.csv", f, code=1)
+    assert r.stderr == f"error: {tmp_path / 'no'}: no such folder\nhint: create the folder first, or choose another --rejects\n"
+    r = run("orders", "import", "--skip-bad", "--rejects", "-", f, code=1)
+    assert r.stderr == "error: --rejects cannot write to standard output (-)\nhint: give --rejects a file name\n"
+    assert real.read_text() == "keep" and db_digest(dbfile) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "link.csv", "o.csv", "real.csv"]
+
+
+def test_rejects_keep_the_rows_of_the_files_imported_before_an_error(run, db, tmp_path, monkeypatch):
+    from weimai_cli.errors import BadInput
+    from weimai_cli.orders import importer
+
+    seal, calls = importer.replay.seal, []
+
+    def fails_second(conn, ids):
+        calls.append(ids)
+        if len(calls) == 2:
+            raise BadInput("simulated failure of the second file")
+        return seal(conn, ids)
+
+    monkeypatch.setattr(importer.replay, "seal", fails_second)
+    a = write(tmp_path / "a.csv", [row("L1"), row("L2", qty="0")])
+    b = write(tmp_path / "b.csv", [row("L3"), row("L4", qty="0")])
+    rej = tmp_path / "rejects.csv"
+    r = run("orders", "import", "--skip-bad", "--rejects", rej, a, b, code=1)
+    assert r.stderr.endswith("error: simulated failure of the second file\n")
+    assert sorted(o["line_key"] for o in read_orders(db)) == ["L1"]  # a.csv is in, b.csv is not
+    lines = list(csv.reader(open(rej, encoding="utf-8-sig")))
+    assert [x[:4] for x in lines] == [["file", "row", "column", "reason"], [str(a), "", "", "header"],
+                                      [str(a), "3", "5", "quantity: quantity 0 on a sale"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.csv", "b.csv", "home", "rejects.csv"]
+
+
+def test_an_interrupted_import_leaves_no_rejects_file(run, db, dbfile, tmp_path, monkeypatch):
+    from weimai_cli.orders import importer
+
+    def killed(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importer.replay, "seal", killed)
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2", qty="0")])
+    rej = tmp_path / "rejects.csv"
+    rej.write_text("old rejects\n")
+    before = db_digest(dbfile)
+    r = run("orders", "import", "--skip-bad", "--rejects", rej, "--force", f, code=None)
+    assert r.exit_code != 0 and db_digest(dbfile) == before
+    assert rej.read_text() == "old rejects\n"  # untouched: no partial file, no temporary file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "o.csv", "rejects.csv"]
+
+
 def test_skip_bad_needs_rejects(run, tmp_path):
     f = write(tmp_path / "o.csv", [row()])
     r = run("orders", "import", "--skip-bad", f, code=2)

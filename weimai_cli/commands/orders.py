@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from weimai_cli.commands.options import DryRunOpt, Fmt, FormatOpt, JsonOpt
+from weimai_cli.commands.options import DryRunOpt, Fmt, ForceOpt, FormatOpt, JsonOpt
 
 app = typer.Typer(
     help="Orders: import platform exports (Taobao Union, JD, Amazon, Shopify, Douyin, generic), "
@@ -55,6 +55,7 @@ def import_cmd(
     dry_run: DryRunOpt = False,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Import the good rows; bad rows go to --rejects.")] = False,
     rejects: Annotated[str | None, typer.Option("--rejects", help="CSV file for rejected rows, with reasons.")] = None,
+    force: ForceOpt = False,
     as_distributor: Annotated[str | None, typer.Option("--as", help="Affiliate reports: whose earnings these are (default me).")] = None,
     as_json: JsonOpt = False,
 ):
@@ -104,7 +105,7 @@ def import_cmd(
         results = importer.import_files(
             conn, files, format=input_format, maps=importer.parse_maps(maps or []), mapping=mapping,
             platform=platform, distributor=as_distributor, dry_run=dry_run, skip_bad=skip_bad,
-            rejects=rejects, warn=output.warn, progress=progress, done=done,
+            rejects=rejects, warn=output.warn, progress=progress, done=done, force=force,
         )
     finally:
         while bars:

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from weimai_cli import ledger
 from weimai_cli.clock import DAY_SQL, now_iso
-from weimai_cli.errors import BadInput, UsageError
+from weimai_cli.errors import BadInput, UsageError, WeimaiError
 from weimai_cli.orders import forked, replay
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
@@ -207,17 +207,34 @@ def list_mappings(conn) -> list[dict]:
 
 
 class Rejects:
-    """The ``--rejects`` CSV: file, row, column, reason, then the row's cells."""
+    """The ``--rejects`` CSV: file, row, column, reason, then the row's cells.
 
-    def __init__(self, path: str | None):
+    The path is checked when this is made, before any import (weimai_cli.files:
+    an existing file needs --force, a link is refused); the file is written
+    beside it and put in place at the end, and only if a row was rejected. If
+    the import stops on an error, the rows of the files whose import finished
+    (committed, or checked with --dry-run) are kept: those of the file that
+    failed are dropped, as its import is."""
+
+    def __init__(self, path: str | None, force: bool = False):
+        from weimai_cli.files import check_target
+
         self.path = path
+        self.force = force
+        self._out = None  # files.AtomicFile, made at the first rejected row
         self._fh = None
         self._writer = None
         self._headers: set[str] = set()
+        self._kept = 0  # bytes of the files whose import finished
+        if path is not None:
+            check_target(path, force=force, option="--rejects")
 
     def _open(self):
         if self._writer is None:
-            self._fh = open(self.path, "w", encoding="utf-8-sig", newline="")
+            from weimai_cli.files import AtomicFile
+
+            self._out = AtomicFile(self.path, force=self.force, encoding="utf-8-sig", option="--rejects")
+            self._fh = self._out.file
             self._writer = csv.writer(self._fh)
             self._writer.writerow(["file", "row", "column", "reason"])
         return self._writer
@@ -232,9 +249,28 @@ class Rejects:
             w.writerow([file, "", "", "header", *header])
         w.writerow([file, row or "", column or "", reason, *(cell_text(v) for v in values or [])])
 
-    def close(self) -> None:
+    def keep(self) -> None:
+        """The rows so far belong to files whose import finished."""
         if self._fh:
-            self._fh.close()
+            self._fh.flush()
+            self._kept = self._fh.buffer.tell()
+
+    def close(self, ok: bool = True) -> None:
+        """Put the file in place (after an error: only the kept rows, if any)."""
+        if self._out is None:
+            return
+        if ok:
+            self._out.commit()
+            return
+        try:
+            self._fh.flush()
+            self._fh.buffer.truncate(self._kept)
+            if self._kept:
+                self._out.commit()
+            else:
+                self._out.discard()
+        except WeimaiError:  # the import's own error is the one to report
+            self._out.discard()
 
 
 # ---- the import -------------------------------------------------------------------
@@ -263,8 +299,10 @@ def import_files(
     warn: Callable[[str], None] | None = None,
     progress: Callable[[str], Callable[[int, int], None]] | None = None,
     done: Callable[[ImportResult], None] | None = None,
+    force: bool = False,
 ) -> list[ImportResult]:
-    """Import each file in its own transaction; returns one result per file part."""
+    """Import each file in its own transaction; returns one result per file part.
+    ``force``: the ``rejects`` file may replace an existing one."""
     if format != "auto":
         fmts.get(format)
     if skip_bad and not rejects:
@@ -285,7 +323,7 @@ def import_files(
         from weimai_cli.distributors import get_distributor
 
         get_distributor(conn, distributor)
-    out_rejects = Rejects(rejects)
+    out_rejects = Rejects(rejects, force)
     secret = _secret()
     codes = code_reader(secret)
     key = replay.replay_key(format=format, extra=extra, platform=platform,
@@ -297,6 +335,7 @@ def import_files(
     # are dropped after each file, and temp pages never outlive the connection)
     conn.execute("PRAGMA temp.secure_delete = OFF")
     results: list[ImportResult] = []
+    finished = False
     try:
         with _fast_null_binding():
             for path in paths:
@@ -308,8 +347,10 @@ def import_files(
                     results.append(res)
                     if done:
                         done(res)
+                out_rejects.keep()
+        finished = True
     finally:
-        out_rejects.close()
+        out_rejects.close(finished)
     return results
 
 
