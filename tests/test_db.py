@@ -280,16 +280,25 @@ def test_damage_sqlite_reports_in_a_write_is_remembered(run, home, monkeypatch, 
     assert goods_rows(db_file) == rows
 
 
-def test_db_check_finding_damage_stops_writes(run, home, monkeypatch):
+def test_db_check_finding_damage_stops_imports(run, home, monkeypatch, tmp_path):
+    """The issue's case: a database too big for the check before writes (0 MiB
+    here), damaged where an order import never reads. Once `db check` has called
+    it malformed, the import refuses instead of writing into it."""
     monkeypatch.setenv("WEIMAI_QUICK_CHECK_MIB", "0")
     run("goods", "import", DATA / "goods" / "catalogue.csv")
     db_file = home / "weimai.db"
     damage_index(db_file, "goods_history_sku")
-    run("db", "check", code=1)
+    r = run("db", "check", code=1)
+    assert r.stdout == "integrity: database disk image is malformed\n"
     before = file_state(db_file)
-    r = run("distributors", "add", "anna", code=5)
-    assert r.stderr.startswith(f"error: {db_file}: the database is damaged (integrity: ")
+    orders = tmp_path / "o.csv"
+    orders.write_text("line_key,order_id,sku,quantity,unit_price,paid,status,created_at\n"
+                      "L1,O1,GQ-1,1,59.90,59.90,paid,2026-11-03 10:00:00\n", encoding="utf-8")
+    r = run("orders", "import", orders, code=5)
+    assert r.stderr == (f"error: {db_file}: the database is damaged (integrity: database disk image is malformed); "
+                        "weimai will not write to it\n" + DAMAGED_HINT)
     assert file_state(db_file) == before
+    assert dump(sqlite3.connect(db_file), "SELECT count(*) FROM orders") == [(0,)]
 
 
 def test_bad_quick_check_size_is_a_usage_error(run, monkeypatch):

@@ -118,7 +118,8 @@ def test_writer_held_past_busy_timeout_exits_3(tmp_path):
     assert counts(home) == (0, 0, 0)
 
 
-def test_disk_full_during_import_exits_5_and_writes_nothing(tmp_path, home, run, monkeypatch):
+@pytest.mark.parametrize("reader", ["never", "always"])
+def test_disk_full_during_import_exits_5_and_writes_nothing(tmp_path, home, run, monkeypatch, reader):
     """SQLITE_FULL (made here with max_page_count) is named as a full disk, not
     masked by the rollback after it, and nothing of the file is kept."""
     from weimai_cli import store
@@ -135,7 +136,7 @@ def test_disk_full_during_import_exits_5_and_writes_nothing(tmp_path, home, run,
         return conn
 
     monkeypatch.setattr(store, "connect", cramped)
-    monkeypatch.setenv("WEIMAI_READER_PROCESS", "never")
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
     f = big_file(tmp_path / "o.csv", 3000)
     r = run("orders", "import", f, code=5)
     assert r.stderr == (f"error: {db}: the disk is full (SQLite: database or disk is full); nothing was written\n"

@@ -153,8 +153,7 @@ def _wal(conn: sqlite3.Connection) -> None:
 def _translate(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:
     msg = str(exc)
     where = f"{path}: " if path else ""
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if code == _SQLITE_FULL:
+    if _code(exc) == _SQLITE_FULL:
         return EnvironmentProblem(f"{where}the disk is full (SQLite: {msg}); nothing was written",
                                   hint="free some disk space, then run the command again")
     if _is_corrupt(exc):
@@ -171,9 +170,13 @@ def _translate(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:
     return EnvironmentProblem(f"{where}{msg}", hint="run `weimai db check`")
 
 
+def _code(exc: BaseException) -> int:
+    """SQLite's primary result code of an error (0 when it carries none)."""
+    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
 def _is_corrupt(exc: BaseException) -> bool:
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    return code in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    return _code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
 
 
 def _main_file(conn: sqlite3.Connection) -> Path | None:
@@ -270,10 +273,9 @@ def _environment_error(exc: sqlite3.Error, path: Path | None) -> Exception | Non
     the database damaged), else None (the error goes on as it is)."""
     if _is_corrupt(exc):
         _mark_corrupt(path, str(exc))
-        return _translate(exc, path)
-    if (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF == _SQLITE_FULL:
-        return _translate(exc, path)
-    return None
+    elif _code(exc) != _SQLITE_FULL:
+        return None
+    return _translate(exc, path)
 
 
 @contextmanager
