@@ -105,7 +105,8 @@ def _create_private(path: Path) -> None:
     """Create an empty file with mode 0600 whatever the umask (FileExistsError if it exists)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.fchmod(fd, 0o600)
+        if hasattr(os, "fchmod"):  # (not on Windows before Python 3.13)
+            os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
 
