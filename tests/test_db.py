@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 
@@ -184,3 +185,205 @@ def test_m010_keeps_data_and_fills_days(home, monkeypatch):
     assert "WITHOUT ROWID" in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'closed_lines'").fetchone()[0]
     assert dump(conn, "SELECT line_key FROM ledger_state") == [("L1",)]  # L2 earns nobody
     assert dump(conn, "PRAGMA integrity_check") == [("ok",)]
+
+
+DAMAGED_HINT = ("hint: run `weimai db check`; if it finds problems, restore a `weimai db backup` copy "
+                "(a clean check lets weimai write again)\n")
+
+
+def damage_index(db_file, index: str) -> tuple[int, bytes]:
+    """Garbage over the first bytes of ``index``'s root page (the WAL checkpointed
+    into the file first); returns the page number and the bytes it replaced."""
+    raw = sqlite3.connect(db_file)
+    page = raw.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,)).fetchone()[0]
+    size = raw.execute("PRAGMA page_size").fetchone()[0]
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
+    with open(db_file, "r+b") as fh:
+        fh.seek((page - 1) * size)
+        good = fh.read(64)
+        fh.seek((page - 1) * size)
+        fh.write(b"\xff" * 64)
+    return page, good
+
+
+def repair_index(db_file, page: int, good: bytes) -> None:
+    with open(db_file, "r+b") as fh:
+        fh.seek((page - 1) * sqlite3.connect(db_file).execute("PRAGMA page_size").fetchone()[0])
+        fh.write(good)
+
+
+def file_state(db_file) -> tuple[bytes, int]:
+    """The database file's bytes and the WAL's size: both unchanged means nothing written."""
+    wal = db_file.with_name(db_file.name + "-wal")
+    return db_file.read_bytes(), wal.stat().st_size if wal.exists() else 0
+
+
+def goods_rows(db_file) -> list[tuple]:
+    raw = sqlite3.connect(db_file)
+    try:  # the table's own pages, not the damaged index
+        return dump(raw, "SELECT sku, price_fen FROM goods NOT INDEXED ORDER BY sku")
+    finally:
+        raw.close()
+
+
+def test_quick_check_refuses_writes_to_a_damaged_database(run, home, tmp_path):
+    """A small database is quick_checked before each write: a damaged index page
+    stops `goods add` (exit 5, nothing written) and marks the database, so an
+    import that would not touch that page refuses too, until a clean `db check`."""
+    run("goods", "import", DATA / "goods" / "catalogue.csv")
+    db_file = home / "weimai.db"
+    rows = goods_rows(db_file)
+    page, good = damage_index(db_file, "goods_status_category")
+    before = file_state(db_file)
+    r = run("goods", "add", "NEW-1", "--title", "x", "--price", "1", code=5)
+    assert r.stderr == (
+        f"error: {db_file}: the database is damaged (quick_check: *** in database main *** Page {page}: "
+        "btreeInitPage() returns error code 11); nothing was written\n" + DAMAGED_HINT)
+    orders = tmp_path / "o.csv"
+    orders.write_text("line_key,order_id,sku,quantity,unit_price,paid,status,created_at\n"
+                      "L1,O1,GQ-1,1,59.90,59.90,paid,2026-11-03 10:00:00\n", encoding="utf-8")
+    r = run("orders", "import", orders, code=5)
+    assert r.stderr == (
+        f"error: {db_file}: the database is damaged (quick_check: *** in database main *** Page {page}: "
+        "btreeInitPage() returns error code 11); weimai will not write to it\n" + DAMAGED_HINT)
+    assert file_state(db_file) == before
+    assert goods_rows(db_file) == rows
+    r = run("db", "check", code=1)
+    assert r.stdout == "integrity: database disk image is malformed\n"
+    # put the page back (a restore): a clean check lifts the mark, writes work again
+    repair_index(db_file, page, good)
+    assert (home / "weimai.db.corrupt").exists()
+    run("db", "check")
+    assert not (home / "weimai.db.corrupt").exists()
+    run("goods", "add", "NEW-1", "--title", "x", "--price", "1")
+    assert dump(sqlite3.connect(db_file), "SELECT count(*) FROM goods WHERE sku = 'NEW-1'") == [(1,)]
+
+
+def test_damage_sqlite_reports_in_a_write_is_remembered(run, home, monkeypatch, tmp_path):
+    """Past WEIMAI_QUICK_CHECK_MIB (0 here) there is no check before writing: the
+    "malformed" SQLite reports in `goods add` is exit 5 with nothing written, and
+    marks the database, so the next write refuses before it starts."""
+    monkeypatch.setenv("WEIMAI_QUICK_CHECK_MIB", "0")
+    run("goods", "import", DATA / "goods" / "catalogue.csv")
+    db_file = home / "weimai.db"
+    rows = goods_rows(db_file)
+    damage_index(db_file, "goods_status_category")
+    before = file_state(db_file)
+    r = run("goods", "add", "NEW-1", "--title", "x", "--price", "1", code=5)
+    assert r.stderr == f"error: {db_file}: database disk image is malformed; nothing was written\n" + DAMAGED_HINT
+    assert (home / "weimai.db.corrupt").read_text(encoding="utf-8") == "database disk image is malformed\n"
+    r = run("goods", "import", DATA / "goods" / "catalogue.json", code=5)
+    assert r.stderr == (f"error: {db_file}: the database is damaged (database disk image is malformed); "
+                        "weimai will not write to it\n" + DAMAGED_HINT)
+    assert file_state(db_file) == before
+    assert goods_rows(db_file) == rows
+
+
+def test_db_check_finding_damage_stops_imports(run, home, monkeypatch, tmp_path):
+    """The issue's case: a database too big for the check before writes (0 MiB
+    here), damaged where an order import never reads. Once `db check` has called
+    it malformed, the import refuses instead of writing into it."""
+    monkeypatch.setenv("WEIMAI_QUICK_CHECK_MIB", "0")
+    run("goods", "import", DATA / "goods" / "catalogue.csv")
+    db_file = home / "weimai.db"
+    damage_index(db_file, "goods_history_sku")
+    r = run("db", "check", code=1)
+    assert r.stdout == "integrity: database disk image is malformed\n"
+    before = file_state(db_file)
+    orders = tmp_path / "o.csv"
+    orders.write_text("line_key,order_id,sku,quantity,unit_price,paid,status,created_at\n"
+                      "L1,O1,GQ-1,1,59.90,59.90,paid,2026-11-03 10:00:00\n", encoding="utf-8")
+    r = run("orders", "import", orders, code=5)
+    assert r.stderr == (f"error: {db_file}: the database is damaged (integrity: database disk image is malformed); "
+                        "weimai will not write to it\n" + DAMAGED_HINT)
+    assert file_state(db_file) == before
+    assert dump(sqlite3.connect(db_file), "SELECT count(*) FROM orders") == [(0,)]
+
+
+def test_bad_quick_check_size_is_a_usage_error(run, monkeypatch):
+    monkeypatch.setenv("WEIMAI_QUICK_CHECK_MIB", "lots")
+    r = run("goods", "add", "X", "--title", "x", "--price", "1", code=2)
+    assert r.stderr == ("error: WEIMAI_QUICK_CHECK_MIB='lots' is not a number\n"
+                        "hint: give a size in MiB (0 turns the check before writes off)\n")
+
+
+def test_disk_full_is_named_not_hidden_by_the_rollback(run, home, monkeypatch):
+    """SQLITE_FULL in a one-row INSERT rolls the whole transaction back inside
+    SQLite; the ROLLBACK after it used to fail with "no transaction is active"
+    and hide it. (A full disk is made here with max_page_count.)"""
+    from weimai_cli import store
+
+    run("db", "migrations")
+    db_file = home / "weimai.db"
+    raw = sqlite3.connect(db_file)
+    raw.execute("VACUUM")  # no free pages: the long title needs new ones
+    raw.close()
+    real_connect = store.connect
+
+    def cramped(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+        return conn
+
+    monkeypatch.setattr(store, "connect", cramped)
+    r = run("goods", "add", "LONG", "--title", "长" * 5000, "--price", "1", code=5)
+    assert r.stderr == (f"error: {db_file}: the disk is full (SQLite: database or disk is full); nothing was written\n"
+                        "hint: free some disk space, then run the command again\n")
+    monkeypatch.undo()
+    assert dump(sqlite3.connect(db_file), "SELECT count(*) FROM goods") == [(0,)]
+    assert not (home / "weimai.db.corrupt").exists()
+
+
+def mode(path) -> str:
+    return f"{os.stat(path).st_mode & 0o777:04o}"
+
+
+def test_home_database_wal_and_backup_are_private_whatever_the_umask(run, tmp_path, monkeypatch):
+    """0700 home, 0600 database, -wal, -shm and backup copy, even with umask 000."""
+    fresh = tmp_path / "fresh-home"
+    monkeypatch.setenv("WEIMAI_HOME", str(fresh))
+    old = os.umask(0)
+    try:
+        run("goods", "add", "X", "--title", "x", "--price", "1")
+        held = sqlite3.connect(fresh / "weimai.db")  # keeps -wal and -shm in place
+        held.execute("SELECT count(*) FROM goods").fetchone()
+        run("db", "backup", tmp_path / "copy.db")
+    finally:
+        os.umask(old)
+    assert [mode(p) for p in (fresh, fresh / "weimai.db", fresh / "weimai.db-wal", fresh / "weimai.db-shm",
+                              tmp_path / "copy.db")] == ["0700", "0600", "0600", "0600", "0600"]
+    assert dump(sqlite3.connect(tmp_path / "copy.db"), "SELECT sku FROM goods") == [("X",)]
+    held.close()
+
+
+def test_an_existing_loose_database_is_tightened_on_open(run, home, db):
+    db_file = home / "weimai.db"
+    db.execute("INSERT INTO distributors (handle, name, created_at) VALUES ('a', 'a', 't')")  # a -wal
+    files = [db_file, home / "weimai.db-wal", home / "weimai.db-shm"]
+    for p in files:
+        os.chmod(p, 0o644)
+    os.chmod(home, 0o755)
+    run("list-goods")
+    # the folder is left alone: WEIMAI_HOME may be shared on purpose
+    assert [mode(p) for p in (home, *files)] == ["0755", "0600", "0600", "0600"]
+
+
+def test_backup_next_to_a_leftover_partial_names_it(run, tmp_path):
+    partial = tmp_path / "copy.db.partial"
+    partial.write_bytes(b"half a copy")
+    r = run("db", "backup", tmp_path / "copy.db", code=1)
+    assert r.stderr == (f"error: {partial}: left over from a backup that did not finish (or one still running)\n"
+                        f"hint: if no other `weimai db backup` is running, delete {partial} and try again\n")
+    assert partial.read_bytes() == b"half a copy"
+    assert not (tmp_path / "copy.db").exists()
+    partial.unlink()
+    run("db", "backup", tmp_path / "copy.db")
+    assert not partial.exists()
+
+
+def test_backup_into_a_missing_folder_names_it(run, tmp_path):
+    r = run("db", "backup", tmp_path / "no-such-dir" / "copy.db", code=5)
+    assert r.stderr == (f"error: {tmp_path / 'no-such-dir'}: no such folder\n"
+                        "hint: create the folder first, or give another path for the copy\n")
+    assert not (tmp_path / "no-such-dir").exists()

@@ -116,3 +116,31 @@ def test_writer_held_past_busy_timeout_exits_3(tmp_path):
     assert "database is busy" in err
     assert db_digest(home / "weimai.db") == before
     assert counts(home) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+def test_disk_full_during_import_exits_5_and_writes_nothing(tmp_path, home, run, monkeypatch, reader):
+    """SQLITE_FULL (made here with max_page_count) is named as a full disk, not
+    masked by the rollback after it, and nothing of the file is kept."""
+    from weimai_cli import store
+
+    run("db", "migrations")
+    db = home / "weimai.db"
+    before = db_digest(db)
+    real_connect = store.connect
+
+    def cramped(*args, **kwargs):
+        conn = real_connect(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages + 3}")
+        return conn
+
+    monkeypatch.setattr(store, "connect", cramped)
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    f = big_file(tmp_path / "o.csv", 3000)
+    r = run("orders", "import", f, code=5)
+    assert r.stderr == (f"error: {db}: the disk is full (SQLite: database or disk is full); nothing was written\n"
+                        "hint: free some disk space, then run the command again\n")
+    monkeypatch.undo()
+    assert db_digest(db) == before
+    assert counts(home) == (0, 0, 0)

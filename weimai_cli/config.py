@@ -4,7 +4,8 @@ Home is ``WEIMAI_HOME`` if set, else the platformdirs user data dir. The
 database is ``--db PATH``, else ``WEIMAI_DB``, else ``<home>/weimai.db``.
 The config file is ``<home>/config.toml``; it may hold secrets (the tracking
 code secret, webhook tokens), so it is created with mode 0600 and weimai
-refuses to read one that group or others can read.
+refuses to read one that group or others can read. A home folder weimai
+creates is 0700 (see :func:`make_private_dir`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,17 @@ def config_path() -> Path:
     return home_dir() / CONFIG_NAME
 
 
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) if needed; the folder itself, when
+    created here, gets mode 0700 whatever the umask (the parents keep the
+    usual mode). An existing folder is left as it is: WEIMAI_HOME may be a
+    folder the user shares on purpose; the files weimai keeps in it are 0600."""
+    if path.is_dir():
+        return
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path, 0o700)
+
+
 def load_config(path: Path | None = None) -> dict[str, Any]:
     """Read the config file; a missing file is an empty config."""
     import tomllib
@@ -71,7 +83,7 @@ def save_config(data: dict[str, Any], path: Path | None = None) -> Path:
     import tomli_w
 
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
