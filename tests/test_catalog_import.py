@@ -217,3 +217,46 @@ def test_many_files_each_its_own_summary(run, db):
     r = run("goods", "import", GOODS / "catalogue.csv", GOODS / "catalogue_en.tsv", "--json")
     data = json.loads(r.stdout)
     assert [(d["container"], d["added"]) for d in data] == [("csv", 3), ("tsv", 2)]
+
+
+def test_currency_column_and_option(run, db, tmp_path):
+    f = tmp_path / "amazon.csv"
+    f.write_text("sku,title,price,币种\nAMZ-1,Coffee,34.99,usd\nAMZ-2,Tea,12.00,\nAMZ-3,Rice,8.00,RMB\n", encoding="utf-8")
+    run("goods", "import", f)
+    run("goods", "add", "EU-1", "--title", "Wine", "--price", "20", "--currency", " eur ")
+    run("goods", "add", "CN-1", "--title", "茶", "--price", "20")
+    assert dump(db, "SELECT sku, price_fen, currency FROM goods ORDER BY sku") == [
+        ("AMZ-1", 3499, "USD"), ("AMZ-2", 1200, "CNY"), ("AMZ-3", 800, "CNY"), ("CN-1", 2000, "CNY"),
+        ("EU-1", 2000, "EUR")]
+    assert dump(db, "SELECT sku, currency FROM goods_history WHERE sku IN ('AMZ-1', 'EU-1') ORDER BY id") == [
+        ("AMZ-1", "USD"), ("EU-1", "EUR")]
+    # a file without the column leaves the currency alone; a change of currency is history
+    f.write_text("sku,title,price\nAMZ-1,Coffee,34.99\n", encoding="utf-8")
+    run("goods", "import", f)
+    run("goods", "edit", "AMZ-1", "--currency", "GBP")
+    assert dump(db, "SELECT price_fen, currency, source FROM goods_history WHERE sku = 'AMZ-1' ORDER BY id") == [
+        (3499, "USD", "amazon.csv"), (3499, "GBP", "edit")]
+
+
+def test_list_goods_and_show_in_the_goods_currency(run, db):
+    run("goods", "add", "AMZ-1", "--title", "Coffee", "--price", "34.99", "--rate", "4%", "--currency", "USD")
+    run("goods", "add", "CN-1", "--title", "茶", "--price", "20", "--rate", "10%")
+    assert run("list-goods").stdout == (
+        "SKU    title   price  cur    rate  commission  category  supplier  stock\n"
+        "-----  ------  -----  ---  ------  ----------  --------  --------  -----\n"
+        "AMZ-1  Coffee  34.99  USD   4.00%        1.40\n"
+        "CN-1   茶      20.00  CNY  10.00%        2.00\n"
+    )
+    assert [(g["sku"], g["currency"]) for g in json.loads(run("list-goods", "--format", "json").stdout)] == [
+        ("AMZ-1", "USD"), ("CN-1", "CNY")]
+    # CNY only: no cur column in the text formats, as before
+    assert "cur" not in run("list-goods", "--search", "CN", "--format", "csv").stdout
+    r = run("goods", "show", "AMZ-1")
+    assert "price            34.99 USD\n" in r.stdout and "commission/unit  1.40 USD\n" in r.stdout
+    assert "source           add\n" in r.stdout
+    assert r.stdout.endswith(
+        "changed                    price  cur   rate  fixed  status  source\n"
+        "-------------------------  -----  ---  -----  -----  ------  ------\n"
+        "2026-11-20T10:00:00+08:00  34.99  USD  4.00%         active  add\n"
+    )
+    assert "price            20.00\n" in run("goods", "show", "CN-1").stdout

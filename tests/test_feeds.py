@@ -380,3 +380,15 @@ def test_not_modified_after_the_migration_is_a_full_download(run, db, server):
     db.execute("UPDATE feeds SET etag = NULL, last_modified = NULL")  # as m011 leaves a feed
     assert run("goods", "sync").stderr == "a: 3 items: 0 added, 1 changed, 2 unchanged, 0 archived\n"
     assert dump(db, "SELECT status FROM goods WHERE sku = 'GQ-1'") == [("active",)]
+
+
+def test_feed_with_a_currency_column(run, db, server):
+    feed = Feed(json_feed([{"sku": "AMZ-1", "title": "Coffee", "price": "34.99", "currency": "usd"}]))
+    run("feeds", "add", "amazon", serve(server, "/a", feed.handle), "--allow-private")
+    run("goods", "sync")
+    assert dump(db, "SELECT sku, price_fen, currency FROM goods") == [("AMZ-1", 3499, "USD")]
+    before = fingerprint(db)
+    feed.body = json_feed([{"sku": "AMZ-1", "title": "Coffee", "price": "34.99", "currency": "US dollars"}])
+    err = run("goods", "sync", code=1).stderr
+    assert err.startswith("error: feed amazon:1:4: currency: not a currency code: 'US dollars'\n")
+    assert fingerprint(db) == before
