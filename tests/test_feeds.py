@@ -332,6 +332,12 @@ def test_feed_takes_over_imported_goods_but_not_another_feeds(run, db, server, t
     b.body = json_feed([{"sku": "B-1", "title": "乙", "price": "2"}])
     run("goods", "sync")
     assert dump(db, "SELECT sku FROM goods WHERE status = 'archived'") == []
+    # feed a removed (or renamed): feed b takes over the goods it lists again
+    run("feeds", "remove", "a")
+    b.body = json_feed([ITEMS[0], {"sku": "B-1", "title": "乙", "price": "2"}])
+    run("goods", "sync")
+    assert dump(db, "SELECT sku, source FROM goods WHERE sku IN ('GQ-1', 'DM-3') ORDER BY sku") == [
+        ("DM-3", "feed:a"), ("GQ-1", "feed:b")]
 
 
 def test_migration_gives_goods_their_source_and_undoes_the_old_archiving(home):

@@ -359,14 +359,16 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
 
     # a source that lists an item it did not bring takes it over (goods.source) when
     # the item is archived (the listing brings it back), and a feed takes over what
-    # a file import brought (the supplier moved to a feed); another feed's active
-    # goods stay that feed's, and goods added by hand (or of unknown source) stay put
+    # a file import or a removed feed brought (the supplier moved to a feed, or the
+    # feed was renamed); another feed's active goods stay that feed's, and goods
+    # added by hand (or of unknown source) stay put
     feed = source.startswith("feed:")
     if summary.changed or feed:
         conn.execute(
             "UPDATE goods AS g SET source = ?1 FROM _incoming AS i WHERE g.sku = i.sku "
             "AND g.source IS NOT ?1 AND g.source != 'add' "
-            "AND ((g.status = 'archived' AND i.status = 'active') OR (?2 AND g.source NOT LIKE 'feed:%'))",
+            "AND ((g.status = 'archived' AND i.status = 'active') OR (?2 AND (g.source NOT LIKE 'feed:%' "
+            "OR substr(g.source, 6) NOT IN (SELECT name FROM feeds))))",
             (source, feed),
         )
     # _incoming's rowids follow the file's rows, so ORDER BY i.rowid is file order
