@@ -189,7 +189,10 @@ def import_goods(
     """Upsert goods from one file, all-or-nothing. Returns the summary.
 
     ``column_map`` ({source column: field}, e.g. ``{"item_no": "sku"}``) names
-    columns the aliases do not know; it wins over the aliases."""
+    columns the aliases do not know; it wins over the aliases. ``source`` names
+    where the goods come from (default: the file's name; a feed's is
+    ``feed:NAME``): new goods get it, and ``archive_missing`` archives only
+    active goods of this source (see _apply for which goods a source takes over)."""
     overrides = check_column_map(column_map)
     table = open_table(path, is_header=lambda norm: _is_goods_header(norm, overrides), ragged="ignore")
     with table:

@@ -266,7 +266,7 @@ def sync_cmd(
     names: Annotated[list[str] | None, typer.Argument(help="Feeds to sync (default: all).")] = None,
     as_json: JsonOpt = False,
 ):
-    """Fetch supplier feeds and import them: goods gone from a feed are archived.
+    """Fetch supplier feeds and import them: a feed's own goods gone from it are archived.
 
     ETag / If-Modified-Since make an unchanged feed cost one request. A failed
     or garbage fetch leaves the catalogue unchanged (exit 1); other feeds still sync.
