@@ -208,3 +208,21 @@ def test_xlsx_with_wrong_extension_copy(run, tmp_path):
     wb.save(tmp_path / "a.xlsx")
     shutil.copy(tmp_path / "a.xlsx", tmp_path / "a.txt")
     run("goods", "import", tmp_path / "a.txt")
+
+
+@pytest.mark.parametrize("value", ["US$", "dollar", "12", "人民币", "U S"])
+def test_bad_currency_names_file_row_column(run, home, loaded, tmp_path, value):
+    f = write(tmp_path, "cur.csv", f"sku,title,price,currency\nA,x,1,USD\nB,y,2,{value}\n")
+    err, hint = one_error(run("goods", "import", f, code=1))
+    assert err == f"error: {f}:3:4: currency: not a currency code: {value!r}"
+    assert hint == "hint: write a three-letter currency code such as CNY, USD or EUR"
+    assert db_fingerprint(home) == loaded
+
+
+def test_bad_currency_option(run, home, loaded):
+    err, hint = one_error(run("goods", "add", "X-1", "--title", "x", "--price", "1", "--currency", "$", code=1))
+    assert err == "error: --currency: not a currency code: '$'"
+    assert hint == "hint: write a three-letter currency code such as CNY, USD or EUR"
+    err, _ = one_error(run("goods", "edit", "GQ-1", "--currency", "usdollar", code=1))
+    assert err == "error: --currency: not a currency code: 'usdollar'"
+    assert db_fingerprint(home) == loaded

@@ -141,11 +141,68 @@ def test_archive_missing(run, db, tmp_path):
     run("goods", "import", GOODS / "catalogue.csv")
     f = tmp_path / "only-one.csv"
     f.write_text("sku,title,price\nGQ-1,宁夏枸杞 500g,59.90\n", encoding="utf-8")
-    r = run("goods", "import", "--archive-missing", f)
+    # the goods came from catalogue.csv: this file, named as that source, archives them
+    r = run("goods", "import", "--archive-missing", "--source", "catalogue.csv", f)
     assert r.stderr.endswith(": 1 row: 0 added, 0 changed, 1 unchanged, 2 archived\n")
     assert dump(db, "SELECT sku, status FROM goods ORDER BY sku") == [
         ("DM-3", "archived"), ("GQ-1", "active"), ("PE-2", "archived"),
     ]
+
+
+def test_archive_missing_touches_only_goods_of_the_same_source(run, db, tmp_path):
+    run("goods", "import", GOODS / "catalogue.csv")  # GQ-1, PE-2, DM-3 from catalogue.csv
+    run("goods", "add", "HAND-1", "--title", "手工茶", "--price", "10")
+    other = tmp_path / "other.csv"
+    other.write_text("sku,title,price\nOT-1,其他,5\nOT-2,其他二,6\n", encoding="utf-8")
+    run("goods", "import", other)
+    # other.csv again without OT-2: only OT-2 goes; catalogue.csv's and the hand-added stay
+    other.write_text("sku,title,price\nOT-1,其他,5\n", encoding="utf-8")
+    r = run("goods", "import", "--archive-missing", other)
+    assert r.stderr.endswith(": 1 row: 0 added, 0 changed, 1 unchanged, 1 archived\n")
+    assert dump(db, "SELECT sku, status, source FROM goods ORDER BY sku") == [
+        ("DM-3", "active", "catalogue.csv"), ("GQ-1", "active", "catalogue.csv"), ("HAND-1", "active", "add"),
+        ("OT-1", "active", "other.csv"), ("OT-2", "archived", "other.csv"), ("PE-2", "active", "catalogue.csv"),
+    ]
+    # a --source names the source whatever the file is called
+    monthly = tmp_path / "supplier-2026-12.csv"
+    monthly.write_text("sku,title,price\nGQ-1,宁夏枸杞 500g,59.90\nDM-3,Wuchang Rice 5kg,69.90\n", encoding="utf-8")
+    r = run("goods", "import", "--archive-missing", "--source", "catalogue.csv", monthly)
+    assert r.stderr.endswith(": 2 rows: 0 added, 0 changed, 2 unchanged, 1 archived\n")
+    assert dump(db, "SELECT sku FROM goods WHERE status = 'archived' ORDER BY sku") == [("OT-2",), ("PE-2",)]
+
+
+def test_archived_goods_listed_again_come_back_and_move_to_the_listing_source(run, db, tmp_path):
+    a = tmp_path / "a.csv"
+    a.write_text("sku,title,price\nX-1,甲,5\n", encoding="utf-8")
+    run("goods", "import", a)
+    run("goods", "archive", "X-1")
+    b = tmp_path / "b.csv"
+    b.write_text("sku,title,price\nX-1,甲,5\nY-1,乙,6\n", encoding="utf-8")
+    run("goods", "import", b)
+    assert dump(db, "SELECT sku, status, source FROM goods ORDER BY sku") == [
+        ("X-1", "active", "b.csv"), ("Y-1", "active", "b.csv")]
+    # an active item of another source is updated but stays that source's
+    a.write_text("sku,title,price\nY-1,乙,7\n", encoding="utf-8")
+    run("goods", "import", a)
+    assert dump(db, "SELECT sku, price_fen, source FROM goods WHERE sku = 'Y-1'") == [("Y-1", 700, "b.csv")]
+
+
+@pytest.mark.parametrize("source", ["add", "edit", "archive", "feed:sup", " "])
+def test_reserved_import_source_refused(run, db, source):
+    before = dump(db, "SELECT * FROM goods")
+    r = run("goods", "import", "--source", source, GOODS / "catalogue.csv", code=1)
+    assert r.stderr.startswith(f"error: --source {source.strip()!r} is not allowed\n")
+    assert dump(db, "SELECT * FROM goods") == before == []
+
+
+def test_source_with_archive_missing_takes_one_file(run, db):
+    r = run("goods", "import", "--source", "sup", "--archive-missing",
+            GOODS / "catalogue.csv", GOODS / "catalogue_en.tsv", code=2)
+    assert r.stderr == (
+        "error: --archive-missing with --source takes one file\n"
+        "hint: import the files one at a time, or join them into one file\n"
+    )
+    assert dump(db, "SELECT count(*) FROM goods") == [(0,)]
 
 
 def test_identical_duplicate_rows_are_merged(run, db, tmp_path):
@@ -160,3 +217,46 @@ def test_many_files_each_its_own_summary(run, db):
     r = run("goods", "import", GOODS / "catalogue.csv", GOODS / "catalogue_en.tsv", "--json")
     data = json.loads(r.stdout)
     assert [(d["container"], d["added"]) for d in data] == [("csv", 3), ("tsv", 2)]
+
+
+def test_currency_column_and_option(run, db, tmp_path):
+    f = tmp_path / "amazon.csv"
+    f.write_text("sku,title,price,币种\nAMZ-1,Coffee,34.99,usd\nAMZ-2,Tea,12.00,\nAMZ-3,Rice,8.00,RMB\n", encoding="utf-8")
+    run("goods", "import", f)
+    run("goods", "add", "EU-1", "--title", "Wine", "--price", "20", "--currency", " eur ")
+    run("goods", "add", "CN-1", "--title", "茶", "--price", "20")
+    assert dump(db, "SELECT sku, price_fen, currency FROM goods ORDER BY sku") == [
+        ("AMZ-1", 3499, "USD"), ("AMZ-2", 1200, "CNY"), ("AMZ-3", 800, "CNY"), ("CN-1", 2000, "CNY"),
+        ("EU-1", 2000, "EUR")]
+    assert dump(db, "SELECT sku, currency FROM goods_history WHERE sku IN ('AMZ-1', 'EU-1') ORDER BY id") == [
+        ("AMZ-1", "USD"), ("EU-1", "EUR")]
+    # a file without the column leaves the currency alone; a change of currency is history
+    f.write_text("sku,title,price\nAMZ-1,Coffee,34.99\n", encoding="utf-8")
+    run("goods", "import", f)
+    run("goods", "edit", "AMZ-1", "--currency", "GBP")
+    assert dump(db, "SELECT price_fen, currency, source FROM goods_history WHERE sku = 'AMZ-1' ORDER BY id") == [
+        (3499, "USD", "amazon.csv"), (3499, "GBP", "edit")]
+
+
+def test_list_goods_and_show_in_the_goods_currency(run, db):
+    run("goods", "add", "AMZ-1", "--title", "Coffee", "--price", "34.99", "--rate", "4%", "--currency", "USD")
+    run("goods", "add", "CN-1", "--title", "茶", "--price", "20", "--rate", "10%")
+    assert run("list-goods").stdout == (
+        "SKU    title   price  cur    rate  commission  category  supplier  stock\n"
+        "-----  ------  -----  ---  ------  ----------  --------  --------  -----\n"
+        "AMZ-1  Coffee  34.99  USD   4.00%        1.40\n"
+        "CN-1   茶      20.00  CNY  10.00%        2.00\n"
+    )
+    assert [(g["sku"], g["currency"]) for g in json.loads(run("list-goods", "--format", "json").stdout)] == [
+        ("AMZ-1", "USD"), ("CN-1", "CNY")]
+    # CNY only: no cur column in the text formats, as before
+    assert "cur" not in run("list-goods", "--search", "CN", "--format", "csv").stdout
+    r = run("goods", "show", "AMZ-1")
+    assert "price            34.99 USD\n" in r.stdout and "commission/unit  1.40 USD\n" in r.stdout
+    assert "source           add\n" in r.stdout
+    assert r.stdout.endswith(
+        "changed                    price  cur   rate  fixed  status  source\n"
+        "-------------------------  -----  ---  -----  -----  ------  ------\n"
+        "2026-11-20T10:00:00+08:00  34.99  USD  4.00%         active  add\n"
+    )
+    assert "price            20.00\n" in run("goods", "show", "CN-1").stdout

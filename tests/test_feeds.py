@@ -271,3 +271,130 @@ def test_feed_secret_in_url_is_redacted(run, db, server):
 def test_sync_without_feeds_and_unknown_feed(run):
     assert run("goods", "sync").stderr.startswith("no feeds")
     assert "no feed 'x'" in run("goods", "sync", "x", code=1).stderr
+
+
+# ---------------------------------------------------------------- two feeds: each archives only its own goods
+
+
+def test_two_feeds_archive_only_their_own_goods(run, db, server):
+    """The README's example: supplier (JSON) and wholesale (CSV with --map), plus a hand-added item."""
+    supplier = Feed(json_feed(ITEMS))
+    wholesale = Feed("货品编号,商品名称,批发价\nWS-1,白茶 100g,99.00\nWS-2,红茶 100g,88.00\n".encode(), "text/csv")
+    run("feeds", "add", "supplier", serve(server, "/s.json", supplier.handle), "--format", "json", "--allow-private")
+    run("feeds", "add", "wholesale", serve(server, "/w.csv", wholesale.handle), "--allow-private",
+        "--map", "货品编号=sku", "--map", "批发价=price")
+    run("goods", "add", "HAND-1", "--title", "手工茶", "--price", "10")
+    r = run("goods", "sync")
+    assert r.stderr == (
+        "supplier: 3 items: 3 added, 0 changed, 0 unchanged, 0 archived\n"
+        "wholesale: 2 items: 2 added, 0 changed, 0 unchanged, 0 archived\n"
+    )
+    # the next sync: supplier unchanged (304), wholesale drops WS-2
+    wholesale.body = "货品编号,商品名称,批发价\nWS-1,白茶 100g,99.00\n".encode()
+    r = run("goods", "sync")
+    assert r.stderr == (
+        "supplier: not modified since the last sync\n"
+        "wholesale: 1 item: 0 added, 0 changed, 1 unchanged, 1 archived\n"
+    )
+    assert dump(db, "SELECT sku, status, source FROM goods ORDER BY sku") == [
+        ("DM-3", "active", "feed:supplier"), ("GQ-1", "active", "feed:supplier"), ("HAND-1", "active", "add"),
+        ("PE-2", "active", "feed:supplier"), ("WS-1", "active", "feed:wholesale"),
+        ("WS-2", "archived", "feed:wholesale"),
+    ]
+    # the supplier's goods can still be shared
+    run("goods", "edit", "GQ-1", "--url", "https://item.taobao.com/item.htm?id=1")
+    run("share", "GQ-1", "--channel", "link")
+
+
+def test_feed_never_archives_hand_added_goods_it_lists_and_then_drops(run, db, server):
+    feed = Feed(json_feed([*ITEMS, {"sku": "HAND-1", "title": "手工茶", "price": "12"}]))
+    run("goods", "add", "HAND-1", "--title", "手工茶", "--price", "10")
+    run("feeds", "add", "sup", serve(server, "/f", feed.handle), "--allow-private")
+    run("goods", "sync")
+    assert dump(db, "SELECT price_fen, source FROM goods WHERE sku = 'HAND-1'") == [(1200, "add")]
+    feed.body = json_feed(ITEMS)
+    assert run("goods", "sync").stderr == "sup: 3 items: 0 added, 0 changed, 3 unchanged, 0 archived\n"
+    assert dump(db, "SELECT status, source FROM goods WHERE sku = 'HAND-1'") == [("active", "add")]
+
+
+def test_feed_takes_over_imported_goods_but_not_another_feeds(run, db, server, tmp_path):
+    f = tmp_path / "old.csv"
+    f.write_text("sku,title,price\nGQ-1,宁夏枸杞 500g,59.90\nOLD-1,旧货,1\n", encoding="utf-8")
+    run("goods", "import", f)
+    a = Feed(json_feed(ITEMS))
+    b = Feed(json_feed([ITEMS[0], {"sku": "B-1", "title": "乙", "price": "2"}]))
+    run("feeds", "add", "a", serve(server, "/a", a.handle), "--allow-private")
+    run("feeds", "add", "b", serve(server, "/b", b.handle), "--allow-private")
+    run("goods", "sync")
+    # feed a took GQ-1 over from the file; feed b lists GQ-1 too, but it stays a's
+    assert dump(db, "SELECT sku, source FROM goods ORDER BY sku") == [
+        ("B-1", "feed:b"), ("DM-3", "feed:a"), ("GQ-1", "feed:a"), ("OLD-1", "old.csv"), ("PE-2", "feed:a")]
+    b.body = json_feed([{"sku": "B-1", "title": "乙", "price": "2"}])
+    run("goods", "sync")
+    assert dump(db, "SELECT sku FROM goods WHERE status = 'archived'") == []
+    # feed a removed (or renamed): feed b takes over the goods it lists again
+    run("feeds", "remove", "a")
+    b.body = json_feed([ITEMS[0], {"sku": "B-1", "title": "乙", "price": "2"}])
+    run("goods", "sync")
+    assert dump(db, "SELECT sku, source FROM goods WHERE sku IN ('GQ-1', 'DM-3') ORDER BY sku") == [
+        ("DM-3", "feed:a"), ("GQ-1", "feed:b")]
+
+
+def test_migration_gives_goods_their_source_and_undoes_the_old_archiving(home):
+    """A database from before m011: feed b archived feed a's goods and a hand-added item."""
+    import sqlite3
+
+    from weimai_cli.migrations import MIGRATIONS, _import_sqlite_utils
+    from weimai_cli.store import connect
+
+    home.mkdir(parents=True)
+    conn = sqlite3.connect(home / "weimai.db", isolation_level=None)
+    db = _import_sqlite_utils().Database(conn)
+    conn.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for name, fn in MIGRATIONS[: [n for n, _ in MIGRATIONS].index("m011_goods_source_currency")]:
+        fn(db)
+        conn.execute("INSERT INTO _migrations VALUES (?, 'then')", (name,))
+    t = "2026-11-01T10:00:00+08:00"
+    for sku, status in (("A-1", "archived"), ("H-1", "archived"), ("B-1", "active"), ("F-1", "archived")):
+        conn.execute("INSERT INTO goods (sku, title, price_fen, status, created_at, updated_at) "
+                     "VALUES (?, 't', 100, ?, ?, ?)", (sku, status, t, t))
+    history = [("A-1", "active", "feed:a"), ("H-1", "active", "add"), ("B-1", "active", "feed:b"),
+               ("F-1", "active", "f.csv"), ("F-1", "archived", "f.csv"),  # archived by its own file: stays
+               ("A-1", "archived", "feed:b"), ("H-1", "archived", "feed:b")]
+    conn.executemany("INSERT INTO goods_history (sku, price_fen, status, changed_at, source) VALUES (?, 100, ?, ?, ?)",
+                     [(s, st, t, src) for s, st, src in history])
+    conn.execute("INSERT INTO feeds (name, url, format, etag, last_modified, created_at) "
+                 "VALUES ('a', 'https://a.example/f', 'auto', '\"x\"', 'Sun, 01 Nov 2026 02:00:00 GMT', ?)", (t,))
+    conn.close()
+    conn = connect(home / "weimai.db")
+    assert dump(conn, "SELECT sku, status, source, currency FROM goods ORDER BY sku") == [
+        ("A-1", "archived", "feed:a", "CNY"),  # back when feed a lists it again (next full download)
+        ("B-1", "active", "feed:b", "CNY"),
+        ("F-1", "archived", "f.csv", "CNY"),
+        ("H-1", "active", "add", "CNY"),
+    ]
+    assert dump(conn, "SELECT sku, status, source FROM goods_history WHERE source = 'm011'") == [("H-1", "active", "m011")]
+    assert dump(conn, "SELECT etag, last_modified FROM feeds") == [(None, None)]
+    conn.close()
+
+
+def test_not_modified_after_the_migration_is_a_full_download(run, db, server):
+    feed = Feed(json_feed(ITEMS))
+    run("feeds", "add", "a", serve(server, "/a", feed.handle), "--allow-private")
+    run("goods", "sync")
+    db.execute("UPDATE goods SET status = 'archived' WHERE sku = 'GQ-1'")  # as the old bug left it
+    db.execute("UPDATE feeds SET etag = NULL, last_modified = NULL")  # as m011 leaves a feed
+    assert run("goods", "sync").stderr == "a: 3 items: 0 added, 1 changed, 2 unchanged, 0 archived\n"
+    assert dump(db, "SELECT status FROM goods WHERE sku = 'GQ-1'") == [("active",)]
+
+
+def test_feed_with_a_currency_column(run, db, server):
+    feed = Feed(json_feed([{"sku": "AMZ-1", "title": "Coffee", "price": "34.99", "currency": "usd"}]))
+    run("feeds", "add", "amazon", serve(server, "/a", feed.handle), "--allow-private")
+    run("goods", "sync")
+    assert dump(db, "SELECT sku, price_fen, currency FROM goods") == [("AMZ-1", 3499, "USD")]
+    before = fingerprint(db)
+    feed.body = json_feed([{"sku": "AMZ-1", "title": "Coffee", "price": "34.99", "currency": "US dollars"}])
+    err = run("goods", "sync", code=1).stderr
+    assert err.startswith("error: feed amazon:1:4: currency: not a currency code: 'US dollars'\n")
+    assert fingerprint(db) == before

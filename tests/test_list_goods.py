@@ -63,7 +63,7 @@ def test_archived_hidden_unless_asked(run):
     r = run("goods", "list", "--include-archived", "--search", "GQ", "--format", "json")
     assert json.loads(r.stdout) == [
         {
-            "sku": "GQ-1", "title": "宁夏枸杞 500g", "price_fen": 5990, "commission_bp": 2000,
+            "sku": "GQ-1", "title": "宁夏枸杞 500g", "price_fen": 5990, "currency": "CNY", "commission_bp": 2000,
             "unit_commission_fen": 1198, "category": "滋补", "supplier": "红杞店", "stock": 100,
             "status": "archived",
         }
@@ -73,7 +73,7 @@ def test_archived_hidden_unless_asked(run):
 def test_json_nl_csv(run):
     r = run("list-goods", "--search", "DM", "--format", "nl")
     assert r.stdout == (
-        '{"sku": "DM-3", "title": "Wuchang Rice 5kg", "price_fen": 6990, "commission_bp": 1250, '
+        '{"sku": "DM-3", "title": "Wuchang Rice 5kg", "price_fen": 6990, "currency": "CNY", "commission_bp": 1250, '
         '"unit_commission_fen": 874, "category": "粮油", "supplier": "五常米业", "stock": 800}\n'
     )
     r = run("list-goods", "--search", "EVIL", "--format", "csv")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from weimai_cli.clock import now_iso
 from weimai_cli.errors import BadInput, NotFound
-from weimai_cli.money import MoneyError, parse_money, parse_rate
+from weimai_cli.money import DEFAULT_CURRENCY, MoneyError, parse_currency, parse_money, parse_rate
 from weimai_cli.store import transaction
 from weimai_cli.tables import ID_HINT, IdError, cell_text, id_text, match_columns, open_table
 
@@ -36,6 +36,7 @@ GOODS_ALIASES: dict[str, tuple[str, ...]] = {
     "tags": ("标签", "tags"),
     "selling_points": ("卖点", "亮点", "selling points", "selling_points"),
     "status": ("状态", "status"),
+    "currency": ("币种", "货币", "currency", "currency code"),
 }
 REQUIRED = ("sku", "title", "price")
 
@@ -55,8 +56,10 @@ COLUMNS = {
     "tags": "tags",
     "selling_points": "selling_points",
     "status": "status",
+    "currency": "currency",
 }
-HISTORY_COLUMNS = ("price_fen", "commission_bp", "commission_fen", "status")
+HISTORY_COLUMNS = ("price_fen", "commission_bp", "commission_fen", "status", "currency")
+_HISTORY_SQL = ", ".join(HISTORY_COLUMNS)
 _ACTIVE = {"active", "在售", "上架", "正常", "on", "1", "yes", "true"}
 _ARCHIVED = {"archived", "下架", "停售", "已下架", "off", "0", "no", "false", "inactive"}
 
@@ -142,6 +145,8 @@ _CONVERT: dict[str, Callable] = {
     "tags": _text,
     "selling_points": _text,
     "status": lambda v: _status(cell_text(v)) if cell_text(v) else "active",
+    # an empty cell in a currency column means CNY, as an item without one
+    "currency": lambda v: parse_currency(cell_text(v)),
 }
 
 
@@ -184,7 +189,10 @@ def import_goods(
     """Upsert goods from one file, all-or-nothing. Returns the summary.
 
     ``column_map`` ({source column: field}, e.g. ``{"item_no": "sku"}``) names
-    columns the aliases do not know; it wins over the aliases."""
+    columns the aliases do not know; it wins over the aliases. ``source`` names
+    where the goods come from (default: the file's name; a feed's is
+    ``feed:NAME``): new goods get it, and ``archive_missing`` archives only
+    active goods of this source (see _apply for which goods a source takes over)."""
     overrides = check_column_map(column_map)
     table = open_table(path, is_header=lambda norm: _is_goods_header(norm, overrides), ragged="ignore")
     with table:
@@ -277,6 +285,22 @@ class _DryRun(Exception):
     pass
 
 
+# sources weimai writes itself (goods_history.source, goods.source)
+_RESERVED_SOURCES = ("add", "edit", "archive", "m011")
+
+
+def check_source(name: str) -> str:
+    """A `goods import --source NAME`: not empty, not one weimai uses itself."""
+    name = (name or "").strip()
+    if not name or name in _RESERVED_SOURCES or name.startswith("feed:"):
+        raise BadInput(
+            f"--source {name!r} is not allowed",
+            "name the supplier or file, e.g. --source supplier; "
+            f"{', '.join(_RESERVED_SOURCES)} and feed:… are weimai's own",
+        )
+    return name
+
+
 def _hint(fieldname: str) -> str:
     return {
         "price": "write a price like 12.50, ¥12.50 or 1,299.00 (two decimals at most)",
@@ -285,6 +309,7 @@ def _hint(fieldname: str) -> str:
         "commission": "write an amount like 3.20",
         "stock": "write a whole number",
         "status": "use active or archived",
+        "currency": "write a three-letter currency code such as CNY, USD or EUR",
     }.get(fieldname, "fix the value and import again")
 
 
@@ -335,15 +360,28 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
             file=table.path, row=clash[2],
         )
 
+    # a source that lists an item it did not bring takes it over (goods.source) when
+    # the item is archived (the listing brings it back), and a feed takes over what
+    # a file import or a removed feed brought (the supplier moved to a feed, or the
+    # feed was renamed); another feed's active goods stay that feed's, and goods
+    # added by hand (or of unknown source) stay put
+    feed = source.startswith("feed:")
+    if summary.changed or feed:
+        conn.execute(
+            "UPDATE goods AS g SET source = ?1 FROM _incoming AS i WHERE g.sku = i.sku "
+            "AND g.source IS NOT ?1 AND g.source != 'add' "
+            "AND ((g.status = 'archived' AND i.status = 'active') OR (?2 AND (g.source NOT LIKE 'feed:%' "
+            "OR substr(g.source, 6) NOT IN (SELECT name FROM feeds))))",
+            (source, feed),
+        )
     # _incoming's rowids follow the file's rows, so ORDER BY i.rowid is file order
     if summary.changed:
         hist_value = {c: (f"i.{c}" if c in cols else f"g.{c}") for c in HISTORY_COLUMNS}
         # history: changed goods (price / rate / commission / status) ...
         if hist_cols:
             conn.execute(
-                f"INSERT INTO goods_history (sku, price_fen, commission_bp, commission_fen, status, changed_at, source) "
-                f"SELECT i.sku, {hist_value['price_fen']}, {hist_value['commission_bp']}, "
-                f"{hist_value['commission_fen']}, {hist_value['status']}, ?, ? "
+                f"INSERT INTO goods_history (sku, {_HISTORY_SQL}, changed_at, source) "
+                f"SELECT i.sku, {', '.join(hist_value[c] for c in HISTORY_COLUMNS)}, ?, ? "
                 f"FROM _incoming i JOIN goods g ON g.sku = i.sku WHERE i.state & {_HISTORY} ORDER BY i.rowid",
                 (now, source),
             )
@@ -356,22 +394,26 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
     # ... and new goods, whose history row holds what was inserted (absent columns are NULL)
     if summary.added:
         conn.execute(
-            f"INSERT INTO goods (sku, {coldefs}, created_at, updated_at) "
-            f"SELECT i.sku, {', '.join('i.' + c for c in cols)}, ?, ? FROM _incoming i "
+            f"INSERT INTO goods (sku, {coldefs}, source, created_at, updated_at) "
+            f"SELECT i.sku, {', '.join('i.' + c for c in cols)}, ?, ?, ? FROM _incoming i "
             f"WHERE i.state = {_NEW} ORDER BY i.rowid",
-            (now, now),
+            (source, now, now),
         )
-        new_value = {c: (f"i.{c}" if c in cols else "NULL") for c in HISTORY_COLUMNS}
+        absent = {"currency": f"'{DEFAULT_CURRENCY}'"}  # the goods column's default
+        new_value = {c: (f"i.{c}" if c in cols else absent.get(c, "NULL")) for c in HISTORY_COLUMNS}
         conn.execute(
-            "INSERT INTO goods_history (sku, price_fen, commission_bp, commission_fen, status, changed_at, source) "
-            f"SELECT i.sku, {new_value['price_fen']}, {new_value['commission_bp']}, "
-            f"{new_value['commission_fen']}, {new_value['status']}, ?, ? FROM _incoming i "
+            f"INSERT INTO goods_history (sku, {_HISTORY_SQL}, changed_at, source) "
+            f"SELECT i.sku, {', '.join(new_value[c] for c in HISTORY_COLUMNS)}, ?, ? FROM _incoming i "
             f"WHERE i.state = {_NEW} ORDER BY i.rowid",
             (now, source),
         )
     if archive_missing:
+        # only goods this source brought (or adopted): never another feed's or
+        # import's, never goods added by hand
         missing = conn.execute(
-            "SELECT sku FROM goods WHERE status = 'active' AND sku NOT IN (SELECT sku FROM _incoming)"
+            "SELECT sku FROM goods WHERE status = 'active' AND source = ? "
+            "AND sku NOT IN (SELECT sku FROM _incoming)",
+            (source,),
         ).fetchall()
         summary.archived += len(missing)
         for (sku,) in missing:
@@ -398,8 +440,8 @@ def _set_fields(conn, sku: str, values: dict, source: str, now: str) -> bool:
 
 def _history(conn, sku: str, source: str, now: str) -> None:
     conn.execute(
-        "INSERT INTO goods_history (sku, price_fen, commission_bp, commission_fen, status, changed_at, source) "
-        "SELECT sku, price_fen, commission_bp, commission_fen, status, ?, ? FROM goods WHERE sku = ?",
+        f"INSERT INTO goods_history (sku, {_HISTORY_SQL}, changed_at, source) "
+        f"SELECT sku, {_HISTORY_SQL}, ?, ? FROM goods WHERE sku = ?",
         (now, source, sku),
     )
 
@@ -435,10 +477,10 @@ def add_goods(conn, sku: str, fields: dict) -> dict:
             raise BadInput(
                 f"SKU {sku!r} already exists", f"change it with `weimai goods edit {sku} …`"
             )
-        cols = ["sku", *fields, "created_at", "updated_at"]
+        cols = ["sku", *fields, "source", "created_at", "updated_at"]
         conn.execute(
             f"INSERT INTO goods ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-            (sku, *fields.values(), now, now),
+            (sku, *fields.values(), "add", now, now),
         )
         _history(conn, sku, "add", now)
     return get_goods(conn, sku)
@@ -469,7 +511,7 @@ def goods_history(conn, sku: str) -> list[dict]:
     return [
         dict(r)
         for r in conn.execute(
-            "SELECT changed_at, price_fen, commission_bp, commission_fen, status, source "
+            "SELECT changed_at, price_fen, currency, commission_bp, commission_fen, status, source "
             "FROM goods_history WHERE sku = ? ORDER BY id",
             (sku,),
         )
@@ -524,7 +566,7 @@ def query_goods(
         params.append(min_rate_bp)
     order = SORTS[sort]
     sql = (
-        f"SELECT sku, title, price_fen, commission_bp, {COMMISSION_SQL} AS unit_commission_fen, "
+        f"SELECT sku, title, price_fen, currency, commission_bp, {COMMISSION_SQL} AS unit_commission_fen, "
         "category, supplier, stock, status, updated_at FROM goods"
     )
     if where:

@@ -75,7 +75,7 @@ def _last_import_times(conn) -> list[tuple[str, datetime]]:
         if t:
             out.append(("feed sync", t))
     t = _parse_time(conn.execute(
-        "SELECT max(changed_at) FROM goods_history WHERE source NOT IN ('add', 'edit', 'archive')"
+        "SELECT max(changed_at) FROM goods_history WHERE source NOT IN ('add', 'edit', 'archive', 'm011')"
     ).fetchone()[0])
     if t:
         out.append(("catalogue import", t))

@@ -5,7 +5,8 @@ A sync downloads the feed to a temporary file (streamed, with a size cap, a
 read timeout and an overall time limit, TLS verified, same address policy as
 delivery), checks that it is what the feed says it is (HTML error pages are
 refused), then runs :func:`catalog.import_goods` with ``archive_missing``:
-goods gone from the feed are archived, price and rate changes land in
+the feed's own goods (``goods.source = 'feed:NAME'``) gone from it are
+archived, never other feeds' or hand-added goods; price and rate changes land in
 ``goods_history``. Anything wrong before or during the import leaves the
 catalogue as it was; the feed row records the error for ``weimai doctor``.
 """

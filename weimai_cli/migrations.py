@@ -597,3 +597,42 @@ def m010_statement_speed(db):
         "CREATE INDEX ledger_statement ON ledger (period, distributor, share_id, currency, bucket, kind, amount_fen, "
         "sku, platform)"
     )
+
+
+@migration
+def m011_goods_source_currency(db):
+    conn = db.conn
+    # where an item came from: 'add' (by hand), 'feed:NAME', or a goods import's
+    # source (its file name, or --source NAME); archiving what a feed or an import
+    # no longer lists touches only its own goods (catalog.py). NULL: unknown, never archived.
+    conn.execute("ALTER TABLE goods ADD COLUMN source TEXT")
+    # the source of an item's first history row is the one that brought it
+    conn.execute(
+        "UPDATE goods SET source = coalesce((SELECT h.source FROM goods_history h "
+        "WHERE h.sku = goods.sku ORDER BY h.id LIMIT 1), 'add')"
+    )
+    # the old sync archived every active item missing from the feed, other feeds'
+    # and hand-added goods included. Hand-added and imported goods whose last
+    # change was such an archiving by a feed come back: no feed archives them now.
+    # A feed's own goods archived by another feed stay archived until their feed
+    # lists them again: every feed is downloaded in full at its next sync (no
+    # ETag), and re-listing an archived item makes it active.
+    now = now_iso()
+    wrongly = [
+        (now, sku) for (sku,) in conn.execute(
+            "SELECT g.sku FROM goods g WHERE g.status = 'archived' AND g.source NOT LIKE 'feed:%' "
+            "AND (SELECT h.status = 'archived' AND h.source LIKE 'feed:%' FROM goods_history h "
+            "WHERE h.sku = g.sku ORDER BY h.id DESC LIMIT 1)"
+        ).fetchall()
+    ]
+    conn.executemany("UPDATE goods SET status = 'active', updated_at = ? WHERE sku = ?", wrongly)
+    conn.executemany(
+        "INSERT INTO goods_history (sku, price_fen, commission_bp, commission_fen, status, changed_at, source) "
+        "SELECT sku, price_fen, commission_bp, commission_fen, status, ?, 'm011' FROM goods WHERE sku = ?",
+        wrongly,
+    )
+    conn.execute("UPDATE feeds SET etag = NULL, last_modified = NULL")
+    # goods are priced in a currency (ISO 4217); shares keep the one they were made in
+    conn.execute("ALTER TABLE goods ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
+    conn.execute("ALTER TABLE goods_history ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
+    conn.execute("ALTER TABLE shares ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")

@@ -159,3 +159,42 @@ def format_rate(bp: int | None) -> str:
         return ""
     whole, frac = divmod(bp, 100)
     return f"{whole}.{frac:02d}%"
+
+
+# A goods price's currency: an ISO 4217 code, CNY unless a file or option says
+# otherwise. Shape is checked (three letters, any case); no list of codes is
+# kept, so a new code needs no release. RMB, the everyday name, means CNY.
+DEFAULT_CURRENCY = "CNY"
+_CURRENCY_CODE = re.compile(r"[A-Za-z]{3}")
+_CURRENCY_ALIASES = {"RMB": "CNY"}
+# the sign posts and cards put before an amount; other codes are written out (SGD 12.00)
+CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$", "TWD": "NT$"}
+
+
+def parse_currency(value: object) -> str:
+    """``usd`` -> ``USD``; an empty value is CNY; anything else is a MoneyError."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return DEFAULT_CURRENCY
+    if not _CURRENCY_CODE.fullmatch(text):
+        raise MoneyError(f"not a currency code: {text!r}")
+    code = text.upper()
+    return _CURRENCY_ALIASES.get(code, code)
+
+
+def format_price(fen: int | None, currency: str | None = None) -> str:
+    """An amount with its currency's sign for posts and cards: ``¥59.90``,
+    ``$34.99``, ``SGD 12.00``; None -> ''."""
+    if fen is None:
+        return ""
+    cur = currency or DEFAULT_CURRENCY
+    sign = CURRENCY_SIGNS.get(cur)
+    return (sign if sign else cur + " ") + format_fen(fen)
+
+
+def format_amount(fen: int | None, currency: str | None = None) -> str:
+    """An amount for tables: ``59.90`` in CNY, ``34.99 USD`` in another currency."""
+    if fen is None:
+        return ""
+    cur = currency or DEFAULT_CURRENCY
+    return format_fen(fen) if cur == DEFAULT_CURRENCY else f"{format_fen(fen)} {cur}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from weimai_cli.money import format_fen, format_rate
+from weimai_cli.money import format_amount, format_fen, format_rate
 
 LABELS = {
     "en": {
@@ -157,7 +157,7 @@ def _table(header: list[str], rows: list[list[str]], right: list[bool]) -> list[
 
 
 def _money(fen: int, cur: str) -> str:
-    return format_fen(fen) if cur == "CNY" else f"{format_fen(fen)} {cur}"
+    return format_amount(fen, cur)
 
 
 def summary_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:

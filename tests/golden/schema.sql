@@ -144,7 +144,7 @@ CREATE TABLE "goods" (
    "status" TEXT NOT NULL DEFAULT 'active',
    "created_at" TEXT NOT NULL,
    "updated_at" TEXT NOT NULL
-);
+, source TEXT, currency TEXT NOT NULL DEFAULT 'CNY');
 
 -- table goods_history
 CREATE TABLE "goods_history" (
@@ -156,7 +156,7 @@ CREATE TABLE "goods_history" (
    "status" TEXT,
    "changed_at" TEXT NOT NULL,
    "source" TEXT
-);
+, currency TEXT NOT NULL DEFAULT 'CNY');
 
 -- table imports
 CREATE TABLE imports (
@@ -345,7 +345,7 @@ CREATE TABLE "shares" (
    "commission_bp" INTEGER,
    "commission_fen" INTEGER,
    "created_at" TEXT NOT NULL
-);
+, currency TEXT NOT NULL DEFAULT 'CNY');
 
 -- table spend
 CREATE TABLE spend (

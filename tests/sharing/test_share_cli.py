@@ -23,7 +23,7 @@ def test_share_records_everything_with_snapshot(run, db, shop):
         "id": 1, "code": s["code"], "sku": "NX-GQ-500", "distributor": "me", "channel": "xiaohongshu",
         "campaign": "双11", "link": s["link"], "short_link": None, "post": s["post"], "slot": "mm_1",
         "template": "xiaohongshu", "price_fen": 5990, "commission_bp": 2000, "commission_fen": None,
-        "created_at": FROZEN_NOW,
+        "created_at": FROZEN_NOW, "currency": "CNY",
     }
     assert s["code"] == codes.make_code(1, shop)
     # a later price / rate change does not touch the snapshot

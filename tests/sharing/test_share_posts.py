@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sharing_helpers import set_config, share_count
+from sharing_helpers import dump, set_config, share_count
 
 from weimai_cli.sharing import posts
 
@@ -173,3 +173,36 @@ def test_unknown_template_name_is_exit_1(run, db, shop):
     r = run("share", "NX-GQ-500", "--template", "nothere/x.txt", code=1)
     assert "error: nothere/x.txt: template file not found" in r.stderr
     assert share_count(db) == 0
+
+
+def test_post_and_card_in_the_goods_currency(run, db, shop, tmp_path):
+    """An Amazon item priced in USD posts as $34.99; the share keeps its currency."""
+    run("goods", "edit", "YN-SJ-1KG", "--price", "34.99", "--original-price", "49.99", "--currency", "usd")
+    card = tmp_path / "card.svg"
+    s = _share(run, "YN-SJ-1KG", "--channel", "wechat", "--slot", "me-20", "--card", card)
+    _golden("wechat-usd.txt", s["post"] + "\n")
+    assert "到手价 $34.99\n原价 $49.99（7折）\n" in s["post"] and "¥" not in s["post"]
+    assert s["currency"] == "USD"
+    svg = card.read_text(encoding="utf-8")
+    assert ">$34.99</text>" in svg and ">$49.99</text>" in svg
+    # the goods change currency later: the share's snapshot keeps the one it was made in
+    run("goods", "edit", "YN-SJ-1KG", "--currency", "EUR", "--price", "32.00")
+    assert dump(db, "SELECT price_fen, currency FROM shares") == [(3499, "USD")]
+    r = run("shares", "show", s["code"])
+    assert "price     34.99 USD\n" in r.stdout
+    assert r.stdout.endswith(
+        "terms\n"
+        "               price  cur    rate  fixed  status\n"
+        "-------------  -----  ---  ------  -----  ------\n"
+        "at share time  34.99  USD  18.00%\n"
+        "now (goods)    32.00  EUR  18.00%         active\n"
+    )
+    r = run("shares", "list", "--format", "csv")
+    assert r.stdout.splitlines()[0] == "code,created,SKU,title,as,channel,campaign,price,cur,rate,link"
+    assert ",34.99,USD,18.00%," in r.stdout
+
+
+def test_currency_without_a_sign_is_written_out(run, db, shop):
+    run("goods", "edit", "TW-FLS-10", "--currency", "SGD")
+    s = _share(run, "TW-FLS-10", "--channel", "wechat")
+    assert "到手价 SGD 58.00\n" in s["post"]

@@ -26,6 +26,9 @@ ImageOpt = Annotated[str | None, typer.Option("--image", help="Image URL.")]
 StockOpt = Annotated[str | None, typer.Option("--stock", help="Units in stock.")]
 TagsOpt = Annotated[str | None, typer.Option("--tags", help="Tags, comma separated.")]
 PointsOpt = Annotated[str | None, typer.Option("--selling-points", help="Selling points for posts.")]
+CurrencyOpt = Annotated[
+    str | None, typer.Option("--currency", help="Currency of the prices, an ISO code: CNY (default), USD, EUR…")
+]
 
 
 def _fields(**kw) -> dict:
@@ -35,13 +38,14 @@ def _fields(**kw) -> dict:
     return parse_fields({names.get(k, k): v for k, v in kw.items()})
 
 
-def _goods_cols(with_status: bool = False):
+def _goods_cols(with_status: bool = False, with_currency: bool = False):
     from weimai_cli.output import Col
 
     cols = [
         Col("sku", "SKU"),
         Col("title", "title"),
         Col("price_fen", "price", "money"),
+        *([Col("currency", "cur")] if with_currency else []),
         Col("commission_bp", "rate", "rate"),
         Col("unit_commission_fen", "commission", "money"),
         Col("category", "category"),
@@ -71,13 +75,14 @@ def _item_command(kind: str):
         stock: StockOpt = None,
         tags: TagsOpt = None,
         selling_points: PointsOpt = None,
+        currency: CurrencyOpt = None,
     ):
         from weimai_cli import catalog, config, output
 
         fields = _fields(
             title=title, price=price, rate=rate, commission=commission, original_price=original_price,
             supplier=supplier, category=category, platform=platform, url=url, image=image, stock=stock,
-            tags=tags, selling_points=selling_points,
+            tags=tags, selling_points=selling_points, currency=currency,
         )
         conn = config.open_db()
         if kind == "add":
@@ -111,7 +116,7 @@ def archive_cmd(sku: Annotated[str, typer.Argument(help="The SKU to archive.")])
 def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOpt = Fmt.table):
     """Show one item with its price and rate history."""
     from weimai_cli import catalog, config, output
-    from weimai_cli.money import format_fen, format_rate
+    from weimai_cli.money import format_amount, format_rate
 
     conn = config.open_db()
     item = catalog.get_goods(conn, sku)
@@ -119,14 +124,15 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
     if fmt == Fmt.json:
         output.json_out({**item, "history": history})
         return
+    cur = item["currency"]  # amounts in CNY read 59.90, others 34.99 USD
     pairs = [
         ("SKU", item["sku"]),
         ("title", item["title"]),
-        ("price", format_fen(item["price_fen"])),
-        ("original price", format_fen(item["original_price_fen"])),
+        ("price", format_amount(item["price_fen"], cur)),
+        ("original price", format_amount(item["original_price_fen"], cur)),
         ("rate", format_rate(item["commission_bp"])),
-        ("fixed commission", format_fen(item["commission_fen"])),
-        ("commission/unit", format_fen(item["unit_commission_fen"])),
+        ("fixed commission", format_amount(item["commission_fen"], cur)),
+        ("commission/unit", format_amount(item["unit_commission_fen"], cur)),
         ("supplier", item["supplier"] or ""),
         ("category", item["category"] or ""),
         ("platform", item["platform"] or ""),
@@ -136,6 +142,7 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
         ("tags", item["tags"] or ""),
         ("selling points", item["selling_points"] or ""),
         ("status", item["status"]),
+        ("source", item["source"] or ""),
         ("created", item["created_at"]),
         ("updated", item["updated_at"]),
     ]
@@ -146,6 +153,7 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
         [
             output.Col("changed_at", "changed"),
             output.Col("price_fen", "price", "money"),
+            *([output.Col("currency", "cur")] if any(h["currency"] != "CNY" for h in history) else []),
             output.Col("commission_bp", "rate", "rate"),
             output.Col("commission_fen", "fixed", "money"),
             output.Col("status", "status"),
@@ -161,8 +169,13 @@ def import_cmd(
     files: Annotated[list[str], typer.Argument(help="CSV/TSV (UTF-8, BOM or GB18030), JSON, JSON lines or XLSX.")],
     dry_run: DryRunOpt = False,
     archive_missing: Annotated[
-        bool, typer.Option("--archive-missing", help="Archive active goods that are not in the file.")
+        bool,
+        typer.Option("--archive-missing", help="Archive active goods of this source that are not in the file."),
     ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Name the goods' source (default: the file's name), e.g. supplier."),
+    ] = None,
     as_json: JsonOpt = False,
 ):
     """Import goods from files: upsert by SKU, record price and rate changes.
@@ -171,7 +184,16 @@ def import_cmd(
     written. Rates are percent: 12.5%, 12.5 % and 12.5 all mean 12.5 %.
     """
     from weimai_cli import catalog, config, output
+    from weimai_cli.errors import UsageError
 
+    if source is not None:
+        source = catalog.check_source(source)
+        if archive_missing and len(files) > 1:
+            # one source, several files: each file would archive the others' goods
+            raise UsageError(
+                "--archive-missing with --source takes one file",
+                "import the files one at a time, or join them into one file",
+            )
     conn = config.open_db()
     results = []
     for f in files:
@@ -179,7 +201,7 @@ def import_cmd(
         try:
             s = catalog.import_goods(
                 conn, f, dry_run=dry_run, archive_missing=archive_missing,
-                warn=output.warn, progress=bar.update,
+                warn=output.warn, progress=bar.update, source=source,
             )
         finally:
             bar.close()
@@ -229,7 +251,10 @@ def list_goods(
         for r in data:
             output.line(r["sku"])
         return
-    output.rows(data, _goods_cols(include_archived), fmt.value)
+    # JSON always carries the currency (price_fen means nothing without it); the
+    # text formats show a cur column only when something is not priced in CNY
+    foreign = fmt in (Fmt.json, Fmt.nl) or any(r["currency"] != "CNY" for r in data)
+    output.rows(data, _goods_cols(include_archived, foreign), fmt.value)
 
 
 app.command("list")(list_goods)
@@ -241,7 +266,7 @@ def sync_cmd(
     names: Annotated[list[str] | None, typer.Argument(help="Feeds to sync (default: all).")] = None,
     as_json: JsonOpt = False,
 ):
-    """Fetch supplier feeds and import them: goods gone from a feed are archived.
+    """Fetch supplier feeds and import them: a feed's own goods gone from it are archived.
 
     ETag / If-Modified-Since make an unchanged feed cost one request. A failed
     or garbage fetch leaves the catalogue unchanged (exit 1); other feeds still sync.

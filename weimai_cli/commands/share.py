@@ -124,7 +124,7 @@ def share_cmd(
         raise DeliveryFailed("; ".join(failed), "; ".join(hints))
 
 
-def _share_cols():
+def _share_cols(with_currency: bool = False):
     from weimai_cli.output import Col
 
     return [
@@ -136,6 +136,7 @@ def _share_cols():
         Col("channel", "channel"),
         Col("campaign", "campaign"),
         Col("price_fen", "price", "money"),
+        *([Col("currency", "cur")] if with_currency else []),
         Col("commission_bp", "rate", "rate"),
         Col("link", "link"),
     ]
@@ -164,7 +165,8 @@ def list_cmd(
         conn, sku=sku, channel=channel, campaign=campaign, distributor=distributor,
         since=since, until=until, limit=limit,
     )
-    cols = _share_cols()
+    # the snapshot's currency: always in JSON, in the text formats when one is not CNY
+    cols = _share_cols(fmt in (Fmt.json, Fmt.nl) or any(r["currency"] != "CNY" for r in data))
     if with_earnings:
         from weimai_cli.statements import FUNNEL_COLS, share_funnel
 
@@ -179,7 +181,7 @@ def list_cmd(
 def show_cmd(code: Annotated[str, typer.Argument(help="The share's tracking code.")], fmt: FormatOpt = Fmt.table):
     """Show one share: its terms, link and post, and what came of it."""
     from weimai_cli import config, output
-    from weimai_cli.money import format_fen, format_rate
+    from weimai_cli.money import format_amount, format_rate
     from weimai_cli.sharing.service import get_share, share_sections
 
     conn = config.open_db()
@@ -197,9 +199,9 @@ def show_cmd(code: Annotated[str, typer.Argument(help="The share's tracking code
         ("channel", share["channel"]),
         ("campaign", share["campaign"] or ""),
         ("slot", share["slot"] or ""),
-        ("price", format_fen(share["price_fen"])),
+        ("price", format_amount(share["price_fen"], share["currency"])),
         ("rate", format_rate(share["commission_bp"])),
-        ("fixed commission", format_fen(share["commission_fen"])),
+        ("fixed commission", format_amount(share["commission_fen"], share["currency"])),
         ("link", share["link"]),
         ("short link", share["short_link"] or ""),
         ("template", share["template"] or ""),

@@ -57,7 +57,7 @@ SVG_FONTS = "'PingFang SC','Noto Sans CJK SC','Source Han Sans SC','Microsoft Ya
 @dataclass(frozen=True)
 class CardInfo:
     title: str
-    price: str  # "¥59.90"
+    price: str  # "¥59.90", "$34.99": with the share's currency
     original_price: str  # "" if none
     code: str
     link: str

@@ -6,7 +6,7 @@ brace as ``{{`` or ``}}``):
 ==================  ==========================================================
 ``{title}``          the goods title (shortened with … when the post is too long)
 ``{short_title}``    the title's first word, at most 10 characters
-``{price}``          the price now, ``¥59.90``
+``{price}``          the price now, ``¥59.90`` (in the goods' currency: ``$34.99``)
 ``{original_price}`` the struck-through price, ``¥89.00`` (empty if none)
 ``{discount}``       price ÷ original price in 折, ``6.7折`` (empty if none)
 ``{selling_points}`` the goods' selling points
@@ -44,7 +44,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from weimai_cli.errors import BadInput
-from weimai_cli.money import format_fen
+from weimai_cli.money import format_price
 
 CHANNELS = ("weibo", "wechat", "moments", "xiaohongshu", "douyin", "qq", "link")
 
@@ -230,14 +230,15 @@ def short_title(title: str) -> str:
 def values_for(goods: Mapping, *, channel: str, link: str, code: str, campaign: str | None) -> dict[str, str]:
     """The placeholder values of one share."""
     price = goods["price_fen"]
+    currency = goods.get("currency")  # CNY when absent
     original = goods.get("original_price_fen")
     has_original = bool(original and original > price)
     title = (goods.get("title") or "").strip()
     return {
         "title": title,
         "short_title": short_title(title),
-        "price": "¥" + format_fen(price),
-        "original_price": "¥" + format_fen(original) if has_original else "",
+        "price": format_price(price, currency),
+        "original_price": format_price(original, currency) if has_original else "",
         "discount": discount_text(price, original),
         "selling_points": (goods.get("selling_points") or "").strip(),
         "hashtags": hashtags(goods.get("tags") or goods.get("category"), channel),

@@ -36,7 +36,7 @@ from weimai_cli.store import transaction
 DEFAULT_CHANNEL = "weibo"
 SHARE_COLUMNS = (
     "id", "code", "sku", "distributor", "channel", "campaign", "link", "short_link",
-    "post", "slot", "template", "price_fen", "commission_bp", "commission_fen", "created_at",
+    "post", "slot", "template", "price_fen", "currency", "commission_bp", "commission_fen", "created_at",
 )
 
 
@@ -148,16 +148,17 @@ class ShareResult:
         return self.share["short_link"] or self.share["link"]
 
     def card_info(self):
-        from weimai_cli.money import format_fen
+        from weimai_cli.money import format_price
         from weimai_cli.sharing.cards import CardInfo
 
         orig = self.original_price_fen
         price = self.share["price_fen"]
+        cur = self.share["currency"]  # the snapshot's, as the post
 
         return CardInfo(
             title=self.title,
-            price="¥" + format_fen(price),
-            original_price="¥" + format_fen(orig) if orig and orig > price else "",
+            price=format_price(price, cur),
+            original_price=format_price(orig, cur) if orig and orig > price else "",
             code=self.share["code"],
             link=self.link,
         )
@@ -220,9 +221,11 @@ def create_share(
 
         qr_path = check_qr_path(qr_file, force)
     if card:
+        from weimai_cli.money import format_price
         from weimai_cli.sharing.cards import plan_card
 
-        card_text = f"{goods['title']}¥.0123456789{codes.ALPHABET}wm原价推广码扫码购买"
+        sign = format_price(0, goods["currency"])  # ¥, $, SGD…: the font must draw it too
+        card_text = f"{goods['title']}{sign}.0123456789{codes.ALPHABET}wm原价推广码扫码购买"
         card_plan = plan_card(card, card_text, font, force)
         if qr_path is not None and os.path.abspath(qr_path) == os.path.abspath(card_plan.path):
             raise BadInput(f"{qr_path}: --qr and --card name the same file", "give each its own file name")
@@ -250,7 +253,7 @@ def create_share(
             "id": share_id, "code": code, "sku": sku, "distributor": dist["handle"],
             "channel": ch, "campaign": campaign, "link": link, "short_link": None,
             "post": post.text, "slot": slot, "template": tmpl.name,
-            "price_fen": goods["price_fen"], "commission_bp": rate_bp,
+            "price_fen": goods["price_fen"], "currency": goods["currency"], "commission_bp": rate_bp,
             "commission_fen": rate_fen, "created_at": now_iso(),
         }
         conn.execute(
@@ -308,7 +311,7 @@ def create_share(
 
 LIST_SQL = (
     "SELECT s.id, s.code, s.created_at, s.sku, g.title, s.distributor, s.channel, s.campaign, "
-    "s.price_fen, s.commission_bp, s.commission_fen, s.slot, "
+    "s.price_fen, s.currency, s.commission_bp, s.commission_fen, s.slot, "
     "COALESCE(s.short_link, s.link) AS link FROM shares s JOIN goods g ON g.sku = s.sku"
 )
 
@@ -408,17 +411,19 @@ def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
     from weimai_cli.catalog import COMMISSION_SQL
 
     now = conn.execute(
-        f"SELECT price_fen, commission_bp, commission_fen, status, {COMMISSION_SQL} AS unit "
+        f"SELECT price_fen, currency, commission_bp, commission_fen, status, {COMMISSION_SQL} AS unit "
         "FROM goods WHERE sku = ?",
         (share["sku"],),
     ).fetchone()
     rows = [
-        {"when": "at share time", "price_fen": share["price_fen"], "commission_bp": share["commission_bp"],
-         "commission_fen": share["commission_fen"], "status": ""},
-        {"when": "now (goods)", "price_fen": now["price_fen"], "commission_bp": now["commission_bp"],
-         "commission_fen": now["commission_fen"], "status": now["status"]},
+        {"when": "at share time", "price_fen": share["price_fen"], "currency": share["currency"],
+         "commission_bp": share["commission_bp"], "commission_fen": share["commission_fen"], "status": ""},
+        {"when": "now (goods)", "price_fen": now["price_fen"], "currency": now["currency"],
+         "commission_bp": now["commission_bp"], "commission_fen": now["commission_fen"], "status": now["status"]},
     ]
-    cols = [("when", "", "text"), ("price_fen", "price", "money"), ("commission_bp", "rate", "rate"),
+    # a currency column only when one of them is not CNY, as in list-goods
+    cur = [("currency", "cur", "text")] if {r["currency"] for r in rows} != {"CNY"} else []
+    cols = [("when", "", "text"), ("price_fen", "price", "money"), *cur, ("commission_bp", "rate", "rate"),
             ("commission_fen", "fixed", "money"), ("status", "status", "text")]
     return Section("terms", rows, cols)
 
