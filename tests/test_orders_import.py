@@ -119,6 +119,24 @@ def test_skip_bad_imports_good_rows_and_writes_rejects(run, db, tmp_path):
     assert reasons[("5", "")] == "line 'L1' conflicts with row 2 (kept)"
 
 
+def test_rejects_csv_neutralises_formulas(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [
+        row("L1"), row("=HYPERLINK(1)", qty="0", sku="+SUM(A1)", slot="-12"),
+        row("L3", qty="@x"),
+    ], header=[*GENERIC[:3], "=cmd|'/c calc'!A1", *GENERIC[4:]])
+    rej = tmp_path / "rejects.csv"
+    r = imported(run, "--skip-bad", "--rejects", rej, f)[0]
+    assert (r["new"], r["rejected"]) == (1, 2)
+    lines = list(csv.reader(open(rej, encoding="utf-8-sig")))
+    assert lines[1][:5] == [str(f), "", "", "header", "line_key"]
+    assert lines[1][7] == "'=cmd|'/c calc'!A1"
+    assert lines[2][:3] == [str(f), "3", "5"]
+    assert lines[2][4:8] == ["'=HYPERLINK(1)", "O=HYPERLINK(1)", "'+SUM(A1)", "枸杞"]
+    assert lines[2][15] == "-12"  # a number stays a number
+    assert lines[3][3] == "quantity: not a whole number: '@x'"
+    assert lines[3][8] == "'@x"
+
+
 def test_skip_bad_needs_rejects(run, tmp_path):
     f = write(tmp_path / "o.csv", [row()])
     r = run("orders", "import", "--skip-bad", f, code=2)

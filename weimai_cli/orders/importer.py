@@ -207,7 +207,10 @@ def list_mappings(conn) -> list[dict]:
 
 
 class Rejects:
-    """The ``--rejects`` CSV: file, row, column, reason, then the row's cells."""
+    """The ``--rejects`` CSV: file, row, column, reason, then the row's cells.
+
+    A spreadsheet opens it, so every cell is neutralised as all CSV output
+    is (output.py: a leading = + - @, tab or CR gets a ``'``; numbers stay)."""
 
     def __init__(self, path: str | None):
         self.path = path
@@ -217,9 +220,12 @@ class Rejects:
 
     def _open(self):
         if self._writer is None:
+            from weimai_cli.output import _neutralise
+
             self._fh = open(self.path, "w", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._fh)
-            self._writer.writerow(["file", "row", "column", "reason"])
+            writer = csv.writer(self._fh)
+            self._writer = lambda cells: writer.writerow([_neutralise(str(c)) for c in cells])
+            self._writer(["file", "row", "column", "reason"])
         return self._writer
 
     def add(self, file: str, row: int | None, column: str | None, reason: str,
@@ -229,8 +235,8 @@ class Rejects:
         w = self._open()
         if header is not None and file not in self._headers:
             self._headers.add(file)
-            w.writerow([file, "", "", "header", *header])
-        w.writerow([file, row or "", column or "", reason, *(cell_text(v) for v in values or [])])
+            w([file, "", "", "header", *header])
+        w([file, row or "", column or "", reason, *(cell_text(v) for v in values or [])])
 
     def close(self) -> None:
         if self._fh:
