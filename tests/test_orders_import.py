@@ -198,6 +198,71 @@ def test_attribute_after_late_shares(run, db, tmp_path):
     assert r.stdout.splitlines()[1].startswith("generic,L1,SKU-1,")
 
 
+def _break_config(home, how):
+    path = home / "config.toml"
+    if how == "mode":
+        path.chmod(0o644)
+    elif how == "toml":
+        path.write_text("[codes\nsecret = 'x'\n")
+    elif how == "hex":
+        path.write_text("[codes]\nsecret = 'not hex'\n")
+    elif how == "lost":
+        path.unlink()
+    elif how == "unreadable":
+        path.unlink()
+        path.mkdir(mode=0o700)
+    return path
+
+
+CONFIG_PROBLEMS = {
+    "mode": "config file mode is 0644; it holds secrets",
+    "toml": "not valid TOML",
+    "hex": "[codes] secret is not the hex secret weimai wrote",
+    "lost": "no tracking-code secret, but the shares were made with one",
+    "unreadable": "cannot read the config file (Is a directory)",
+}
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+@pytest.mark.parametrize("how", list(CONFIG_PROBLEMS))
+def test_a_config_that_cannot_be_read_fails_an_import_with_codes(run, db, dbfile, home, tmp_path,
+                                                                 monkeypatch, how, reader):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    use_secret()
+    code = add_share(db, 1, "SKU-1")
+    path = _break_config(home, how)
+    before = db_digest(dbfile)
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2", code=f"ref={code}")])
+    r = run("orders", "import", f, code=5)
+    assert r.stderr.startswith(f"error: {path}: {CONFIG_PROBLEMS[how]}")
+    assert db_digest(dbfile) == before
+    # a file without codes does not need the secret
+    assert imported(run, write(tmp_path / "p.csv", [row("L3")]))[0]["new"] == 1
+    r = run("orders", "attribute", code=5)
+    assert CONFIG_PROBLEMS[how] in r.stderr
+
+
+def test_attribute_verifies_again_codes_a_wrong_secret_rejected(run, db, tmp_path):
+    from weimai_cli.config import update_config
+
+    use_secret()
+    code = add_share(db, 1, "SKU-1")
+    update_config("codes", "secret", bytes(32).hex())  # (a config replaced: another secret)
+    f = write(tmp_path / "o.csv", [row("L1", code=f"ref={code.lower()}"), row("L2", code="wm0002ZZZZ")])
+    r = run("orders", "import", f)
+    assert "2 line(s) carry a tracking code that does not verify" in r.stderr
+    assert run("orders", "attribute").stderr == "attributed 0 line(s); 2 still unattributed\n"
+    use_secret()  # the config restored
+    r = json.loads(run("orders", "attribute", "--json").stdout)
+    assert r == {"attributed": 1, "still_unattributed": 1, "ledger_entries": 1, "codes_verified": 1}
+    assert db.execute("SELECT sum(amount_fen) FROM ledger").fetchone()[0] == 200  # credited: 20 % of 10.00
+    got = {o["line_key"]: (o["tracking_code"], o["code_status"], o["share_id"], o["attribution"])
+           for o in read_orders(db)}
+    assert got == {"L1": (code, "ok", 1, "code"), "L2": ("wm0002ZZZZ", "checksum", None, None)}
+    events = [(e["line_key"], e["field"], e["new_value"]) for e in read_events(db)]
+    assert events == [("L1", "share_id", 1)]
+
+
 def test_as_distributor(run, db, tmp_path):
     r = run("orders", "import", "--as", "bob", ORDERS / "jd_union_2026-11.csv", code=1)
     assert "no distributor 'bob'" in r.stderr

@@ -198,7 +198,9 @@ def show_cmd(
 
 @app.command("attribute")
 def attribute_cmd(as_json: JsonOpt = False):
-    """Attribute unattributed lines again, e.g. after shares were recorded late."""
+    """Attribute unattributed lines again, e.g. after shares were recorded late.
+
+    Codes that did not verify are verified again (e.g. after config.toml was restored)."""
     from weimai_cli import config, output
     from weimai_cli.orders.importer import attribute
 
@@ -206,8 +208,10 @@ def attribute_cmd(as_json: JsonOpt = False):
     if as_json:
         output.json_out(result)
         return
+    verified = f"; {result['codes_verified']} code(s) verified again" if result["codes_verified"] else ""
     output.message(
         f"attributed {result['attributed']} line(s); {result['still_unattributed']} still unattributed"
+        + verified
     )
 
 

@@ -110,8 +110,14 @@ def _fast_null_binding():
 # ---- tracking codes -----------------------------------------------------------
 
 
-def code_reader(secret: bytes | None) -> Callable[..., dict]:
-    """``codes(*texts)``: the first code-shaped token, verified against the secret."""
+def code_reader(secret: bytes | None, problem: Exception | None = None) -> Callable[..., dict]:
+    """``codes(*texts)``: the first code-shaped token, verified against the secret.
+
+    ``problem`` (the config could not be read, see :func:`_secret`) is raised
+    at the first code: a file that needs the secret fails (exit 5, nothing
+    written) rather than reporting genuine codes as forged; a file without
+    codes imports as usual. (In a forked reader it is raised in the child and
+    re-raised here, as every error there.)"""
     from weimai_cli.sharing.codes import find_codes, normalise, verify
 
     empty: dict = {}
@@ -123,6 +129,8 @@ def code_reader(secret: bytes | None) -> Callable[..., dict]:
             found = find_codes(t)
             if not found:
                 continue
+            if problem is not None:
+                raise problem
             if secret is None:
                 return {"tracking_code": normalise(found[0]), "code_status": "signature"}
             verdict = verify(found[0], secret)
@@ -136,14 +144,28 @@ def code_reader(secret: bytes | None) -> Callable[..., dict]:
     return codes
 
 
-def _secret() -> bytes | None:
+def _secret(conn) -> tuple[bytes | None, Exception | None]:
+    """(the code secret or None, the problem that keeps it from being read).
+
+    No secret yet (nothing was ever shared) is no problem: codes then verify
+    against nothing. A config that cannot be read or holds a broken secret
+    is one, and so is a missing secret while shares exist (they were made
+    with one: the config was lost or replaced)."""
+    from weimai_cli.config import config_path, load_config
     from weimai_cli.errors import EnvironmentProblem
     from weimai_cli.sharing.codes import get_secret
 
     try:
-        return get_secret(create=False)
-    except EnvironmentProblem:
-        return None
+        if load_config().get("codes", {}).get("secret"):
+            return get_secret(create=False), None
+    except EnvironmentProblem as exc:
+        return None, exc
+    if conn.execute("SELECT 1 FROM shares LIMIT 1").fetchone() is None:
+        return None, None
+    return None, EnvironmentProblem(
+        f"{config_path()}: no tracking-code secret, but the shares were made with one",
+        "restore config.toml (its [codes] secret) from a backup, then run the command again",
+    )
 
 
 # ---- mappings -------------------------------------------------------------------
@@ -292,8 +314,8 @@ def import_files(
 
         get_distributor(conn, distributor)
     out_rejects = Rejects(rejects)
-    secret = _secret()
-    codes = code_reader(secret)
+    secret, problem = _secret(conn)
+    codes = code_reader(secret, problem)
     key = replay.replay_key(format=format, extra=extra, platform=platform,
                             distributor=distributor, secret=secret)
     # a larger page cache for the set-based steps (bounded: memory stays flat)
@@ -1165,10 +1187,39 @@ def _count_attribution(conn, res: ImportResult, platform: str, counted: BadCodes
     res.bad_codes, res.bad_code_list = counted.count, list(counted.first)
 
 
+def _reverify(conn, secret: bytes | None) -> int:
+    """Verify again the codes of unattributed lines that did not verify (an
+    import that met no readable secret, or a config since restored); returns
+    how many verify now."""
+    if secret is None:
+        return 0
+    from weimai_cli.sharing.codes import verify
+
+    now_ok = []
+    for platform, line_key, code in conn.execute(
+        "SELECT platform, line_key, tracking_code FROM orders WHERE share_id IS NULL "
+        "AND tracking_code IS NOT NULL AND code_status IS NOT 'ok'"
+    ).fetchall():
+        verdict = verify(code, secret)
+        if verdict.ok:
+            now_ok.append((verdict.code, verdict.share_id, platform, line_key))
+    conn.executemany(
+        "UPDATE orders SET tracking_code = ?, code_status = 'ok', code_share_id = ? "
+        "WHERE platform = ? AND line_key = ?", now_ok,
+    )
+    return len(now_ok)
+
+
 def attribute(conn) -> dict:
-    """Re-run attribution over every unattributed line (e.g. after late shares)."""
+    """Re-run attribution over every unattributed line (e.g. after late shares),
+    verifying again the codes that did not verify; a config that cannot be
+    read is an error (exit 5), as on import."""
     now = now_iso()
+    secret, problem = _secret(conn)
+    if problem is not None:
+        raise problem
     with transaction(conn):
+        verified = _reverify(conn, secret)
         before = conn.execute("SELECT count(*) FROM orders WHERE share_id IS NULL").fetchone()[0]
         n = _attribute_scope(
             conn,
@@ -1178,7 +1229,8 @@ def attribute(conn) -> dict:
             (), None, now,
         )
         booked = ledger.book_all(conn) if n else ledger.Booked()
-    return {"attributed": n, "still_unattributed": before - n, "ledger_entries": booked.entries}
+    return {"attributed": n, "still_unattributed": before - n, "ledger_entries": booked.entries,
+            "codes_verified": verified}
 
 
 __all__ = ["STATUSES", "ImportResult", "attribute", "import_files", "parse_maps", "save_mapping"]
