@@ -345,6 +345,53 @@ def test_bad_cell(case, cells, where, message, run, dbfile, tmp_path):
     assert db_digest(dbfile) == before
 
 
+ABSURD_DATES = [  # (the clock is frozen at 2026-11-20 10:00 +08:00)
+    ("1900-01-01 00:00:00", "date 1900-01-01 is before 2000"),
+    ("1900-01-01", "date 1900-01-01 is before 2000"),  # (not the column path's shape: row by row)
+    ("1999-12-31 23:59:59", "date 1999-12-31 is before 2000"),
+    ("2027-11-21 00:00:00", "date 2027-11-21 is more than a year from now (after 2027-11-20)"),
+    ("2099-01-01 08:00:00", "date 2099-01-01 is more than a year from now (after 2027-11-20)"),
+    ("9999-12-31T23:59:59+00:00", "date 9999-12-31 is more than a year from now (after 2027-11-20)"),
+]
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+@pytest.mark.parametrize("when,message", ABSURD_DATES, ids=[d[0] for d in ABSURD_DATES])
+def test_absurd_dates_are_rejected_unless_allowed(run, db, dbfile, tmp_path, monkeypatch, reader,
+                                                  when, message):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    rows = [row(f"L{i}") for i in range(1, 60)]
+    rows[40][8] = when  # (row 42 of the file; the paid_at column stays fine)
+    f = write(tmp_path / "o.csv", rows)
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert r.stderr.splitlines() == [f"error: {f}:42:9: created_at: {message}",
+                                      "hint: check the date, or import with --allow-any-date"]
+    assert db_digest(dbfile) == before
+    r = imported(run, "--allow-any-date", f)[0]
+    assert r["new"] == 59
+    assert db.execute("SELECT created_at FROM orders WHERE line_key = 'L41'").fetchone()[0][:10] == when[:10]
+
+
+def test_dates_at_the_bounds_are_accepted(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1", created="2000-01-01 00:00:00"),
+                                   row("L2", created="2027-11-20 23:59:59")])
+    assert imported(run, f)[0]["new"] == 2
+
+
+def test_absurd_date_in_a_row_path_format(run, dbfile, tmp_path):
+    text = (ORDERS / "taobao_union_2026-11.csv").read_text(encoding="utf-16")
+    header, first = text.splitlines()[:2]
+    col = header.split(",").index("创建时间")
+    when = first.split(",")[col]
+    f = tmp_path / "absurd.csv"
+    f.write_text(text.replace(when, "1900-01-01 00:00:00", 1), encoding="utf-16")
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert f"{f}:2:{col + 1}: 创建时间: date 1900-01-01 is before 2000" in r.stderr
+    assert db_digest(dbfile) == before
+
+
 def test_mangled_taobao_id_in_real_header(run, dbfile, tmp_path):
     text = (ORDERS / "taobao_union_2026-11.csv").read_text(encoding="utf-16")
     f = tmp_path / "mangled.csv"

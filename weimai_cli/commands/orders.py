@@ -56,6 +56,7 @@ def import_cmd(
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="Import the good rows; bad rows go to --rejects.")] = False,
     rejects: Annotated[str | None, typer.Option("--rejects", help="CSV file for rejected rows, with reasons.")] = None,
     as_distributor: Annotated[str | None, typer.Option("--as", help="Affiliate reports: whose earnings these are (default me).")] = None,
+    allow_any_date: Annotated[bool, typer.Option("--allow-any-date", help="Accept times before 2000 or more than a year from now.")] = False,
     as_json: JsonOpt = False,
 ):
     """Import order exports: each file is one transaction, all or nothing.
@@ -104,7 +105,8 @@ def import_cmd(
         results = importer.import_files(
             conn, files, format=input_format, maps=importer.parse_maps(maps or []), mapping=mapping,
             platform=platform, distributor=as_distributor, dry_run=dry_run, skip_bad=skip_bad,
-            rejects=rejects, warn=output.warn, progress=progress, done=done,
+            rejects=rejects, allow_any_date=allow_any_date, warn=output.warn, progress=progress,
+            done=done,
         )
     finally:
         while bars:

@@ -288,6 +288,7 @@ def import_files(
     dry_run: bool = False,
     skip_bad: bool = False,
     rejects: str | None = None,
+    allow_any_date: bool = False,
     warn: Callable[[str], None] | None = None,
     progress: Callable[[str], Callable[[int, int], None]] | None = None,
     done: Callable[[ImportResult], None] | None = None,
@@ -317,7 +318,12 @@ def import_files(
     secret, problem = _secret(conn)
     codes = code_reader(secret, problem)
     key = replay.replay_key(format=format, extra=extra, platform=platform,
-                            distributor=distributor, secret=secret)
+                            distributor=distributor, secret=secret, any_date=allow_any_date)
+    # times outside these days are errors (values.date_bounds), unless --allow-any-date
+    from weimai_cli.clock import now
+    from weimai_cli.orders.values import date_bounds
+
+    dates = None if allow_any_date else date_bounds(now())
     # a larger page cache for the set-based steps (bounded: memory stays flat)
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
@@ -332,6 +338,7 @@ def import_files(
                     conn, str(path), format=format, extra=extra, platform=platform,
                     distributor=distributor, dry_run=dry_run, skip_bad=skip_bad,
                     rejects=out_rejects, codes=codes, warn=warn, progress=progress, key=key,
+                    dates=dates,
                 ):
                     results.append(res)
                     if done:
@@ -342,7 +349,7 @@ def import_files(
 
 
 def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, skip_bad,
-                 rejects, codes, warn, progress, key) -> list[ImportResult]:
+                 rejects, codes, warn, progress, key, dates) -> list[ImportResult]:
     if Path(path).is_dir():
         raise BadInput("is a directory, not a file", file=path)
     pieces = parts(path)
@@ -362,7 +369,7 @@ def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, s
                     args = dict(
                         several=len(pieces) > 1, format=format, extra=extra, platform=platform,
                         distributor=distributor, skip_bad=skip_bad, rejects=rejects, codes=codes,
-                        warn=warn, progress=progress, digest=digest, key=key,
+                        warn=warn, progress=progress, digest=digest, key=key, dates=dates,
                     )
                     try:
                         res = _import_part(conn, path, part, direct=True, **args)
@@ -447,7 +454,7 @@ def _replayed(conn, path, part, digest, key, prior, recorded, *, warn) -> Import
 
 
 def _import_part(conn, path, part, *, several, format, extra, platform, distributor, skip_bad,
-                 rejects, codes, warn, progress, digest, key, direct) -> ImportResult | None:
+                 rejects, codes, warn, progress, digest, key, direct, dates) -> ImportResult | None:
     """One part of a file. With ``direct``, a platform's first lines go
     straight into ``orders`` (see :class:`_Direct`); a key seen twice raises
     _Restage with the part rolled back."""
@@ -484,7 +491,8 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
             )
         plat = (platform or fmt.platform) if fmt.name == "generic" else fmt.platform
         currency = fmt.currency_of(table.raw_header) if fmt.currency_of else fmt.currency
-        cols = Cols(mapping, decimal_comma=fmt.decimal_comma(table.header), date_order=fmt.date_order)
+        cols = Cols(mapping, decimal_comma=fmt.decimal_comma(table.header), date_order=fmt.date_order,
+                    dates=dates)
         parser = fmt.build(cols, fmts.Context(codes=codes, platform=plat, currency=currency))
         res = ImportResult(
             file=table.path, format=fmt.name, platform=plat, kind=kind,
