@@ -82,6 +82,22 @@ def test_later_export_updates_and_older_is_stale(run, db, tmp_path):
     assert db.execute("SELECT status FROM orders WHERE line_key = 'L1'").fetchone()[0] == "settled"
 
 
+def test_an_older_export_never_lowers_a_refund(run, db, tmp_path):
+    header = [*GENERIC, "refunded"]
+    old = write(tmp_path / "old.csv", [row("L1", paid="100.00") + [""], row("L2") + ["0.00"]], header=header)
+    new = write(tmp_path / "new.csv", [row("L1", paid="100.00") + ["40.00"], row("L2") + ["0.00"]], header=header)
+    imported(run, new)
+    r = imported(run, old)[0]
+    assert (r["stale"], r["stale_keys"], r["changed"]) == (1, ["L1"], 0)
+    assert "1 stale line(s) left alone (older than what is stored): L1" in run("orders", "import", old).stderr
+    # a file without a refunded column says nothing of refunds; a later status still applies
+    later = write(tmp_path / "later.csv", [row("L1", paid="100.00", status="settled")])
+    assert imported(run, later)[0]["changed"] == 1
+    assert tuple(db.execute("SELECT refunded_fen, status FROM orders WHERE line_key = 'L1'").fetchone()) == (4000, "settled")
+    events = [(e["line_key"], e["field"], e["old_value"], e["new_value"]) for e in read_events(db)]
+    assert events == [("L1", "status", "paid", "settled"), ("L1", "raw_status", "paid", "settled")]
+
+
 def test_overlapping_exports_never_double_count(run, db, tmp_path):
     a = write(tmp_path / "a.csv", [row("L1"), row("L2")])
     b = write(tmp_path / "b.csv", [row("L2"), row("L3")])

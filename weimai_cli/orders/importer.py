@@ -10,9 +10,9 @@ with both row numbers). Set-based SQL then classifies each line against
 changes, applies them and attributes lines to shares. Memory stays flat: the
 file is never held, only the staging table grows, on disk.
 
-A later export updates a line; an older one never moves its status back
-(the line is counted as stale and left alone); fields a file does not carry
-keep their values.
+A later export updates a line; an older one never moves its status back or
+lowers its refunded amount (the line is counted as stale and left alone);
+fields a file does not carry keep their values.
 """
 
 from __future__ import annotations
@@ -967,7 +967,12 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id, direct
         " OR (i.extra IS NOT NULL AND json_patch(coalesce(o.extra, '{}'), i.extra) "
         "IS NOT coalesce(o.extra, '{}'))"
     )
-    stale_if = f"(i.status IS NOT NULL AND {rank_new} < {rank_old})"
+    # an older export of a line: its status is behind, or (the same status) its
+    # refund is smaller: refunds never go down, whatever order files come in
+    stale_if = (
+        f"((i.status IS NOT NULL AND {rank_new} < {rank_old}) OR (i.refunded_fen < o.refunded_fen "
+        f"AND (i.status IS NULL OR {rank_new} = {rank_old})))"
+    )
     total = stage.total
     # a platform with no lines yet: every line is new, nothing to compare
     fresh = direct or conn.execute(
