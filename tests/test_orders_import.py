@@ -177,6 +177,93 @@ def test_text_summary(run, tmp_path):
     assert r.stdout == ""
 
 
+# ---- currency -------------------------------------------------------------------------
+
+AMAZON = ["Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price", "Items Shipped",
+          "Returns", "Revenue", "Ad Fees", "Device Type Group"]
+
+
+def amazon_row(asin="B00TEAPOT1", seller="Amazon.co.uk", fees="0.80"):
+    return ["Kitchen", "Teapot", asin, seller, "mystore-21", "2026-11-10 00:00:00", "19.99", "1", "0",
+            "19.99", fees, "PHONE"]
+
+
+def test_an_amazon_uk_report_is_in_pounds_not_yuan(run, db, tmp_path):
+    imported(run, ORDERS / "amazon_uk_earnings_2026-11.tsv")
+    imported(run, write(tmp_path / "o.csv", [row("L1", paid="100.00")]))
+    assert [tuple(r) for r in db.execute("SELECT platform, currency FROM orders ORDER BY platform")] == [
+        ("amazon", "GBP"), ("generic", "CNY")]
+    assert db.execute("SELECT count(*) FROM orders WHERE currency IS NULL").fetchone()[0] == 0
+    totals = {c["currency"]: (c["orders"], c["net_fen"])
+              for c in json.loads(run("earnings", "--month", "2026-11", "--format", "json").stdout)["currencies"]}
+    assert totals == {"CNY": (0, 0), "GBP": (1, 80)}  # the 0.80 ad fee counts in GBP only
+    lines = {tuple(r) for r in db.execute("SELECT currency, sum(amount_fen) FROM ledger GROUP BY currency")}
+    assert lines == {("GBP", 80)}
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+def test_a_line_of_unknown_currency_is_an_error(run, db, dbfile, tmp_path, monkeypatch, reader):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    # an English header without ($) or the UK's "Direct"; a third-party seller names no store
+    f = write(tmp_path / "fee.tsv", [amazon_row(), amazon_row("B00TEAPOT2", "Acme Ltd")], header=AMAZON,
+              delimiter="\t")
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert r.stderr.splitlines() == [
+        f"error: {f}:3:4: Seller: the currency of this line is not known (the file names none)",
+        "hint: use --currency CODE (e.g. --currency GBP for an amazon.co.uk report)"]
+    assert db_digest(dbfile) == before
+    imported(run, "--currency", "gbp", f)
+    assert [tuple(r) for r in db.execute("SELECT sku, currency FROM orders ORDER BY sku")] == [
+        ("B00TEAPOT1", "GBP"), ("B00TEAPOT2", "GBP")]
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+def test_currency_option_fills_lines_whose_file_names_none(run, db, tmp_path, monkeypatch, reader):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    plain = write(tmp_path / "plain.csv", [row("L1"), row("L2")])
+    imported(run, "--currency", "USD", plain)
+    own = write(tmp_path / "own.csv", [row("L3") + ["EUR"], row("L4") + [""]], header=[*GENERIC, "currency"])
+    imported(run, "--currency", "USD", own)  # (the file's own column first, the option fills blanks)
+    imported(run, write(tmp_path / "cny.csv", [row("L5")]))
+    assert [tuple(r) for r in db.execute("SELECT line_key, currency FROM orders ORDER BY line_key")] == [
+        ("L1", "USD"), ("L2", "USD"), ("L3", "EUR"), ("L4", "USD"), ("L5", "CNY")]
+
+
+def test_shopify_blank_currency_needs_the_option(run, db, dbfile, tmp_path):
+    text = (ORDERS / "shopify_orders_export.csv").read_text(encoding="utf-8")
+    header = next(csv.reader([text.splitlines()[0]]))
+    col = header.index("Currency")
+    rows = list(csv.reader(text.splitlines(keepends=True)))
+    rows = [[*r[:col], "", *r[col + 1:]] if i else r for i, r in enumerate(rows)]
+    f = write(tmp_path / "shop.csv", rows[1:], header=rows[0])
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert f"error: {f}:2:{col + 1}: Currency: the currency of this line is not known" in r.stderr
+    assert db_digest(dbfile) == before
+    imported(run, "--currency", "USD", f)
+    assert {r[0] for r in db.execute("SELECT currency FROM orders")} == {"USD"}
+
+
+@pytest.mark.parametrize("header,currency", [
+    (["Category", "Price($)", "Ad Fees($)"], "USD"), (["Category", "Prezzo(€)"], "EUR"),
+    (["Categoria", "Data spedizione", "Commissioni pubblicitarie"], "EUR"),  # amazon.it
+    (["Category", "Tag", "Orders through product links"], "GBP"),  # the UK's Fee-Orders
+    (["Category", "Revenue", "Ad Fees", "Direct"], "GBP"),  # the UK's Fee-Earnings
+    (["Category", "Revenue", "Ad Fees"], None),
+])
+def test_amazon_currency_from_the_header(header, currency):
+    from weimai_cli.orders.formats.amazon_earnings import currency as of_header
+
+    assert of_header(header) == currency
+
+
+@pytest.mark.parametrize("code", ["rmb1", "US", "¥"])
+def test_currency_option_must_be_a_code(run, tmp_path, code):
+    r = run("orders", "import", "--currency", code, write(tmp_path / "o.csv", [row()]), code=2)
+    assert f"--currency '{code.upper()}' is not a currency code" in r.stderr
+
+
 # ---- attribution --------------------------------------------------------------------
 
 

@@ -57,6 +57,7 @@ def import_cmd(
     rejects: Annotated[str | None, typer.Option("--rejects", help="CSV file for rejected rows, with reasons.")] = None,
     as_distributor: Annotated[str | None, typer.Option("--as", help="Affiliate reports: whose earnings these are (default me).")] = None,
     allow_any_date: Annotated[bool, typer.Option("--allow-any-date", help="Accept times before 2000 or more than a year from now.")] = False,
+    currency: Annotated[str | None, typer.Option("--currency", help="Currency of lines whose file names none (GBP, USD …; default: the marketplace's, CNY for Chinese platforms).")] = None,
     as_json: JsonOpt = False,
 ):
     """Import order exports: each file is one transaction, all or nothing.
@@ -105,7 +106,8 @@ def import_cmd(
         results = importer.import_files(
             conn, files, format=input_format, maps=importer.parse_maps(maps or []), mapping=mapping,
             platform=platform, distributor=as_distributor, dry_run=dry_run, skip_bad=skip_bad,
-            rejects=rejects, allow_any_date=allow_any_date, warn=output.warn, progress=progress,
+            rejects=rejects, allow_any_date=allow_any_date, currency=currency, warn=output.warn,
+            progress=progress,
             done=done,
         )
     finally:

@@ -289,6 +289,7 @@ def import_files(
     skip_bad: bool = False,
     rejects: str | None = None,
     allow_any_date: bool = False,
+    currency: str | None = None,
     warn: Callable[[str], None] | None = None,
     progress: Callable[[str], Callable[[int, int], None]] | None = None,
     done: Callable[[ImportResult], None] | None = None,
@@ -296,6 +297,11 @@ def import_files(
     """Import each file in its own transaction; returns one result per file part."""
     if format != "auto":
         fmts.get(format)
+    if currency is not None:
+        currency = currency.strip().upper()
+        if not re.fullmatch("[A-Z]{3}", currency):
+            raise UsageError(f"--currency {currency!r} is not a currency code",
+                             "give the ISO 4217 code: CNY, USD, GBP, EUR …")
     if skip_bad and not rejects:
         raise UsageError("--skip-bad needs --rejects FILE", "name a file for the rejected rows")
     extra = dict(maps or {})
@@ -318,7 +324,8 @@ def import_files(
     secret, problem = _secret(conn)
     codes = code_reader(secret, problem)
     key = replay.replay_key(format=format, extra=extra, platform=platform,
-                            distributor=distributor, secret=secret, any_date=allow_any_date)
+                            distributor=distributor, secret=secret, any_date=allow_any_date,
+                            currency=currency)
     # times outside these days are errors (values.date_bounds), unless --allow-any-date
     from weimai_cli.clock import now
     from weimai_cli.orders.values import date_bounds
@@ -338,7 +345,7 @@ def import_files(
                     conn, str(path), format=format, extra=extra, platform=platform,
                     distributor=distributor, dry_run=dry_run, skip_bad=skip_bad,
                     rejects=out_rejects, codes=codes, warn=warn, progress=progress, key=key,
-                    dates=dates,
+                    dates=dates, currency=currency,
                 ):
                     results.append(res)
                     if done:
@@ -349,7 +356,7 @@ def import_files(
 
 
 def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, skip_bad,
-                 rejects, codes, warn, progress, key, dates) -> list[ImportResult]:
+                 rejects, codes, warn, progress, key, dates, currency) -> list[ImportResult]:
     if Path(path).is_dir():
         raise BadInput("is a directory, not a file", file=path)
     pieces = parts(path)
@@ -370,6 +377,7 @@ def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, s
                         several=len(pieces) > 1, format=format, extra=extra, platform=platform,
                         distributor=distributor, skip_bad=skip_bad, rejects=rejects, codes=codes,
                         warn=warn, progress=progress, digest=digest, key=key, dates=dates,
+                        currency=currency,
                     )
                     try:
                         res = _import_part(conn, path, part, direct=True, **args)
@@ -454,7 +462,8 @@ def _replayed(conn, path, part, digest, key, prior, recorded, *, warn) -> Import
 
 
 def _import_part(conn, path, part, *, several, format, extra, platform, distributor, skip_bad,
-                 rejects, codes, warn, progress, digest, key, direct, dates) -> ImportResult | None:
+                 rejects, codes, warn, progress, digest, key, direct, dates,
+                 currency) -> ImportResult | None:
     """One part of a file. With ``direct``, a platform's first lines go
     straight into ``orders`` (see :class:`_Direct`); a key seen twice raises
     _Restage with the part rolled back."""
@@ -490,7 +499,11 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
                 "shop lines earn for the distributor of the share they are attributed to",
             )
         plat = (platform or fmt.platform) if fmt.name == "generic" else fmt.platform
-        currency = fmt.currency_of(table.raw_header) if fmt.currency_of else fmt.currency
+        # the currency of lines whose row names none (a Currency column, an Amazon
+        # store): --currency, else the marketplace the header tells, else the
+        # format's (CNY for the Chinese platforms); none at all is an error per line
+        currency = currency or (fmt.currency_of(table.raw_header) if fmt.currency_of else None) \
+            or fmt.currency
         cols = Cols(mapping, decimal_comma=fmt.decimal_comma(table.header), date_order=fmt.date_order,
                     dates=dates)
         parser = fmt.build(cols, fmts.Context(codes=codes, platform=plat, currency=currency))
@@ -514,7 +527,7 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
 
             def packed(bar):
                 return stage.pack(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar,
-                                         with_row=not direct), fields)
+                                         with_row=not direct, currency=currency), fields)
 
             # a large file is read and checked in a child process while this one writes
             child = forked.start(
@@ -562,13 +575,18 @@ def staged_fields(parser) -> tuple[str, ...]:
     return parser.fields if parser.fields is not None else LINE_FIELDS[1:]
 
 
-def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True):
+def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True, currency=None):
     """Rows -> lists of staging tuples (line_key, row, *staged_fields,
     presale), or without ``with_row`` (line_key, *staged_fields), a list per
-    chunk of rows read; bad rows raise, or go to the rejects file."""
+    chunk of rows read; bad rows raise, or go to the rejects file. A line
+    whose parser gave no currency gets ``currency``; none at all is a bad
+    row (a refund file's lines keep the currency of the lines they update)."""
     qty_col = cols.index("quantity")
     fields = staged_fields(parser)
     dumps = json.dumps
+    # a line's currency is never unknown (refund files update lines that have one)
+    need_currency = fmt.mode != "refund" and "currency" in fields
+    cur_col = next((cols.index(f) for f in _CURRENCY_COLUMNS if cols.has(f)), None)
 
     def bad(rownum, col, message, hint, values):
         column = None if col is None else str(col + 1)
@@ -598,6 +616,12 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True)
             if q is not None and q <= 0 and not line.get("is_return"):
                 bad(rownum, qty_col, f"quantity {q} on a sale", "a sale needs a quantity of 1 or more", values)
                 continue
+            if need_currency and line.get("currency") is None:
+                if currency is None:
+                    bad(rownum, cur_col, "the currency of this line is not known (the file names none)",
+                        "use --currency CODE (e.g. --currency GBP for an amazon.co.uk report)", values)
+                    continue
+                line["currency"] = currency
             yield staged(rownum, line)
 
     feed = parser.feed
@@ -616,6 +640,8 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True)
             got = parser.batch([values for _, values in pending])
         except FieldError:
             got = None
+        if got is not None and need_currency:
+            got = _with_currency(got, currency, len(pending))
         if got is not None:
             lines = _batch_tuples(got, [rownum for rownum, _ in pending], fields, with_row)
             if lines is not None:
@@ -671,6 +697,21 @@ def _counted(values: list) -> bool:
     if is_summary_row(values):
         return False
     return any(v is not None and v != "" for v in values)
+
+
+# the column a line's currency comes from (or the one it would), for an error
+_CURRENCY_COLUMNS = ("currency", "seller", "paid", "revenue", "unit_price")
+
+
+def _with_currency(got: dict, currency: str | None, n: int) -> dict | None:
+    """A batch's columns with every line's currency set, as ``emit`` sets
+    them; None (the row path, which names the row) when one is unknown."""
+    col = got.get("currency")
+    if col is None or None in col:
+        if currency is None:
+            return None
+        got["currency"] = [currency] * n if col is None else [c or currency for c in col]
+    return got
 
 
 def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list | None:
