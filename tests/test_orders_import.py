@@ -245,6 +245,20 @@ def test_shopify_blank_currency_needs_the_option(run, db, dbfile, tmp_path):
     assert {r[0] for r in db.execute("SELECT currency FROM orders")} == {"USD"}
 
 
+def test_a_line_whose_currency_is_corrected_takes_its_commission_along(run, db, tmp_path):
+    use_secret()
+    code = add_share(db, 1, "SKU-1")
+    imported(run, write(tmp_path / "a.csv", [row("L1", code=code)]))  # (booked in CNY: 20 % of 10.00)
+    imported(run, write(tmp_path / "b.csv", [row("L1", code=code) + ["GBP"]], header=[*GENERIC, "currency"]))
+    assert [tuple(r) for r in db.execute(
+        "SELECT currency, amount_fen, reason FROM ledger ORDER BY id")] == [
+        ("CNY", 200, "paid: commission on 10.00"), ("CNY", -200, "line now in GBP"),
+        ("GBP", 200, "paid: commission on 10.00")]
+    totals = {c["currency"]: c["net_fen"]
+              for c in json.loads(run("earnings", "--month", "2026-11", "--format", "json").stdout)["currencies"]}
+    assert totals == {"CNY": 0, "GBP": 200}
+
+
 @pytest.mark.parametrize("header,currency", [
     (["Category", "Price($)", "Ad Fees($)"], "USD"), (["Category", "Prezzo(€)"], "EUR"),
     (["Categoria", "Data spedizione", "Commissioni pubblicitarie"], "EUR"),  # amazon.it
