@@ -226,8 +226,9 @@ def test_currency_option_fills_lines_whose_file_names_none(run, db, tmp_path, mo
     own = write(tmp_path / "own.csv", [row("L3") + ["EUR"], row("L4") + [""]], header=[*GENERIC, "currency"])
     imported(run, "--currency", "USD", own)  # (the file's own column first, the option fills blanks)
     imported(run, write(tmp_path / "cny.csv", [row("L5")]))
+    imported(run, "--currency", "rmb", write(tmp_path / "rmb.csv", [row("L6")]))
     assert [tuple(r) for r in db.execute("SELECT line_key, currency FROM orders ORDER BY line_key")] == [
-        ("L1", "USD"), ("L2", "USD"), ("L3", "EUR"), ("L4", "USD"), ("L5", "CNY")]
+        ("L1", "USD"), ("L2", "USD"), ("L3", "EUR"), ("L4", "USD"), ("L5", "CNY"), ("L6", "CNY")]
 
 
 def test_shopify_blank_currency_needs_the_option(run, db, dbfile, tmp_path):
@@ -323,6 +324,8 @@ def _break_config(home, how):
         path.write_text("[codes\nsecret = 'x'\n")
     elif how == "hex":
         path.write_text("[codes]\nsecret = 'not hex'\n")
+    elif how == "table":
+        path.write_text("codes = 'x'\n")
     elif how == "lost":
         path.unlink()
     elif how == "unreadable":
@@ -335,6 +338,7 @@ CONFIG_PROBLEMS = {
     "mode": "config file mode is 0644; it holds secrets",
     "toml": "not valid TOML",
     "hex": "[codes] secret is not the hex secret weimai wrote",
+    "table": "[codes] is not a table",
     "lost": "no tracking-code secret, but the shares were made with one",
     "unreadable": "cannot read the config file (Is a directory)",
 }

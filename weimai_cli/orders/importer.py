@@ -156,7 +156,11 @@ def _secret(conn) -> tuple[bytes | None, Exception | None]:
     from weimai_cli.sharing.codes import get_secret
 
     try:
-        if load_config().get("codes", {}).get("secret"):
+        codes = load_config().get("codes", {})
+        if not isinstance(codes, dict):
+            return None, EnvironmentProblem(f"{config_path()}: [codes] is not a table",
+                                            "restore config.toml from a backup")
+        if codes.get("secret"):
             return get_secret(create=False), None
     except EnvironmentProblem as exc:
         return None, exc
@@ -299,6 +303,7 @@ def import_files(
         fmts.get(format)
     if currency is not None:
         currency = currency.strip().upper()
+        currency = {"RMB": "CNY"}.get(currency, currency)  # (the name people write for yuan)
         if not re.fullmatch("[A-Z]{3}", currency):
             raise UsageError(f"--currency {currency!r} is not a currency code",
                              "give the ISO 4217 code: CNY, USD, GBP, EUR …")
