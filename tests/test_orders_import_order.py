@@ -161,7 +161,7 @@ _line = st.tuples(st.integers(100, 99_999_99), _ups, _ups)
 
 
 @pytest.mark.parametrize("name", list(FORMATS))
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(_line, min_size=1, max_size=4), order=st.permutations([0, 1, 2]))
 @example(lines=[(10000, [0, 0, 2], [0, 2, 2]), (9900, [0, 1, 1], [0, 1, 2])], order=[2, 1, 0])
 def test_import_order_does_not_matter(home, tmp_path, name, lines, order):
