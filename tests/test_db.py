@@ -387,3 +387,45 @@ def test_backup_into_a_missing_folder_names_it(run, tmp_path):
     assert r.stderr == (f"error: {tmp_path / 'no-such-dir'}: no such folder\n"
                         "hint: create the folder first, or give another path for the copy\n")
     assert not (tmp_path / "no-such-dir").exists()
+
+def test_m012_gives_every_line_a_currency_and_moves_amazon_commission_out_of_cny(run, home, tmp_path,
+                                                                                 monkeypatch):
+    """A database from before m012: lines stored without a currency, their
+    commission booked in CNY (an Amazon UK report among them)."""
+    import json
+
+    from weimai_cli.orders.formats import amazon_earnings
+    from weimai_cli.store import connect
+
+    orders = DATA / "orders"
+    header = ["Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price", "Items Shipped",
+              "Returns", "Revenue", "Ad Fees", "Device Type Group"]
+    other = tmp_path / "other.tsv"
+    other.write_text("\t".join(header) + "\nKitchen\tCup\tB00CUP0001\tAcme Ltd\tother-21\t2026-11-11 00:00:00"
+                     "\t5.00\t1\t0\t5.00\t1.00\tPHONE\n", encoding="utf-8")
+    uk_orders = tmp_path / "fee-orders.csv"
+    uk_orders.write_text("Category,Name,ASIN,Date,Qty,Price,Link Type,Tag,Orders through product links,"
+                         "Device Type Group\nKitchen,Teapot,B00TEAPOT1,2026-11-09 00:00:00,1,19.99,Text,"
+                         "mystore-21,DI,PHONE\n", encoding="utf-8")
+    with monkeypatch.context() as m:
+        m.setattr(amazon_earnings, "marketplace_currency", lambda seller: None)  # (as before m012)
+        for f in (orders / "amazon_uk_earnings_2026-11.tsv", other, uk_orders, orders / "generic_orders.csv"):
+            run("orders", "import", "--currency", "CNY", f)
+    conn = connect(home / "weimai.db")
+    conn.execute("UPDATE orders SET currency = NULL")
+    conn.execute("DELETE FROM _migrations WHERE name = 'm012_order_currency'")
+    conn.commit()
+    conn.close()
+    conn = connect(home / "weimai.db")  # m012 runs on open
+    assert dump(conn, "SELECT count(*) FROM orders WHERE currency IS NULL") == [(0,)]
+    assert dump(conn, "SELECT slot, currency FROM orders WHERE platform = 'amazon' ORDER BY line_key") == [
+        ("mystore-21", "GBP"), ("other-21", "XXX"), ("mystore-21", "GBP")]
+    assert dump(conn, "SELECT DISTINCT currency FROM orders WHERE platform = 'generic'") == [("CNY",)]
+    assert dump(conn, "SELECT currency, sum(amount_fen) FROM ledger WHERE platform = 'amazon' "
+                      "GROUP BY currency ORDER BY currency") == [("CNY", 0), ("GBP", 80), ("XXX", 100)]
+    conn.close()
+    totals = {c["currency"]: c["net_fen"]
+              for c in json.loads(run("earnings", "--month", "2026-11", "--format", "json").stdout)["currencies"]}
+    assert totals == {"CNY": 0, "GBP": 80, "XXX": 100}
+    run("earnings", "close", "--month", "2026-11", "--force")
+    run("earnings", "--month", "2026-11", "--verify")  # the entries add up to what the lines earn

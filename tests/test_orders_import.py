@@ -82,6 +82,22 @@ def test_later_export_updates_and_older_is_stale(run, db, tmp_path):
     assert db.execute("SELECT status FROM orders WHERE line_key = 'L1'").fetchone()[0] == "settled"
 
 
+def test_an_older_export_never_lowers_a_refund(run, db, tmp_path):
+    header = [*GENERIC, "refunded"]
+    old = write(tmp_path / "old.csv", [row("L1", paid="100.00") + [""], row("L2") + ["0.00"]], header=header)
+    new = write(tmp_path / "new.csv", [row("L1", paid="100.00") + ["40.00"], row("L2") + ["0.00"]], header=header)
+    imported(run, new)
+    r = imported(run, old)[0]
+    assert (r["stale"], r["stale_keys"], r["changed"]) == (1, ["L1"], 0)
+    assert "1 stale line(s) left alone (older than what is stored): L1" in run("orders", "import", old).stderr
+    # a file without a refunded column says nothing of refunds; a later status still applies
+    later = write(tmp_path / "later.csv", [row("L1", paid="100.00", status="settled")])
+    assert imported(run, later)[0]["changed"] == 1
+    assert tuple(db.execute("SELECT refunded_fen, status FROM orders WHERE line_key = 'L1'").fetchone()) == (4000, "settled")
+    events = [(e["line_key"], e["field"], e["old_value"], e["new_value"]) for e in read_events(db)]
+    assert events == [("L1", "status", "paid", "settled"), ("L1", "raw_status", "paid", "settled")]
+
+
 def test_overlapping_exports_never_double_count(run, db, tmp_path):
     a = write(tmp_path / "a.csv", [row("L1"), row("L2")])
     b = write(tmp_path / "b.csv", [row("L2"), row("L3")])
@@ -199,6 +215,23 @@ def test_an_interrupted_import_leaves_no_rejects_file(run, db, dbfile, tmp_path,
     assert rej.read_text() == "old rejects\n"  # untouched: no partial file, no temporary file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "o.csv", "rejects.csv"]
 
+def test_rejects_csv_neutralises_formulas(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [
+        row("L1"), row("=HYPERLINK(1)", qty="0", sku="+SUM(A1)", slot="-12"),
+        row("L3", qty="@x"),
+    ], header=[*GENERIC[:3], "=cmd|'/c calc'!A1", *GENERIC[4:]])
+    rej = tmp_path / "rejects.csv"
+    r = imported(run, "--skip-bad", "--rejects", rej, f)[0]
+    assert (r["new"], r["rejected"]) == (1, 2)
+    lines = list(csv.reader(open(rej, encoding="utf-8-sig")))
+    assert lines[1][:5] == [str(f), "", "", "header", "line_key"]
+    assert lines[1][7] == "'=cmd|'/c calc'!A1"
+    assert lines[2][:3] == [str(f), "3", "5"]
+    assert lines[2][4:8] == ["'=HYPERLINK(1)", "O=HYPERLINK(1)", "'+SUM(A1)", "枸杞"]
+    assert lines[2][15] == "-12"  # a number stays a number
+    assert lines[3][3] == "quantity: not a whole number: '@x'"
+    assert lines[3][8] == "'@x"
+
 
 def test_skip_bad_needs_rejects(run, tmp_path):
     f = write(tmp_path / "o.csv", [row()])
@@ -222,6 +255,108 @@ def test_text_summary(run, tmp_path):
         "0 rejected; 0 attributed, 2 unattributed\n"
     )
     assert r.stdout == ""
+
+
+# ---- currency -------------------------------------------------------------------------
+
+AMAZON = ["Category", "Name", "ASIN", "Seller", "Tracking ID", "Date Shipped", "Price", "Items Shipped",
+          "Returns", "Revenue", "Ad Fees", "Device Type Group"]
+
+
+def amazon_row(asin="B00TEAPOT1", seller="Amazon.co.uk", fees="0.80"):
+    return ["Kitchen", "Teapot", asin, seller, "mystore-21", "2026-11-10 00:00:00", "19.99", "1", "0",
+            "19.99", fees, "PHONE"]
+
+
+def test_an_amazon_uk_report_is_in_pounds_not_yuan(run, db, tmp_path):
+    imported(run, ORDERS / "amazon_uk_earnings_2026-11.tsv")
+    imported(run, write(tmp_path / "o.csv", [row("L1", paid="100.00")]))
+    assert [tuple(r) for r in db.execute("SELECT platform, currency FROM orders ORDER BY platform")] == [
+        ("amazon", "GBP"), ("generic", "CNY")]
+    assert db.execute("SELECT count(*) FROM orders WHERE currency IS NULL").fetchone()[0] == 0
+    totals = {c["currency"]: (c["orders"], c["net_fen"])
+              for c in json.loads(run("earnings", "--month", "2026-11", "--format", "json").stdout)["currencies"]}
+    assert totals == {"CNY": (0, 0), "GBP": (1, 80)}  # the 0.80 ad fee counts in GBP only
+    lines = {tuple(r) for r in db.execute("SELECT currency, sum(amount_fen) FROM ledger GROUP BY currency")}
+    assert lines == {("GBP", 80)}
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+def test_a_line_of_unknown_currency_is_an_error(run, db, dbfile, tmp_path, monkeypatch, reader):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    # an English header without ($) or the UK's "Direct"; a third-party seller names no store
+    f = write(tmp_path / "fee.tsv", [amazon_row(), amazon_row("B00TEAPOT2", "Acme Ltd")], header=AMAZON,
+              delimiter="\t")
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert r.stderr.splitlines() == [
+        f"error: {f}:3:4: Seller: the currency of this line is not known (the file names none)",
+        "hint: use --currency CODE (e.g. --currency GBP for an amazon.co.uk report)"]
+    assert db_digest(dbfile) == before
+    imported(run, "--currency", "gbp", f)
+    assert [tuple(r) for r in db.execute("SELECT sku, currency FROM orders ORDER BY sku")] == [
+        ("B00TEAPOT1", "GBP"), ("B00TEAPOT2", "GBP")]
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+def test_currency_option_fills_lines_whose_file_names_none(run, db, tmp_path, monkeypatch, reader):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    plain = write(tmp_path / "plain.csv", [row("L1"), row("L2")])
+    imported(run, "--currency", "USD", plain)
+    own = write(tmp_path / "own.csv", [row("L3") + ["EUR"], row("L4") + [""]], header=[*GENERIC, "currency"])
+    imported(run, "--currency", "USD", own)  # (the file's own column first, the option fills blanks)
+    imported(run, write(tmp_path / "cny.csv", [row("L5")]))
+    imported(run, "--currency", "rmb", write(tmp_path / "rmb.csv", [row("L6")]))
+    assert [tuple(r) for r in db.execute("SELECT line_key, currency FROM orders ORDER BY line_key")] == [
+        ("L1", "USD"), ("L2", "USD"), ("L3", "EUR"), ("L4", "USD"), ("L5", "CNY"), ("L6", "CNY")]
+
+
+def test_shopify_blank_currency_needs_the_option(run, db, dbfile, tmp_path):
+    text = (ORDERS / "shopify_orders_export.csv").read_text(encoding="utf-8")
+    header = next(csv.reader([text.splitlines()[0]]))
+    col = header.index("Currency")
+    rows = list(csv.reader(text.splitlines(keepends=True)))
+    rows = [[*r[:col], "", *r[col + 1:]] if i else r for i, r in enumerate(rows)]
+    f = write(tmp_path / "shop.csv", rows[1:], header=rows[0])
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert f"error: {f}:2:{col + 1}: Currency: the currency of this line is not known" in r.stderr
+    assert db_digest(dbfile) == before
+    imported(run, "--currency", "USD", f)
+    assert {r[0] for r in db.execute("SELECT currency FROM orders")} == {"USD"}
+
+
+def test_a_line_whose_currency_is_corrected_takes_its_commission_along(run, db, tmp_path):
+    use_secret()
+    code = add_share(db, 1, "SKU-1")
+    imported(run, write(tmp_path / "a.csv", [row("L1", code=code)]))  # (booked in CNY: 20 % of 10.00)
+    imported(run, write(tmp_path / "b.csv", [row("L1", code=code) + ["GBP"]], header=[*GENERIC, "currency"]))
+    assert [tuple(r) for r in db.execute(
+        "SELECT currency, amount_fen, reason FROM ledger ORDER BY id")] == [
+        ("CNY", 200, "paid: commission on 10.00"), ("CNY", -200, "line now in GBP"),
+        ("GBP", 200, "paid: commission on 10.00")]
+    totals = {c["currency"]: c["net_fen"]
+              for c in json.loads(run("earnings", "--month", "2026-11", "--format", "json").stdout)["currencies"]}
+    assert totals == {"CNY": 0, "GBP": 200}
+
+
+@pytest.mark.parametrize("header,currency", [
+    (["Category", "Price($)", "Ad Fees($)"], "USD"), (["Category", "Prezzo(€)"], "EUR"),
+    (["Categoria", "Data spedizione", "Commissioni pubblicitarie"], "EUR"),  # amazon.it
+    (["Category", "Tag", "Orders through product links"], "GBP"),  # the UK's Fee-Orders
+    (["Category", "Revenue", "Ad Fees", "Direct"], "GBP"),  # the UK's Fee-Earnings
+    (["Category", "Revenue", "Ad Fees"], None),
+])
+def test_amazon_currency_from_the_header(header, currency):
+    from weimai_cli.orders.formats.amazon_earnings import currency as of_header
+
+    assert of_header(header) == currency
+
+
+@pytest.mark.parametrize("code", ["rmb1", "US", "¥"])
+def test_currency_option_must_be_a_code(run, tmp_path, code):
+    r = run("orders", "import", "--currency", code, write(tmp_path / "o.csv", [row()]), code=2)
+    assert f"--currency '{code.upper()}' is not a currency code" in r.stderr
 
 
 # ---- attribution --------------------------------------------------------------------
@@ -259,6 +394,74 @@ def test_attribute_after_late_shares(run, db, tmp_path):
     assert events == [("L1", "share_id", 5), ("L2", "share_id", 6)]
     r = run("orders", "list", "--share", make_code(5, SECRET), "--format", "csv")
     assert r.stdout.splitlines()[1].startswith("generic,L1,SKU-1,")
+
+
+def _break_config(home, how):
+    path = home / "config.toml"
+    if how == "mode":
+        path.chmod(0o644)
+    elif how == "toml":
+        path.write_text("[codes\nsecret = 'x'\n")
+    elif how == "hex":
+        path.write_text("[codes]\nsecret = 'not hex'\n")
+    elif how == "table":
+        path.write_text("codes = 'x'\n")
+    elif how == "lost":
+        path.unlink()
+    elif how == "unreadable":
+        path.unlink()
+        path.mkdir(mode=0o700)
+    return path
+
+
+CONFIG_PROBLEMS = {
+    "mode": "config file mode is 0644; it holds secrets",
+    "toml": "not valid TOML",
+    "hex": "[codes] secret is not the hex secret weimai wrote",
+    "table": "[codes] is not a table",
+    "lost": "no tracking-code secret, but the shares were made with one",
+    "unreadable": "cannot read the config file (Is a directory)",
+}
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+@pytest.mark.parametrize("how", list(CONFIG_PROBLEMS))
+def test_a_config_that_cannot_be_read_fails_an_import_with_codes(run, db, dbfile, home, tmp_path,
+                                                                 monkeypatch, how, reader):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    use_secret()
+    code = add_share(db, 1, "SKU-1")
+    path = _break_config(home, how)
+    before = db_digest(dbfile)
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2", code=f"ref={code}")])
+    r = run("orders", "import", f, code=5)
+    assert r.stderr.startswith(f"error: {path}: {CONFIG_PROBLEMS[how]}")
+    assert db_digest(dbfile) == before
+    # a file without codes does not need the secret
+    assert imported(run, write(tmp_path / "p.csv", [row("L3")]))[0]["new"] == 1
+    r = run("orders", "attribute", code=5)
+    assert CONFIG_PROBLEMS[how] in r.stderr
+
+
+def test_attribute_verifies_again_codes_a_wrong_secret_rejected(run, db, tmp_path):
+    from weimai_cli.config import update_config
+
+    use_secret()
+    code = add_share(db, 1, "SKU-1")
+    update_config("codes", "secret", bytes(32).hex())  # (a config replaced: another secret)
+    f = write(tmp_path / "o.csv", [row("L1", code=f"ref={code.lower()}"), row("L2", code="wm0002ZZZZ")])
+    r = run("orders", "import", f)
+    assert "2 line(s) carry a tracking code that does not verify" in r.stderr
+    assert run("orders", "attribute").stderr == "attributed 0 line(s); 2 still unattributed\n"
+    use_secret()  # the config restored
+    r = json.loads(run("orders", "attribute", "--json").stdout)
+    assert r == {"attributed": 1, "still_unattributed": 1, "ledger_entries": 1, "codes_verified": 1}
+    assert db.execute("SELECT sum(amount_fen) FROM ledger").fetchone()[0] == 200  # credited: 20 % of 10.00
+    got = {o["line_key"]: (o["tracking_code"], o["code_status"], o["share_id"], o["attribution"])
+           for o in read_orders(db)}
+    assert got == {"L1": (code, "ok", 1, "code"), "L2": ("wm0002ZZZZ", "checksum", None, None)}
+    events = [(e["line_key"], e["field"], e["new_value"]) for e in read_events(db)]
+    assert events == [("L1", "share_id", 1)]
 
 
 def test_as_distributor(run, db, tmp_path):
@@ -340,6 +543,53 @@ def test_bad_cell(case, cells, where, message, run, dbfile, tmp_path):
     assert first.startswith(f"error: {f}:{where}: ")
     assert message in first
     assert r.stderr.splitlines()[1].startswith("hint: ")
+    assert db_digest(dbfile) == before
+
+
+ABSURD_DATES = [  # (the clock is frozen at 2026-11-20 10:00 +08:00)
+    ("1900-01-01 00:00:00", "date 1900-01-01 is before 2000"),
+    ("1900-01-01", "date 1900-01-01 is before 2000"),  # (not the column path's shape: row by row)
+    ("1999-12-31 23:59:59", "date 1999-12-31 is before 2000"),
+    ("2027-11-21 00:00:00", "date 2027-11-21 is more than a year from now (after 2027-11-20)"),
+    ("2099-01-01 08:00:00", "date 2099-01-01 is more than a year from now (after 2027-11-20)"),
+    ("9999-12-31T23:59:59+00:00", "date 9999-12-31 is more than a year from now (after 2027-11-20)"),
+]
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+@pytest.mark.parametrize("when,message", ABSURD_DATES, ids=[d[0] for d in ABSURD_DATES])
+def test_absurd_dates_are_rejected_unless_allowed(run, db, dbfile, tmp_path, monkeypatch, reader,
+                                                  when, message):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    rows = [row(f"L{i}") for i in range(1, 60)]
+    rows[40][8] = when  # (row 42 of the file; the paid_at column stays fine)
+    f = write(tmp_path / "o.csv", rows)
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert r.stderr.splitlines() == [f"error: {f}:42:9: created_at: {message}",
+                                      "hint: check the date, or import with --allow-any-date"]
+    assert db_digest(dbfile) == before
+    r = imported(run, "--allow-any-date", f)[0]
+    assert r["new"] == 59
+    assert db.execute("SELECT created_at FROM orders WHERE line_key = 'L41'").fetchone()[0][:10] == when[:10]
+
+
+def test_dates_at_the_bounds_are_accepted(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1", created="2000-01-01 00:00:00"),
+                                   row("L2", created="2027-11-20 23:59:59")])
+    assert imported(run, f)[0]["new"] == 2
+
+
+def test_absurd_date_in_a_row_path_format(run, dbfile, tmp_path):
+    text = (ORDERS / "taobao_union_2026-11.csv").read_text(encoding="utf-16")
+    header, first = text.splitlines()[:2]
+    col = header.split(",").index("创建时间")
+    when = first.split(",")[col]
+    f = tmp_path / "absurd.csv"
+    f.write_text(text.replace(when, "1900-01-01 00:00:00", 1), encoding="utf-16")
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert f"{f}:2:{col + 1}: 创建时间: date 1900-01-01 is before 2000" in r.stderr
     assert db_digest(dbfile) == before
 
 

@@ -104,12 +104,12 @@ _MOSTLY = st.sampled_from([
 
 @settings(max_examples=400)
 @given(_MOSTLY.flatmap(lambda kind: st.lists(st.one_of(*[kind] * 9, _CELL), min_size=1, max_size=12)),
-       st.booleans())
-def test_column_functions_equal_the_row_getters(values, comma):
+       st.booleans(), st.booleans())
+def test_column_functions_equal_the_row_getters(values, comma, bounded):
     from weimai_cli.orders.formats.generic import STATUSES
     from weimai_cli.orders.values import ColumnGetters
 
-    cols = Cols({"c": 0}, decimal_comma=comma)
+    cols = Cols({"c": 0}, decimal_comma=comma, dates=("2000-01-01", "2027-11-20") if bounded else None)
     k = ColumnGetters(cols)
     rows = [[v] for v in values]
     columns = list(zip(*rows))
@@ -145,7 +145,7 @@ def test_column_fast_paths_taken_and_equal(kind, column):
         "text": (cols.text("c"), v._text_fast),
         "int": (cols.int("c"), lambda c: v._split_empty(c, v._digits_fast)),
         "money": (cols.money("c"), v._money_fast(".")),
-        "time": (cols.time("c"), lambda c: v._split_empty(c, v._time_fast)),
+        "time": (cols.time("c"), lambda c: v._split_empty(c, v._time_fast(None))),
     }[kind]
     got = fast(tuple(column))
     assert got is not None and got == [getter([x]) for x in column]
@@ -158,7 +158,7 @@ def test_column_fast_paths_taken_and_equal(kind, column):
 def test_time_column_leaves_other_shapes_to_the_getter(column):
     from weimai_cli.orders import values as v
 
-    assert v._time_fast(tuple(column)) is None
+    assert v._time_fast(None)(tuple(column)) is None
 
 
 @settings(max_examples=500)

@@ -76,6 +76,11 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         raise EnvironmentProblem(
             f"{path}: not valid TOML ({exc})", hint="fix or remove the config file"
         ) from None
+    except OSError as exc:  # (not readable: permissions, a directory, an I/O error)
+        raise EnvironmentProblem(
+            f"{path}: cannot read the config file ({exc.strerror or exc})",
+            hint=f"make it readable by you (chmod 600 {path}), or restore it from a backup",
+        ) from None
 
 
 def save_config(data: dict[str, Any], path: Path | None = None) -> Path:

@@ -253,6 +253,18 @@ def _split_scope(conn, closed, now: str, in_scope: int) -> str | None:
     return "_ledger_scope" if rest == in_scope else "_ledger_rest"
 
 
+def _currency_mark(currency: str) -> str:
+    """The end of a line's ledger signature that names its currency: nothing
+    for CNY (the signatures of lines booked before currencies counted)."""
+    return "" if currency == "CNY" else f"|{currency}"
+
+
+def _held_currency(signature: str | None) -> str:
+    """The currency a line was booked in, from its signature."""
+    tail = (signature or "").rpartition("|")[2]
+    return tail if len(tail) == 3 and tail.isalpha() and tail.isupper() else "CNY"
+
+
 def _book_rows(rows, closed, now, current_month, import_id, result, entries, states) -> None:
     for row in rows:
         (platform, line_key, sku, currency, qty, paid, refunded, status, paid_at, created_at, month,
@@ -262,7 +274,7 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
         if earner is None and held_sig is None:
             continue  # earns nobody and never held anything: nothing to book or remember
         signature = (f"{status}|{paid}|{refunded}|{rep_fen}|{set_fen}|{rep_bp}|{share_id}|{earner}|"
-                     f"{paid_at is not None}|{month}")
+                     f"{paid_at is not None}|{month}{_currency_mark(currency)}")
         if signature == held_sig:
             continue
         result.lines += 1
@@ -277,18 +289,21 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
             goods_commission_fen=g_fen,
         )
         wanted = target(status, rated, was_paid=paid_at is not None) if earner else Holding()
-        # (who, from, to, why, the period and day the entries belong to)
-        moves: list[tuple[str, Holding, Holding, str, str, str | None]] = []
+        # (who, from, to, why, the period and day the entries belong to, their currency)
+        moves: list[tuple[str, Holding, Holding, str, str, str | None, str]] = []
         moved = held_month is not None and held_month != period
-        if held_by is not None and (held_by != earner or moved):
-            # the line changed hands, or months (its paid time moved): what it
-            # held is given back where it was booked, then booked anew
-            why = f"line now earns for {earner or 'nobody'}" if held_by != earner else f"line moved to {period}"
-            moves.append((held_by, held, Holding(), why, held_month, held_day))
+        held_currency = _held_currency(held_sig)
+        if held_by is not None and (held_by != earner or moved or held_currency != currency):
+            # the line changed hands, months (its paid time moved) or currency
+            # (one it was booked in by mistake): what it held is given back
+            # where and as it was booked, then booked anew
+            why = (f"line now earns for {earner or 'nobody'}" if held_by != earner
+                   else f"line moved to {period}" if moved else f"line now in {currency}")
+            moves.append((held_by, held, Holding(), why, held_month, held_day, held_currency))
             held = Holding()
         if earner is not None:
-            moves.append((earner, held, wanted, "", period, day))
-        for who, have, want, why, belongs, on_day in moves:
+            moves.append((earner, held, wanted, "", period, day, currency))
+        for who, have, want, why, belongs, on_day, in_currency in moves:
             booked_in = open_period_for(belongs, closed)
             late = booked_in != belongs
             for kind_, bucket, amount in plan(have, want):
@@ -298,7 +313,7 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
                     kind_ = "adjustment"
                     result.adjustments += 1
                 entries.append((
-                    booked_in, who, platform, line_key, sku, share_id, on_day, currency, kind_, bucket,
+                    booked_in, who, platform, line_key, sku, share_id, on_day, in_currency, kind_, bucket,
                     amount, rated.base_fen, rated.rate_bp, rated.source,
                     belongs if late else None, reason, import_id, now,
                 ))
@@ -425,7 +440,8 @@ SELECT platform, line_key, earner, share_id,
        printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', status, coalesce(paid_raw, 'None'), coalesce(refunded_raw, 'None'),
               coalesce(rep_fen, 'None'), coalesce(set_fen, 'None'), coalesce(rep_bp, 'None'),
               coalesce(share_id, 'None'), coalesce(earner, 'None'),
-              CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END, coalesce(month_raw, 'None')),
+              CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END, coalesce(month_raw, 'None'))
+         || CASE WHEN currency = 'CNY' THEN '' ELSE '|' || currency END,
        w_gross, w_rev,
        CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
        CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,

@@ -636,3 +636,59 @@ def m011_goods_source_currency(db):
     conn.execute("ALTER TABLE goods ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
     conn.execute("ALTER TABLE goods_history ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
     conn.execute("ALTER TABLE shares ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
+
+
+@migration
+def m012_order_currency(db):
+    # every order line has a currency (issue #11). Lines stored without one
+    # were counted in CNY by statements and the ledger; for every platform but
+    # Amazon that is what they are (the Chinese platforms; generic files,
+    # whose default is CNY), so they say CNY now and no amount moves.
+    conn = db.conn
+    conn.execute("UPDATE orders SET currency = 'CNY' WHERE currency IS NULL AND platform != 'amazon'")
+    # Amazon lines without one came from reports whose header names no
+    # currency (the UK's, translated ones). A line shipped by an Amazon store
+    # (the seller in its key: Amazon.co.uk) is in that store's currency; else
+    # its tracking id's (one id belongs to one store) when the id's other lines
+    # agree on one; else XXX (ISO 4217: no currency), shown apart in
+    # statements until the report is imported again with --currency.
+    from weimai_cli.orders.formats.amazon_earnings import marketplace_currency
+
+    lines = conn.execute(
+        "SELECT line_key, slot FROM orders WHERE currency IS NULL AND platform = 'amazon'"
+    ).fetchall()
+    if not lines:
+        return
+    found: dict[str, str] = {}
+    for key, _slot in lines:
+        parts = key.split("|")
+        if parts[0] == "E" and len(parts) == 7 and marketplace_currency(parts[5]):
+            found[key] = marketplace_currency(parts[5])
+    by_slot: dict[str, set[str]] = {}
+    for slot, cur in conn.execute(
+        "SELECT slot, currency FROM orders WHERE platform = 'amazon' AND slot IS NOT NULL "
+        "AND currency IS NOT NULL GROUP BY slot, currency"
+    ):
+        by_slot.setdefault(slot, set()).add(cur)
+    for key, slot in lines:
+        if key in found:
+            by_slot.setdefault(slot, set()).add(found[key])
+    for key, slot in lines:
+        if key not in found:
+            known = by_slot.get(slot, set())
+            found[key] = next(iter(known)) if len(known) == 1 else "XXX"
+    conn.execute("CREATE TEMP TABLE _m012 (line_key TEXT PRIMARY KEY, currency TEXT NOT NULL)")
+    conn.executemany("INSERT INTO temp._m012 VALUES (?, ?)", found.items())
+    conn.execute(
+        "UPDATE orders SET currency = c.currency FROM temp._m012 c "
+        "WHERE orders.platform = 'amazon' AND orders.line_key = c.line_key"
+    )
+    # their commission was booked in CNY: the ledger gives it back there and
+    # books it in the line's currency (adjustments for closed months), as for
+    # any late change. (This reads today's ledger code: a later migration that
+    # changes the ledger's tables must come before this one's rebooking runs,
+    # or repeat it.)
+    from weimai_cli import ledger
+
+    ledger.book(conn, "SELECT 'amazon', line_key FROM temp._m012 WHERE currency != 'CNY'", fast=False)
+    conn.execute("DROP TABLE temp._m012")

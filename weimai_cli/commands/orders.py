@@ -57,6 +57,8 @@ def import_cmd(
     rejects: Annotated[str | None, typer.Option("--rejects", help="CSV file for rejected rows, with reasons.")] = None,
     force: ForceOpt = False,
     as_distributor: Annotated[str | None, typer.Option("--as", help="Affiliate reports: whose earnings these are (default me).")] = None,
+    allow_any_date: Annotated[bool, typer.Option("--allow-any-date", help="Accept times before 2000 or more than a year from now.")] = False,
+    currency: Annotated[str | None, typer.Option("--currency", help="Currency of lines whose file names none (GBP, USD …; default: the marketplace's, CNY for Chinese platforms).")] = None,
     as_json: JsonOpt = False,
 ):
     """Import order exports: each file is one transaction, all or nothing.
@@ -105,7 +107,8 @@ def import_cmd(
         results = importer.import_files(
             conn, files, format=input_format, maps=importer.parse_maps(maps or []), mapping=mapping,
             platform=platform, distributor=as_distributor, dry_run=dry_run, skip_bad=skip_bad,
-            rejects=rejects, warn=output.warn, progress=progress, done=done, force=force,
+            rejects=rejects, allow_any_date=allow_any_date, currency=currency, warn=output.warn,
+            progress=progress, done=done, force=force,
         )
     finally:
         while bars:
@@ -199,7 +202,9 @@ def show_cmd(
 
 @app.command("attribute")
 def attribute_cmd(as_json: JsonOpt = False):
-    """Attribute unattributed lines again, e.g. after shares were recorded late."""
+    """Attribute unattributed lines again, e.g. after shares were recorded late.
+
+    Codes that did not verify are verified again (e.g. after config.toml was restored)."""
     from weimai_cli import config, output
     from weimai_cli.orders.importer import attribute
 
@@ -207,8 +212,10 @@ def attribute_cmd(as_json: JsonOpt = False):
     if as_json:
         output.json_out(result)
         return
+    verified = f"; {result['codes_verified']} code(s) verified again" if result["codes_verified"] else ""
     output.message(
         f"attributed {result['attributed']} line(s); {result['still_unattributed']} still unattributed"
+        + verified
     )
 
 

@@ -10,9 +10,9 @@ with both row numbers). Set-based SQL then classifies each line against
 changes, applies them and attributes lines to shares. Memory stays flat: the
 file is never held, only the staging table grows, on disk.
 
-A later export updates a line; an older one never moves its status back
-(the line is counted as stale and left alone); fields a file does not carry
-keep their values.
+A later export updates a line; an older one never moves its status back or
+lowers its refunded amount (the line is counted as stale and left alone);
+fields a file does not carry keep their values.
 """
 
 from __future__ import annotations
@@ -110,8 +110,14 @@ def _fast_null_binding():
 # ---- tracking codes -----------------------------------------------------------
 
 
-def code_reader(secret: bytes | None) -> Callable[..., dict]:
-    """``codes(*texts)``: the first code-shaped token, verified against the secret."""
+def code_reader(secret: bytes | None, problem: Exception | None = None) -> Callable[..., dict]:
+    """``codes(*texts)``: the first code-shaped token, verified against the secret.
+
+    ``problem`` (the config could not be read, see :func:`_secret`) is raised
+    at the first code: a file that needs the secret fails (exit 5, nothing
+    written) rather than reporting genuine codes as forged; a file without
+    codes imports as usual. (In a forked reader it is raised in the child and
+    re-raised here, as every error there.)"""
     from weimai_cli.sharing.codes import find_codes, normalise, verify
 
     empty: dict = {}
@@ -123,6 +129,8 @@ def code_reader(secret: bytes | None) -> Callable[..., dict]:
             found = find_codes(t)
             if not found:
                 continue
+            if problem is not None:
+                raise problem
             if secret is None:
                 return {"tracking_code": normalise(found[0]), "code_status": "signature"}
             verdict = verify(found[0], secret)
@@ -136,14 +144,32 @@ def code_reader(secret: bytes | None) -> Callable[..., dict]:
     return codes
 
 
-def _secret() -> bytes | None:
+def _secret(conn) -> tuple[bytes | None, Exception | None]:
+    """(the code secret or None, the problem that keeps it from being read).
+
+    No secret yet (nothing was ever shared) is no problem: codes then verify
+    against nothing. A config that cannot be read or holds a broken secret
+    is one, and so is a missing secret while shares exist (they were made
+    with one: the config was lost or replaced)."""
+    from weimai_cli.config import config_path, load_config
     from weimai_cli.errors import EnvironmentProblem
     from weimai_cli.sharing.codes import get_secret
 
     try:
-        return get_secret(create=False)
-    except EnvironmentProblem:
-        return None
+        codes = load_config().get("codes", {})
+        if not isinstance(codes, dict):
+            return None, EnvironmentProblem(f"{config_path()}: [codes] is not a table",
+                                            "restore config.toml from a backup")
+        if codes.get("secret"):
+            return get_secret(create=False), None
+    except EnvironmentProblem as exc:
+        return None, exc
+    if conn.execute("SELECT 1 FROM shares LIMIT 1").fetchone() is None:
+        return None, None
+    return None, EnvironmentProblem(
+        f"{config_path()}: no tracking-code secret, but the shares were made with one",
+        "restore config.toml (its [codes] secret) from a backup, then run the command again",
+    )
 
 
 # ---- mappings -------------------------------------------------------------------
@@ -214,7 +240,9 @@ class Rejects:
     beside it and put in place at the end, and only if a row was rejected. If
     the import stops on an error, the rows of the files whose import finished
     (committed, or checked with --dry-run) are kept: those of the file that
-    failed are dropped, as its import is."""
+    failed are dropped, as its import is. A spreadsheet opens it, so every
+    cell is neutralised as all CSV output is (output.py: a leading = + - @,
+    tab or CR gets a ``'``; numbers stay)."""
 
     def __init__(self, path: str | None, force: bool = False):
         from weimai_cli.files import check_target
@@ -232,11 +260,13 @@ class Rejects:
     def _open(self):
         if self._writer is None:
             from weimai_cli.files import AtomicFile
+            from weimai_cli.output import _neutralise
 
             self._out = AtomicFile(self.path, force=self.force, encoding="utf-8-sig", option="--rejects")
             self._fh = self._out.file
-            self._writer = csv.writer(self._fh)
-            self._writer.writerow(["file", "row", "column", "reason"])
+            writer = csv.writer(self._fh)
+            self._writer = lambda cells: writer.writerow([_neutralise(str(c)) for c in cells])
+            self._writer(["file", "row", "column", "reason"])
         return self._writer
 
     def add(self, file: str, row: int | None, column: str | None, reason: str,
@@ -246,8 +276,8 @@ class Rejects:
         w = self._open()
         if header is not None and file not in self._headers:
             self._headers.add(file)
-            w.writerow([file, "", "", "header", *header])
-        w.writerow([file, row or "", column or "", reason, *(cell_text(v) for v in values or [])])
+            w([file, "", "", "header", *header])
+        w([file, row or "", column or "", reason, *(cell_text(v) for v in values or [])])
 
     def keep(self) -> None:
         """The rows so far belong to files whose import finished."""
@@ -296,6 +326,8 @@ def import_files(
     dry_run: bool = False,
     skip_bad: bool = False,
     rejects: str | None = None,
+    allow_any_date: bool = False,
+    currency: str | None = None,
     warn: Callable[[str], None] | None = None,
     progress: Callable[[str], Callable[[int, int], None]] | None = None,
     done: Callable[[ImportResult], None] | None = None,
@@ -305,6 +337,12 @@ def import_files(
     ``force``: the ``rejects`` file may replace an existing one."""
     if format != "auto":
         fmts.get(format)
+    if currency is not None:
+        currency = currency.strip().upper()
+        currency = {"RMB": "CNY"}.get(currency, currency)  # (the name people write for yuan)
+        if not re.fullmatch("[A-Z]{3}", currency):
+            raise UsageError(f"--currency {currency!r} is not a currency code",
+                             "give the ISO 4217 code: CNY, USD, GBP, EUR …")
     if skip_bad and not rejects:
         raise UsageError("--skip-bad needs --rejects FILE", "name a file for the rejected rows")
     extra = dict(maps or {})
@@ -324,10 +362,16 @@ def import_files(
 
         get_distributor(conn, distributor)
     out_rejects = Rejects(rejects, force)
-    secret = _secret()
-    codes = code_reader(secret)
+    secret, problem = _secret(conn)
+    codes = code_reader(secret, problem)
     key = replay.replay_key(format=format, extra=extra, platform=platform,
-                            distributor=distributor, secret=secret)
+                            distributor=distributor, secret=secret, any_date=allow_any_date,
+                            currency=currency)
+    # times outside these days are errors (values.date_bounds), unless --allow-any-date
+    from weimai_cli.clock import now
+    from weimai_cli.orders.values import date_bounds
+
+    dates = None if allow_any_date else date_bounds(now())
     # a larger page cache for the set-based steps (bounded: memory stays flat)
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     conn.execute(f"PRAGMA temp.cache_size = -{CACHE_KIB}")
@@ -343,6 +387,7 @@ def import_files(
                     conn, str(path), format=format, extra=extra, platform=platform,
                     distributor=distributor, dry_run=dry_run, skip_bad=skip_bad,
                     rejects=out_rejects, codes=codes, warn=warn, progress=progress, key=key,
+                    dates=dates, currency=currency,
                 ):
                     results.append(res)
                     if done:
@@ -355,7 +400,7 @@ def import_files(
 
 
 def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, skip_bad,
-                 rejects, codes, warn, progress, key) -> list[ImportResult]:
+                 rejects, codes, warn, progress, key, dates, currency) -> list[ImportResult]:
     if Path(path).is_dir():
         raise BadInput("is a directory, not a file", file=path)
     pieces = parts(path)
@@ -375,7 +420,8 @@ def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, s
                     args = dict(
                         several=len(pieces) > 1, format=format, extra=extra, platform=platform,
                         distributor=distributor, skip_bad=skip_bad, rejects=rejects, codes=codes,
-                        warn=warn, progress=progress, digest=digest, key=key,
+                        warn=warn, progress=progress, digest=digest, key=key, dates=dates,
+                        currency=currency,
                     )
                     try:
                         res = _import_part(conn, path, part, direct=True, **args)
@@ -460,7 +506,8 @@ def _replayed(conn, path, part, digest, key, prior, recorded, *, warn) -> Import
 
 
 def _import_part(conn, path, part, *, several, format, extra, platform, distributor, skip_bad,
-                 rejects, codes, warn, progress, digest, key, direct) -> ImportResult | None:
+                 rejects, codes, warn, progress, digest, key, direct, dates,
+                 currency) -> ImportResult | None:
     """One part of a file. With ``direct``, a platform's first lines go
     straight into ``orders`` (see :class:`_Direct`); a key seen twice raises
     _Restage with the part rolled back."""
@@ -496,8 +543,13 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
                 "shop lines earn for the distributor of the share they are attributed to",
             )
         plat = (platform or fmt.platform) if fmt.name == "generic" else fmt.platform
-        currency = fmt.currency_of(table.raw_header) if fmt.currency_of else fmt.currency
-        cols = Cols(mapping, decimal_comma=fmt.decimal_comma(table.header), date_order=fmt.date_order)
+        # the currency of lines whose row names none (a Currency column, an Amazon
+        # store): --currency, else the marketplace the header tells, else the
+        # format's (CNY for the Chinese platforms); none at all is an error per line
+        currency = currency or (fmt.currency_of(table.raw_header) if fmt.currency_of else None) \
+            or fmt.currency
+        cols = Cols(mapping, decimal_comma=fmt.decimal_comma(table.header), date_order=fmt.date_order,
+                    dates=dates)
         parser = fmt.build(cols, fmts.Context(codes=codes, platform=plat, currency=currency))
         res = ImportResult(
             file=table.path, format=fmt.name, platform=plat, kind=kind,
@@ -519,7 +571,7 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
 
             def packed(bar):
                 return stage.pack(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar,
-                                         with_row=not direct), fields)
+                                         with_row=not direct, currency=currency), fields)
 
             # a large file is read and checked in a child process while this one writes
             child = forked.start(
@@ -567,13 +619,18 @@ def staged_fields(parser) -> tuple[str, ...]:
     return parser.fields if parser.fields is not None else LINE_FIELDS[1:]
 
 
-def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True):
+def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True, currency=None):
     """Rows -> lists of staging tuples (line_key, row, *staged_fields,
     presale), or without ``with_row`` (line_key, *staged_fields), a list per
-    chunk of rows read; bad rows raise, or go to the rejects file."""
+    chunk of rows read; bad rows raise, or go to the rejects file. A line
+    whose parser gave no currency gets ``currency``; none at all is a bad
+    row (a refund file's lines keep the currency of the lines they update)."""
     qty_col = cols.index("quantity")
     fields = staged_fields(parser)
     dumps = json.dumps
+    # a line's currency is never unknown (refund files update lines that have one)
+    need_currency = fmt.mode != "refund" and "currency" in fields
+    cur_col = next((cols.index(f) for f in _CURRENCY_COLUMNS if cols.has(f)), None)
 
     def bad(rownum, col, message, hint, values):
         column = None if col is None else str(col + 1)
@@ -603,6 +660,12 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True)
             if q is not None and q <= 0 and not line.get("is_return"):
                 bad(rownum, qty_col, f"quantity {q} on a sale", "a sale needs a quantity of 1 or more", values)
                 continue
+            if need_currency and line.get("currency") is None:
+                if currency is None:
+                    bad(rownum, cur_col, "the currency of this line is not known (the file names none)",
+                        "use --currency CODE (e.g. --currency GBP for an amazon.co.uk report)", values)
+                    continue
+                line["currency"] = currency
             yield staged(rownum, line)
 
     feed = parser.feed
@@ -621,6 +684,8 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True)
             got = parser.batch([values for _, values in pending])
         except FieldError:
             got = None
+        if got is not None and need_currency:
+            got = _with_currency(got, currency, len(pending))
         if got is not None:
             lines = _batch_tuples(got, [rownum for rownum, _ in pending], fields, with_row)
             if lines is not None:
@@ -676,6 +741,21 @@ def _counted(values: list) -> bool:
     if is_summary_row(values):
         return False
     return any(v is not None and v != "" for v in values)
+
+
+# the column a line's currency comes from (or the one it would), for an error
+_CURRENCY_COLUMNS = ("currency", "seller", "paid", "revenue", "unit_price")
+
+
+def _with_currency(got: dict, currency: str | None, n: int) -> dict | None:
+    """A batch's columns with every line's currency set, as ``emit`` sets
+    them; None (the row path, which names the row) when one is unknown."""
+    col = got.get("currency")
+    if col is None or None in col:
+        if currency is None:
+            return None
+        got["currency"] = [currency] * n if col is None else [c or currency for c in col]
+    return got
 
 
 def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list | None:
@@ -972,7 +1052,12 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id, direct
         " OR (i.extra IS NOT NULL AND json_patch(coalesce(o.extra, '{}'), i.extra) "
         "IS NOT coalesce(o.extra, '{}'))"
     )
-    stale_if = f"(i.status IS NOT NULL AND {rank_new} < {rank_old})"
+    # an older export of a line: its status is behind, or (the same status) its
+    # refund is smaller: refunds never go down, whatever order files come in
+    stale_if = (
+        f"((i.status IS NOT NULL AND {rank_new} < {rank_old}) OR (i.refunded_fen < o.refunded_fen "
+        f"AND (i.status IS NULL OR {rank_new} = {rank_old})))"
+    )
     total = stage.total
     # a platform with no lines yet: every line is new, nothing to compare
     fresh = direct or conn.execute(
@@ -1200,10 +1285,39 @@ def _count_attribution(conn, res: ImportResult, platform: str, counted: BadCodes
     res.bad_codes, res.bad_code_list = counted.count, list(counted.first)
 
 
+def _reverify(conn, secret: bytes | None) -> int:
+    """Verify again the codes of unattributed lines that did not verify (an
+    import that met no readable secret, or a config since restored); returns
+    how many verify now."""
+    if secret is None:
+        return 0
+    from weimai_cli.sharing.codes import verify
+
+    now_ok = []
+    for platform, line_key, code in conn.execute(
+        "SELECT platform, line_key, tracking_code FROM orders WHERE share_id IS NULL "
+        "AND tracking_code IS NOT NULL AND code_status IS NOT 'ok'"
+    ).fetchall():
+        verdict = verify(code, secret)
+        if verdict.ok:
+            now_ok.append((verdict.code, verdict.share_id, platform, line_key))
+    conn.executemany(
+        "UPDATE orders SET tracking_code = ?, code_status = 'ok', code_share_id = ? "
+        "WHERE platform = ? AND line_key = ?", now_ok,
+    )
+    return len(now_ok)
+
+
 def attribute(conn) -> dict:
-    """Re-run attribution over every unattributed line (e.g. after late shares)."""
+    """Re-run attribution over every unattributed line (e.g. after late shares),
+    verifying again the codes that did not verify; a config that cannot be
+    read is an error (exit 5), as on import."""
     now = now_iso()
+    secret, problem = _secret(conn)
+    if problem is not None:
+        raise problem
     with transaction(conn):
+        verified = _reverify(conn, secret)
         before = conn.execute("SELECT count(*) FROM orders WHERE share_id IS NULL").fetchone()[0]
         n = _attribute_scope(
             conn,
@@ -1213,7 +1327,8 @@ def attribute(conn) -> dict:
             (), None, now,
         )
         booked = ledger.book_all(conn) if n else ledger.Booked()
-    return {"attributed": n, "still_unattributed": before - n, "ledger_entries": booked.entries}
+    return {"attributed": n, "still_unattributed": before - n, "ledger_entries": booked.entries,
+            "codes_verified": verified}
 
 
 __all__ = ["STATUSES", "ImportResult", "attribute", "import_files", "parse_maps", "save_mapping"]

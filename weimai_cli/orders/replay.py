@@ -8,7 +8,8 @@ what its report needs beyond the counts and a *replay key* and a *state
 stamp*:
 
 * the replay key: the code that reads and applies files (a digest of its
-  source), the options (format, column maps, platform, ``--as``) and a tag
+  source), the options (format, column maps, platform, ``--as``, the others
+  that change what a file gives) and a tag
   of the tracking-code secret (an HMAC of a fixed text, not the secret);
 * the state stamp, taken at the end of the import's transaction: the last
   import id (so any later import, of any file, breaks the chain), the last
@@ -52,13 +53,13 @@ def code_digest() -> str:
 
 
 def replay_key(*, format: str, extra: dict, platform: str | None, distributor: str | None,
-               secret: bytes | None) -> str:
+               secret: bytes | None, **options) -> str:
     """What, besides the bytes and the database, decides an import's outcome."""
     tag = hmac.new(secret, b"weimai import replay", hashlib.sha256).hexdigest()[:16] if secret else None
     key = {
         "v": OUTCOME_VERSION, "code": code_digest(), "format": format,
         "maps": sorted((f, list(c)) for f, c in extra.items()), "platform": platform,
-        "as": distributor, "secret": tag,
+        "as": distributor, "secret": tag, **options,
     }
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 

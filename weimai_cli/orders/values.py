@@ -138,14 +138,43 @@ def month_of(iso: str | None) -> str | None:
 # ---- getters -----------------------------------------------------------------
 
 
+def date_bounds(now: datetime) -> tuple[str, str]:
+    """The days (YYYY-MM-DD, inclusive) an order's times may fall on: from
+    2000-01-01 to the same day a year after ``now`` (1900-01-01, 2099 or
+    9999-12-31 in an export is a placeholder or a typo, and one such line
+    would hold its month open for ever). A time is judged by its day as
+    written (its own offset)."""
+    try:
+        later = now.replace(year=now.year + 1)
+    except ValueError:  # 29 February
+        later = now.replace(year=now.year + 1, day=28)
+    return FIRST_DAY, later.strftime("%Y-%m-%d")
+
+
+FIRST_DAY = "2000-01-01"
+
+
+def _out_of_bounds(day: str, bounds: tuple[str, str]) -> str | None:
+    """Why a time's day is outside the bounds, or None."""
+    if day < bounds[0]:
+        return f"date {day} is before 2000"
+    if day > bounds[1]:
+        return f"date {day} is more than a year from now (after {bounds[1]})"
+    return None
+
+
 class Cols:
-    """Compiled getters for one file: field name -> column index."""
+    """Compiled getters for one file: field name -> column index.
+
+    ``dates``: the (first, last) days times may fall on (:func:`date_bounds`),
+    or None for any day (``orders import --allow-any-date``)."""
 
     def __init__(self, mapping: dict[str, int], *, decimal_comma: bool = False,
-                 date_order: str | None = None):
+                 date_order: str | None = None, dates: tuple[str, str] | None = None):
         self.mapping = mapping
         self.decimal_comma = decimal_comma
         self.date_order = date_order
+        self.dates = dates
 
     def has(self, name: str) -> bool:
         return name in self.mapping
@@ -273,6 +302,7 @@ class Cols:
         if i is None:
             return _none
         order = self.date_order
+        bounds = self.dates or ("", "~")  # (every day is within these)
         cache: dict = {}
 
         def get(values):
@@ -282,12 +312,15 @@ class Cols:
                 if hit is not None:
                     return hit
                 # fast path: YYYY-MM-DD HH:MM:SS naming a real day, the shape most exports use
-                if _TIME_ONE(v):
+                if _TIME_ONE(v) and bounds[0] <= v[:10] <= bounds[1]:
                     return f"{v[:10]}T{v[11:]}+08:00"
             try:
                 out = parse_time(v, order)
             except ValueError as exc:
                 raise FieldError(i, str(exc), "write times as YYYY-MM-DD HH:MM:SS") from None
+            why = out and _out_of_bounds(out[:10], bounds)
+            if why:
+                raise FieldError(i, why, "check the date, or import with --allow-any-date")
             if isinstance(v, str) and out is not None:
                 if len(cache) > 4096:
                     cache.clear()
@@ -435,11 +468,17 @@ def _money_fast(sep: str) -> Callable[[list], list | None]:
     return lambda col: _split_empty(col, fast)
 
 
-def _time_fast(col):
-    joined = _NL.join(col)
-    if _one_per_line(joined, len(col)) and _TIME_COLUMN.fullmatch(joined):
-        return (joined.replace(" ", "T").replace(_NL, "+08:00\n") + "+08:00").split(_NL)
-    return None
+def _time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
+    lo, hi = bounds or ("", "~")
+
+    def fast(col):
+        joined = _NL.join(col)
+        if _one_per_line(joined, len(col)) and _TIME_COLUMN.fullmatch(joined) \
+                and lo <= min(col)[:10] and max(col)[:10] <= hi:
+            return (joined.replace(" ", "T").replace(_NL, "+08:00\n") + "+08:00").split(_NL)
+        return None  # (a day out of bounds: the row getter names it)
+
+    return fast
 
 
 def _status_fast(table: dict[str, str]) -> Callable[[tuple], tuple | None]:
@@ -476,7 +515,8 @@ class ColumnGetters:
         return self._get(name, self.cols.money(name, negative=negative), _money_fast(sep))
 
     def time(self, name: str) -> Column | None:
-        return self._get(name, self.cols.time(name), lambda col: _split_empty(col, _time_fast))
+        fast = _time_fast(self.cols.dates)
+        return self._get(name, self.cols.time(name), lambda col: _split_empty(col, fast))
 
     def rate(self, name: str) -> Column | None:
         return self._get(name, self.cols.rate(name), None)

@@ -116,4 +116,13 @@ def get_secret(create: bool = True) -> bytes:
             )
         hexed = secrets.token_hex(32)
         update_config("codes", "secret", hexed)
-    return bytes.fromhex(hexed)
+    try:
+        return bytes.fromhex(hexed)
+    except (TypeError, ValueError):
+        from weimai_cli.config import config_path
+        from weimai_cli.errors import EnvironmentProblem
+
+        raise EnvironmentProblem(
+            f"{config_path()}: [codes] secret is not the hex secret weimai wrote",
+            "restore config.toml from a backup (codes made with another secret never verify)",
+        ) from None

@@ -2,7 +2,9 @@
 
 A title line (``Fee-Earnings reports from …``) may stand above the header;
 US headers carry ``($)``, UK ones do not, Italian ones are translated and use
-comma decimals. There is no order id: one row per ASIN × Tracking ID × ship
+comma decimals. The currency: a row's Seller that is an Amazon store
+(``Amazon.co.uk``) names it; else ``--currency``; else the header's ($) /
+(€) or the columns only one marketplace writes. There is no order id: one row per ASIN × Tracking ID × ship
 date × device, so that is the line key (with ``return`` for return rows).
 Returned items come as negative Revenue / Ad Fees, often in a later report;
 such a row is its own line with negative amounts, so a month's sum nets out.
@@ -32,14 +34,42 @@ COLUMNS = {
 DECIMAL_COMMA = ("Data spedizione", "Commissioni pubblicitarie", "Monitoraggio ID", "Entrate")
 
 
+# Amazon stores (the Seller of a row Amazon shipped itself) -> their currency
+MARKETPLACES = {
+    "amazon.com": "USD", "amazon.ca": "CAD", "amazon.com.mx": "MXN", "amazon.com.br": "BRL",
+    "amazon.co.uk": "GBP", "amazon.de": "EUR", "amazon.fr": "EUR", "amazon.it": "EUR",
+    "amazon.es": "EUR", "amazon.nl": "EUR", "amazon.com.be": "EUR", "amazon.ie": "EUR",
+    "amazon.se": "SEK", "amazon.pl": "PLN", "amazon.com.tr": "TRY", "amazon.ae": "AED",
+    "amazon.sa": "SAR", "amazon.eg": "EGP", "amazon.in": "INR", "amazon.co.jp": "JPY",
+    "amazon.com.au": "AUD", "amazon.sg": "SGD",
+}
+# headers only one marketplace writes (FORMATS.md §3): the UK's Orders report
+# says "Orders through product links", its Earnings report ends with "Direct";
+# the Italian ones are translated
+_UK_COLUMNS = ("orders through product links", "direct")
+_IT_COLUMNS = ("data spedizione", "commissioni pubblicitarie", "tipo di link", "entrate", "prezzo",
+               "monitoraggio id", "ordini attraverso il link")
+
+
 def currency(header: list[str]) -> str | None:
-    """USD when the money columns say ($), EUR for (€), else unknown."""
-    text = "".join(header)
-    if "($)" in text:
-        return "USD"
-    if "(€)" in text:
+    """The report's currency from its header: USD when the money columns say
+    ($), EUR for (€), GBP for (£); else the marketplace its column names are
+    peculiar to (UK: GBP, Italy: EUR); else unknown."""
+    text = "".join(h or "" for h in header)
+    for sign, code in (("($)", "USD"), ("(€)", "EUR"), ("(£)", "GBP")):
+        if sign in text:
+            return code
+    names = {(h or "").strip().lower() for h in header}
+    if names.intersection(_UK_COLUMNS):
+        return "GBP"
+    if names.intersection(_IT_COLUMNS):
         return "EUR"
     return None
+
+
+def marketplace_currency(seller: str | None) -> str | None:
+    """The currency of the Amazon store a row names as its Seller (``Amazon.co.uk``)."""
+    return MARKETPLACES.get(seller.strip().lower()) if seller else None
 
 
 def build(c, ctx) -> Parser:
@@ -60,10 +90,10 @@ def build(c, ctx) -> Parser:
         shipped_n, returned_n = qty(v) or 0, returns(v) or 0
         rev, fee = revenue(v), fees(v)
         is_return = returned_n > 0 or (rev is not None and rev < 0)
-        when, item, tag, dev = shipped(v), asin(v), slot(v), device(v)
+        when, item, tag, dev, sold_by = shipped(v), asin(v), slot(v), device(v), seller(v)
         line = {
             "line_key": "|".join(
-                ("E", (when or "")[:10], tag or "", item, dev or "", seller(v) or "",
+                ("E", (when or "")[:10], tag or "", item, dev or "", sold_by or "",
                  "return" if is_return else "sale")
             ),
             "sku": item,
@@ -71,7 +101,7 @@ def build(c, ctx) -> Parser:
             "quantity": shipped_n - returned_n if is_return else shipped_n,
             "unit_price_fen": price(v),
             "paid_fen": rev,
-            "currency": cur,
+            "currency": marketplace_currency(sold_by) or cur,
             "status": "confirmed",
             "raw_status": "return" if is_return else "shipped",
             "created_at": when,

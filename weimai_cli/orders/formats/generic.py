@@ -75,6 +75,9 @@ def build(c, ctx) -> Parser:
     rate = c.rate("rate")
     codes = ctx.codes
     default_currency = ctx.currency
+    # no refunded column: the file says nothing of refunds (a stored refund stays);
+    # an empty cell in one is no refund
+    has_refunded = c.has("refunded")
 
     def feed(rownum, v):
         canon, raw = status(v)
@@ -86,7 +89,7 @@ def build(c, ctx) -> Parser:
             "quantity": qty(v),
             "unit_price_fen": price(v),
             "paid_fen": paid(v),
-            "refunded_fen": refunded(v) or 0,
+            "refunded_fen": (refunded(v) or 0) if has_refunded else None,
             "settled_fen": settled(v),
             "currency": currency(v) or default_currency,
             "status": canon,
@@ -151,7 +154,7 @@ def _batch(c, ctx):
         n = len(rows)
         out["status"], out["raw_status"] = status(columns, rows) if status else (["paid"] * n, None)
         refunded = out.get("refunded_fen")
-        out["refunded_fen"] = [0] * n if refunded is None else [v or 0 for v in refunded]
+        out["refunded_fen"] = None if refunded is None else [v or 0 for v in refunded]
         currency = out.get("currency")
         out["currency"] = ([default_currency] * n if currency is None
                            else [v or default_currency for v in currency])

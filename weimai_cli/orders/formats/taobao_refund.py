@@ -4,7 +4,8 @@ Updates the refunded amount of lines already imported from a Taobao Union
 order report (matched by 淘宝子订单编号); it never adds lines. Only a
 successful dispute (维权成功) refunds: the whole 结算金额 turns the line
 ``refunded``, a part keeps its state with the refunded amount recorded.
-Other dispute states are kept as the line's refund status.
+Other dispute states are kept as the line's refund status; they refund
+nothing, so such a row of an older file is stale for a line refunded since.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def build(c, ctx) -> Parser:
         kind, raw = state(v)
         amount = refund(v) or 0
         base = settled(v)
-        line = {"line_key": key(v), "refund_status": raw}
+        # a dispute not (yet) won refunds nothing as of this file: an older file
+        # (维权创建) after a 维权成功 is then stale for the line, never its undoing
+        line = {"line_key": key(v), "refund_status": raw, "refunded_fen": 0}
         if kind == "success":
             if base is not None and amount > base:
                 from weimai_cli.orders.values import FieldError
