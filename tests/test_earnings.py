@@ -56,8 +56,9 @@ def test_statement_for_october(run, shop, tmp_path):
     run("orders", "import", october(tmp_path, shop))
     me = statement(run, "--month", "2026-10")
     assert me["currencies"] == [{
-        # L5 was paid, then cancelled: its 2.00 is accrued and reversed
-        "currency": "CNY", "orders": 2, "gmv_fen": 15000, "accrued_fen": 3200, "reversed_fen": -200,
+        # L5 is cancelled in the only export that shows it: it never earned, so
+        # its 2.00 is neither accrued nor reversed
+        "currency": "CNY", "orders": 2, "gmv_fen": 15000, "accrued_fen": 3000, "reversed_fen": 0,
         "adjustments_fen": 0, "estimated_fen": 2000, "confirmed_fen": 1000, "settled_fen": 0, "net_fen": 3000,
     }]
     anna = statement(run, "--month", "2026-10", "--as", "anna")
@@ -410,9 +411,8 @@ def test_breakdown_limit_sums_the_rest_in_one_row(run, shop, tmp_path):
     for data in (full, cut, everyone):
         for k in ("orders", "gmv_fen", "net_fen", "accrued_fen", "reversed_fen", "estimated_fen"):
             assert sum(r[k] for r in data["breakdown"]) == data["currencies"][0][k], k
-    # a day breakdown is a time series: never cut
-    assert [r["key"] for r in everyone["breakdown"]] == ["2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08",
-                                                          "2026-10-09"]
+    # a day breakdown is a time series: never cut (L5 on the 9th never earned: no row)
+    assert [r["key"] for r in everyone["breakdown"]] == ["2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08"]
     text = run("earnings", "--month", "2026-10", "--all-distributors", "--by", "share", "--limit", "1",
                "--lang", "zh").stdout
     assert "（其余 2 项）" in text and "110.05" in text
@@ -462,8 +462,7 @@ def test_a_line_whose_month_moves_takes_its_commission_along(run, shop, tmp_path
         ("2026-11", "2026-11-02", 2000, "paid: commission on 100.00"),
     ]
     days = statement(run, "--month", "2026-10", "--by", "day")["breakdown"]
-    assert [(r["key"], r["orders"], r["net_fen"]) for r in days] == [
-        ("2026-10-05", 0, 0), ("2026-10-06", 1, 1000), ("2026-10-09", 0, 0)]
+    assert [(r["key"], r["orders"], r["net_fen"]) for r in days] == [("2026-10-05", 0, 0), ("2026-10-06", 1, 1000)]
 
 
 def test_a_line_moved_out_of_a_closed_month_is_adjusted_in_the_next(run, shop, tmp_path, db):
@@ -476,3 +475,35 @@ def test_a_line_moved_out_of_a_closed_month_is_adjusted_in_the_next(run, shop, t
     nov = statement(run, "--month", "2026-11")
     assert nov["currencies"][0]["adjustments_fen"] == -2000 and nov["currencies"][0]["net_fen"] == 0
     assert nov["adjustments"][0]["reason"] == "2026-10 is closed: late accrual for line L1 (line moved to 2026-11)"
+
+
+@pytest.mark.parametrize("order", [("early", "late"), ("late", "early")])
+def test_commission_never_valid_is_neither_accrued_nor_reversed_in_either_import_order(run, shop, tmp_path, db, order):
+    """V1 was paid (early export), then refunded (late export): its 20.00 is
+    accrued and reversed. N1 is 已失效 in every export that shows it: it never
+    earned, so it shows neither. The same in both import orders."""
+    files = {
+        "early": orders_file(tmp_path, "early.csv", [
+            ["V1", "GQ-1", "枸杞", "100.00", "", "paid", "2026-10-05 10:00:00", shop["me"]],
+            ["N1", "GQ-1", "枸杞", "60.00", "", "已失效", "2026-10-06 10:00:00", shop["me"]],
+        ]),
+        "late": orders_file(tmp_path, "late.csv", [
+            ["V1", "GQ-1", "枸杞", "100.00", "100.00", "refunded", "2026-10-05 10:00:00", shop["me"]],
+            ["N1", "GQ-1", "枸杞", "60.00", "", "已失效", "2026-10-06 10:00:00", shop["me"]],
+            ["N2", "GQ-1", "枸杞", "40.00", "40.00", "refunded", "2026-10-07 10:00:00", shop["me"]],
+        ]),
+    }
+    for name in order:
+        run("orders", "import", files[name])
+    assert dump(db, "SELECT line_key, status, seen_valid FROM orders ORDER BY line_key") == [
+        ("N1", "invalid", 0), ("N2", "refunded", 0), ("V1", "refunded", 1)]
+    me = statement(run, "--month", "2026-10")
+    assert me["currencies"] == [{
+        "currency": "CNY", "orders": 0, "gmv_fen": 0, "accrued_fen": 2000, "reversed_fen": -2000,
+        "adjustments_fen": 0, "estimated_fen": 0, "confirmed_fen": 0, "settled_fen": 0, "net_fen": 0,
+    }]
+    days = statement(run, "--month", "2026-10", "--by", "day")["breakdown"]
+    assert [(r["key"], r["accrued_fen"], r["reversed_fen"]) for r in days] == [("2026-10-05", 2000, -2000)]
+    assert dump(db, "SELECT DISTINCT line_key FROM ledger") == [("V1",)]
+    assert dump(db, "SELECT line_key, gross_fen, reversal_fen FROM ledger_state ORDER BY line_key") == [
+        ("N1", 0, 0), ("N2", 0, 0), ("V1", 2000, -2000)]

@@ -597,3 +597,32 @@ def m010_statement_speed(db):
         "CREATE INDEX ledger_statement ON ledger (period, distributor, share_id, currency, bucket, kind, amount_fen, "
         "sku, platform)"
     )
+
+
+@migration
+def m013_seen_valid_and_payout_currency(db):
+    conn = db.conn
+    # 1 once an import showed the line valid (paid, confirmed or settled), kept
+    # for lines that are now cancelled / refunded / invalid: only such a line's
+    # commission counts as accrued and then reversed (ledger.py); a line first
+    # and only ever seen void earned nothing and books nothing. The order
+    # events tell which stored lines were valid before (a line seen void first
+    # and valid only in an older export imported later cannot be told apart)
+    conn.execute("ALTER TABLE orders ADD COLUMN seen_valid INTEGER NOT NULL DEFAULT 0")
+    # a line leaving a valid status remembers it, whoever updates it; an older
+    # export showing a void line valid is the importer's to record (_classify)
+    conn.execute(
+        "CREATE TRIGGER orders_seen_valid AFTER UPDATE OF status ON orders "
+        "WHEN OLD.status IN ('paid', 'confirmed', 'settled') AND NEW.status NOT IN ('paid', 'confirmed', 'settled') "
+        "AND NEW.seen_valid = 0 BEGIN UPDATE orders SET seen_valid = 1 "
+        "WHERE platform = NEW.platform AND line_key = NEW.line_key; END"
+    )
+    conn.execute(
+        "UPDATE orders SET seen_valid = 1 WHERE status IN ('cancelled', 'refunded', 'invalid') AND EXISTS "
+        "(SELECT 1 FROM order_events e WHERE e.platform = orders.platform AND e.line_key = orders.line_key "
+        "AND e.field = 'status' AND e.old_value IN ('paid', 'confirmed', 'settled'))"
+    )
+    # payouts and promotion spend in a currency of their own (a USD balance is
+    # paid in USD); every earlier one was CNY
+    conn.execute("ALTER TABLE payouts ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
+    conn.execute("ALTER TABLE spend ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
