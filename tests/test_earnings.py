@@ -507,3 +507,27 @@ def test_commission_never_valid_is_neither_accrued_nor_reversed_in_either_import
     assert dump(db, "SELECT DISTINCT line_key FROM ledger") == [("V1",)]
     assert dump(db, "SELECT line_key, gross_fen, reversal_fen FROM ledger_state ORDER BY line_key") == [
         ("N1", 0, 0), ("N2", 0, 0), ("V1", 2000, -2000)]
+
+
+def test_a_distributors_statement_leaves_out_the_sellers_unattributed_sales(run, shop, tmp_path):
+    run("orders", "import", orders_file(tmp_path, "shop.csv", [
+        ["A1", "PE-2", "t", "80.00", "", "paid", "2026-10-07 12:00:00", shop["anna"]],
+        ["A2", "PE-2", "t", "20.00", "", "completed", "2026-10-08 12:00:00", shop["anna"]],
+        ["U1", "GQ-1", "枸杞", "30.00", "", "paid", "2026-10-08 13:00:00", ""],
+        ["U2", "GQ-1", "枸杞", "45.50", "", "paid", "2026-10-09 13:00:00", ""],
+    ]))
+    unattributed = [{"kind": "shop", "currency": "CNY", "orders": 2, "gmv_fen": 7550}]
+    anna = statement(run, "--month", "2026-10", "--as", "anna")
+    assert anna["unattributed"] == []
+    assert (anna["currencies"][0]["orders"], anna["currencies"][0]["gmv_fen"], anna["currencies"][0]["net_fen"]) == (
+        2, 10000, 2000)
+    text = run("earnings", "--month", "2026-10", "--as", "anna", "--lang", "en").stdout
+    assert "unattributed orders\nnone\n" in text and "75.50" not in text
+    # the seller's own statement and the all-distributors one list them
+    assert statement(run, "--month", "2026-10")["unattributed"] == unattributed
+    assert statement(run, "--month", "2026-10", "--all-distributors")["unattributed"] == unattributed
+    # and so do the statements frozen when the month is closed
+    run("earnings", "close", "--month", "2026-10", "--force")
+    assert statement(run, "--month", "2026-10", "--as", "anna")["unattributed"] == []
+    run("earnings", "--month", "2026-10", "--verify", "--as", "anna")
+    assert statement(run, "--month", "2026-10")["unattributed"] == unattributed

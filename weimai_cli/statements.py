@@ -37,6 +37,10 @@ STATUSES = ("estimated", "confirmed", "settled")
 VALID = "('paid', 'confirmed', 'settled')"
 ALL = "*"
 BASE = "CNY"
+# the seller's own distributor: the shop sales through no share (they earn
+# nobody) belong to the seller, so they show in its statement and the
+# all-distributors one, never in another distributor's (statements go to 达人)
+SELLER = "me"
 FINDINGS_SHOWN = 50  # a statement lists this many findings and counts the rest
 BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the rest (--limit)
 # money flow is live: payouts recorded and spend added after closing a month
@@ -131,6 +135,14 @@ class Scope:
         return " AND ".join(where), params
 
 
+def _mine_or_nobody(distributor: str) -> str:
+    """The lines of one distributor's statement (a parameter: the distributor):
+    its own, and for the seller also those that earn nobody (SELLER)."""
+    if distributor == SELLER:
+        return "(x.distributor = ? OR x.distributor IS NULL)"
+    return "x.distributor = ?"
+
+
 def _zero_totals() -> dict:
     return {
         "orders": 0, "gmv_fen": 0, "accrued_fen": 0, "reversed_fen": 0, "adjustments_fen": 0,
@@ -200,7 +212,7 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
     where = [f"x.status IN {VALID}"]
     params: list = []
     if distributor is not None:
-        where.append("(x.distributor = ? OR x.distributor IS NULL)")
+        where.append(_mine_or_nobody(distributor))
         params.append(distributor)
     if status:
         where.append("x.status = ?")
@@ -258,7 +270,7 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
         findings_params += shut
     fwhere, fparams = "", []
     if distributor is not None:
-        fwhere, fparams = " WHERE (x.distributor = ? OR x.distributor IS NULL)", [distributor]
+        fwhere, fparams = f" WHERE {_mine_or_nobody(distributor)}", [distributor]
     for r in conn.execute(
         f"SELECT * FROM ({' UNION ALL '.join(findings_sql)}) x{fwhere}", findings_params + fparams
     ):
@@ -307,9 +319,10 @@ def _assemble(months: list[str], distributor: str | None, status: str | None, cl
     adjustments: list[dict] = []
     flow = dict.fromkeys(("paid", "earned_before", "paid_before", "spend"), 0)
     # lines that earn nobody (unattributed shop sales) count in the all-view's
-    # totals; a distributor's statement shows them only as unattributed
+    # totals; the seller's own statement shows them only as unattributed, and
+    # another distributor's not at all (SELLER)
     whole = [*chosen, nobody] if nobody and distributor is None else chosen
-    for key, (n, gmv) in (nobody.unattributed.items() if nobody and distributor is not None else ()):
+    for key, (n, gmv) in (nobody.unattributed.items() if nobody and distributor == SELLER else ()):
         u = unattributed.setdefault(key, [0, 0])
         u[0] += n
         u[1] += gmv
