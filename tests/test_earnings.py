@@ -531,3 +531,65 @@ def test_a_distributors_statement_leaves_out_the_sellers_unattributed_sales(run,
     assert statement(run, "--month", "2026-10", "--as", "anna")["unattributed"] == []
     run("earnings", "--month", "2026-10", "--verify", "--as", "anna")
     assert statement(run, "--month", "2026-10")["unattributed"] == unattributed
+
+
+def test_payouts_and_spend_in_a_currency_touch_that_balance_only(run, shop, tmp_path, db):
+    f = tmp_path / "usd.csv"
+    f.write_text(
+        "line_key,sku,paid,currency,status,paid_at,tracking_code\n"
+        f"C1,PE-2,80.00,CNY,paid,2026-10-05 10:00:00,{shop['anna']}\n"
+        f"D1,PE-2,50.00,USD,paid,2026-10-06 10:00:00,{shop['anna']}\n",
+        encoding="utf-8",
+    )
+    run("orders", "import", f)
+    r = run("payouts", "record", "--as", "anna", "--month", "2026-10", "--amount", "4", "--currency", "usd")
+    assert r.stderr == "recorded payout 1: 4.00 USD to anna for 2026-10\n"
+    r = run("spend", "add", shop["anna"], "3", "--date", "2026-10-07", "--currency", "USD", "--as", "anna")
+    assert r.stderr == f"recorded spend 1: 3.00 USD on {shop['anna']} (2026-10-07)\n"
+    assert dump(db, "SELECT distributor, amount_fen, currency FROM payouts") == [("anna", 400, "USD")]
+    assert dump(db, "SELECT amount_fen, currency FROM spend") == [(300, "USD")]
+    oct_ = statement(run, "--month", "2026-10", "--as", "anna")
+    assert oct_["balances"] == [
+        {"currency": "CNY", "paid_out_fen": 0, "brought_forward_fen": 0, "outstanding_fen": 1600,
+         "spend_fen": 0, "net_after_spend_fen": 1600, "roi": None},
+        {"currency": "USD", "paid_out_fen": 400, "brought_forward_fen": 0, "outstanding_fen": 600,
+         "spend_fen": 300, "net_after_spend_fen": 700, "roi": "233.3%"},
+    ]
+    # the top-level balance is CNY's, untouched by the USD payout and spend
+    assert (oct_["paid_out_fen"], oct_["outstanding_fen"], oct_["spend_fen"]) == (0, 1600, 0)
+    text = run("earnings", "--month", "2026-10", "--as", "anna", "--lang", "en").stdout
+    assert ("balance brought forward              0.00    0.00\n"
+            "paid out                             0.00    4.00\n"
+            "outstanding                         16.00    6.00\n"
+            "promotion spend                      0.00    3.00\n"
+            "net after spend                     16.00    7.00\n"
+            "ROI                                        233.3%\n") in text
+    row = statement(run, "--month", "2026-10", "--as", "anna", "--by", "share")["breakdown"]
+    assert [(b["currency"], b["net_fen"], b["spend_fen"]) for b in row] == [("CNY", 1600, 0), ("USD", 1000, 300)]
+    # the next month brings each balance forward in its own currency
+    nov = statement(run, "--month", "2026-11", "--as", "anna")
+    assert [(b["currency"], b["brought_forward_fen"], b["outstanding_fen"]) for b in nov["balances"]] == [
+        ("CNY", 1600, 1600), ("USD", 600, 600)]
+    # overpaying the USD balance warns in USD
+    r = run("payouts", "record", "--as", "anna", "--month", "2026-10", "--amount", "10", "--currency", "USD")
+    assert "warning: anna has now been paid 4.00 USD more than earned up to 2026-10" in r.stderr
+    listed = json.loads(run("payouts", "list", "--format", "json").stdout)
+    assert [(p["amount_fen"], p["currency"]) for p in listed] == [(400, "USD"), (1000, "USD")]
+    assert "USD" in run("spend", "list").stdout
+    # a payout after the month is closed is live money flow: the closed statement still verifies
+    run("earnings", "close", "--month", "2026-10")
+    run("payouts", "record", "--as", "anna", "--month", "2026-10", "--amount", "1", "--currency", "USD")
+    run("earnings", "--month", "2026-10", "--verify", "--as", "anna")
+    assert statement(run, "--month", "2026-10", "--as", "anna")["balances"][1]["outstanding_fen"] == -500
+
+
+@pytest.mark.parametrize("cmd", [
+    ["payouts", "record", "--as", "me", "--month", "2026-10", "--amount", "1"],
+    ["spend", "add", "--campaign", "双11", "1"],
+])
+@pytest.mark.parametrize("currency", ["US", "usd1", "人民币", ""])
+def test_a_bad_currency_is_a_usage_error_and_records_nothing(run, db, cmd, currency):
+    r = run(*cmd, "--currency", currency, code=2)
+    assert r.stderr == (f"error: --currency {currency!r} is not a currency code\n"
+                        "hint: write three letters, e.g. CNY or USD\n")
+    assert dump(db, "SELECT (SELECT count(*) FROM payouts), (SELECT count(*) FROM spend)") == [(0, 0)]

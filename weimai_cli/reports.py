@@ -250,7 +250,7 @@ def build(conn: sqlite3.Connection, period: Period, distributor: str | None) -> 
         data["closed"] = st["closed"]
         data["statement"] = st
         data["empty"] = not any(c["orders"] or c["net_fen"] for c in st["currencies"]) and not (
-            st["adjustments"] or st["paid_out_fen"] or st["outstanding_fen"] or st["spend_fen"])
+            st["adjustments"] or any(b["paid_out_fen"] or b["outstanding_fen"] or b["spend_fen"] for b in st["balances"]))
         return data
     data.update(_collect(conn, period, distributor, details=True))
     data["imports"] = _imports(conn, period, distributor)
