@@ -622,6 +622,43 @@ def m013_seen_valid_and_payout_currency(db):
         "(SELECT 1 FROM order_events e WHERE e.platform = orders.platform AND e.line_key = orders.line_key "
         "AND e.field = 'status' AND e.old_value IN ('paid', 'confirmed', 'settled'))"
     )
+    # what a line never valid held before this rule (its commission accrued and
+    # reversed) is given back in its open month, as ledger.py would book it now;
+    # in a closed month it stays (its statement never changes, and the entries
+    # would be adjustments netting to nothing)
+    conn.execute(
+        "CREATE TEMP TABLE _m013 AS SELECT st.platform, st.line_key, st.distributor, st.share_id, st.sku, "
+        "st.month, st.day, coalesce(o.currency, 'CNY') AS currency, o.status, st.gross_fen, st.reversal_fen "
+        "FROM ledger_state st JOIN orders o ON o.platform = st.platform AND o.line_key = st.line_key "
+        "WHERE o.status IN ('cancelled', 'refunded', 'invalid') AND o.seen_valid = 0 "
+        "AND (st.gross_fen != 0 OR st.reversal_fen != 0) AND st.month NOT IN (SELECT period FROM closed_periods)"
+    )
+    last = conn.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
+    conn.execute(
+        "INSERT INTO ledger (period, distributor, platform, line_key, sku, share_id, day, currency, kind, bucket, "
+        "amount_fen, reason, created_at) SELECT month, distributor, platform, line_key, sku, share_id, day, currency, "
+        "kind, 'estimated', amount, status || ': never valid, commission not counted', ? FROM ("
+        "SELECT *, 'accrual' AS kind, -gross_fen AS amount, 0 AS n FROM temp._m013 WHERE gross_fen != 0 UNION ALL "
+        "SELECT *, 'reversal', -reversal_fen, 1 FROM temp._m013 WHERE reversal_fen != 0) ORDER BY platform, line_key, n",
+        (now_iso(),),
+    )
+    conn.execute(
+        "INSERT INTO ledger_totals (period, distributor, currency, bucket, kind, amount_fen) "
+        "SELECT period, distributor, currency, bucket, kind, sum(amount_fen) FROM ledger WHERE id > ? "
+        "GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (period, distributor, currency, bucket, kind) "
+        "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen", (last,),
+    )
+    conn.execute(
+        "INSERT INTO ledger_days (period, distributor, day, currency, bucket, kind, amount_fen) "
+        "SELECT period, distributor, coalesce(day, ''), currency, bucket, kind, sum(amount_fen) FROM ledger "
+        "WHERE id > ? GROUP BY 1, 2, 3, 4, 5, 6 ON CONFLICT (period, distributor, day, currency, bucket, kind) "
+        "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen", (last,),
+    )
+    conn.execute(
+        "UPDATE ledger_state SET gross_fen = 0, reversal_fen = 0 FROM temp._m013 m "
+        "WHERE ledger_state.platform = m.platform AND ledger_state.line_key = m.line_key"
+    )
+    conn.execute("DROP TABLE temp._m013")
     # payouts and promotion spend in a currency of their own (a USD balance is
     # paid in USD); every earlier one was CNY
     conn.execute("ALTER TABLE payouts ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
