@@ -142,7 +142,9 @@ def target(status: str, rated: Rated, *, seen_valid: bool = True) -> Holding:
     or settled (in whatever order the exports came, orders.seen_valid). A line
     first and only ever seen void (已失效 in its first export) never earned:
     it holds nothing, so "reversed" is money a distributor really lost to
-    refunds and cancellations, not commission that was never valid.
+    refunds and cancellations, not commission that was never valid. (A
+    partial refund keeps a line valid: its refunded part is reversed even
+    when the first export seen already carried it, as the platform reports.)
     """
     bucket = STATUS_BUCKET.get(status)
     if bucket is not None:
