@@ -1030,7 +1030,8 @@ def _classify(conn, res, platform, import_id, now, stale_if, differs) -> None:
         if conn.execute(
             f"INSERT INTO temp._seen_valid SELECT c.line_key FROM _changed c JOIN _lines i ON i.line_key = c.line_key "
             f"JOIN orders o ON o.platform = ? AND o.line_key = c.line_key "
-            f"WHERE c.state = 'stale' AND i.status IN {_VALID_NOW} AND o.seen_valid = 0", (platform,),
+            f"WHERE c.state = 'stale' AND i.status IN {_VALID_NOW} AND o.status NOT IN {_VALID_NOW} "
+            f"AND o.seen_valid = 0", (platform,),
         ).rowcount:
             conn.execute(
                 "UPDATE orders SET seen_valid = 1 FROM temp._seen_valid v "
