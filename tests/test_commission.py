@@ -56,8 +56,8 @@ def _rated(paid, refunded):
 @given(st.lists(STATE, min_size=1, max_size=8))
 def test_any_sequence_of_states_lands_exactly_on_target(history):
     held = Holding()
-    for status, paid, refunded, was_paid in history:
-        wanted = target(status, _rated(paid, refunded), was_paid=was_paid)
+    for status, paid, refunded, seen_valid in history:
+        wanted = target(status, _rated(paid, refunded), seen_valid=seen_valid)
         entries = plan(held, wanted)
         held = apply(held, entries)
         assert held == wanted
@@ -77,8 +77,8 @@ def test_what_is_held_depends_on_the_state_only(history, rnd):
     results = []
     for path in (history, [*shuffled, final], [final]):
         held = Holding()
-        for status, paid, refunded, was_paid in path:
-            held = apply(held, plan(held, target(status, _rated(paid, refunded), was_paid=was_paid)))
+        for status, paid, refunded, seen_valid in path:
+            held = apply(held, plan(held, target(status, _rated(paid, refunded), seen_valid=seen_valid)))
         results.append(held)
     assert results[0] == results[1] == results[2]
 

@@ -388,9 +388,9 @@ def test_backup_into_a_missing_folder_names_it(run, tmp_path):
                         "hint: create the folder first, or give another path for the copy\n")
     assert not (tmp_path / "no-such-dir").exists()
 
-def test_m012_gives_every_line_a_currency_and_moves_amazon_commission_out_of_cny(run, home, tmp_path,
+def test_m013_gives_every_line_a_currency_and_moves_amazon_commission_out_of_cny(run, home, tmp_path,
                                                                                  monkeypatch):
-    """A database from before m012: lines stored without a currency, their
+    """A database from before m013: lines stored without a currency, their
     commission booked in CNY (an Amazon UK report among them)."""
     import json
 
@@ -408,15 +408,15 @@ def test_m012_gives_every_line_a_currency_and_moves_amazon_commission_out_of_cny
                          "Device Type Group\nKitchen,Teapot,B00TEAPOT1,2026-11-09 00:00:00,1,19.99,Text,"
                          "mystore-21,DI,PHONE\n", encoding="utf-8")
     with monkeypatch.context() as m:
-        m.setattr(amazon_earnings, "marketplace_currency", lambda seller: None)  # (as before m012)
+        m.setattr(amazon_earnings, "marketplace_currency", lambda seller: None)  # (as before m013)
         for f in (orders / "amazon_uk_earnings_2026-11.tsv", other, uk_orders, orders / "generic_orders.csv"):
             run("orders", "import", "--currency", "CNY", f)
     conn = connect(home / "weimai.db")
     conn.execute("UPDATE orders SET currency = NULL")
-    conn.execute("DELETE FROM _migrations WHERE name = 'm012_order_currency'")
+    conn.execute("DELETE FROM _migrations WHERE name = 'm013_order_currency'")
     conn.commit()
     conn.close()
-    conn = connect(home / "weimai.db")  # m012 runs on open
+    conn = connect(home / "weimai.db")  # m013 runs on open
     assert dump(conn, "SELECT count(*) FROM orders WHERE currency IS NULL") == [(0,)]
     assert dump(conn, "SELECT slot, currency FROM orders WHERE platform = 'amazon' ORDER BY line_key") == [
         ("mystore-21", "GBP"), ("other-21", "XXX"), ("mystore-21", "GBP")]
@@ -429,3 +429,56 @@ def test_m012_gives_every_line_a_currency_and_moves_amazon_commission_out_of_cny
     assert totals == {"CNY": 0, "GBP": 80, "XXX": 100}
     run("earnings", "close", "--month", "2026-11", "--force")
     run("earnings", "--month", "2026-11", "--verify")  # the entries add up to what the lines earn
+
+def test_m012_gives_back_what_never_valid_lines_held_in_open_months(home, monkeypatch):
+    """Before m012 a line void in every export held its commission as accrued
+    and reversed. N1 (never valid, open month) gives it back; V1 (its history
+    shows it paid, then refunded) keeps it; N0 (closed month) stays frozen."""
+    from weimai_cli import migrations, statements
+    from weimai_cli.store import connect
+
+    before = [m for m in migrations.MIGRATIONS if m[0] < "m012"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", before)
+    conn = connect(home / "weimai.db")
+    conn.execute("INSERT INTO imports (file, name, sha256, format, platform, kind, started_at) "
+                 "VALUES ('f', 'f', 'x', 'generic', 'p', 'affiliate', 't')")
+    conn.execute("INSERT INTO closed_periods (period, closed_at) VALUES ('2026-09', 't')")
+    for key, status, month in (("N0", "invalid", "2026-09"), ("N1", "cancelled", "2026-10"),
+                               ("V1", "refunded", "2026-10")):
+        day = f"{month}-05"
+        conn.execute(
+            "INSERT INTO orders (platform, line_key, status, month, day, currency, kind, distributor, "
+            "first_import_id, last_import_id, updated_at) VALUES ('p', ?, ?, ?, ?, 'CNY', 'affiliate', 'me', 1, 1, 't')",
+            (key, status, month, day),
+        )
+        conn.execute("INSERT INTO ledger_state (platform, line_key, distributor, signature, gross_fen, reversal_fen, "
+                     "month, day) VALUES ('p', ?, 'me', 's', 500, -500, ?, ?)", (key, month, day))
+        for kind, amount in (("accrual", 500), ("reversal", -500)):
+            conn.execute(
+                "INSERT INTO ledger (period, distributor, platform, line_key, day, kind, bucket, amount_fen, reason, "
+                "created_at) VALUES (?, 'me', 'p', ?, ?, ?, 'estimated', ?, 'r', 't')", (month, key, day, kind, amount))
+            for table, extra in (("ledger_totals", ""), ("ledger_days", ", day")):
+                conn.execute(
+                    f"INSERT INTO {table} (period, distributor, currency, bucket, kind, amount_fen{extra}) "
+                    f"VALUES (?, 'me', 'CNY', 'estimated', ?, ?{', ?' if extra else ''}) "
+                    "ON CONFLICT DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen",
+                    (month, kind, amount, *([day] if extra else [])))
+    conn.execute("INSERT INTO order_events (platform, line_key, field, old_value, new_value, at) "
+                 "VALUES ('p', 'V1', 'status', 'paid', 'refunded', 't')")
+    conn.commit()
+    conn.close()
+    monkeypatch.undo()
+    conn = connect(home / "weimai.db")
+    assert dump(conn, "SELECT line_key, seen_valid FROM orders ORDER BY line_key") == [
+        ("N0", 0), ("N1", 0), ("V1", 1)]
+    oct_ = statements.compute(conn, months=["2026-10"], distributor="me")["currencies"][0]
+    assert (oct_["accrued_fen"], oct_["reversed_fen"], oct_["net_fen"]) == (500, -500, 0)  # V1 only
+    sep = statements.compute(conn, months=["2026-09"], distributor="me")["currencies"][0]
+    assert (sep["accrued_fen"], sep["reversed_fen"]) == (500, -500)  # closed: as it was
+    assert dump(conn, "SELECT period, line_key, kind, amount_fen, reason FROM ledger WHERE reason != 'r'") == [
+        ("2026-10", "N1", "accrual", -500, "cancelled: never valid, commission not counted"),
+        ("2026-10", "N1", "reversal", 500, "cancelled: never valid, commission not counted")]
+    assert dump(conn, "SELECT day, kind, amount_fen FROM ledger_days WHERE period = '2026-10' ORDER BY kind") == [
+        ("2026-10-05", "accrual", 500), ("2026-10-05", "reversal", -500)]
+    assert dump(conn, "SELECT line_key, gross_fen, reversal_fen FROM ledger_state ORDER BY line_key") == [
+        ("N0", 500, -500), ("N1", 0, 0), ("V1", 500, -500)]

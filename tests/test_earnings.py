@@ -56,8 +56,9 @@ def test_statement_for_october(run, shop, tmp_path):
     run("orders", "import", october(tmp_path, shop))
     me = statement(run, "--month", "2026-10")
     assert me["currencies"] == [{
-        # L5 was paid, then cancelled: its 2.00 is accrued and reversed
-        "currency": "CNY", "orders": 2, "gmv_fen": 15000, "accrued_fen": 3200, "reversed_fen": -200,
+        # L5 is cancelled in the only export that shows it: it never earned, so
+        # its 2.00 is neither accrued nor reversed
+        "currency": "CNY", "orders": 2, "gmv_fen": 15000, "accrued_fen": 3000, "reversed_fen": 0,
         "adjustments_fen": 0, "estimated_fen": 2000, "confirmed_fen": 1000, "settled_fen": 0, "net_fen": 3000,
     }]
     anna = statement(run, "--month", "2026-10", "--as", "anna")
@@ -410,9 +411,8 @@ def test_breakdown_limit_sums_the_rest_in_one_row(run, shop, tmp_path):
     for data in (full, cut, everyone):
         for k in ("orders", "gmv_fen", "net_fen", "accrued_fen", "reversed_fen", "estimated_fen"):
             assert sum(r[k] for r in data["breakdown"]) == data["currencies"][0][k], k
-    # a day breakdown is a time series: never cut
-    assert [r["key"] for r in everyone["breakdown"]] == ["2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08",
-                                                          "2026-10-09"]
+    # a day breakdown is a time series: never cut (L5 on the 9th never earned: no row)
+    assert [r["key"] for r in everyone["breakdown"]] == ["2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08"]
     text = run("earnings", "--month", "2026-10", "--all-distributors", "--by", "share", "--limit", "1",
                "--lang", "zh").stdout
     assert "（其余 2 项）" in text and "110.05" in text
@@ -462,8 +462,7 @@ def test_a_line_whose_month_moves_takes_its_commission_along(run, shop, tmp_path
         ("2026-11", "2026-11-02", 2000, "paid: commission on 100.00"),
     ]
     days = statement(run, "--month", "2026-10", "--by", "day")["breakdown"]
-    assert [(r["key"], r["orders"], r["net_fen"]) for r in days] == [
-        ("2026-10-05", 0, 0), ("2026-10-06", 1, 1000), ("2026-10-09", 0, 0)]
+    assert [(r["key"], r["orders"], r["net_fen"]) for r in days] == [("2026-10-05", 0, 0), ("2026-10-06", 1, 1000)]
 
 
 def test_a_line_moved_out_of_a_closed_month_is_adjusted_in_the_next(run, shop, tmp_path, db):
@@ -476,3 +475,121 @@ def test_a_line_moved_out_of_a_closed_month_is_adjusted_in_the_next(run, shop, t
     nov = statement(run, "--month", "2026-11")
     assert nov["currencies"][0]["adjustments_fen"] == -2000 and nov["currencies"][0]["net_fen"] == 0
     assert nov["adjustments"][0]["reason"] == "2026-10 is closed: late accrual for line L1 (line moved to 2026-11)"
+
+
+@pytest.mark.parametrize("order", [("early", "late"), ("late", "early")])
+def test_commission_never_valid_is_neither_accrued_nor_reversed_in_either_import_order(run, shop, tmp_path, db, order):
+    """V1 was paid (early export), then refunded (late export): its 20.00 is
+    accrued and reversed. N1 is 已失效 in every export that shows it: it never
+    earned, so it shows neither. The same in both import orders."""
+    files = {
+        "early": orders_file(tmp_path, "early.csv", [
+            ["V1", "GQ-1", "枸杞", "100.00", "", "paid", "2026-10-05 10:00:00", shop["me"]],
+            ["N1", "GQ-1", "枸杞", "60.00", "", "已失效", "2026-10-06 10:00:00", shop["me"]],
+        ]),
+        "late": orders_file(tmp_path, "late.csv", [
+            ["V1", "GQ-1", "枸杞", "100.00", "100.00", "refunded", "2026-10-05 10:00:00", shop["me"]],
+            ["N1", "GQ-1", "枸杞", "60.00", "", "已失效", "2026-10-06 10:00:00", shop["me"]],
+            ["N2", "GQ-1", "枸杞", "40.00", "40.00", "refunded", "2026-10-07 10:00:00", shop["me"]],
+        ]),
+    }
+    for name in order:
+        run("orders", "import", files[name])
+    assert dump(db, "SELECT line_key, status, seen_valid FROM orders ORDER BY line_key") == [
+        ("N1", "invalid", 0), ("N2", "refunded", 0), ("V1", "refunded", 1)]
+    me = statement(run, "--month", "2026-10")
+    assert me["currencies"] == [{
+        "currency": "CNY", "orders": 0, "gmv_fen": 0, "accrued_fen": 2000, "reversed_fen": -2000,
+        "adjustments_fen": 0, "estimated_fen": 0, "confirmed_fen": 0, "settled_fen": 0, "net_fen": 0,
+    }]
+    days = statement(run, "--month", "2026-10", "--by", "day")["breakdown"]
+    assert [(r["key"], r["accrued_fen"], r["reversed_fen"]) for r in days] == [("2026-10-05", 2000, -2000)]
+    assert dump(db, "SELECT DISTINCT line_key FROM ledger") == [("V1",)]
+    assert dump(db, "SELECT line_key, gross_fen, reversal_fen FROM ledger_state ORDER BY line_key") == [
+        ("N1", 0, 0), ("N2", 0, 0), ("V1", 2000, -2000)]
+
+
+def test_a_distributors_statement_leaves_out_the_sellers_unattributed_sales(run, shop, tmp_path):
+    run("orders", "import", orders_file(tmp_path, "shop.csv", [
+        ["A1", "PE-2", "t", "80.00", "", "paid", "2026-10-07 12:00:00", shop["anna"]],
+        ["A2", "PE-2", "t", "20.00", "", "completed", "2026-10-08 12:00:00", shop["anna"]],
+        ["U1", "GQ-1", "枸杞", "30.00", "", "paid", "2026-10-08 13:00:00", ""],
+        ["U2", "GQ-1", "枸杞", "45.50", "", "paid", "2026-10-09 13:00:00", ""],
+    ]))
+    unattributed = [{"kind": "shop", "currency": "CNY", "orders": 2, "gmv_fen": 7550}]
+    anna = statement(run, "--month", "2026-10", "--as", "anna")
+    assert anna["unattributed"] == []
+    assert (anna["currencies"][0]["orders"], anna["currencies"][0]["gmv_fen"], anna["currencies"][0]["net_fen"]) == (
+        2, 10000, 2000)
+    text = run("earnings", "--month", "2026-10", "--as", "anna", "--lang", "en").stdout
+    assert "unattributed orders\nnone\n" in text and "75.50" not in text
+    # the seller's own statement and the all-distributors one list them
+    assert statement(run, "--month", "2026-10")["unattributed"] == unattributed
+    assert statement(run, "--month", "2026-10", "--all-distributors")["unattributed"] == unattributed
+    # and so do the statements frozen when the month is closed
+    run("earnings", "close", "--month", "2026-10", "--force")
+    assert statement(run, "--month", "2026-10", "--as", "anna")["unattributed"] == []
+    run("earnings", "--month", "2026-10", "--verify", "--as", "anna")
+    assert statement(run, "--month", "2026-10")["unattributed"] == unattributed
+
+
+def test_payouts_and_spend_in_a_currency_touch_that_balance_only(run, shop, tmp_path, db):
+    f = tmp_path / "usd.csv"
+    f.write_text(
+        "line_key,sku,paid,currency,status,paid_at,tracking_code\n"
+        f"C1,PE-2,80.00,CNY,paid,2026-10-05 10:00:00,{shop['anna']}\n"
+        f"D1,PE-2,50.00,USD,paid,2026-10-06 10:00:00,{shop['anna']}\n",
+        encoding="utf-8",
+    )
+    run("orders", "import", f)
+    r = run("payouts", "record", "--as", "anna", "--month", "2026-10", "--amount", "4", "--currency", "usd")
+    assert r.stderr == "recorded payout 1: 4.00 USD to anna for 2026-10\n"
+    r = run("spend", "add", shop["anna"], "3", "--date", "2026-10-07", "--currency", "USD", "--as", "anna")
+    assert r.stderr == f"recorded spend 1: 3.00 USD on {shop['anna']} (2026-10-07)\n"
+    assert dump(db, "SELECT distributor, amount_fen, currency FROM payouts") == [("anna", 400, "USD")]
+    assert dump(db, "SELECT amount_fen, currency FROM spend") == [(300, "USD")]
+    oct_ = statement(run, "--month", "2026-10", "--as", "anna")
+    assert oct_["balances"] == [
+        {"currency": "CNY", "paid_out_fen": 0, "brought_forward_fen": 0, "outstanding_fen": 1600,
+         "spend_fen": 0, "net_after_spend_fen": 1600, "roi": None},
+        {"currency": "USD", "paid_out_fen": 400, "brought_forward_fen": 0, "outstanding_fen": 600,
+         "spend_fen": 300, "net_after_spend_fen": 700, "roi": "233.3%"},
+    ]
+    # the top-level balance is CNY's, untouched by the USD payout and spend
+    assert (oct_["paid_out_fen"], oct_["outstanding_fen"], oct_["spend_fen"]) == (0, 1600, 0)
+    text = run("earnings", "--month", "2026-10", "--as", "anna", "--lang", "en").stdout
+    assert ("balance brought forward              0.00    0.00\n"
+            "paid out                             0.00    4.00\n"
+            "outstanding                         16.00    6.00\n"
+            "promotion spend                      0.00    3.00\n"
+            "net after spend                     16.00    7.00\n"
+            "ROI                                        233.3%\n") in text
+    row = statement(run, "--month", "2026-10", "--as", "anna", "--by", "share")["breakdown"]
+    assert [(b["currency"], b["net_fen"], b["spend_fen"]) for b in row] == [("CNY", 1600, 0), ("USD", 1000, 300)]
+    # the next month brings each balance forward in its own currency
+    nov = statement(run, "--month", "2026-11", "--as", "anna")
+    assert [(b["currency"], b["brought_forward_fen"], b["outstanding_fen"]) for b in nov["balances"]] == [
+        ("CNY", 1600, 1600), ("USD", 600, 600)]
+    # overpaying the USD balance warns in USD
+    r = run("payouts", "record", "--as", "anna", "--month", "2026-10", "--amount", "10", "--currency", "USD")
+    assert "warning: anna has now been paid 4.00 USD more than earned up to 2026-10" in r.stderr
+    listed = json.loads(run("payouts", "list", "--format", "json").stdout)
+    assert [(p["amount_fen"], p["currency"]) for p in listed] == [(400, "USD"), (1000, "USD")]
+    assert "USD" in run("spend", "list").stdout
+    # a payout after the month is closed is live money flow: the closed statement still verifies
+    run("earnings", "close", "--month", "2026-10")
+    run("payouts", "record", "--as", "anna", "--month", "2026-10", "--amount", "1", "--currency", "USD")
+    run("earnings", "--month", "2026-10", "--verify", "--as", "anna")
+    assert statement(run, "--month", "2026-10", "--as", "anna")["balances"][1]["outstanding_fen"] == -500
+
+
+@pytest.mark.parametrize("cmd", [
+    ["payouts", "record", "--as", "me", "--month", "2026-10", "--amount", "1"],
+    ["spend", "add", "--campaign", "双11", "1"],
+])
+@pytest.mark.parametrize("currency", ["US", "usd1", "人民币", ""])
+def test_a_bad_currency_is_a_usage_error_and_records_nothing(run, db, cmd, currency):
+    r = run(*cmd, "--currency", currency, code=2)
+    assert r.stderr == (f"error: --currency {currency!r} is not a currency code\n"
+                        "hint: write three letters, e.g. CNY or USD\n")
+    assert dump(db, "SELECT (SELECT count(*) FROM payouts), (SELECT count(*) FROM spend)") == [(0, 0)]

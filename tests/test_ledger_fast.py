@@ -26,6 +26,7 @@ line = st.fixed_dictionaries({
     "kind": st.sampled_from(["affiliate", "shop"]),
     "sku": st.sampled_from(["G-RATE", "G-FIXED", "G-NONE", "G-MISSING"]),
     "currency": st.sampled_from([None, "CNY", "USD"]),
+    "seen_valid": st.sampled_from([0, 1]),  # (some import showed it paid, confirmed or settled)
 })
 
 
@@ -59,11 +60,12 @@ def _load(conn, lines):
             conn.execute(
                 "INSERT INTO orders (platform, line_key, sku, quantity, paid_fen, refunded_fen, currency, status, "
                 "created_at, paid_at, month, share_id, distributor, reported_commission_fen, settled_commission_fen, "
-                "reported_rate_bp, kind, first_import_id, last_import_id, updated_at) "
-                "VALUES ('p', ?, ?, ?, ?, coalesce(?, 0), ?, ?, '2026-10-01T00:00:00+08:00', ?, ?, ?, ?, ?, ?, ?, ?, 1, 1, 'x')",
+                "reported_rate_bp, kind, seen_valid, first_import_id, last_import_id, updated_at) "
+                "VALUES ('p', ?, ?, ?, ?, coalesce(?, 0), ?, ?, '2026-10-01T00:00:00+08:00', ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "1, 1, 'x')",
                 (f"L{i:03d}", ln["sku"], ln["quantity"], ln["paid_fen"], ln["refunded_fen"], ln["currency"],
                  ln["status"], ln["paid_at"], ln["month"], ln["share"], dist, ln["reported_commission_fen"],
-                 ln["settled_commission_fen"], ln["reported_rate_bp"], ln["kind"]),
+                 ln["settled_commission_fen"], ln["reported_rate_bp"], ln["kind"], ln["seen_valid"]),
             )
 
 

@@ -473,3 +473,12 @@ def test_two_monthly_close_runs_at_once_one_statement_one_delivery(run, db, serv
         ("*", 1), ("anna", 1), ("me", 1)]
     assert dump(db, "SELECT count(*) FROM closed_periods") == [(1,)]
     assert dump(db, "SELECT status FROM deliveries") == [("sent",)]
+
+
+def test_a_distributors_report_leaves_out_the_sellers_unattributed_sales(run, db):
+    seed(db)
+    anna = json.loads(report(run, "daily", "--date", "2026-11-05", "--as", "anna", "--format", "json").stdout)
+    assert anna["unattributed"] == []
+    me = json.loads(report(run, "daily", "--date", "2026-11-05", "--as", "me", "--format", "json").stdout)
+    assert [u for u in me["unattributed"] if u["kind"] == "shop"] == [
+        {"kind": "shop", "currency": "CNY", "orders": 1, "gmv_fen": 4000, "commission_fen": 0}]  # L6

@@ -128,7 +128,7 @@ class Holding:
         return sum(self.buckets)
 
 
-def target(status: str, rated: Rated, *, was_paid: bool = True) -> Holding:
+def target(status: str, rated: Rated, *, seen_valid: bool = True) -> Holding:
     """What the ledger should hold for a line in its current state.
 
     A function of the state alone, never of the path to it, so importing the
@@ -136,12 +136,21 @@ def target(status: str, rated: Rated, *, was_paid: bool = True) -> Holding:
     on the full paid amount, *reversal* the part refunds, cancellation or
     invalidation took back (never more than gross), and the net sits in the
     bucket of the line's status.
+
+    A cancelled / refunded / invalid line holds its commission as accrued and
+    reversed only when ``seen_valid``: some import showed it paid, confirmed
+    or settled (in whatever order the exports came, orders.seen_valid). A line
+    first and only ever seen void (已失效 in its first export) never earned:
+    it holds nothing, so "reversed" is money a distributor really lost to
+    refunds and cancellations, not commission that was never valid. (A
+    partial refund keeps a line valid: its refunded part is reversed even
+    when the first export seen already carried it, as the platform reports.)
     """
     bucket = STATUS_BUCKET.get(status)
     if bucket is not None:
         buckets = tuple(rated.commission_fen if b == bucket else 0 for b in BUCKETS)
         return Holding(rated.gross_fen, rated.commission_fen - rated.gross_fen, buckets)
-    if was_paid and status != "pending":
+    if seen_valid and status != "pending":
         return Holding(rated.gross_fen, -rated.gross_fen, (0, 0, 0))
     return Holding()
 

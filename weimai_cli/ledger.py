@@ -15,6 +15,14 @@ The share's snapshot terms apply to orders for the shared SKU; an order for
 another SKU that came through the same link (a cross-sell) is rated by the
 distributor's override or that SKU's own terms.
 
+Never valid, never earned: a cancelled / refunded / invalid line books its
+commission as accrued and reversed only once some import showed it paid,
+confirmed or settled (``orders.seen_valid``, set whichever export came first);
+a line that was void in every export seen books nothing, so a statement's
+"reversed" is money really lost to refunds and cancellations. The ledger
+still depends on the lines' states alone: the same exports in any order book
+the same totals.
+
 Who earns: an affiliate report's lines earn for the distributor the file was
 imported ``--as``; a shop export's lines earn only for the distributor of the
 share they are attributed to (unattributed shop lines earn nobody).
@@ -26,12 +34,12 @@ import sqlite3
 from dataclasses import dataclass
 
 from weimai_cli.clock import DAY_SQL, day_of, now_iso
-from weimai_cli.commission import Holding, plan, rate_line, target
+from weimai_cli.commission import STATUS_BUCKET, Holding, plan, rate_line, target
 from weimai_cli.money import format_fen
 
 _LINES_SQL = """
 SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY'), o.quantity, o.paid_fen, o.refunded_fen, o.status,
-       o.paid_at, o.created_at, o.month, o.share_id, o.distributor, o.kind,
+       o.paid_at, o.created_at, o.month, o.share_id, o.distributor, o.kind, o.seen_valid,
        o.reported_commission_fen, o.settled_commission_fen, o.reported_rate_bp,
        s.commission_bp, s.commission_fen, d.rate_bp, g.commission_bp, g.commission_fen,
        st.distributor, st.signature, st.gross_fen, st.reversal_fen,
@@ -268,13 +276,15 @@ def _held_currency(signature: str | None) -> str:
 def _book_rows(rows, closed, now, current_month, import_id, result, entries, states) -> None:
     for row in rows:
         (platform, line_key, sku, currency, qty, paid, refunded, status, paid_at, created_at, month,
-         share_id, distributor, kind, rep_fen, set_fen, rep_bp, s_bp, s_fen, d_bp, g_bp, g_fen,
+         share_id, distributor, kind, seen, rep_fen, set_fen, rep_bp, s_bp, s_fen, d_bp, g_bp, g_fen,
          held_by, held_sig, h_gross, h_rev, h_est, h_conf, h_set, held_month, held_day) = row
         earner = distributor if (kind == "affiliate" or share_id is not None) else None
         if earner is None and held_sig is None:
             continue  # earns nobody and never held anything: nothing to book or remember
+        # valid now, or seen valid by some import (commission.target)
+        seen_valid = status in STATUS_BUCKET or bool(seen)
         signature = (f"{status}|{paid}|{refunded}|{rep_fen}|{set_fen}|{rep_bp}|{share_id}|{earner}|"
-                     f"{paid_at is not None}|{month}{_currency_mark(currency)}")
+                     f"{seen_valid}|{month}{_currency_mark(currency)}")
         if signature == held_sig:
             continue
         result.lines += 1
@@ -288,7 +298,7 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
             share_commission_fen=s_fen, distributor_rate_bp=d_bp, goods_rate_bp=g_bp,
             goods_commission_fen=g_fen,
         )
-        wanted = target(status, rated, was_paid=paid_at is not None) if earner else Holding()
+        wanted = target(status, rated, seen_valid=seen_valid) if earner else Holding()
         # (who, from, to, why, the period and day the entries belong to, their currency)
         moves: list[tuple[str, Holding, Holding, str, str, str | None, str]] = []
         moved = held_month is not None and held_month != period
@@ -356,6 +366,7 @@ WITH raw AS (
          o.month AS month_raw, coalesce(o.month, :current) AS period, {DAY_SQL.format(paid="o.paid_at", created="o.created_at")} AS day,
          o.share_id, o.reported_commission_fen AS rep_fen, o.settled_commission_fen AS set_fen,
          o.reported_rate_bp AS rep_bp,
+         o.status IN ('paid', 'confirmed', 'settled') OR o.seen_valid AS seen_valid,
          CASE WHEN o.kind = 'affiliate' OR o.share_id IS NOT NULL THEN o.distributor END AS earner,
          max(coalesce(o.paid_fen, 0), 0) AS p,
          coalesce(nullif(o.quantity, 0), 1) AS units,
@@ -412,10 +423,10 @@ held AS (
   SELECT *,
     CASE WHEN earner IS NULL THEN 0
          WHEN status IN ('paid', 'confirmed', 'settled') THEN gross
-         WHEN paid_at IS NOT NULL AND status != 'pending' THEN gross ELSE 0 END AS w_gross,
+         WHEN seen_valid AND status != 'pending' THEN gross ELSE 0 END AS w_gross,
     CASE WHEN earner IS NULL THEN 0
          WHEN status IN ('paid', 'confirmed', 'settled') THEN amount - gross
-         WHEN paid_at IS NOT NULL AND status != 'pending' THEN -gross ELSE 0 END AS w_rev,
+         WHEN seen_valid AND status != 'pending' THEN -gross ELSE 0 END AS w_rev,
     CASE WHEN earner IS NOT NULL AND status IN ('paid', 'confirmed', 'settled') THEN amount ELSE 0 END AS w_net
   FROM rated
 ),
@@ -440,7 +451,7 @@ SELECT platform, line_key, earner, share_id,
        printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', status, coalesce(paid_raw, 'None'), coalesce(refunded_raw, 'None'),
               coalesce(rep_fen, 'None'), coalesce(set_fen, 'None'), coalesce(rep_bp, 'None'),
               coalesce(share_id, 'None'), coalesce(earner, 'None'),
-              CASE WHEN paid_at IS NOT NULL THEN 'True' ELSE 'False' END, coalesce(month_raw, 'None'))
+              CASE WHEN seen_valid THEN 'True' ELSE 'False' END, coalesce(month_raw, 'None'))
          || CASE WHEN currency = 'CNY' THEN '' ELSE '|' || currency END,
        w_gross, w_rev,
        CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
@@ -456,7 +467,7 @@ _FRESH_SQL = """
 CREATE TEMP TABLE _ledger_fresh AS
 {cte}
 SELECT platform, line_key, sku, share_id, day, currency, month_raw, period, earner, status, paid_raw, refunded_raw,
-       paid_at, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home
+       paid_at, seen_valid, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home
 FROM homed {where}
 """
 

@@ -639,7 +639,73 @@ def m011_goods_source_currency(db):
 
 
 @migration
-def m012_order_currency(db):
+def m012_seen_valid_and_payout_currency(db):
+    conn = db.conn
+    # 1 once an import showed the line valid (paid, confirmed or settled), kept
+    # for lines that are now cancelled / refunded / invalid: only such a line's
+    # commission counts as accrued and then reversed (ledger.py); a line first
+    # and only ever seen void earned nothing and books nothing. The order
+    # events tell which stored lines were valid before (a line seen void first
+    # and valid only in an older export imported later cannot be told apart)
+    conn.execute("ALTER TABLE orders ADD COLUMN seen_valid INTEGER NOT NULL DEFAULT 0")
+    # a line leaving a valid status remembers it, whoever updates it; an older
+    # export showing a void line valid is the importer's to record (_classify)
+    conn.execute(
+        "CREATE TRIGGER orders_seen_valid AFTER UPDATE OF status ON orders "
+        "WHEN OLD.status IN ('paid', 'confirmed', 'settled') AND NEW.status NOT IN ('paid', 'confirmed', 'settled') "
+        "AND NEW.seen_valid = 0 BEGIN UPDATE orders SET seen_valid = 1 "
+        "WHERE platform = NEW.platform AND line_key = NEW.line_key; END"
+    )
+    conn.execute(
+        "UPDATE orders SET seen_valid = 1 WHERE status IN ('cancelled', 'refunded', 'invalid') AND EXISTS "
+        "(SELECT 1 FROM order_events e WHERE e.platform = orders.platform AND e.line_key = orders.line_key "
+        "AND e.field = 'status' AND e.old_value IN ('paid', 'confirmed', 'settled'))"
+    )
+    # what a line never valid held before this rule (its commission accrued and
+    # reversed) is given back in its open month, as ledger.py would book it now;
+    # in a closed month it stays (its statement never changes, and the entries
+    # would be adjustments netting to nothing)
+    conn.execute(
+        "CREATE TEMP TABLE _m012 AS SELECT st.platform, st.line_key, st.distributor, st.share_id, st.sku, "
+        "st.month, st.day, coalesce(o.currency, 'CNY') AS currency, o.status, st.gross_fen, st.reversal_fen "
+        "FROM ledger_state st JOIN orders o ON o.platform = st.platform AND o.line_key = st.line_key "
+        "WHERE o.status IN ('cancelled', 'refunded', 'invalid') AND o.seen_valid = 0 "
+        "AND (st.gross_fen != 0 OR st.reversal_fen != 0) AND st.month NOT IN (SELECT period FROM closed_periods)"
+    )
+    last = conn.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
+    conn.execute(
+        "INSERT INTO ledger (period, distributor, platform, line_key, sku, share_id, day, currency, kind, bucket, "
+        "amount_fen, reason, created_at) SELECT month, distributor, platform, line_key, sku, share_id, day, currency, "
+        "kind, 'estimated', amount, status || ': never valid, commission not counted', ? FROM ("
+        "SELECT *, 'accrual' AS kind, -gross_fen AS amount, 0 AS n FROM temp._m012 WHERE gross_fen != 0 UNION ALL "
+        "SELECT *, 'reversal', -reversal_fen, 1 FROM temp._m012 WHERE reversal_fen != 0) ORDER BY platform, line_key, n",
+        (now_iso(),),
+    )
+    conn.execute(
+        "INSERT INTO ledger_totals (period, distributor, currency, bucket, kind, amount_fen) "
+        "SELECT period, distributor, currency, bucket, kind, sum(amount_fen) FROM ledger WHERE id > ? "
+        "GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (period, distributor, currency, bucket, kind) "
+        "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen", (last,),
+    )
+    conn.execute(
+        "INSERT INTO ledger_days (period, distributor, day, currency, bucket, kind, amount_fen) "
+        "SELECT period, distributor, coalesce(day, ''), currency, bucket, kind, sum(amount_fen) FROM ledger "
+        "WHERE id > ? GROUP BY 1, 2, 3, 4, 5, 6 ON CONFLICT (period, distributor, day, currency, bucket, kind) "
+        "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen", (last,),
+    )
+    conn.execute(
+        "UPDATE ledger_state SET gross_fen = 0, reversal_fen = 0 FROM temp._m012 m "
+        "WHERE ledger_state.platform = m.platform AND ledger_state.line_key = m.line_key"
+    )
+    conn.execute("DROP TABLE temp._m012")
+    # payouts and promotion spend in a currency of their own (a USD balance is
+    # paid in USD); every earlier one was CNY
+    conn.execute("ALTER TABLE payouts ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
+    conn.execute("ALTER TABLE spend ADD COLUMN currency TEXT NOT NULL DEFAULT 'CNY'")
+
+
+@migration
+def m013_order_currency(db):
     # every order line has a currency (issue #11). Lines stored without one
     # were counted in CNY by statements and the ledger; for every platform but
     # Amazon that is what they are (the Chinese platforms; generic files,
@@ -677,10 +743,10 @@ def m012_order_currency(db):
         if key not in found:
             known = by_slot.get(slot, set())
             found[key] = next(iter(known)) if len(known) == 1 else "XXX"
-    conn.execute("CREATE TEMP TABLE _m012 (line_key TEXT PRIMARY KEY, currency TEXT NOT NULL)")
-    conn.executemany("INSERT INTO temp._m012 VALUES (?, ?)", found.items())
+    conn.execute("CREATE TEMP TABLE _m013 (line_key TEXT PRIMARY KEY, currency TEXT NOT NULL)")
+    conn.executemany("INSERT INTO temp._m013 VALUES (?, ?)", found.items())
     conn.execute(
-        "UPDATE orders SET currency = c.currency FROM temp._m012 c "
+        "UPDATE orders SET currency = c.currency FROM temp._m013 c "
         "WHERE orders.platform = 'amazon' AND orders.line_key = c.line_key"
     )
     # their commission was booked in CNY: the ledger gives it back there and
@@ -690,5 +756,5 @@ def m012_order_currency(db):
     # or repeat it.)
     from weimai_cli import ledger
 
-    ledger.book(conn, "SELECT 'amazon', line_key FROM temp._m012 WHERE currency != 'CNY'", fast=False)
-    conn.execute("DROP TABLE temp._m012")
+    ledger.book(conn, "SELECT 'amazon', line_key FROM temp._m013 WHERE currency != 'CNY'", fast=False)
+    conn.execute("DROP TABLE temp._m013")

@@ -161,9 +161,14 @@ def _money(fen: int, cur: str) -> str:
 
 
 def summary_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
-    """The totals as rows of [label, value per currency]; money flow in CNY only."""
+    """The totals as rows of [label, value per currency], money flow too (each currency its own balance)."""
     L = LABELS[lang]
-    curs = [c for c in data["currencies"] if c["currency"] == "CNY" or c["orders"] or c["net_fen"]]
+    # (statements stored before balances had currencies: the CNY one only)
+    balances = {b["currency"]: b for b in data.get("balances") or [{"currency": "CNY", **data}]}
+    moved = {c for c, b in balances.items() if any(b[k] for k in _FLOW)}
+    curs = [c for c in data["currencies"] if c["currency"] == "CNY" or c["orders"] or c["net_fen"] or c["currency"] in moved]
+    # a currency with a balance but no lines this period gets a column of its own
+    curs += [{"currency": c, **dict.fromkeys(_TOTALS, 0)} for c in sorted(moved - {c["currency"] for c in curs})]
     header = [""] + ([c["currency"] for c in curs] if len(curs) > 1 else [""])
     rows = [[L["orders"], *[str(c["orders"]) for c in curs]]]
     # accrued + reversed + adjustments = net = estimated + confirmed + settled
@@ -173,20 +178,25 @@ def summary_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
         ("confirmed_fen", "confirmed"), ("settled_fen", "settled"),
     ):
         rows.append([L[label], *[format_fen(c[key]) for c in curs]])
-    blank = [""] * (len(curs) - 1)
     flow = [
-        (L["brought_forward"], format_fen(data["brought_forward_fen"])),
-        (L["paid_out"], format_fen(data["paid_out_fen"])),
-        (L["outstanding"], format_fen(data["outstanding_fen"])),
+        (L["brought_forward"], "brought_forward_fen"), (L["paid_out"], "paid_out_fen"),
+        (L["outstanding"], "outstanding_fen"),
     ]
-    if data["spend_fen"]:
-        flow += [
-            (L["spend"], format_fen(data["spend_fen"])),
-            (L["net_after_spend"], format_fen(data["net_after_spend_fen"])),
-            (L["roi"], data["roi"] or ""),
-        ]
-    rows += [[k, v, *blank] for k, v in flow]
+    if any(b["spend_fen"] for b in balances.values()):
+        flow += [(L["spend"], "spend_fen"), (L["net_after_spend"], "net_after_spend_fen"), (L["roi"], "roi")]
+    for label, key in flow:
+        cells = []
+        for c in curs:
+            b = balances.get(c["currency"])
+            value = None if b is None else b[key]
+            cells.append(value or "" if key == "roi" or value is None else format_fen(value))
+        rows.append([label, *cells])
     return header, rows
+
+
+_FLOW = ("brought_forward_fen", "paid_out_fen", "outstanding_fen", "spend_fen")
+_TOTALS = ("orders", "gmv_fen", "accrued_fen", "reversed_fen", "adjustments_fen", "net_fen", "estimated_fen",
+           "confirmed_fen", "settled_fen")
 
 
 # accrued + reversed (+ adjustments) = net = estimated + confirmed + settled

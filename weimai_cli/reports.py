@@ -141,6 +141,8 @@ WHERE o.month IN ({months}) AND o.day BETWEEN ? AND ?
 
 def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None, *, details: bool) -> dict:
     """Totals per currency (and, with ``details``, tops and unattributed) for a period's lines."""
+    from weimai_cli.statements import SELLER
+
     # what each line earns now is what the ledger holds for it (ledger_state)
     ldist = "" if distributor is None else " AND st.distributor = ?"
     # a line's day (orders.day) is its Asia/Shanghai date and its month that
@@ -182,7 +184,9 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None, 
                     "sku": r["sku"], "title": r["title"] or "", "currency": cur,
                     "orders": 0, "gmv_fen": 0, "commission_fen": 0})
                 _add(g, counted, gmv, commission)
-        if valid and r["share_id"] is None and (distributor is None or r["distributor"] in (distributor, None)):
+        # shop sales through no share are the seller's (statements.SELLER)
+        nobodys = r["distributor"] is None and distributor == SELLER
+        if valid and r["share_id"] is None and (distributor is None or r["distributor"] == distributor or nobodys):
             u = unattributed.setdefault((r["kind"], cur), {
                 "kind": r["kind"], "currency": cur, "orders": 0, "gmv_fen": 0, "commission_fen": 0})
             _add(u, True, gmv, commission)
@@ -244,7 +248,7 @@ def build(conn: sqlite3.Connection, period: Period, distributor: str | None) -> 
         data["closed"] = st["closed"]
         data["statement"] = st
         data["empty"] = not any(c["orders"] or c["net_fen"] for c in st["currencies"]) and not (
-            st["adjustments"] or st["paid_out_fen"] or st["outstanding_fen"] or st["spend_fen"])
+            st["adjustments"] or any(b["paid_out_fen"] or b["outstanding_fen"] or b["spend_fen"] for b in st["balances"]))
         return data
     data.update(_collect(conn, period, distributor, details=True))
     data["imports"] = _imports(conn, period, distributor)

@@ -13,7 +13,9 @@ identically forever; :func:`verify` recomputes it and compares it with the
 totals and checksum stored when it was closed.
 
 Amounts are integer fen. Totals are per currency (a USD Amazon report is
-never added to CNY); payouts and promotion spend are CNY.
+never added to CNY), and so are payouts, promotion spend and the balance
+(``balances``: a USD payout reduces the USD balance only); the top-level
+money-flow keys are the CNY balance's.
 """
 
 from __future__ import annotations
@@ -37,13 +39,18 @@ STATUSES = ("estimated", "confirmed", "settled")
 VALID = "('paid', 'confirmed', 'settled')"
 ALL = "*"
 BASE = "CNY"
+# the seller's own distributor: the shop sales through no share (they earn
+# nobody) belong to the seller, so they show in its statement and the
+# all-distributors one, never in another distributor's (statements go to 达人)
+SELLER = "me"
 FINDINGS_SHOWN = 50  # a statement lists this many findings and counts the rest
 BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the rest (--limit)
 # money flow is live: payouts recorded and spend added after closing a month
 # show in its statement; everything else in a closed statement is frozen
 LIVE_KEYS = frozenset({
-    "paid_out_fen", "brought_forward_fen", "outstanding_fen", "spend_fen", "net_after_spend_fen", "roi",
+    "paid_out_fen", "brought_forward_fen", "outstanding_fen", "spend_fen", "net_after_spend_fen", "roi", "balances",
 })
+CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
 # query-plan hints, which SQLite understands from 3.35 on (before, a CTE used
 # once is folded in anyway, and one used twice is computed twice: slower, same)
@@ -64,6 +71,14 @@ SELECT platform, line_key, period, distributor, kind, sku, title, share_id, day,
        paid_fen, refunded_fen, reported_rate_bp, expected_rate_bp
 FROM closed_lines WHERE period IN ({months})
 """
+
+def check_currency(text: str) -> str:
+    """A currency code as payouts and spend store it: ISO 4217 letters, upper case."""
+    code = (text or "").strip().upper()
+    if not CURRENCY_RE.fullmatch(code):
+        raise UsageError(f"--currency {text!r} is not a currency code", "write three letters, e.g. CNY or USD")
+    return code
+
 
 def check_month(text: str, option: str = "--month") -> str:
     if not MONTH_RE.fullmatch(text or ""):
@@ -131,6 +146,14 @@ class Scope:
         return " AND ".join(where), params
 
 
+def _mine_or_nobody(distributor: str) -> str:
+    """The lines of one distributor's statement (a parameter: the distributor):
+    its own, and for the seller also those that earn nobody (SELLER)."""
+    if distributor == SELLER:
+        return "(x.distributor = ? OR x.distributor IS NULL)"
+    return "x.distributor = ?"
+
+
 def _zero_totals() -> dict:
     return {
         "orders": 0, "gmv_fen": 0, "accrued_fen": 0, "reversed_fen": 0, "adjustments_fen": 0,
@@ -146,13 +169,23 @@ class _Parts:
         self.unattributed: dict[tuple, list] = {}
         self.findings: list[dict] = []
         self.adjustments: list[dict] = []
-        self.flow = {"paid": 0, "earned_before": 0, "paid_before": 0, "spend": 0}
+        self.flows: dict[str, dict] = {}  # per currency: paid, earned_before, paid_before, spend
 
     def total(self, cur: str) -> dict:
         t = self.totals.get(cur)
         if t is None:
             t = self.totals[cur] = _zero_totals()
         return t
+
+    def flow(self, cur: str) -> dict:
+        f = self.flows.get(cur)
+        if f is None:
+            f = self.flows[cur] = _zero_flow()
+        return f
+
+
+def _zero_flow() -> dict:
+    return {"paid": 0, "earned_before": 0, "paid_before": 0, "spend": 0}
 
 
 # the column of the order lines a breakdown groups them by (channel and
@@ -200,7 +233,7 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
     where = [f"x.status IN {VALID}"]
     params: list = []
     if distributor is not None:
-        where.append("(x.distributor = ? OR x.distributor IS NULL)")
+        where.append(_mine_or_nobody(distributor))
         params.append(distributor)
     if status:
         where.append("x.status = ?")
@@ -258,7 +291,7 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
         findings_params += shut
     fwhere, fparams = "", []
     if distributor is not None:
-        fwhere, fparams = " WHERE (x.distributor = ? OR x.distributor IS NULL)", [distributor]
+        fwhere, fparams = f" WHERE {_mine_or_nobody(distributor)}", [distributor]
     for r in conn.execute(
         f"SELECT * FROM ({' UNION ALL '.join(findings_sql)}) x{fwhere}", findings_params + fparams
     ):
@@ -284,17 +317,17 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
     dist_sql, dist_params = ("", []) if distributor is None else (" AND distributor = ?", [distributor])
     ph = _ph(months)
     for sql, args, key in (
-        (f"SELECT distributor, sum(amount_fen) FROM payouts WHERE period IN ({ph}){dist_sql} GROUP BY 1",
+        (f"SELECT distributor, currency, sum(amount_fen) FROM payouts WHERE period IN ({ph}){dist_sql} GROUP BY 1, 2",
          [*months, *dist_params], "paid"),
-        (f"SELECT distributor, sum(amount_fen) FROM payouts WHERE period < ?{dist_sql} GROUP BY 1",
+        (f"SELECT distributor, currency, sum(amount_fen) FROM payouts WHERE period < ?{dist_sql} GROUP BY 1, 2",
          [months[0], *dist_params], "paid_before"),
-        (f"SELECT distributor, sum(amount_fen) FROM ledger_totals WHERE period < ? AND currency = ?{dist_sql} "
-         "GROUP BY 1", [months[0], BASE, *dist_params], "earned_before"),
-        (f"SELECT distributor, sum(amount_fen) FROM spend WHERE period IN ({ph}){dist_sql} GROUP BY 1",
+        (f"SELECT distributor, currency, sum(amount_fen) FROM ledger_totals WHERE period < ?{dist_sql} "
+         "GROUP BY 1, 2", [months[0], *dist_params], "earned_before"),
+        (f"SELECT distributor, currency, sum(amount_fen) FROM spend WHERE period IN ({ph}){dist_sql} GROUP BY 1, 2",
          [*months, *dist_params], "spend"),
     ):
-        for who, amount in conn.execute(sql, args):
-            p(who).flow[key] += amount
+        for who, cur, amount in conn.execute(sql, args):
+            p(who).flow(cur)[key] += amount
     return parts
 
 
@@ -305,11 +338,12 @@ def _assemble(months: list[str], distributor: str | None, status: str | None, cl
     unattributed: dict[tuple, list] = {}
     findings: list[dict] = []
     adjustments: list[dict] = []
-    flow = dict.fromkeys(("paid", "earned_before", "paid_before", "spend"), 0)
+    flows: dict[str, dict] = {}
     # lines that earn nobody (unattributed shop sales) count in the all-view's
-    # totals; a distributor's statement shows them only as unattributed
+    # totals; the seller's own statement shows them only as unattributed, and
+    # another distributor's not at all (SELLER)
     whole = [*chosen, nobody] if nobody and distributor is None else chosen
-    for key, (n, gmv) in (nobody.unattributed.items() if nobody and distributor is not None else ()):
+    for key, (n, gmv) in (nobody.unattributed.items() if nobody and distributor == SELLER else ()):
         u = unattributed.setdefault(key, [0, 0])
         u[0] += n
         u[1] += gmv
@@ -324,11 +358,17 @@ def _assemble(months: list[str], distributor: str | None, status: str | None, cl
             u[1] += gmv
         findings += part.findings
         adjustments += part.adjustments
-        for k, v in part.flow.items():
-            flow[k] += v
+        for cur, f in part.flows.items():
+            agg = flows.setdefault(cur, _zero_flow())
+            for k, v in f.items():
+                agg[k] += v
     currencies = [BASE, *sorted(c for c in totals if c != BASE)]
-    net = totals[BASE]["net_fen"]
-    brought = flow["earned_before"] - flow["paid_before"]
+    # a currency with money flow but no lines this period still has a balance
+    # (only there: the totals of a closed month never change, the flow is live)
+    balances = [
+        _balance(c, totals[c]["net_fen"] if c in totals else 0, flows.get(c) or _zero_flow())
+        for c in [*currencies, *sorted(set(flows) - set(currencies))]
+    ]
     return {
         "period": months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}",
         "months": months,
@@ -343,6 +383,17 @@ def _assemble(months: list[str], distributor: str | None, status: str | None, cl
         "findings_count": len(findings),
         "findings": sorted(findings, key=lambda f: (f["platform"], f["line_key"]))[:FINDINGS_SHOWN],
         "adjustments": sorted(adjustments, key=lambda a: (a["orig_period"], a["platform"], a["line_key"])),
+        # the CNY balance, as before currencies had balances of their own
+        **{k: v for k, v in balances[0].items() if k != "currency"},
+        "balances": balances,
+    }
+
+
+def _balance(cur: str, net: int, flow: dict) -> dict:
+    """One currency's money flow: brought forward, paid out, outstanding, spend."""
+    brought = flow["earned_before"] - flow["paid_before"]
+    return {
+        "currency": cur,
         "paid_out_fen": flow["paid"],
         "brought_forward_fen": brought,
         "outstanding_fen": brought + net - flow["paid"],
@@ -452,12 +503,12 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
         spend_key = "p.share_id" if by == "share" else "coalesce(s.campaign, p.campaign)"
         # by share, a campaign's spend belongs to no one share: it stays in the totals only
         only = " AND p.share_id IS NOT NULL" if by == "share" else ""
-        for key, amount in conn.execute(
-            f"SELECT {spend_key}, sum(p.amount_fen) FROM spend p LEFT JOIN shares s ON s.id = p.share_id "
-            f"WHERE p.period IN ({_ph(scope.months)}){dist_sql}{only} GROUP BY 1",
+        for key, cur, amount in conn.execute(
+            f"SELECT {spend_key}, p.currency, sum(p.amount_fen) FROM spend p LEFT JOIN shares s ON s.id = p.share_id "
+            f"WHERE p.period IN ({_ph(scope.months)}){dist_sql}{only} GROUP BY 1, 2",
             scope.months + dist_params,
         ):
-            sums.setdefault((key, BASE), [0] * len(_AMOUNTS))[_SPEND] += amount
+            sums.setdefault((key, cur), [0] * len(_AMOUNTS))[_SPEND] += amount
     none_label = {"share": "(no share)", "channel": "(no share)", "distributor": "(nobody)"}.get(by, "(none)")
     if by == "day":
         order = sorted(sums, key=lambda k: (str(k[0]), k[1]))
@@ -663,26 +714,31 @@ def _positive_amount(text: str) -> int:
     return fen
 
 
-def record_payout(conn, *, distributor: str, month: str, amount: str, ref: str | None, paid_at: str | None = None) -> dict:
+def record_payout(conn, *, distributor: str, month: str, amount: str, ref: str | None, paid_at: str | None = None,
+                  currency: str = BASE) -> dict:
     check_month(month)
+    currency = check_currency(currency)
     fen = _positive_amount(amount)
     with transaction(conn):
         _distributor(conn, distributor)
         created = now_iso()
         cur = conn.execute(
-            "INSERT INTO payouts (distributor, period, amount_fen, ref, paid_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (distributor, month, fen, ref, paid_at or created, created),
+            "INSERT INTO payouts (distributor, period, amount_fen, currency, ref, paid_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (distributor, month, fen, currency, ref, paid_at or created, created),
         )
-    return {"id": cur.lastrowid, "distributor": distributor, "period": month, "amount_fen": fen, "ref": ref}
+    return {"id": cur.lastrowid, "distributor": distributor, "period": month, "amount_fen": fen,
+            "currency": currency, "ref": ref}
 
 
-def owed_after(conn, distributor: str, month: str) -> int:
-    """What is still owed to a distributor for a month and before (negative: paid too much)."""
-    return compute_many(conn, [month], [distributor])[distributor]["outstanding_fen"]
+def owed_after(conn, distributor: str, month: str, currency: str = BASE) -> int:
+    """What is still owed to a distributor in a currency for a month and before (negative: paid too much)."""
+    balances = compute_many(conn, [month], [distributor])[distributor]["balances"]
+    return next((b["outstanding_fen"] for b in balances if b["currency"] == currency), 0)
 
 
 def list_payouts(conn, distributor: str | None = None) -> list[dict]:
-    sql, params = "SELECT id, distributor, period, amount_fen, ref, paid_at FROM payouts", []
+    sql, params = "SELECT id, distributor, period, amount_fen, currency, ref, paid_at FROM payouts", []
     if distributor:
         sql += " WHERE distributor = ?"
         params.append(distributor)
@@ -690,11 +746,12 @@ def list_payouts(conn, distributor: str | None = None) -> list[dict]:
 
 
 def add_spend(conn, *, code: str | None, campaign: str | None, amount: str, date: str | None, note: str | None,
-              distributor: str | None = None) -> dict:
+              distributor: str | None = None, currency: str = BASE) -> dict:
     from weimai_cli.clock import parse_bound
 
     if bool(code) == bool(campaign):
         raise UsageError("give a share CODE or --campaign NAME (one of them)", "weimai spend add wm0001K7QX 50")
+    currency = check_currency(currency)
     fen = _positive_amount(amount)
     day = (parse_bound(date)[:10] if date else now_iso()[:10])
     with transaction(conn):
@@ -707,16 +764,17 @@ def add_spend(conn, *, code: str | None, campaign: str | None, amount: str, date
             campaign = share["campaign"]
         distributor = _distributor(conn, distributor or "me")
         cur = conn.execute(
-            "INSERT INTO spend (share_id, campaign, distributor, amount_fen, date, period, note, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (share_id, campaign, distributor, fen, day, day[:7], note, now_iso()),
+            "INSERT INTO spend (share_id, campaign, distributor, amount_fen, currency, date, period, note, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (share_id, campaign, distributor, fen, currency, day, day[:7], note, now_iso()),
         )
-    return {"id": cur.lastrowid, "share_id": share_id, "campaign": campaign, "amount_fen": fen, "date": day}
+    return {"id": cur.lastrowid, "share_id": share_id, "campaign": campaign, "amount_fen": fen,
+            "currency": currency, "date": day}
 
 
 def list_spend(conn) -> list[dict]:
     return [dict(r) for r in conn.execute(
-        "SELECT p.id, p.date, s.code AS share_code, p.campaign, p.distributor, p.amount_fen, p.note "
+        "SELECT p.id, p.date, s.code AS share_code, p.campaign, p.distributor, p.amount_fen, p.currency, p.note "
         "FROM spend p LEFT JOIN shares s ON s.id = p.share_id ORDER BY p.date, p.id"
     )]
 

@@ -313,7 +313,7 @@ CREATE TABLE orders (
             extra TEXT,
             first_import_id INTEGER NOT NULL REFERENCES imports(id),
             last_import_id INTEGER NOT NULL REFERENCES imports(id),
-            updated_at TEXT NOT NULL, day TEXT,
+            updated_at TEXT NOT NULL, day TEXT, seen_valid INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (platform, line_key)
         );
 
@@ -326,7 +326,7 @@ CREATE TABLE payouts (
             ref TEXT,
             paid_at TEXT NOT NULL,
             created_at TEXT NOT NULL
-        );
+        , currency TEXT NOT NULL DEFAULT 'CNY');
 
 -- table shares
 CREATE TABLE "shares" (
@@ -357,7 +357,7 @@ CREATE TABLE spend (
             date TEXT NOT NULL,
             period TEXT NOT NULL,
             note TEXT,
-            created_at TEXT NOT NULL,
+            created_at TEXT NOT NULL, currency TEXT NOT NULL DEFAULT 'CNY',
             CHECK (share_id IS NOT NULL OR campaign IS NOT NULL)
         );
 
@@ -376,4 +376,7 @@ CREATE TRIGGER ledger_append_only_delete BEFORE DELETE ON ledger BEGIN SELECT RA
 
 -- trigger ledger_append_only_update
 CREATE TRIGGER ledger_append_only_update BEFORE UPDATE ON ledger BEGIN SELECT RAISE(ABORT, 'ledger entries are never edited'); END;
+
+-- trigger orders_seen_valid
+CREATE TRIGGER orders_seen_valid AFTER UPDATE OF status ON orders WHEN OLD.status IN ('paid', 'confirmed', 'settled') AND NEW.status NOT IN ('paid', 'confirmed', 'settled') AND NEW.seen_valid = 0 BEGIN UPDATE orders SET seen_valid = 1 WHERE platform = NEW.platform AND line_key = NEW.line_key; END;
 

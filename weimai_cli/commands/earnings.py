@@ -29,6 +29,7 @@ class Lang(str, Enum):
 
 MonthOpt = Annotated[str | None, typer.Option("--month", "-m", help="The month, YYYY-MM (default: this month).")]
 AsOpt = Annotated[str | None, typer.Option("--as", help="One distributor (default: me).")]
+CurrencyOpt = Annotated[str, typer.Option("--currency", help="The currency of the amount (default CNY), e.g. USD.")]
 
 
 @app.callback()
@@ -116,18 +117,20 @@ def payouts_record(
     amount: Annotated[str, typer.Option("--amount", help="Amount paid (yuan), e.g. 1,200.00.")],
     as_: Annotated[str, typer.Option("--as", help="The distributor paid (default: me).")] = "me",
     ref: Annotated[str | None, typer.Option("--ref", help="Your reference (transfer id…).")] = None,
+    currency: CurrencyOpt = "CNY",
 ):
-    """Record money paid to a distributor for a month."""
-    from weimai_cli import config, output, statements
+    """Record money paid to a distributor for a month (a USD payout reduces the USD balance only)."""
+    from weimai_cli import config, output, render, statements
 
     conn = config.open_db()
-    p = statements.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref)
-    output.message(f"recorded payout {p['id']}: {statements.format_fen(p['amount_fen'])} to {p['distributor']} for {p['period']}")
-    owed = statements.owed_after(conn, as_, month)
+    p = statements.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref, currency=currency)
+    paid = render._money(p["amount_fen"], p["currency"])
+    output.message(f"recorded payout {p['id']}: {paid} to {p['distributor']} for {p['period']}")
+    owed = statements.owed_after(conn, as_, month, p["currency"])
     if owed < 0:
         output.warn(
-            f"{p['distributor']} has now been paid {statements.format_fen(-owed)} more than earned up to {month}; "
-            "it carries forward as a negative balance"
+            f"{p['distributor']} has now been paid {render._money(-owed, p['currency'])} more than earned "
+            f"up to {month}; it carries forward as a negative balance"
         )
 
 
@@ -142,7 +145,8 @@ def payouts_list(
     data = statements.list_payouts(config.open_db(), as_)
     output.rows(data, [
         output.Col("id", "id", "int"), output.Col("distributor", "distributor"), output.Col("period", "month"),
-        output.Col("amount_fen", "amount", "money"), output.Col("ref", "ref"), output.Col("paid_at", "recorded"),
+        output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("ref", "ref"),
+        output.Col("paid_at", "recorded"),
     ], fmt.value, empty="no payouts")
 
 
@@ -153,9 +157,10 @@ def spend_add(
     date: Annotated[str | None, typer.Option("--date", help="When (YYYY-MM-DD; default today).")] = None,
     note: Annotated[str | None, typer.Option("--note", help="What it was (粉丝头条, boost…).")] = None,
     as_: AsOpt = None,
+    currency: CurrencyOpt = "CNY",
 ):
     """Record promotion spend for a share (by its code) or a campaign."""
-    from weimai_cli import config, output, statements
+    from weimai_cli import config, output, render, statements
     from weimai_cli.errors import UsageError
 
     if campaign:
@@ -166,13 +171,14 @@ def spend_add(
         if len(args) != 2:
             raise UsageError("give CODE AMOUNT, or --campaign NAME AMOUNT", "weimai spend add wm0001K7QX 50")
         code, amount = args
+    currency = statements.check_currency(currency)  # before any warning
     conn = config.open_db()
     if campaign and not conn.execute("SELECT 1 FROM shares WHERE campaign = ? LIMIT 1", (campaign,)).fetchone():
         output.warn(f"no share has the campaign {campaign!r} yet (a typo?); the spend is recorded anyway")
     s = statements.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
-                             note=note, distributor=as_)
+                             note=note, distributor=as_, currency=currency)
     what = code or f"campaign {campaign}"
-    output.message(f"recorded spend {s['id']}: {statements.format_fen(s['amount_fen'])} on {what} ({s['date']})")
+    output.message(f"recorded spend {s['id']}: {render._money(s['amount_fen'], s['currency'])} on {what} ({s['date']})")
 
 
 @spend_app.command("list")
@@ -185,5 +191,5 @@ def spend_list(
     output.rows(statements.list_spend(config.open_db()), [
         output.Col("id", "id", "int"), output.Col("date", "date"), output.Col("share_code", "share"),
         output.Col("campaign", "campaign"), output.Col("distributor", "as"),
-        output.Col("amount_fen", "amount", "money"), output.Col("note", "note"),
+        output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("note", "note"),
     ], fmt.value, empty="no spend recorded")

@@ -37,6 +37,7 @@ from weimai_cli.errors import BadInput, UsageError, WeimaiError
 from weimai_cli.orders import forked, replay
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
+from weimai_cli.statements import VALID as _VALID_NOW
 from weimai_cli.store import plain_indexes_dropped, transaction
 from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
 
@@ -1117,8 +1118,14 @@ def _apply(conn, stage, fmt, res, platform, kind, distributor, import_id, direct
     if attributed_now:
         scope += " UNION SELECT platform, line_key FROM order_events WHERE id > ? AND field = 'share_id'"
         params += (events_before,)
+    seen = res.stale and conn.execute("SELECT 1 FROM temp._seen_valid LIMIT 1").fetchone()
+    if seen:  # stale lines now known to have been valid (_classify)
+        scope += " UNION SELECT ?, line_key FROM temp._seen_valid"
+        params += (platform,)
     booked = ledger.book(conn, scope, params, import_id=import_id,
                          whole_platform=platform if direct else None, shop=kind == "shop")
+    if res.stale:
+        conn.execute("DROP TABLE IF EXISTS temp._seen_valid")
     res.ledger_entries, res.adjustments = booked.entries, booked.adjustments
 
 
@@ -1141,6 +1148,21 @@ def _classify(conn, res, platform, import_id, now, stale_if, differs) -> None:
                 "SELECT line_key FROM _changed WHERE state = 'stale' ORDER BY row LIMIT 5"
             )
         ]
+        # an older export showing a now void line still valid: the line was
+        # valid, whichever export came first (its status stays; ledger.py)
+        # (temp._seen_valid: those lines, booked again by _apply)
+        conn.execute("DROP TABLE IF EXISTS temp._seen_valid")
+        conn.execute("CREATE TEMP TABLE _seen_valid (line_key TEXT PRIMARY KEY) WITHOUT ROWID")
+        if conn.execute(
+            f"INSERT INTO temp._seen_valid SELECT c.line_key FROM _changed c JOIN _lines i ON i.line_key = c.line_key "
+            f"JOIN orders o ON o.platform = ? AND o.line_key = c.line_key "
+            f"WHERE c.state = 'stale' AND i.status IN {_VALID_NOW} AND o.status NOT IN {_VALID_NOW} "
+            f"AND o.seen_valid = 0", (platform,),
+        ).rowcount:
+            conn.execute(
+                "UPDATE orders SET seen_valid = 1 FROM temp._seen_valid v "
+                "WHERE orders.platform = ? AND orders.line_key = v.line_key", (platform,),
+            )
         conn.execute("DELETE FROM _changed WHERE state = 'stale'")
     if res.changed:
         _apply_changes(conn, platform, import_id, now)
