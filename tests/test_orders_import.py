@@ -390,6 +390,75 @@ def test_gb18030_and_utf16(run, db):
         "西湖龙井 明前特级 250g"
 
 
+# ---- encodings: one per file (issue 11, items 3 and 20) ---------------------------------
+
+MIXED = "one file in two encodings (tried UTF-8 and GB18030)"
+
+
+def encoded_rows(rows, encoding):
+    """CSV lines (no header) in one encoding."""
+    return "".join(",".join(r) + "\n" for r in rows).encode(encoding)
+
+
+def mixed_file(path, parts):
+    """A generic order CSV whose row groups are in different encodings: [(rows, encoding), …]."""
+    path.write_bytes(b",".join(h.encode() for h in GENERIC) + b"\n"
+                     + b"".join(encoded_rows(rows, enc) for rows, enc in parts))
+    return path
+
+
+@pytest.mark.parametrize("first, then, what", [
+    ("utf-8", "gbk", "this line is not UTF-8 but the lines above it are"),
+    ("gbk", "utf-8", "this line is UTF-8 but the lines above it are GB18030/GBK"),
+])
+@pytest.mark.parametrize("reader", ["never", "always"])
+@pytest.mark.parametrize("filler", [0, 12000])  # rows before the other encoding: 12000 take it past the sniffed MiB
+def test_rows_in_a_second_encoding_are_an_error(run, dbfile, tmp_path, monkeypatch, reader, filler,
+                                                first, then, what):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    rows = [row(f"A{i}") for i in range(filler + 1)]
+    f = mixed_file(tmp_path / "mixed.csv", [(rows, first), ([row("B1", sku="西湖龙井")], then),
+                                            ([row("A-last")], first)])
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert r.stderr.splitlines() == [
+        f"error: {f}:{filler + 3}: {what}: {MIXED}",
+        "hint: save the whole file in one encoding (UTF-8) and import it again",
+    ]
+    assert db_digest(dbfile) == before
+
+
+def test_gbk_headers_of_every_format_are_not_taken_for_utf8(tmp_path):
+    """Genuine GBK files import: no format's header (nor its status words), in
+    GBK, looks like UTF-8 text to the mixed-encoding check."""
+    from weimai_cli import tables
+    from weimai_cli.orders import formats as fmts
+
+    for fmt in fmts.all_formats():
+        names = [n for names in fmt.columns.values() for n in names]
+        words = list(fmt.statuses)
+        for line in (",".join(names), ",".join(words), *names, *words):
+            try:
+                data = (line + "\n" + line + "\n").encode("gbk")
+            except UnicodeEncodeError:
+                continue
+            assert tables._utf8_line(data) is None, (fmt.name, line)
+            try:  # (a few short words in GBK are valid UTF-8 as they stand: not this check's)
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                assert tables._detect_encoding(data, "x.csv") == "gb18030", (fmt.name, line)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read(run, db, tmp_path, encoding):
+    f = write(tmp_path / "o.csv", [row("L1", sku="枸杞-1"), row("L2")], encoding=encoding)
+    assert not f.read_bytes().startswith((b"\xff\xfe", b"\xfe\xff"))
+    r = imported(run, f)[0]
+    assert (r["encoding"], r["new"]) == (encoding, 2)
+    assert [(o["line_key"], o["sku"], o["title"]) for o in read_orders(db)] == [
+        ("L1", "枸杞-1", "枸杞"), ("L2", "SKU-1", "枸杞")]
+
+
 def test_demo_imports_the_sample_exports(run, tmp_path):
     r = run("demo", "--home", tmp_path / "demo")
     assert "$ weimai orders import <demo_taobao_union.csv>" in r.stdout
