@@ -582,6 +582,22 @@ def test_zip_bomb_is_refused_by_its_ratio_before_it_is_read(run, dbfile, tmp_pat
 
 
 @pytest.mark.parametrize("reader", ["never", "always"])
+def test_zip_member_larger_than_it_says_is_refused(run, dbfile, tmp_path, monkeypatch, reader):
+    """A member whose directory entry says it is small and is not: never a traceback."""
+    import struct
+
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    data = csv_bytes([row(f"L{i}") for i in range(3000)])
+    f = zipped(tmp_path / "lying.zip", {"orders.csv": data})
+    packed = f.read_bytes()
+    assert packed.count(struct.pack("<I", len(data))) == 2  # (the local header's and the directory's)
+    f.write_bytes(packed.replace(struct.pack("<I", len(data)), struct.pack("<I", 5000)))
+    assert refused(run, dbfile, f) == [
+        f"error: {f}!orders.csv: the zip file is damaged (Bad CRC-32 for file 'orders.csv')",
+        "hint: download or export it again"]
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
 @pytest.mark.parametrize("zip_it", [False, True])
 def test_a_line_over_the_cap_is_refused_unread(run, dbfile, tmp_path, monkeypatch, reader, zip_it):
     from weimai_cli import tables

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,6 +72,14 @@ def check_packed(info: zipfile.ZipInfo, where: str) -> None:
             f"unpacks {ratio:,} times its packed size, over the cap of {MAX_RATIO}:1 "
             "(a zip bomb?)", CAP_HINT, file=where,
         )
+
+
+# what unpacking a damaged zip member raises (a bad CRC, a cut or broken stream)
+_UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
+
+
+def _damaged(where: str, exc: Exception) -> BadInput:
+    return BadInput(f"the zip file is damaged ({exc})", "download or export it again", file=where)
 
 
 def _over_cap(where: str, cap: int) -> BadInput:
@@ -692,10 +701,8 @@ def _workbook(path: str, container: str):
     if container == "xlsx":
         try:
             _check_xlsx(path)
-        except zipfile.BadZipFile:
-            raise BadInput(
-                "the spreadsheet/zip file is truncated or damaged", "download or export it again", file=path,
-            ) from None
+        except _UNPACK_ERRORS as exc:
+            raise _damaged(path, exc) from None
     try:
         return CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises its own family, plus zip/xml errors
@@ -710,7 +717,10 @@ def _sheet_rows(
     path: str, container: str, sheet_name: str | None = None
 ) -> tuple[Iterator[tuple[int, list]], object]:
     wb = _workbook(path, container)
-    found = _uncached_formulas(path, sheet_name) if container == "xlsx" else {}
+    try:
+        found = _uncached_formulas(path, sheet_name) if container == "xlsx" else {}
+    except _UNPACK_ERRORS as exc:
+        raise _damaged(path, exc) from None
     try:
         sheet = wb.get_sheet_by_name(sheet_name) if sheet_name else wb.get_sheet_by_index(0)
         it = sheet.iter_rows()
@@ -823,8 +833,11 @@ def open_table(
         member = part or members[0]
         info = zf.getinfo(member)
         check_packed(info, f"{path}!{member}")  # before a byte is unpacked
-        with zf.open(member) as fh:
-            sample = fh.read(SNIFF_BYTES)
+        try:
+            with zf.open(member) as fh:
+                sample = fh.read(SNIFF_BYTES)
+        except _UNPACK_ERRORS as exc:
+            raise _damaged(f"{path}!{member}", exc) from None
         enc = _detect_encoding(sample, f"{path}!{member}")
         first = sample.decode(enc, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
         delim = "\t" if first.count("\t") > first.count(",") else ","
@@ -859,11 +872,13 @@ def open_table(
                 f"a cell longer than {MAX_CELL:,} characters (the cap): this is not a table export",
                 CAP_HINT, file=path, row=reader.line_num,  # (the line where it passed the cap)
             )
+        if isinstance(exc, _UNPACK_ERRORS):
+            return _damaged(path, exc)
         return BadInput(f"CSV syntax error ({exc})", file=path)
 
     try:
         header_row, raw, _, skipped = _find_header(rows, path, is_header)
-    except (UnicodeDecodeError, csv.Error) as exc:
+    except (UnicodeDecodeError, csv.Error, *_UNPACK_ERRORS) as exc:
         raise read_error(exc) from None
     raw_header = [cell_text(v) for v in raw]
     while raw_header and not raw_header[-1]:
@@ -939,7 +954,7 @@ def open_table(
     def body():
         try:
             yield from (text_body() if reader is not None else checked(rows))
-        except (UnicodeDecodeError, csv.Error) as exc:
+        except (UnicodeDecodeError, csv.Error, *_UNPACK_ERRORS) as exc:
             raise read_error(exc) from None
 
     table = Table(
