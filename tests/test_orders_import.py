@@ -459,6 +459,11 @@ def test_rows_in_a_second_encoding_are_an_error(run, dbfile, tmp_path, monkeypat
     ]
 
 
+def test_gbk_row_in_a_utf8_file_with_bom_is_an_error(run, dbfile, tmp_path):
+    f = mixed_file(tmp_path / "bom.csv", [([row("A1")], "utf-8"), ([row("B1")], "gbk")])
+    f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
+    assert refused(run, dbfile, f)[0] == f"error: {f}:3: this line is not UTF-8 but the lines above it are: {MIXED}"
+
 def test_gbk_headers_of_every_format_are_not_taken_for_utf8(tmp_path):
     """Genuine GBK files import: no format's header (nor its status words), in
     GBK, looks like UTF-8 text to the mixed-encoding check."""

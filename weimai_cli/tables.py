@@ -864,7 +864,7 @@ def open_table(
             found = _bad_text_line(reopen, enc) if reader is not None else None
             if found is None:
                 return BadInput(f"text is not valid {enc} ({exc.reason})", ENCODING_HINT, file=path)
-            if enc == "utf-8":
+            if enc in ("utf-8", "utf-8-sig"):
                 return _mixed_encodings(path, found[0], "utf-8")
             return BadInput(f"text is not valid {enc} ({found[1]})", ENCODING_HINT, file=path, row=found[0])
         if "field larger than field limit" in str(exc):
