@@ -39,7 +39,7 @@ HEADER_SCAN_ROWS = 30
 DEFAULT_MAX_UNCOMPRESSED = 1 << 30  # bytes of one zip member / XLSX part (WEIMAI_MAX_UNCOMPRESSED)
 MAX_RATIO = 100  # uncompressed : compressed, of a part of RATIO_FLOOR bytes or more
 RATIO_FLOOR = 1 << 20  # (a small XML part can compress 200:1 and is harmless)
-MAX_LINE = 4 << 20  # bytes of one line of a CSV/TSV file
+MAX_LINE = 4 << 20  # bytes of one line of a CSV/TSV file (more than a 64 KiB read)
 MAX_CELL = 131072  # characters of one CSV cell (the csv module's own default limit)
 MAX_XML_CELL = 1 << 20  # bytes of one XLSX cell or shared string, as XML
 MAX_SHARED_STRINGS = 10_000_000  # strings in an XLSX's shared string table
@@ -251,7 +251,9 @@ class _CountingReader(io.RawIOBase):
         else:
             self.run = len(data) - last - len(nl)
         if self.run > MAX_LINE:
-            line = self.lines + (data.count(nl) if first < 0 or self.run < len(data) else 0) + 1
+            # the line this block ends in, or the one its first break ends (a
+            # line between two breaks of one block is shorter than the block)
+            line = self.lines + 1 + (data.count(nl) if 0 <= first and self.run < len(data) else 0)
             raise BadInput(
                 f"a line longer than {MAX_LINE:,} bytes (the cap): this is not a table export",
                 CAP_HINT, file=self.where, row=line,
