@@ -571,12 +571,7 @@ def _check_xlsx_once(path: str, _mtime: int, _size: int, cap: int, max_strings: 
         for info in zf.infolist():
             if info.filename.lower() == "xl/sharedstrings.xml":
                 where = f"{path}!{info.filename}"
-                count = _scan_xml(zf, info.filename, where, cap, max_cell, (b"si",))
-                if count > max_strings:
-                    raise BadInput(
-                        f"holds {count:,} shared strings, over the cap of {max_strings:,}",
-                        CAP_HINT, file=where,
-                    )
+                _scan_xml(zf, info.filename, where, cap, max_cell, (b"si",), max_count=max_strings)
 
 
 _ROOT = re.compile(rb"<(\w+:)?(?:sst|worksheet)\b")
@@ -585,13 +580,14 @@ _CELL_TYPE = re.compile(rb'\bt="(\w+)"')
 
 
 def _scan_xml(zf: zipfile.ZipFile, name: str, where: str, cap: int, max_cell: int,
-              tags: tuple[bytes, ...] = (), formulas: dict | None = None) -> int:
+              tags: tuple[bytes, ...] = (), formulas: dict | None = None, max_count: int = 0) -> int:
     """Stream one XML part of a workbook; returns how many ``tags`` elements
-    open in it. Over ``cap`` bytes unpacked (whatever the directory said), or
+    open in it. Over ``cap`` bytes unpacked (whatever the directory said),
     one text (a cell's, a shared string's: no ``<`` in it) longer than
-    ``max_cell`` bytes, is an error. With ``formulas``, formula cells with no
-    saved value go in it as {(row, column index): reference}, at most
-    :data:`MAX_UNCACHED`."""
+    ``max_cell`` bytes, or more than ``max_count`` of those elements (shared
+    strings), is an error, raised as soon as it is seen. With ``formulas``,
+    formula cells with no saved value go in it as {(row, column index):
+    reference}, at most :data:`MAX_UNCACHED`."""
     count = total = since = 0
     opens: tuple[bytes, ...] = ()
     tail = b""  # the end of the last block, for a tag cut in two
@@ -633,6 +629,9 @@ def _scan_xml(zf: zipfile.ZipFile, name: str, where: str, cap: int, max_cell: in
                 starts = [max(len(tail) - len(o) + 1, 0) for o in opens]  # (tags ending in this block)
                 count += sum(data.count(o, i) for o, i in zip(opens, starts))
                 tail = data[-16:]
+                if max_count and count > max_count:
+                    raise BadInput(f"holds more than {max_count:,} shared strings (the cap)", CAP_HINT,
+                                   file=where)
             if formulas is not None and len(formulas) < MAX_UNCACHED:
                 text = carry + block
                 # matches that start in the last 64 KiB wait for the next block
