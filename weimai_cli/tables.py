@@ -341,6 +341,11 @@ class Table:
 # never valid UTF-8 as a whole: a line that is, in a GB18030 file, is UTF-8.
 # (found as "LccLcc" in the bytes mapped to classes: a lead byte E4–E9 is L,
 # a continuation byte 80–BF is c; bytes.find is many times faster than re here)
+# Measured: of 1.5 M random GBK lines of common (GB2312 level-1) characters none
+# was taken for UTF-8; with the rare level-2 ones drawn as often, 8 of 1.2 M
+# lines of three or four characters were (nonsense such as 浣辨冬). Either way
+# a wrong call refuses the file with a hint to save it as UTF-8, never imports
+# garbled text.
 _CLASSES = bytes(
     ord("L") if 0xE4 <= b <= 0xE9 else ord("c") if 0x80 <= b <= 0xBF else ord(".") for b in range(256)
 )
