@@ -225,4 +225,26 @@ def test_bad_currency_option(run, home, loaded):
     assert hint == "hint: write a three-letter currency code such as CNY, USD or EUR"
     err, _ = one_error(run("goods", "edit", "GQ-1", "--currency", "usdollar", code=1))
     assert err == "error: --currency: not a currency code: 'usdollar'"
+
+
+def test_mixed_encodings_and_utf16_without_bom(run, home, loaded, tmp_path):
+    f = tmp_path / "mixed.csv"
+    f.write_bytes("sku,title,price\nA1,西湖龙井,10\n".encode() + "A2,枸杞,12\n".encode("gbk"))
+    err, hint = one_error(run("goods", "import", f, code=1))
+    assert err == (f"error: {f}:3: this line is not UTF-8 but the lines above it are: "
+                   "one file in two encodings (tried UTF-8 and GB18030)")
+    assert hint == "hint: save the whole file in one encoding (UTF-8) and import it again"
+    assert db_fingerprint(home) == loaded
+    f = write(tmp_path, "utf16.csv", "sku,title,price\nA1,西湖龙井,10\n", encoding="utf-16-le")
+    assert "imported" in run("goods", "import", f).stderr
+    assert db_fingerprint(home) != loaded
+
+
+def test_long_line_is_refused(run, home, loaded, tmp_path, monkeypatch):
+    from weimai_cli import tables
+
+    monkeypatch.setattr(tables, "MAX_LINE", 100_000)
+    f = write(tmp_path, "long.csv", "sku,title,price\nA1," + "x" * 300_000 + ",10\n")
+    err, _ = one_error(run("goods", "import", f, code=1))
+    assert err == f"error: {f}:2: a line longer than 100,000 bytes (the cap): this is not a table export"
     assert db_fingerprint(home) == loaded

@@ -84,8 +84,8 @@ def test_later_export_updates_and_older_is_stale(run, db, tmp_path):
 
 def test_an_older_export_never_lowers_a_refund(run, db, tmp_path):
     header = [*GENERIC, "refunded"]
-    old = write(tmp_path / "old.csv", [row("L1", paid="100.00") + [""], row("L2") + ["0.00"]], header=header)
-    new = write(tmp_path / "new.csv", [row("L1", paid="100.00") + ["40.00"], row("L2") + ["0.00"]], header=header)
+    old = write(tmp_path / "old.csv", [[*row("L1", paid="100.00"), ""], [*row("L2"), "0.00"]], header=header)
+    new = write(tmp_path / "new.csv", [[*row("L1", paid="100.00"), "40.00"], [*row("L2"), "0.00"]], header=header)
     imported(run, new)
     r = imported(run, old)[0]
     assert (r["stale"], r["stale_keys"], r["changed"]) == (1, ["L1"], 0)
@@ -303,7 +303,7 @@ def test_currency_option_fills_lines_whose_file_names_none(run, db, tmp_path, mo
     monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
     plain = write(tmp_path / "plain.csv", [row("L1"), row("L2")])
     imported(run, "--currency", "USD", plain)
-    own = write(tmp_path / "own.csv", [row("L3") + ["EUR"], row("L4") + [""]], header=[*GENERIC, "currency"])
+    own = write(tmp_path / "own.csv", [[*row("L3"), "EUR"], [*row("L4"), ""]], header=[*GENERIC, "currency"])
     imported(run, "--currency", "USD", own)  # (the file's own column first, the option fills blanks)
     imported(run, write(tmp_path / "cny.csv", [row("L5")]))
     imported(run, "--currency", "rmb", write(tmp_path / "rmb.csv", [row("L6")]))
@@ -330,7 +330,7 @@ def test_a_line_whose_currency_is_corrected_takes_its_commission_along(run, db, 
     use_secret()
     code = add_share(db, 1, "SKU-1")
     imported(run, write(tmp_path / "a.csv", [row("L1", code=code)]))  # (booked in CNY: 20 % of 10.00)
-    imported(run, write(tmp_path / "b.csv", [row("L1", code=code) + ["GBP"]], header=[*GENERIC, "currency"]))
+    imported(run, write(tmp_path / "b.csv", [[*row("L1", code=code), "GBP"]], header=[*GENERIC, "currency"]))
     assert [tuple(r) for r in db.execute(
         "SELECT currency, amount_fen, reason FROM ledger ORDER BY id")] == [
         ("CNY", 200, "paid: commission on 10.00"), ("CNY", -200, "line now in GBP"),
@@ -673,6 +673,32 @@ def test_summary_blank_and_repeated_header_rows(run, db, tmp_path):
     assert [o["line_key"] for o in read_orders(db)] == ["L1", "L2"]
 
 
+@pytest.mark.parametrize("reader", ["never", "always"])
+def test_total_row_that_disagrees_warns_with_both_figures(run, db, tmp_path, monkeypatch, reader):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    total = ["", "", "", "", "", "", ""]
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2", paid="12.50"), ["小计", *total[1:6], "22.50"],
+                                    row("L3", paid="5.00"), ["合计", *total[1:6], "30.00"],
+                                    ["总计", *total[1:6], "27.50"]])
+    r = run("orders", "import", f)
+    warnings = [ln for ln in r.stderr.splitlines() if ln.startswith("warning:")]
+    assert warnings == [
+        f"warning: {f}:6: the total row says paid 30.00, but the lines since row 4 add up to 5.00 "
+        "(all above it: 27.50)"
+    ]
+    assert "3 rows: 3 new" in r.stderr
+    assert [(o["line_key"], o["paid_fen"]) for o in read_orders(db)] == [("L1", 1000), ("L2", 1250), ("L3", 500)]
+    again = run("orders", "import", f)  # the same file again (replayed): the same warning
+    assert [ln for ln in again.stderr.splitlines() if ln.startswith("warning:")] == warnings
+
+
+def test_first_total_row_that_disagrees_names_the_sum_above(run, db, tmp_path):
+    f = write(tmp_path / "o.csv", [row("L1"), row("L2"), ["合计", "", "", "", "2", "", "¥19.00"]])
+    r = imported(run, f)[0]
+    assert r["warnings"] == [f"{f}:4: the total row says paid 19.00, but the lines above it add up to 20.00"]
+    assert r["new"] == 2
+
+
 @pytest.mark.parametrize("kind", ["empty", "blank", "binary", "truncated", "directory"])
 def test_unreadable_files(kind, run, dbfile, tmp_path):
     f = tmp_path / "x.csv"
@@ -719,6 +745,295 @@ def test_gb18030_and_utf16(run, db):
     assert [(x["encoding"], x["new"]) for x in r] == [("gb18030", 9), ("utf-16", 0)]
     assert db.execute("SELECT title FROM orders WHERE line_key = '3301234567890200001'").fetchone()[0] == \
         "西湖龙井 明前特级 250g"
+
+
+# ---- encodings: one per file (issue 11, items 3 and 20) ---------------------------------
+
+MIXED = "one file in two encodings (tried UTF-8 and GB18030)"
+
+
+def refused(run, dbfile, f) -> list[str]:
+    """The error lines of an import that must change nothing."""
+    before = db_digest(dbfile)
+    r = run("orders", "import", f, code=1)
+    assert db_digest(dbfile) == before
+    return r.stderr.splitlines()
+
+
+def encoded_rows(rows, encoding):
+    """CSV lines (no header) in one encoding."""
+    return "".join(",".join(r) + "\n" for r in rows).encode(encoding)
+
+
+def mixed_file(path, parts):
+    """A generic order CSV whose row groups are in different encodings: [(rows, encoding), …]."""
+    path.write_bytes(b",".join(h.encode() for h in GENERIC) + b"\n"
+                     + b"".join(encoded_rows(rows, enc) for rows, enc in parts))
+    return path
+
+
+@pytest.mark.parametrize("first, then, what", [
+    ("utf-8", "gbk", "this line is not UTF-8 but the lines above it are"),
+    ("gbk", "utf-8", "this line is UTF-8 but the lines above it are GB18030/GBK"),
+])
+@pytest.mark.parametrize("reader", ["never", "always"])
+@pytest.mark.parametrize("filler", [0, 12000])  # rows before the other encoding: 12000 take it past the sniffed MiB
+def test_rows_in_a_second_encoding_are_an_error(run, dbfile, tmp_path, monkeypatch, reader, filler,
+                                                first, then, what):
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    rows = [row(f"A{i}") for i in range(filler + 1)]
+    f = mixed_file(tmp_path / "mixed.csv", [(rows, first), ([row("B1", sku="西湖龙井")], then),
+                                            ([row("A-last")], first)])
+    assert refused(run, dbfile, f) == [
+        f"error: {f}:{filler + 3}: {what}: {MIXED}",
+        "hint: save the whole file in one encoding (UTF-8) and import it again",
+    ]
+
+
+def test_gbk_row_in_a_utf8_file_with_bom_is_an_error(run, dbfile, tmp_path):
+    f = mixed_file(tmp_path / "bom.csv", [([row("A1")], "utf-8"), ([row("B1")], "gbk")])
+    f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
+    assert refused(run, dbfile, f)[0] == f"error: {f}:3: this line is not UTF-8 but the lines above it are: {MIXED}"
+
+def test_gbk_headers_of_every_format_are_not_taken_for_utf8(tmp_path):
+    """Genuine GBK files import: no format's header (nor its status words), in
+    GBK, looks like UTF-8 text to the mixed-encoding check."""
+    from weimai_cli import tables
+    from weimai_cli.orders import formats as fmts
+
+    for fmt in fmts.all_formats():
+        names = [n for names in fmt.columns.values() for n in names]
+        words = list(fmt.statuses)
+        for line in (",".join(names), ",".join(words), *names, *words):
+            try:
+                data = (line + "\n" + line + "\n").encode("gbk")
+            except UnicodeEncodeError:
+                continue
+            assert tables._utf8_line(data) is None, (fmt.name, line)
+            try:  # (a few short words in GBK are valid UTF-8 as they stand: not this check's)
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                assert tables._detect_encoding(data, "x.csv") == "gb18030", (fmt.name, line)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read(run, db, tmp_path, encoding):
+    f = write(tmp_path / "o.csv", [row("L1", sku="枸杞-1"), row("L2")], encoding=encoding)
+    assert not f.read_bytes().startswith((b"\xff\xfe", b"\xfe\xff"))
+    r = imported(run, f)[0]
+    assert (r["encoding"], r["new"]) == (encoding, 2)
+    assert [(o["line_key"], o["sku"], o["title"]) for o in read_orders(db)] == [
+        ("L1", "枸杞-1", "枸杞"), ("L2", "SKU-1", "枸杞")]
+
+
+# ---- XLSX formulas without a saved value (issue 11, item 4) -------------------------------
+
+
+def formula_workbook(path, cached: str | None = None):
+    """L1 paid 10.00; L2's paid a formula (saved with ``cached`` as its value, or none, as
+    openpyxl leaves it); a 合计 row whose formula has no value either (skipped)."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(GENERIC)
+    ws.append(row("L1"))
+    ws.append(row("L2"))
+    ws["G3"] = "=G2*2"
+    ws.append(["合计"])
+    ws["G4"] = "=SUM(G2:G3)"
+    wb.save(path)
+    if cached is not None:  # as Excel saves it: the formula and its value
+        with zipfile.ZipFile(path) as zf:
+            parts = {n: zf.read(n) for n in zf.namelist()}
+        sheet = parts["xl/worksheets/sheet1.xml"].decode()
+        parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+            "<f>G2*2</f><v />", f"<f>G2*2</f><v>{cached}</v>", 1).encode()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for n, data in parts.items():
+                zf.writestr(n, data)
+    return path
+
+
+def test_xlsx_amount_formula_without_saved_value_is_an_error(run, dbfile, tmp_path):
+    f = formula_workbook(tmp_path / "formulas.xlsx")
+    assert refused(run, dbfile, f) == [
+        f"error: {f}:3:7: paid: cell G3 holds a formula with no saved value",
+        "hint: open and save the file in Excel, or export values",
+    ]
+
+
+def test_xlsx_amount_formula_with_saved_value_imports(run, db, tmp_path):
+    f = formula_workbook(tmp_path / "formulas.xlsx", cached="20")
+    r = imported(run, f)[0]
+    assert (r["new"], r["warnings"]) == (2, [])  # (the 合计 row's formula has no value: skipped as a total)
+    assert [(o["line_key"], o["paid_fen"]) for o in read_orders(db)] == [("L1", 1000), ("L2", 2000)]
+
+
+# ---- hostile files: caps on what a file may unpack or hold (issue 11, item 11) -------------
+
+
+def zipped(path, members: dict[str, bytes]):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def csv_bytes(rows) -> bytes:
+    return (",".join(GENERIC) + "\n" + "".join(",".join(r) + "\n" for r in rows)).encode()
+
+
+HINT = "hint: a real export never gets there: check the file (download it again)"
+
+
+def test_zip_member_over_the_size_cap(run, dbfile, tmp_path, monkeypatch):
+    data = csv_bytes([row(f"L{i}") for i in range(2000)])
+    f = zipped(tmp_path / "report.zip", {"orders.csv": data})
+    monkeypatch.setenv("WEIMAI_MAX_UNCOMPRESSED", "50000")
+    assert refused(run, dbfile, f) == [
+        f"error: {f}!orders.csv: unpacks to {len(data):,} bytes, over the cap of 50,000 bytes "
+        "(WEIMAI_MAX_UNCOMPRESSED)", HINT]
+    monkeypatch.setenv("WEIMAI_MAX_UNCOMPRESSED", "a lot")
+    assert refused(run, dbfile, f)[0] == "error: WEIMAI_MAX_UNCOMPRESSED='a lot' is not a byte count"
+
+
+def test_zip_bomb_is_refused_by_its_ratio_before_it_is_read(run, dbfile, tmp_path, monkeypatch):
+    import zipfile
+
+    f = zipped(tmp_path / "bomb.zip", {"orders.csv": csv_bytes([row()]) + b"\n" * (4 << 20)})
+    ratio = (lambda i: i.file_size // i.compress_size)(zipfile.ZipFile(f).getinfo("orders.csv"))
+
+    def never(*args, **kwargs):
+        raise AssertionError("a member was opened")
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", never)
+    assert refused(run, dbfile, f) == [
+        f"error: {f}!orders.csv: unpacks {ratio:,} times its packed size, over the cap of 100:1 (a zip bomb?)",
+        HINT]
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+def test_zip_member_larger_than_it_says_is_refused(run, dbfile, tmp_path, monkeypatch, reader):
+    """A member whose directory entry says it is small and is not: never a traceback."""
+    import struct
+
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    data = csv_bytes([row(f"L{i}") for i in range(3000)])
+    f = zipped(tmp_path / "lying.zip", {"orders.csv": data})
+    packed = f.read_bytes()
+    assert packed.count(struct.pack("<I", len(data))) == 2  # (the local header's and the directory's)
+    f.write_bytes(packed.replace(struct.pack("<I", len(data)), struct.pack("<I", 5000)))
+    assert refused(run, dbfile, f) == [
+        f"error: {f}!orders.csv: the zip file is damaged (Bad CRC-32 for file 'orders.csv')",
+        "hint: download or export it again"]
+
+
+@pytest.mark.parametrize("reader", ["never", "always"])
+@pytest.mark.parametrize("zip_it", [False, True])
+def test_a_line_over_the_cap_is_refused_unread(run, dbfile, tmp_path, monkeypatch, reader, zip_it):
+    from weimai_cli import tables
+
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
+    monkeypatch.setattr(tables, "MAX_LINE", 100_000)
+    data = csv_bytes([row("L1")]) + b"L2," + b"9" * 300_000 + b"\n" + csv_bytes([row("L3")])
+    f = tmp_path / "long.csv"
+    f.write_bytes(data)
+    where = str(f)
+    if zip_it:
+        f, where = zipped(tmp_path / "long.zip", {"long.csv": data}), f"{tmp_path / 'long.zip'}!long.csv"
+    assert refused(run, dbfile, f) == [
+        f"error: {where}:3: a line longer than 100,000 bytes (the cap): this is not a table export", HINT]
+
+
+def test_a_csv_cell_over_the_cap_is_refused(run, dbfile, tmp_path, monkeypatch):
+    from weimai_cli import tables
+
+    monkeypatch.setattr(tables, "MAX_CELL", 1000)
+    f = tmp_path / "cell.csv"
+    f.write_bytes(csv_bytes([row("L1"), row("L2", sku='"' + "x\n" * 600 + '"')]))
+    assert refused(run, dbfile, f) == [
+        f"error: {f}:503: a cell longer than 1,000 characters (the cap): this is not a table export", HINT]
+
+
+def tiny_xlsx(path, rows: list[list[str]], extra_strings=()):
+    """A minimal XLSX written by hand: every cell a shared string (openpyxl writes inline ones)."""
+    from xml.sax.saxutils import escape
+
+    strings = [*dict.fromkeys(v for r in rows for v in r), *extra_strings]
+    index = {s: i for i, s in enumerate(strings)}
+    cells = "".join(
+        f'<row r="{n}">' + "".join(f'<c r="{chr(65 + j)}{n}" t="s"><v>{index[v]}</v></c>' for j, v in enumerate(r))
+        + "</row>" for n, r in enumerate(rows, start=1))
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    return zipped(path, {
+        "[Content_Types].xml": (
+            b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            b'<Default Extension="xml" ContentType="application/xml"/>'
+            b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            b'spreadsheetml.sheet.main+xml"/>'
+            b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.worksheet+xml"/>'
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+        "_rels/.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+            '</Relationships>').encode(),
+        "xl/workbook.xml": (
+            f'<workbook {ns} xmlns:r="{rel}"><sheets><sheet name="Orders" sheetId="1" r:id="rId1"/>'
+            '</sheets></workbook>').encode(),
+        "xl/_rels/workbook.xml.rels": (
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+            '</Relationships>').encode(),
+        "xl/worksheets/sheet1.xml": f"<worksheet {ns}><sheetData>{cells}</sheetData></worksheet>".encode(),
+        "xl/sharedStrings.xml": (
+            f'<sst {ns} count="{len(strings)}" uniqueCount="{len(strings)}">'
+            + "".join(f"<si><t>{escape(s)}</t></si>" for s in strings) + "</sst>").encode(),
+    })
+
+
+def test_xlsx_within_the_caps_imports(run, db, tmp_path):
+    f = tiny_xlsx(tmp_path / "ok.xlsx", [GENERIC, row("L1"), row("L2")])
+    r = imported(run, f)[0]
+    assert (r["container"], r["new"]) == ("xlsx", 2)
+
+
+def test_xlsx_shared_strings_over_the_count_cap(run, dbfile, tmp_path, monkeypatch):
+    from weimai_cli import tables
+
+    monkeypatch.setattr(tables, "MAX_SHARED_STRINGS", 20)
+    f = tiny_xlsx(tmp_path / "many.xlsx", [GENERIC, row("L1")], extra_strings=[f"s{i}" for i in range(10)])
+    assert refused(run, dbfile, f) == [
+        f"error: {f}!xl/sharedStrings.xml: holds more than 20 shared strings (the cap)", HINT]
+
+
+def test_xlsx_shared_string_over_the_length_cap(run, dbfile, tmp_path, monkeypatch):
+    from weimai_cli import tables
+
+    monkeypatch.setattr(tables, "MAX_XML_CELL", 10_000)
+    f = tiny_xlsx(tmp_path / "long.xlsx", [GENERIC, row("L1", sku="x" * 50_000)])
+    assert refused(run, dbfile, f) == [
+        f"error: {f}!xl/sharedStrings.xml: one cell's text is longer than 10,000 bytes (the cap)", HINT]
+
+
+def test_xlsx_part_over_the_size_cap(run, dbfile, tmp_path, monkeypatch):
+    import zipfile
+
+    f = tiny_xlsx(tmp_path / "big.xlsx", [GENERIC, *(row(f"L{i}") for i in range(100))])
+    size = zipfile.ZipFile(f).getinfo("xl/worksheets/sheet1.xml").file_size
+    monkeypatch.setenv("WEIMAI_MAX_UNCOMPRESSED", "5000")
+    assert refused(run, dbfile, f) == [
+        f"error: {f}!xl/worksheets/sheet1.xml: unpacks to {size:,} bytes, over the cap of 5,000 bytes "
+        "(WEIMAI_MAX_UNCOMPRESSED)", HINT]
 
 
 def test_demo_imports_the_sample_exports(run, tmp_path):

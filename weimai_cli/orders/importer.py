@@ -34,6 +34,7 @@ from pathlib import Path
 from weimai_cli import ledger
 from weimai_cli.clock import DAY_SQL, now_iso
 from weimai_cli.errors import BadInput, UsageError, WeimaiError
+from weimai_cli.money import format_fen
 from weimai_cli.orders import forked, replay
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
@@ -465,7 +466,8 @@ def _record_import(conn, path, part, digest, fmt_name, container, encoding, plat
     ).lastrowid
 
 
-def _record_outcome(conn, res: ImportResult, key: str, repeated_header_rows: list[int]) -> None:
+def _record_outcome(conn, res: ImportResult, key: str, repeated_header_rows: list[int],
+                    totals: list[tuple[int, str]]) -> None:
     conn.execute(
         "UPDATE imports SET rows = ?, new = ?, changed = ?, unchanged = ?, stale = ?, "
         "merged = ?, rejected = ?, unmatched = ?, attributed = ?, unattributed = ?, "
@@ -473,7 +475,7 @@ def _record_outcome(conn, res: ImportResult, key: str, repeated_header_rows: lis
         (res.rows, res.new, res.changed, res.unchanged, res.stale, res.merged, res.rejected,
          res.unmatched, res.attributed, res.unattributed, res.bad_codes, now_iso(),
          replay.outcome(key, stale_keys=res.stale_keys, bad_code_list=res.bad_code_list,
-                        repeated_header_rows=repeated_header_rows),
+                        repeated_header_rows=repeated_header_rows, totals=totals),
          res.import_id),
     )
 
@@ -481,6 +483,15 @@ def _record_outcome(conn, res: ImportResult, key: str, repeated_header_rows: lis
 def _repeated_header_warnings(res: ImportResult, rows: list[int], warn) -> None:
     for rownum in rows:
         msg = f"{res.file}:{rownum}: repeated header row skipped"
+        res.warnings.append(msg)
+        if warn:
+            warn(msg)
+
+
+def _total_warnings(res: ImportResult, totals: list[tuple[int, str]], warn) -> None:
+    """Total rows (合计) whose amount is not the lines' sum: skipped all the same, with a warning."""
+    for rownum, text in totals:
+        msg = f"{res.file}:{rownum}: {text}"
         res.warnings.append(msg)
         if warn:
             warn(msg)
@@ -501,8 +512,10 @@ def _replayed(conn, path, part, digest, key, prior, recorded, *, warn) -> Import
     )
     res.import_id = _record_import(conn, path, part, digest, res.format, res.container,
                                    res.encoding, res.platform, res.kind, prior["distributor"])
+    totals = [tuple(t) for t in recorded.get("totals", [])]
     _repeated_header_warnings(res, recorded["repeated_header_rows"], warn)
-    _record_outcome(conn, res, key, recorded["repeated_header_rows"])
+    _total_warnings(res, totals, warn)
+    _record_outcome(conn, res, key, recorded["repeated_header_rows"], totals)
     return res
 
 
@@ -570,13 +583,15 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
         try:
             fields = staged_fields(parser)
 
+            totals: list[tuple[int, str]] = []  # (row, message) of total rows that disagree
+
             def packed(bar):
                 return stage.pack(_lines(table, fmt, parser, cols, res, skip_bad, rejects, bar,
-                                         with_row=not direct, currency=currency), fields)
+                                         with_row=not direct, currency=currency, totals=totals), fields)
 
             # a large file is read and checked in a child process while this one writes
             child = forked.start(
-                packed, lambda: (res.rows, res.rejected, table.repeated_header_rows, stage.bad_codes),
+                packed, lambda: (res.rows, res.rejected, table.repeated_header_rows, stage.bad_codes, totals),
                 reports=progress is not None, batch=1,
             ) if forked.usable(table.container, table.size) and not skip_bad else None
             bar = None
@@ -588,7 +603,8 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
                     with child:
                         bar = child.progress = progress(table.path) if progress else None
                         stage.load(child, fields)
-                    res.rows, res.rejected, table.repeated_header_rows[:], stage.bad_codes = child.state
+                    res.rows, res.rejected, table.repeated_header_rows[:], stage.bad_codes, totals[:] = \
+                        child.state
             except _Restage:
                 stage.drop()
                 conn.execute("ROLLBACK TO direct")
@@ -601,11 +617,12 @@ def _import_part(conn, path, part, *, several, format, extra, platform, distribu
             if bar:
                 bar(table.size, table.size)
             _repeated_header_warnings(res, table.repeated_header_rows, warn)
+            _total_warnings(res, totals, warn)
             stage.check_conflicts(table, res, skip_bad, rejects)
             _apply(conn, stage, fmt, res, plat, kind, distributor, import_id, direct)
         finally:
             stage.drop()
-        _record_outcome(conn, res, key, table.repeated_header_rows)
+        _record_outcome(conn, res, key, table.repeated_header_rows, totals)
         return res
 
 
@@ -620,12 +637,17 @@ def staged_fields(parser) -> tuple[str, ...]:
     return parser.fields if parser.fields is not None else LINE_FIELDS[1:]
 
 
-def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True, currency=None):
+FORMULA_HINT = "open and save the file in Excel, or export values"
+
+
+def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True, currency=None, totals=None):
     """Rows -> lists of staging tuples (line_key, row, *staged_fields,
     presale), or without ``with_row`` (line_key, *staged_fields), a list per
     chunk of rows read; bad rows raise, or go to the rejects file. A line
     whose parser gave no currency gets ``currency``; none at all is a bad
-    row (a refund file's lines keep the currency of the lines they update)."""
+    row (a refund file's lines keep the currency of the lines they update).
+    A total row (合计) whose amount is not what the lines above it add up to
+    goes in ``totals`` as (row, message)."""
     qty_col = cols.index("quantity")
     fields = staged_fields(parser)
     dumps = json.dumps
@@ -693,6 +715,55 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True,
                 return lines
         return [t for rownum, values in pending for t in one(rownum, values)]
 
+    def lines_of(chunk):
+        if by_batch and chunk:
+            return batch(chunk)
+        return [t for rownum, values in chunk for t in one(rownum, values)]
+
+    uncached, money_cols = table.uncached, cols.money_columns
+
+    def saved_values(chunk):
+        """The rows whose amount cells hold values (a formula cell with no
+        saved value reads as empty: that row is bad)."""
+        out = []
+        for rownum, values in chunk:
+            cells = uncached.get(rownum, ())
+            col = min((c for c in cells if c in money_cols), default=None)
+            if col is None:
+                out.append((rownum, values))
+            else:
+                bad(rownum, col, f"cell {cells[col]} holds a formula with no saved value",
+                    FORMULA_HINT, values)
+        return out
+
+    # a total row's paid amount against the sum of the lines' (since the
+    # last total row, or all above: subtotals, then a grand total)
+    paid_col = cols.index("paid") if "paid_fen" in fields else None
+    paid_at = (fields.index("paid_fen") + (2 if with_row else 1)) if paid_col is not None else None
+    paid = cols.money("paid", negative=True) if paid_col is not None else None
+    sums = [0, 0]  # since the last total row, all above
+    last_total: list[int] = []
+
+    def add(lines):
+        if paid_at is not None and lines:
+            n = sum(filter(None, map(itemgetter(paid_at), lines)))
+            sums[0] += n
+            sums[1] += n
+        return lines
+
+    def check_total(rownum, values):
+        try:
+            figure = paid(values)
+        except FieldError:
+            figure = None  # (not an amount: nothing to compare)
+        if figure is not None and figure not in sums and totals is not None:
+            says = f"the total row says {table.raw_header[paid_col]} {format_fen(figure)}, but the lines"
+            totals.append((rownum, f"{says} above it add up to {format_fen(sums[1])}" if not last_total else
+                           f"{says} since row {last_total[-1]} add up to {format_fen(sums[0])} "
+                           f"(all above it: {format_fen(sums[1])})"))
+        sums[0] = 0
+        last_total.append(rownum)
+
     text = table.container in _TEXT_CONTAINERS
     by_batch = parser.batch is not None and text
     rows = iter(table.rows)
@@ -705,15 +776,22 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True,
             broken = exc
         if not chunk and broken is None:
             break
+        total_rows = ()
         if not (text and _plain_first_cells(chunk)):
+            if paid is not None:
+                total_rows = [r for r in chunk if r[1] and is_summary_row(r[1])]
             chunk = [r for r in chunk if _counted(r[1])]
         res.rows += len(chunk)
+        if uncached and chunk:
+            chunk = saved_values(chunk)
         if bar and chunk:
             bar(table.bytes_read(), table.size)
-        if by_batch and chunk:
-            yield batch(chunk)
-        else:
-            yield [t for rownum, values in chunk for t in one(rownum, values)]
+        for rownum, values in total_rows:  # (rare: the lines before each come first)
+            before = [r for r in chunk if r[0] < rownum]
+            chunk = chunk[len(before):]
+            yield add(lines_of(before))
+            check_total(rownum, values)
+        yield add(lines_of(chunk))
         if broken is not None:
             raise broken  # the rows before a broken one come first
     yield list(emit(parser.flush(), None))

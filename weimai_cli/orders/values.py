@@ -175,6 +175,7 @@ class Cols:
         self.decimal_comma = decimal_comma
         self.date_order = date_order
         self.dates = dates
+        self.money_columns: set[int] = set()  # the columns read as amounts
 
     def has(self, name: str) -> bool:
         return name in self.mapping
@@ -235,6 +236,7 @@ class Cols:
         i = self.mapping.get(name)
         if i is None:
             return _none
+        self.money_columns.add(i)
         comma = self.decimal_comma
         sep = "," if comma else "."
         usual = _MONEY_ONE[sep]

@@ -153,10 +153,10 @@ def taobao() -> None:
             r[TAOBAO_HEADER.index("结算金额")] = "119.80"
             r[TAOBAO_HEADER.index("结算预估收入")] = "23.96"
             r[TAOBAO_HEADER.index("结算时间")] = "2026-11-21 08:00:00"
-    # GB18030, with a title line above the header and a 合计 row at the end
+    # GB18030, with a title line above the header and a 合计 row at the end (its total the lines' sum)
     total = [""] * len(TAOBAO_HEADER)
     total[0] = "合计"
-    total[TAOBAO_HEADER.index("付款金额")] = "706.20"
+    total[TAOBAO_HEADER.index("付款金额")] = "746.20"
     write_csv(HERE / "taobao_union_2026-11-later.csv", TAOBAO_HEADER, [*later, total, [""] * 3],
               encoding="gb18030", title="淘宝联盟 推广订单明细 2026-11-01 至 2026-11-30")
     # the 维权 file: a full refund, a partial one, one still open, one for an unknown line
