@@ -227,7 +227,7 @@ def list_goods(
         return
     if skus_only:
         for r in data:
-            output.line(r["sku"])
+            output.line(output.shown(r["sku"]))  # one SKU a line, even with a newline in it
         return
     output.rows(data, _goods_cols(include_archived), fmt.value)
 
