@@ -114,11 +114,15 @@ def redact_url(url: str) -> tuple[str, list[str]]:
     except ValueError:
         return "***", [url]
     found: list[str] = []
+    try:
+        port = str(parts.port or "")
+    except ValueError:  # a port out of range or not a number: shown as written, for the error
+        port = parts.netloc.rpartition("@")[2].rpartition(":")[2]
     netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
+    if port:
+        netloc += f":{port}"
     if ":" in (parts.hostname or ""):
-        netloc = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+        netloc = f"[{parts.hostname}]" + (f":{port}" if port else "")
     if parts.username or parts.password:
         found += [p for p in (parts.username, parts.password) if p]
         netloc = "***@" + netloc

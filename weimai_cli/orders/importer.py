@@ -21,6 +21,7 @@ import contextlib
 import csv
 import hashlib
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -269,6 +270,8 @@ def import_files(
         fmts.get(format)
     if skip_bad and not rejects:
         raise UsageError("--skip-bad needs --rejects FILE", "name a file for the rejected rows")
+    if rejects and os.path.isdir(rejects):  # checked before the import, not when the first row is rejected
+        raise BadInput(f"{rejects}: is a folder", "give --rejects a file name, e.g. rejects.csv")
     extra = dict(maps or {})
     if mapping:
         saved, saved_platform = load_mapping(conn, mapping)
@@ -315,7 +318,7 @@ def import_files(
 
 def _import_file(conn, path, *, format, extra, platform, distributor, dry_run, skip_bad,
                  rejects, codes, warn, progress, key) -> list[ImportResult]:
-    if Path(path).is_dir():
+    if os.path.isdir(path):  # False, not an error, for a name too long: the read below says so
         raise BadInput("is a directory, not a file", file=path)
     pieces = parts(path)
     digest = sha256_file(path)

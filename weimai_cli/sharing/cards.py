@@ -80,6 +80,8 @@ def check_qr_path(path: str | os.PathLike) -> Path:
     p = Path(path)
     if p.suffix.lower() not in QR_FORMATS:
         raise BadInput(f"{p}: a QR file must end in .png or .svg", "e.g. --qr qr.png")
+    if os.path.isdir(p):  # checked before the share is recorded
+        raise BadInput(f"{p}: is a folder", "give --qr a file name, e.g. --qr qr.png")
     return p
 
 
@@ -288,6 +290,8 @@ def plan_card(path: str | os.PathLike, info_text: str, font: str | None = None) 
         raise BadInput(f"{p}: a card must end in .svg or .png", "e.g. --card card.svg")
     if not p.parent.exists():
         raise BadInput(f"{p.parent}: folder does not exist", "create it first, or pick another path")
+    if os.path.isdir(p):
+        raise BadInput(f"{p}: is a folder", "give --card a file name, e.g. --card card.svg")
     if ext == ".svg":
         return CardPlan(p, "svg", None)
     return CardPlan(p, "png", find_font(info_text, font))
