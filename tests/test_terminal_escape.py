@@ -57,9 +57,12 @@ def test_list_goods_md_escapes(run, evil):
 
 
 def test_machine_formats_keep_data_exact(run, evil):
-    data = json.loads(run("list-goods", "--format", "json").stdout)
-    assert data[0]["title"] == EVIL
-    assert json.loads(run("list-goods", "--format", "nl").stdout)["title"] == EVIL
+    for fmt in ("json", "nl"):
+        out = run("list-goods", "--format", fmt).stdout
+        data = json.loads(out)
+        assert (data[0] if fmt == "json" else data)["title"] == EVIL
+        # JSON escapes control and bidi characters (\u001b, \u202e): exact data, nothing raw
+        assert "\x1b" not in out and "\u202e" not in out and "\\u202egpj" in out
     for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
         rows = list(csv.reader(run("list-goods", "--format", fmt).stdout.splitlines(True), delimiter=delimiter))
         assert rows[1][1] == EVIL  # quoted by the csv writer, newline and all

@@ -151,8 +151,19 @@ def _json_default(value):
     return str(value)
 
 
+# JSON escapes C0 controls itself; with ensure_ascii=False it would let these through raw:
+# DEL and the C1 controls (0x9b is a CSI), bidi controls and line separators. As \uXXXX
+# the data stays exact for any parser and cannot drive or reorder a terminal.
+_JSON_RAW = __import__("re").compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_escape(match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    text = json.dumps(value, ensure_ascii=False, default=_json_default)
+    return _JSON_RAW.sub(_json_escape, text)
 
 
 def _key(key: Any) -> str:
@@ -195,7 +206,7 @@ def rows(
     elif fmt == "nl":
         w = sys.stdout.write
         for r in data:
-            w(json.dumps({c.key: r.get(c.key) for c in cols}, ensure_ascii=False, default=_json_default) + "\n")
+            w(_compact({c.key: r.get(c.key) for c in cols}) + "\n")
     elif fmt in ("csv", "tsv"):
         import csv
 
