@@ -99,6 +99,32 @@ def test_private_and_plain_http_urls_refused_before_sending(run, home, url, word
     assert not (home / "config.toml").exists()
 
 
+@pytest.mark.parametrize(("url", "shown"), [
+    ("https://h.example/api;key=pathSECRET42/send?sendkey=SCTsecret77&format=json&page=2",
+     "https://h.example/api;key=***/send?sendkey=***&format=json&page=2"),
+    ("https://h.example/a;jsessionid=abcSECRET;v=2;bareSECRET/b?t=shortSEC&lang=zh&type=",
+     "https://h.example/a;jsessionid=***;v=2;***/b?t=***&lang=zh&type="),
+    ("https://h.example/x?format=0123456789abcdefghijKLMN",  # a token under a harmless name still hides
+     "https://h.example/x?format=***"),
+])
+def test_every_query_value_and_path_parameter_is_redacted_but_harmless_names(url, shown):
+    from weimai_cli import net
+
+    assert net.redact_url(url)[0] == shown
+
+
+def test_path_parameter_and_unknown_query_name_never_shown(run, db, server):
+    url = f"http://127.0.0.1:{server.port}/hook;key=pathSECRET42?sendkey=SCTsecret77&format=json"
+    shown = f"http://127.0.0.1:{server.port}/hook;key=***?sendkey=***&format=json"
+    server.expect_request("/hook;key=pathSECRET42").respond_with_data("no pathSECRET42 SCTsecret77", status=500)
+    assert add(run, "team", "webhook", url).stderr == f"added webhook target team: {shown}\n"
+    assert shown in run("notify", "list").stdout
+    err = run("notify", "test", "team", code=4).stderr
+    assert shown in err and "no *** ***" in err
+    texts = [run("notify", "list", "--format", "json").stdout, err, "\n".join(db.iterdump())]
+    assert not any("pathSECRET42" in t or "SCTsecret77" in t for t in texts)
+
+
 def test_public_literal_address_passes_the_policy():
     from weimai_cli import net
 

@@ -15,7 +15,14 @@ from pathlib import Path
 
 from weimai_cli.clock import now_iso
 from weimai_cli.errors import BadInput, NotFound
-from weimai_cli.money import DEFAULT_CURRENCY, MoneyError, parse_currency, parse_money, parse_rate
+from weimai_cli.money import (
+    DEFAULT_CURRENCY,
+    MoneyError,
+    parse_currency,
+    parse_money,
+    parse_rate,
+    too_large,
+)
 from weimai_cli.store import transaction
 from weimai_cli.tables import ID_HINT, IdError, cell_text, id_text, match_columns, open_table
 
@@ -96,13 +103,15 @@ def _status(text: str) -> str:
 
 
 def _int(text: str) -> int | None:
-    if text.isdigit() and text.isascii():  # plain digits, as most stock cells are
+    if text.isdigit() and text.isascii() and len(text) <= 12:  # plain digits, as most stock cells are
         return int(text)
     s = cell_text(text).replace(",", "")
     if not s:
         return None
     if not s.lstrip("-").isdigit():
         raise MoneyError(f"not a whole number: {s!r}")
+    if len(s.lstrip("-0")) > 12:  # before int(): 5,000 digits would not even convert
+        raise too_large(s, "number")
     return int(s)
 
 
@@ -141,7 +150,8 @@ _CONVERT: dict[str, Callable] = {
     "platform": lambda v: (_text(v) or "").lower() or None,
     "url": _text,
     "image_url": _text,
-    "stock": lambda v: _int(v) if isinstance(v, str) else (None if v is None else int(v)),
+    # a JSON number goes through its text: 1.5, NaN or 1e308 are errors, not int() surprises
+    "stock": lambda v: _int(v if isinstance(v, str) else cell_text(v)),
     "tags": _text,
     "selling_points": _text,
     "status": lambda v: _status(cell_text(v)) if cell_text(v) else "active",

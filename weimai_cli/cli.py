@@ -8,6 +8,7 @@ typer app in ``weimai_cli/commands/`` and a line in :data:`COMMANDS`.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from typing import Annotated
@@ -117,6 +118,24 @@ class LazyGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except OSError as exc:
+            # last resort: a path the system refuses where no check caught it first
+            # (a name too long, a folder, permissions, a full disk)
+            import errno
+
+            where = f"{exc.filename}: " if exc.filename else ""
+            bad_path = exc.errno in (errno.ENAMETOOLONG, errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.EEXIST)
+            _fail(f"{where}{exc.strerror or exc}", "check the path, its folder's permissions and free space",
+                  1 if bad_path else 5)
+        except Exception as exc:
+            from typer.exceptions import Abort, TyperException
+
+            if isinstance(exc, (typer.Exit, Abort, TyperException)) or os.environ.get("WEIMAI_DEBUG"):
+                raise
+            # last resort: a bug (each known cause is a WeimaiError where it happens). One line,
+            # the exception's kind only: its text could hold data or a secret.
+            _fail(f"unexpected error ({type(exc).__name__})",
+                  "this is a bug in weimai: please report the command; WEIMAI_DEBUG=1 shows the traceback", 1)
 
 
 def _print_error(message: str, hint: str | None) -> None:

@@ -88,13 +88,21 @@ def save_config(data: dict[str, Any], path: Path | None = None) -> Path:
     import tomli_w
 
     path = path or config_path()
-    make_private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        tomli_w.dump(data, fh)
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    try:
+        make_private_dir(path.parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            tomli_w.dump(data, fh)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp.is_file():
+            tmp.unlink()
+        raise EnvironmentProblem(
+            f"{path}: cannot write the config file ({exc.strerror})",
+            hint=f"check that {path.parent} is writable and the disk has room; the config is unchanged",
+        ) from None
     return path
 
 

@@ -16,6 +16,11 @@ Rates are percent numbers, as the platforms write them: ``12.5%``,
 0.45 % = 45 bp. At most two decimals of a percent (one basis point).
 
 Rounding happens in one place, :func:`commission_fen`: half-up to the fen.
+
+Amounts go up to 999,999,999,999.99 (:data:`MAX_FEN`) and counts (stock,
+quantity) up to 999,999,999,999 (:data:`MAX_COUNT`): far beyond any real price
+or order, and 90,000 of the largest still add up inside SQLite's 64-bit INTEGER.
+A larger value is an error naming it, never an overflow deep in the database.
 """
 
 from __future__ import annotations
@@ -33,8 +38,24 @@ _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+")
 _PLAIN_RATE = re.compile(r"(\d+)(?:\.(\d\d?))?\s*[%％]?")
 
 
+MAX_YUAN_DIGITS = 12
+MAX_FEN = 10 ** (MAX_YUAN_DIGITS + 2) - 1
+MAX_COUNT = 10**12 - 1
+
+
 class MoneyError(ValueError):
     """A value that is not money (or not a rate) by weimai's grammar."""
+
+
+def _short(value: object) -> str:
+    """repr() of a value for a message, cut to a readable length."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:36] + "…" + text[-3:]
+
+
+def too_large(value: object, noun: str = "amount") -> MoneyError:
+    limit = format_fen(MAX_FEN) if noun == "amount" else f"{MAX_COUNT}"
+    return MoneyError(f"{noun} too large (at most {limit}): {_short(value)}")
 
 
 def _strip_symbols(text: str) -> tuple[str, bool]:
@@ -65,7 +86,7 @@ def parse_money(
         whole, dot, frac = (value[1:] if value[:1] in _CURRENCY else value).partition(".")
         if "," in whole and _GROUPED.fullmatch(whole):
             whole = whole.replace(",", "")
-        if whole.isdigit() and whole.isascii():
+        if whole.isdigit() and whole.isascii() and len(whole) <= MAX_YUAN_DIGITS:
             if not dot:
                 return int(whole) * 100
             if len(frac) <= 2 and frac.isdigit() and frac.isascii():
@@ -79,6 +100,8 @@ def parse_money(
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise MoneyError(f"not an amount: {value!r}")
+        if abs(value) > MAX_FEN / 100:  # 1e308 would not even quantize
+            raise too_large(value)
         d = Decimal(repr(value))
         if d != d.quantize(Decimal("0.01")):
             raise MoneyError(f"more than 2 decimals: {value!r}")
@@ -95,11 +118,15 @@ def parse_money(
             whole, _, frac = s.replace(".", "").partition(",")
         else:
             whole, _, frac = s.replace(",", "").partition(".")
+        if len(whole.lstrip("0")) > MAX_YUAN_DIGITS:  # before int(): 5,000 digits would not even convert
+            raise too_large(text.strip())
         fen = int(whole) * 100 + int((frac + "00")[:2])
         if negative:
             fen = -fen
     if fen < 0 and not allow_negative:
         raise MoneyError(f"negative amount: {value!r}")
+    if abs(fen) > MAX_FEN:  # an int or a float cell (a JSON price of 1e308)
+        raise too_large(value)
     return fen
 
 

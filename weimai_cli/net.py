@@ -12,8 +12,9 @@
   may name an extra CA file), no proxies from the environment (a proxy would
   make the address check meaningless), connect and read timeouts from
   :func:`timeouts` (``WEIMAI_HTTP_TIMEOUT``: ``"5,20"`` or one number).
-* **Redaction** (:class:`Redactor`): the secret parts of a URL (``key=``,
-  ``access_token=``, ``sign=``, tokens in paths, user info) and any extra
+* **Redaction** (:class:`Redactor`): the secret parts of a URL — every query
+  value and every ``;name=value`` path parameter except those of the harmless
+  names in :data:`HARMLESS_PARAMS`, tokens in paths, user info — and any extra
   secrets are replaced by ``***`` in every message weimai shows or stores.
 * **Failures** (:func:`classify`): a requests exception becomes a one-line
   reason without the URL, and says whether the request certainly did not
@@ -31,9 +32,12 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 from weimai_cli.errors import BadInput
 
-SECRET_PARAMS = {
-    "key", "access_token", "token", "sign", "secret", "password", "passwd", "pwd",
-    "signature", "apikey", "api_key", "auth", "authorization", "access_key", "sig", "code",
+# query and path-parameter names whose values are shown; every other value is
+# redacted, whatever its name (``sendkey=``, ``t=``, ``;jsessionid=`` …): a
+# secret under an unknown name must not leak, a harmless value hidden costs nothing
+HARMLESS_PARAMS = {
+    "format", "type", "lang", "locale", "v", "version", "page", "page_size", "per_page", "pagesize",
+    "limit", "offset", "sort", "order", "category", "charset", "encoding", "output",
 }
 _TOKENISH = re.compile(r"[A-Za-z0-9_\-.~]{20,}")
 # path segments after these are secrets (Slack /services/T/B/X, Feishu /hook/<token>)
@@ -110,32 +114,42 @@ def redact_url(url: str) -> tuple[str, list[str]]:
     except ValueError:
         return "***", [url]
     found: list[str] = []
+    try:
+        port = str(parts.port or "")
+    except ValueError:  # a port out of range or not a number: shown as written, for the error
+        port = parts.netloc.rpartition("@")[2].rpartition(":")[2]
     netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
+    if port:
+        netloc += f":{port}"
     if ":" in (parts.hostname or ""):
-        netloc = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+        netloc = f"[{parts.hostname}]" + (f":{port}" if port else "")
     if parts.username or parts.password:
         found += [p for p in (parts.username, parts.password) if p]
         netloc = "***@" + netloc
+
+    def value(name: str, v: str) -> str:
+        if not v or (name.lower() in HARMLESS_PARAMS and not _TOKENISH.fullmatch(v)):
+            return v
+        found.append(v)
+        return "***"
+
     segments = parts.path.split("/")
     after_secret = False
     for i, seg in enumerate(segments):
         if not seg:
             continue
+        seg, *params = seg.split(";")  # /path;name=value;other=value (RFC 3986 path parameters)
         if after_secret or _TOKENISH.fullmatch(seg):
             found.append(seg)
             segments[i] = "***"
+        else:
+            segments[i] = seg
+        for param in params:
+            name, eq, v = param.partition("=")
+            segments[i] += f";{name}={value(name, v)}" if eq else f";{value('', name)}"
         if seg.lower() in _SECRET_PATH_AFTER:
             after_secret = True
-    query = []
-    for k, v in parse_qsl(parts.query, keep_blank_values=True):
-        if k.lower() in SECRET_PARAMS or _TOKENISH.fullmatch(v or ""):
-            if v:
-                found.append(v)
-            query.append(f"{k}=***")
-        else:
-            query.append(f"{k}={v}")
+    query = [f"{k}={value(k, v)}" for k, v in parse_qsl(parts.query, keep_blank_values=True)]
     shown = f"{parts.scheme}://{netloc}{'/'.join(segments)}"
     if query:
         shown += "?" + "&".join(query)

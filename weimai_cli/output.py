@@ -65,9 +65,35 @@ def _neutralise(cell: str) -> str:
     return cell
 
 
+def shown(value: str, newlines: bool = False) -> str:
+    """Text as a terminal may show it: control characters (ESC, CR, newline,
+    tab …), bidi controls (U+202E and the other embeddings, overrides and
+    isolates), line separators and other invisible format characters are
+    escaped exactly as ``repr()`` — and so every error message with a ``!r``
+    value — writes them: ``\\x1b``, ``\\n``, ``\\u202e``. With ``newlines``
+    (a post, a statement) newlines pass. Spaces (U+3000, NBSP) and the
+    zero-width joiner of emoji sequences are left alone.
+
+    Every human-facing form (tables, messages, fields, text blocks) goes
+    through here; the machine formats (json, nl, csv, tsv) keep data exact.
+    """
+    if value.isprintable():  # the common case, at C speed
+        return value
+    if newlines:
+        return "\n".join(map(shown, value.split("\n")))
+    import unicodedata
+
+    return "".join(
+        c if c.isprintable() or c == "\u200d" or unicodedata.category(c) == "Zs"
+        else repr(c)[1:-1]
+        for c in value
+    )
+
+
 def text(block: str) -> None:
-    """A rendered block of text (a statement, a report) on stdout."""
-    sys.stdout.write(block)
+    """A rendered block of text (a statement, a report) on stdout; its newlines
+    are kept, every other control or bidi character escaped (:func:`shown`)."""
+    sys.stdout.write(shown(block, newlines=True))
 
 
 def csv_rows(header: Sequence[str], data: Iterable[Sequence[str]], delimiter: str = ",") -> None:
@@ -96,23 +122,24 @@ def _write_csv(stream, header, data, delimiter: str) -> None:
 def message(text: str) -> None:
     """A message for people (stderr); -q silences it."""
     if not state.quiet:
-        print(text, file=sys.stderr)
+        print(shown(text), file=sys.stderr)
 
 
 def warn(text: str) -> None:
     if not state.quiet:
-        print(f"warning: {text}", file=sys.stderr)
+        print(f"warning: {shown(text)}", file=sys.stderr)
 
 
 def error(text: str, hint: str | None = None) -> None:
-    print(f"error: {text}", file=sys.stderr)
+    print(f"error: {shown(text)}", file=sys.stderr)
     if hint:
-        print(f"hint: {hint}", file=sys.stderr)
+        print(f"hint: {shown(hint)}", file=sys.stderr)
 
 
 def line(text: str = "") -> None:
-    """A line of data on stdout."""
-    sys.stdout.write(text + "\n")
+    """A line (or block) of text on stdout for people: newlines kept, other
+    control and bidi characters escaped (:func:`shown`)."""
+    sys.stdout.write(shown(text, newlines=True) + "\n")
 
 
 def count(n: int, noun: str) -> str:
@@ -124,8 +151,19 @@ def _json_default(value):
     return str(value)
 
 
+# JSON escapes C0 controls itself; with ensure_ascii=False it would let these through raw:
+# DEL and the C1 controls (0x9b is a CSI), bidi controls and line separators. As \uXXXX
+# the data stays exact for any parser and cannot drive or reorder a terminal.
+_JSON_RAW = __import__("re").compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_escape(match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+    text = json.dumps(value, ensure_ascii=False, default=_json_default)
+    return _JSON_RAW.sub(_json_escape, text)
 
 
 def _key(key: Any) -> str:
@@ -168,7 +206,7 @@ def rows(
     elif fmt == "nl":
         w = sys.stdout.write
         for r in data:
-            w(json.dumps({c.key: r.get(c.key) for c in cols}, ensure_ascii=False, default=_json_default) + "\n")
+            w(_compact({c.key: r.get(c.key) for c in cols}) + "\n")
     elif fmt in ("csv", "tsv"):
         import csv
 
@@ -193,7 +231,7 @@ def markdown_table(data: Sequence[dict], cols: Sequence[Col], *, title: str | No
     out.append("| " + " | ".join(c.label for c in cols) + " |")
     out.append("| " + " | ".join("---:" if c.kind != "text" else "---" for c in cols) + " |")
     for r in data:
-        cells = [_text(r.get(c.key), c.kind).replace("|", "\\|") for c in cols]
+        cells = [shown(_text(r.get(c.key), c.kind)).replace("|", "\\|") for c in cols]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
@@ -202,7 +240,7 @@ def plain_table(data: Sequence[dict], cols: Sequence[Col]) -> str:
     """An aligned text table; widths count CJK characters as two cells."""
     from rich.cells import cell_len
 
-    grid = [[c.label for c in cols]] + [[_text(r.get(c.key), c.kind) for c in cols] for r in data]
+    grid = [[c.label for c in cols]] + [[shown(_text(r.get(c.key), c.kind)) for c in cols] for r in data]
     widths = [max(cell_len(row[i]) for row in grid) for i in range(len(cols))]
     out = []
     for n, row in enumerate(grid):
@@ -225,12 +263,14 @@ def table(data: Sequence[dict], cols: Sequence[Col], *, title: str | None = None
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     t = Table(title=title, show_lines=False, header_style="bold")
     for c in cols:
         t.add_column(c.label, justify="left" if c.kind == "text" else "right", overflow="fold")
     for r in data:
-        t.add_row(*[_text(r.get(c.key), c.kind) for c in cols])
+        # Text, not str: a title like "[bold]" or "[/]" is data, not rich markup
+        t.add_row(*[Text(shown(_text(r.get(c.key), c.kind))) for c in cols])
     Console(highlight=False).print(t)
 
 
@@ -238,7 +278,7 @@ def fields(pairs: Iterable[tuple[str, str]], fmt: str = "table") -> None:
     """Key/value details (e.g. one item) in label: value lines."""
     from rich.cells import cell_len
 
-    pairs = list(pairs)
+    pairs = [(shown(k), shown(v)) for k, v in pairs]
     width = max((cell_len(k) for k, _ in pairs), default=0)
     for k, v in pairs:
         sys.stdout.write(k + " " * (width - cell_len(k)) + "  " + v + "\n")

@@ -150,6 +150,9 @@ def _pad(cells: list[str], widths: list[int], right: list[bool]) -> str:
 def _table(header: list[str], rows: list[list[str]], right: list[bool]) -> list[str]:
     from rich.cells import cell_len
 
+    from weimai_cli.output import shown
+
+    rows = [[shown(c) for c in r] for r in rows]  # a title's ESC or newline must not break the table
     widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     lines = [_pad(header, widths, right), "  ".join("-" * w for w in widths)]
     lines += [_pad(r, widths, right) for r in rows]
@@ -317,6 +320,8 @@ def statement_text(data: dict, lang: str) -> str:
 
 
 def statement_md(data: dict, lang: str) -> str:
+    from weimai_cli.output import shown
+
     L = LABELS[lang]
     who = L["all"] if data["distributor"] == "*" else data["distributor"]
     state = L["closed"] if data["closed"] else L["open"]
@@ -332,7 +337,7 @@ def statement_md(data: dict, lang: str) -> str:
             return [*block, L["none"]]
         block.append("| " + " | ".join(header) + " |")
         block.append("| " + " | ".join("---:" if r else "---" for r in right) + " |")
-        block += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+        block += ["| " + " | ".join(shown(c).replace("|", "\\|") for c in row) + " |" for row in rows]
         return block
 
     if data.get("breakdown") is not None:

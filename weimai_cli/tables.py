@@ -474,6 +474,8 @@ def sniff(path: str | Path) -> tuple[str, str | None]:
         raise BadInput("is a directory, not a file", file=path) from None
     except FileNotFoundError:
         raise BadInput("no such file", "check the path", file=path) from None
+    except OSError as exc:  # a name too long, permissions …
+        raise BadInput(f"cannot read the file: {exc.strerror}", "check the path", file=path) from None
     if not sample.strip(b" \t\r\n" + codecs.BOM_UTF8):
         raise BadInput("the file is empty", "export the data again", file=path)
     if sample.startswith(b"PK\x03\x04") or sample.startswith(b"PK\x05\x06"):
@@ -749,6 +751,10 @@ def _sheet_rows(
     return gen(), wb, uncached
 
 
+NESTED = "not valid JSON for a table (nested too deeply)"
+NESTED_HINT = "give an array of flat objects, one per row"
+
+
 def _json_rows(path: str, enc: str, container: str):
     if container == "json":
         with open(path, encoding=enc) as fh:
@@ -758,6 +764,8 @@ def _json_rows(path: str, enc: str, container: str):
                 raise BadInput(
                     f"not valid JSON ({exc.msg})", "check the file", file=path, row=exc.lineno
                 ) from None
+            except RecursionError:
+                raise BadInput(NESTED, NESTED_HINT, file=path) from None
         if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
             raise BadInput("JSON must be an array of objects", file=path)
         items: Iterator[tuple[int, dict]] = enumerate(data, start=1)
@@ -775,6 +783,8 @@ def _json_rows(path: str, enc: str, container: str):
                         raise BadInput(
                             f"not valid JSON ({exc.msg})", file=path, row=n
                         ) from None
+                    except RecursionError:
+                        raise BadInput(NESTED, NESTED_HINT, file=path, row=n) from None
                     if not isinstance(obj, dict):
                         raise BadInput("each JSON line must be an object", file=path, row=n)
                     yield n, obj

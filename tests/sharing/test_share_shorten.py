@@ -96,12 +96,12 @@ class Yourls:
 
 def _shlink_config(httpserver, **extra):
     set_config("shortener", {"service": "shlink", "url": httpserver.url_for("/").rstrip("/"),
-                             "api_key": SHLINK_KEY, "timeout": 2, **extra})
+                             "api_key": SHLINK_KEY, "timeout": 2, "allow_private": True, **extra})
 
 
 def _yourls_config(httpserver, **extra):
     set_config("shortener", {"service": "yourls", "url": httpserver.url_for("/"), "token": YOURLS_TOKEN,
-                             "timeout": 2, **extra})
+                             "timeout": 2, "allow_private": True, **extra})
 
 
 def _rows(db):
@@ -123,7 +123,8 @@ def test_shlink_short_link(run, db, httpserver, shop):
     # the same long link again: Shlink finds the existing short URL
     from weimai_cli.sharing.shorten import from_config, shorten
 
-    sh = from_config({"service": "shlink", "url": httpserver.url_for("/"), "api_key": SHLINK_KEY})
+    sh = from_config({"service": "shlink", "url": httpserver.url_for("/"), "api_key": SHLINK_KEY,
+                      "allow_private": True})
     assert shorten(sh, row["link"]) == "https://s.example.cn/x001"
 
 
@@ -139,17 +140,17 @@ def test_requests_use_timeout_and_tls_verification(run, httpserver, shop, monkey
     import requests
 
     seen = []
-    real = requests.post
+    real = requests.Session.request
 
-    def spy(url, **kw):
-        seen.append({k: kw[k] for k in ("timeout", "verify", "allow_redirects")})
-        return real(url, **kw)
+    def spy(self, method, url, **kw):
+        seen.append({"trust_env": self.trust_env, **{k: kw[k] for k in ("timeout", "verify", "allow_redirects")}})
+        return real(self, method, url, **kw)
 
-    monkeypatch.setattr(requests, "post", spy)
+    monkeypatch.setattr(requests.Session, "request", spy)
     httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_handler(Shlink())
     _shlink_config(httpserver, timeout=3)
     run("share", "NX-GQ-500", "--shorten")
-    assert seen == [{"timeout": 3.0, "verify": True, "allow_redirects": False}]
+    assert seen == [{"trust_env": False, "timeout": (3.0, 3.0), "verify": True, "allow_redirects": False}]
 
 
 def _assert_failed_but_recorded(r, db, reason: str):
@@ -212,9 +213,10 @@ def test_shortener_unreachable_is_exit_4(run, db, shop):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    set_config("shortener", {"service": "shlink", "url": f"http://127.0.0.1:{port}", "api_key": SHLINK_KEY})
+    set_config("shortener", {"service": "shlink", "url": f"http://127.0.0.1:{port}", "api_key": SHLINK_KEY,
+                             "allow_private": True})
     r = run("share", "NX-GQ-500", "--shorten", code=4)
-    _assert_failed_but_recorded(r, db, "ConnectionError")
+    _assert_failed_but_recorded(r, db, f"http://127.0.0.1:{port}/rest/v3/short-urls: connection refused")
 
 
 def test_yourls_signed_request_and_repeat(run, db, httpserver, shop):
@@ -231,7 +233,8 @@ def test_yourls_signed_request_and_repeat(run, db, httpserver, shop):
     # a repeat of a known long URL (error:url) reuses its short link
     from weimai_cli.sharing.shorten import from_config, shorten
 
-    sh = from_config({"service": "yourls", "url": httpserver.url_for("/"), "token": YOURLS_TOKEN})
+    sh = from_config({"service": "yourls", "url": httpserver.url_for("/"), "token": YOURLS_TOKEN,
+                      "allow_private": True})
     assert shorten(sh, _rows(db)[0]["link"]) == "https://y.example.cn/k1"
 
 
@@ -248,7 +251,10 @@ def test_yourls_bad_signature_is_exit_4(run, db, httpserver, shop):
     [
         ({}, "error: --shorten needs a shortener in the config file"),
         ({"service": "bitly", "url": "https://x.example"}, "error: [shortener] service 'bitly' is not supported"),
-        ({"service": "shlink", "url": "s.example.cn", "api_key": "k"}, "is not an http(s) URL"),
+        ({"service": "shlink", "url": "s.example.cn", "api_key": "k"},
+         "error: [shortener] url 's.example.cn' must start with https://"),
+        ({"service": "shlink", "url": "http://s.example.cn", "api_key": "k"},
+         "error: [shortener] url 'http://s.example.cn' must start with https://"),
         ({"service": "shlink", "url": "https://s.example.cn"}, "error: [shortener] needs api_key for shlink"),
         ({"service": "yourls", "url": "https://y.example.cn", "token": "t", "timeout": "soon"}, "timeout must be a number"),
         ({"service": "yourls", "url": "https://y.example.cn", "token": "t", "timeout": 0}, "more than 0 seconds"),
@@ -259,3 +265,38 @@ def test_shortener_config_problems_are_exit_1(run, db, shop, section, message):
     r = run("share", "NX-GQ-500", "--shorten", code=1)
     assert message in r.stderr
     assert share_count(db) == 0
+
+
+def test_shortener_ignores_proxy_variables_and_netrc(run, db, httpserver, shop, monkeypatch, tmp_path):
+    """A proxy from HTTP(S)_PROXY would receive the X-Api-Key; .netrc would add credentials."""
+    from tests.netutil import http_server
+
+    server = Shlink()
+    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_handler(server)
+    _shlink_config(httpserver)
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login netrc-user password netrc-password\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    with http_server() as proxy:
+        proxy.expect_request("").respond_with_data("proxied", status=502)
+        for var in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+            monkeypatch.setenv(var, proxy.url_for("/"))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        run("share", "NX-GQ-500", "--shorten")
+        assert proxy.log == []
+    assert _rows(db)[0]["short_link"] == "https://s.example.cn/x001"
+    (request, _), = httpserver.log
+    assert request.headers.get("Authorization") is None and request.headers["X-Api-Key"] == SHLINK_KEY
+
+
+def test_private_shortener_address_is_refused_without_allow_private(run, db, httpserver, shop):
+    """https to 127.0.0.1 without allow_private: nothing is sent, the share keeps its long link (exit 4)."""
+    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_handler(Shlink())
+    url = httpserver.url_for("/").rstrip("/").replace("http:", "https:")
+    set_config("shortener", {"service": "shlink", "url": url, "api_key": SHLINK_KEY, "timeout": 2})
+    r = run("share", "NX-GQ-500", "--shorten", code=4)
+    _assert_failed_but_recorded(
+        r, db, f"shortener {url}/rest/v3/short-urls refused: 127.0.0.1 is a loopback address")
+    assert httpserver.log == []

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from weimai_cli.commands.options import DryRunOpt, Fmt, FormatOpt, JsonOpt
+from weimai_cli.commands.options import DryRunOpt, Fmt, FormatOpt, JsonOpt, LimitOpt
 
 app = typer.Typer(help="Keep the goods catalogue: add, import, show, edit, archive.", no_args_is_help=True)
 list_app = typer.Typer()
@@ -225,7 +225,7 @@ def list_goods(
     include_archived: Annotated[bool, typer.Option("--include-archived", help="Show archived goods too.")] = False,
     sort: Annotated[str, typer.Option("--sort", help="price, rate, commission, title, updated or sku.")] = "sku",
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many rows.")] = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = Fmt.table,
     skus_only: Annotated[bool, typer.Option("--quiet", "-q", help="Print SKUs only, one a line.")] = False,
 ):
@@ -249,7 +249,7 @@ def list_goods(
         return
     if skus_only:
         for r in data:
-            output.line(r["sku"])
+            output.line(output.shown(r["sku"]))  # one SKU a line, even with a newline in it
         return
     # JSON always carries the currency (price_fen means nothing without it); the
     # text formats show a cur column only when something is not priced in CNY

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from weimai_cli.commands.options import Fmt, FormatOpt
+from weimai_cli.commands.options import MAX_ROWS, Fmt, FormatOpt
 
 app = typer.Typer(
     help="Delivery targets for reports: webhook, wecom, dingtalk, feishu, slack, email.",
@@ -154,7 +154,7 @@ def remove_cmd(name: Annotated[str, typer.Argument(help="The target to remove.")
 @app.command("log")
 def log_cmd(
     target: Annotated[str | None, typer.Option("--target", help="Only this target.")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many rows.")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most this many rows.")] = 50,
     fmt: FormatOpt = Fmt.table,
 ):
     """The delivery log: one row per (target, report), newest first."""

@@ -23,6 +23,9 @@ FormatOpt = Annotated[
 ]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Check and count, write nothing.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the summary as JSON (for scripts).")]
+# --limit: rows; the cap keeps it inside SQLite's 64-bit LIMIT (a larger number is a usage error)
+MAX_ROWS = 10**12
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=0, max=MAX_ROWS, help="At most this many rows.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace output files that exist already (never a symbolic link).")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from weimai_cli.commands.options import DryRunOpt, Fmt, ForceOpt, FormatOpt, JsonOpt
+from weimai_cli.commands.options import DryRunOpt, Fmt, ForceOpt, FormatOpt, JsonOpt, LimitOpt
 
 app = typer.Typer(
     help="Orders: import platform exports (Taobao Union, JD, Amazon, Shopify, Douyin, generic), "
@@ -145,7 +145,7 @@ def list_cmd(
     share: Annotated[str | None, typer.Option("--share", help="Only lines of this share (code or id).")] = None,
     platform: Annotated[str | None, typer.Option("--platform", help="Only this platform.")] = None,
     unattributed: Annotated[bool, typer.Option("--unattributed", help="Only lines matched to no share.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many rows.")] = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = Fmt.table,
 ):
     """List order lines with filters."""

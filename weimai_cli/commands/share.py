@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand
 
-from weimai_cli.commands.options import Fmt, ForceOpt, FormatOpt, TextFmt, TextFormatOpt
+from weimai_cli.commands.options import Fmt, ForceOpt, FormatOpt, LimitOpt, TextFmt, TextFormatOpt
 
 share_app = typer.Typer(add_completion=False)
 shares_app = typer.Typer(help="The history of shares: list and show.", no_args_is_help=True)
@@ -150,7 +150,7 @@ def list_cmd(
     distributor: Annotated[str | None, typer.Option("--as", help="Only this distributor's shares.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="From: 2026-11, 2026-11-01 or an ISO time.")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to and including: 2026-11, 2026-11-30, ISO time.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-n", min=0, help="At most this many rows.")] = None,
+    limit: LimitOpt = None,
     with_earnings: Annotated[
         bool, typer.Option("--with-earnings", help="Add orders, GMV, commission, reversals, spend and ROI.")
     ] = False,

@@ -62,7 +62,7 @@ def list_orders(
 
 def share_id(conn, share: str) -> int:
     """A share by code (``wm…``) or numeric id."""
-    if share.isdigit():
+    if share.isdigit() and len(share) <= 18:  # an id; more digits than SQLite's INTEGER holds is no share
         row = conn.execute("SELECT id FROM shares WHERE id = ?", (int(share),)).fetchone()
     else:
         from weimai_cli.sharing.codes import normalise

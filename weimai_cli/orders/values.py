@@ -12,7 +12,14 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from weimai_cli.clock import SHANGHAI, day_of
-from weimai_cli.money import MoneyError, parse_money, parse_rate
+from weimai_cli.money import (
+    MAX_COUNT,
+    MAX_YUAN_DIGITS,
+    MoneyError,
+    parse_money,
+    parse_rate,
+    too_large,
+)
 from weimai_cli.tables import IdError, cell_text, id_text
 
 STATUSES = ("pending", "paid", "confirmed", "settled", "cancelled", "refunded", "invalid")
@@ -281,7 +288,7 @@ class Cols:
                 n = int(v)
             elif isinstance(v, int):
                 n = v
-            elif type(v) is str and v.isdigit() and v.isascii():
+            elif type(v) is str and v.isdigit() and v.isascii() and len(v) <= 12:  # ≤ MAX_COUNT
                 return int(v)
             else:
                 s = cell_text(v)
@@ -292,7 +299,11 @@ class Cols:
                     raise FieldError(i, f"negative number: {t}", "write a whole number of 1 or more")
                 if not (t.isdigit() or (negative and t[:1] == "-" and t[1:].isdigit())):
                     raise FieldError(i, f"not a whole number: {s!r}", "write a whole number")
+                if len(t.lstrip("-0")) > 12:  # before int(): 5,000 digits would not even convert
+                    raise FieldError(i, str(too_large(s, "number")), "write a whole number")
                 n = int(t)
+            if abs(n) > MAX_COUNT:
+                raise FieldError(i, str(too_large(v, "number")), "write a whole number")
             if n < 0 and not negative:
                 raise FieldError(i, f"negative number: {n}", "write a whole number of 1 or more")
             return n
@@ -382,10 +393,13 @@ _ID = r"[^\s'=]\S*+"
 _ID_COLUMN = re.compile(rf"(?:{_ID}\n)*+{_ID}")
 _ID_COLUMN_OPTIONAL = re.compile(rf"(?:(?:{_ID})?\n)*+(?:{_ID})?")
 _ID_MANGLED = re.compile(r"(?m)^(?:[+-]?\d+(?:\.\d+)?[eE][+-]?\d+|\d+\.0+)$")
-_DIGITS_COLUMN = re.compile(r"[0-9]+(?:\n[0-9]+)*")
+# at most MAX_COUNT's 12 digits / MAX_YUAN_DIGITS before the separator: a larger number takes
+# the slow path and its error
+_DIGITS_COLUMN = re.compile(r"[0-9]{1,12}(?:\n[0-9]{1,12})*")
+_YUAN = f"[0-9]{{1,{MAX_YUAN_DIGITS}}}"
 _MONEY_COLUMN = {
-    ".": re.compile(r"[0-9]+\.[0-9]{2}(?:\n[0-9]+\.[0-9]{2})*"),
-    ",": re.compile(r"[0-9]+,[0-9]{2}(?:\n[0-9]+,[0-9]{2})*"),
+    ".": re.compile(rf"{_YUAN}\.[0-9]{{2}}(?:\n{_YUAN}\.[0-9]{{2}})*"),
+    ",": re.compile(rf"{_YUAN},[0-9]{{2}}(?:\n{_YUAN},[0-9]{{2}})*"),
 }
 # YYYY-MM-DD[ T]HH:MM:SS naming a real day (leap years included) and time
 _DAY = (
@@ -396,7 +410,7 @@ _DAY = (
 _TIME = _DAY + r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 _TIME_COLUMN = re.compile(f"(?:{_TIME}\\n)*{_TIME}")
 _TIME_ONE = re.compile(_TIME).fullmatch
-_MONEY_ONE = {sep: re.compile(f"[0-9]+{re.escape(sep)}[0-9]{{2}}").fullmatch for sep in ".,"}
+_MONEY_ONE = {sep: re.compile(f"{_YUAN}{re.escape(sep)}[0-9]{{2}}").fullmatch for sep in ".,"}
 
 
 def _one_per_line(joined: str, n: int) -> bool:

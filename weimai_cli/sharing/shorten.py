@@ -10,6 +10,7 @@ Configured in the config file (mode 0600, it holds the API key)::
     timeout = 5                        # seconds, connect and read
     # domain = "s.example.com"         # Shlink: which of its domains to use
     # ca_bundle = "/path/to/ca.pem"    # a private CA; verification stays on
+    # allow_private = true             # a shortener on 127.0.0.1 / the LAN (also allows http://)
 
 * Shlink: ``POST {url}/rest/v3/short-urls`` with ``{"longUrl", "title",
   "findIfExists": true}``; the answer's ``shortUrl`` is the short link.
@@ -20,9 +21,13 @@ Configured in the config file (mode 0600, it holds the API key)::
   (``error:url``) returns the existing short link, which is used.
 
 One request, no retries (creating a short URL is not idempotent everywhere),
-a timeout, TLS verification always on, and the answer capped at 1 MiB.
-Failures raise :class:`ShortenError` with a message that never holds the key
-or token.
+a timeout, TLS verification always on, and the answer capped at 1 MiB. The
+request goes through :mod:`weimai_cli.net` like deliveries and feeds: https
+only, public addresses only (checked again on the connected socket), and no
+proxy or ``.netrc`` from the environment — a proxy would see the API key.
+``allow_private = true`` lifts the address rule and allows ``http://``, for a
+shortener on the local network or a test server. Failures raise
+:class:`ShortenError` with a message that never holds the key or token.
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class Shortener:
     timeout: float = DEFAULT_TIMEOUT
     domain: str = ""
     ca_bundle: str = ""
+    allow_private: bool = False
 
     def __repr__(self) -> str:  # keep the key out of tracebacks and logs
         return f"Shortener(service={self.service!r}, url={self.url!r})"
@@ -72,8 +78,12 @@ def from_config(section: Mapping | None) -> Shortener:
         raise BadInput(
             f"[shortener] service {service!r} is not supported", "use shlink or yourls"
         )
-    if not url.startswith(("http://", "https://")):
-        raise BadInput(f"[shortener] url {url!r} is not an http(s) URL", "e.g. https://s.example.com")
+    allow_private = section.get("allow_private", False) is True
+    if not url.startswith("https://") and not (allow_private and url.startswith("http://")):
+        raise BadInput(
+            f"[shortener] url {url!r} must start with https://",
+            "e.g. https://s.example.com (allow_private = true also allows http://, for a local server)",
+        )
     key = "api_key" if service == "shlink" else "token"
     secret = str(section.get(key, "")).strip()
     if not secret:
@@ -86,7 +96,7 @@ def from_config(section: Mapping | None) -> Shortener:
         raise BadInput("[shortener] timeout must be more than 0 seconds")
     return Shortener(
         service, url, secret, timeout,
-        str(section.get("domain", "")).strip(), str(section.get("ca_bundle", "")).strip(),
+        str(section.get("domain", "")).strip(), str(section.get("ca_bundle", "")).strip(), allow_private,
     )
 
 
@@ -103,19 +113,26 @@ def _read_capped(resp) -> bytes:
 def _post(sh: Shortener, endpoint: str, **kw) -> tuple[int, object]:
     import requests
 
-    verify: bool | str = sh.ca_bundle or True
+    from weimai_cli import net
+
+    refused = None
     try:
-        with requests.post(
-            endpoint, timeout=sh.timeout, verify=verify, stream=True, allow_redirects=False, **kw
+        net.check_url(endpoint, allow_private=sh.allow_private, what="shortener")
+    except BadInput as exc:
+        refused = exc.message
+    if refused:  # raised outside the except block: no exception context to leak
+        raise ShortenError(refused)
+    timeout = (sh.timeout, sh.timeout)
+    try:
+        with net.session(allow_private=sh.allow_private) as sess, sess.post(
+            endpoint, timeout=timeout, verify=sh.ca_bundle or sess.verify, stream=True,
+            allow_redirects=False, **kw
         ) as resp:
             body = _read_capped(resp)
             status = resp.status_code
-    except requests.Timeout:
-        raise ShortenError(f"{endpoint}: no answer within {sh.timeout:g} s") from None
-    except requests.exceptions.SSLError:
-        raise ShortenError(f"{endpoint}: TLS certificate not trusted") from None
     except requests.RequestException as exc:
-        raise ShortenError(f"{endpoint}: {type(exc).__name__}") from None
+        reason = net.classify(exc, timeout).reason.replace(net.MAYBE_ARRIVED, "")
+        raise ShortenError(f"{endpoint}: {reason}") from None
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
