@@ -356,7 +356,7 @@ def test_amazon_currency_from_the_header(header, currency):
 @pytest.mark.parametrize("code", ["rmb1", "US", "¥"])
 def test_currency_option_must_be_a_code(run, tmp_path, code):
     r = run("orders", "import", "--currency", code, write(tmp_path / "o.csv", [row()]), code=2)
-    assert f"--currency '{code.upper()}' is not a currency code" in r.stderr
+    assert f"--currency {code!r} is not a currency code" in r.stderr
 
 
 # ---- attribution --------------------------------------------------------------------

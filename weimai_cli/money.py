@@ -209,6 +209,19 @@ def parse_currency(value: object) -> str:
     return _CURRENCY_ALIASES.get(code, code)
 
 
+def currency_option(text: str | None, option: str = "--currency") -> str:
+    """A currency given as an option (orders import, payouts, spend): the same
+    codes as in files (``usd`` -> USD, RMB -> CNY), anything else a usage error."""
+    from weimai_cli.errors import UsageError
+
+    try:
+        if text and text.strip():
+            return parse_currency(text)
+    except MoneyError:
+        pass
+    raise UsageError(f"{option} {text!r} is not a currency code", "write three letters, e.g. CNY or USD")
+
+
 def format_price(fen: int | None, currency: str | None = None) -> str:
     """An amount with its currency's sign for posts and cards: ``¥59.90``,
     ``$34.99``, ``SGD 12.00``; None -> ''."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from weimai_cli.clock import now, now_iso
 from weimai_cli.errors import BadInput, NotFound, UsageError
 from weimai_cli.ledger import closed_periods, next_month
-from weimai_cli.money import format_fen
+from weimai_cli.money import currency_option, format_fen
 from weimai_cli.store import transaction
 
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
@@ -50,7 +50,6 @@ BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the res
 LIVE_KEYS = frozenset({
     "paid_out_fen", "brought_forward_fen", "outstanding_fen", "spend_fen", "net_after_spend_fen", "roi", "balances",
 })
-CURRENCY_RE = re.compile(r"[A-Z]{3}")
 
 # query-plan hints, which SQLite understands from 3.35 on (before, a CTE used
 # once is folded in anyway, and one used twice is computed twice: slower, same)
@@ -73,11 +72,8 @@ FROM closed_lines WHERE period IN ({months})
 """
 
 def check_currency(text: str) -> str:
-    """A currency code as payouts and spend store it: ISO 4217 letters, upper case."""
-    code = (text or "").strip().upper()
-    if not CURRENCY_RE.fullmatch(code):
-        raise UsageError(f"--currency {text!r} is not a currency code", "write three letters, e.g. CNY or USD")
-    return code
+    """A currency code as payouts and spend store it (money.currency_option)."""
+    return currency_option(text)
 
 
 def check_month(text: str, option: str = "--month") -> str:

@@ -35,7 +35,7 @@ from pathlib import Path
 from weimai_cli import ledger
 from weimai_cli.clock import DAY_SQL, now_iso
 from weimai_cli.errors import BadInput, UsageError, WeimaiError
-from weimai_cli.money import format_fen
+from weimai_cli.money import currency_option, format_fen
 from weimai_cli.orders import forked, replay
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
@@ -341,11 +341,7 @@ def import_files(
     if format != "auto":
         fmts.get(format)
     if currency is not None:
-        currency = currency.strip().upper()
-        currency = {"RMB": "CNY"}.get(currency, currency)  # (the name people write for yuan)
-        if not re.fullmatch("[A-Z]{3}", currency):
-            raise UsageError(f"--currency {currency!r} is not a currency code",
-                             "give the ISO 4217 code: CNY, USD, GBP, EUR …")
+        currency = currency_option(currency)
     if skip_bad and not rejects:
         raise UsageError("--skip-bad needs --rejects FILE", "name a file for the rejected rows")
     extra = dict(maps or {})
