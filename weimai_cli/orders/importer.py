@@ -34,14 +34,17 @@ from pathlib import Path
 
 from weimai_cli import ledger
 from weimai_cli.clock import DAY_SQL, now_iso
+from weimai_cli.commission import STATUS_BUCKET
 from weimai_cli.errors import BadInput, UsageError, WeimaiError
 from weimai_cli.money import currency_option, format_fen
 from weimai_cli.orders import forked, replay
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
-from weimai_cli.statements import VALID as _VALID_NOW
 from weimai_cli.store import plain_indexes_dropped, transaction
 from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
+
+# the valid statuses as SQL (a line that earns: commission.STATUS_BUCKET)
+_VALID_NOW = "(" + ", ".join(f"'{s}'" for s in STATUS_BUCKET) + ")"
 
 # fields of the staging table besides LINE_FIELDS
 _STAGE_EXTRA = ("presale",)
