@@ -1,7 +1,7 @@
 """Shared by the benchmark scripts: a realistic goods CSV, running weimai as a
 subprocess, and timing helpers.
 
-weimai is run as ``python -c "import sys; from weimai_cli.cli import main;
+weimai is run as ``python -c "import sys; from weimai_cli.cli.app import main;
 sys.exit(main())"`` — the body of the ``weimai`` console script — with the
 repository root as the working directory and first on ``PYTHONPATH``, so the
 checkout being measured wins over any installed copy. Peers are run the same
@@ -25,7 +25,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 PY = sys.executable
-WEIMAI = [PY, "-c", "import sys; from weimai_cli.cli import main; sys.exit(main())"]
+WEIMAI = [PY, "-c", "import sys; from weimai_cli.cli.app import main; sys.exit(main())"]
 SQLITE_UTILS = [PY, "-c", "import sys; from sqlite_utils.cli import cli; sys.exit(cli())"]
 
 HEADER = ["商品编码", "商品名称", "售价", "原价", "佣金比例", "供应商", "类目", "平台", "链接", "图片", "库存", "标签", "卖点"]

@@ -7,7 +7,7 @@
 The database: 10,000 goods, 20,000 shares (20 distributors), 1,000,000 order
 lines over the 12 months 2025-12 … 2026-11 (2026-11, the 双11 month, has
 100,000 of them), inserted with ``executemany``; then the ledger is booked with
-``weimai_cli.ledger.book_all`` in one transaction, exactly as imports book it.
+``weimai_cli.ledger.booking.book_all`` in one transaction, exactly as imports book it.
 It is cached under benchmarks/out/ (git-ignored).
 
 Each command runs in a fresh child process (``python -m weimai_cli --db …``),
@@ -58,9 +58,9 @@ def _month_sizes(lines: int) -> dict[str, int]:
 def build(path: Path, lines: int, goods: int = 10_000, shares: int = 20_000) -> None:
     os.environ["WEIMAI_NOW"] = GEN_NOW
     sys.path.insert(0, str(ROOT))
-    from weimai_cli.ledger import book_all
+    from weimai_cli.db.store import connect, transaction
+    from weimai_cli.ledger.booking import book_all
     from weimai_cli.sharing.codes import make_code
-    from weimai_cli.store import connect, transaction
 
     path.unlink(missing_ok=True)
     for suffix in ("-wal", "-shm"):

@@ -34,8 +34,8 @@ PLATFORMS = ("taobao", "jd", "amazon", "shopify", "douyin")
 
 def build(home: Path, n_goods: int, n_shares: int) -> None:
     from weimai_cli.config import save_config
+    from weimai_cli.db.store import connect, transaction
     from weimai_cli.sharing.codes import make_code
-    from weimai_cli.store import connect, transaction
 
     secret = os.urandom(32)
     save_config({"codes": {"secret": secret.hex()}})
@@ -79,8 +79,8 @@ def time_cmd(argv: list[str], env: dict) -> float:
 
 
 def library_loop(home: Path, n: int, n_goods: int) -> tuple[float, float]:
+    from weimai_cli.db.store import connect, transaction
     from weimai_cli.sharing.service import create_share, load_settings
-    from weimai_cli.store import connect, transaction
 
     conn = connect(home / "weimai.db")
     settings = load_settings()

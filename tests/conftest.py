@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from weimai_cli.cli import app
+from weimai_cli.cli.app import app
 
 DATA = Path(__file__).parent / "data"
 FROZEN_NOW = "2026-11-20T10:00:00+08:00"
@@ -48,7 +48,7 @@ def run() -> Run:
 @pytest.fixture
 def db(home) -> sqlite3.Connection:
     """A connection to the test home's database (created and migrated)."""
-    from weimai_cli.store import connect
+    from weimai_cli.db.store import connect
 
     conn = connect(home / "weimai.db")
     yield conn

@@ -1,4 +1,4 @@
-from weimai_cli.cli import main
+from weimai_cli.cli.app import main
 
 if __name__ == "__main__":
     main()

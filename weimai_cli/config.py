@@ -11,11 +11,15 @@ creates is 0700 (see :func:`make_private_dir`).
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
 
 from weimai_cli.errors import EnvironmentProblem
+
+# the name of a delivery target or a feed in the config file
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 APP_NAME = "weimai"
 DB_NAME = "weimai.db"
@@ -113,10 +117,3 @@ def update_config(section: str, key: str, value: Any, path: Path | None = None) 
 
 
 DB_OVERRIDE: str | None = None  # set by the root --db option
-
-
-def open_db(*, migrate: bool = True):
-    """Open the database weimai is pointed at (``--db``, ``WEIMAI_DB`` or home)."""
-    from weimai_cli.store import connect
-
-    return connect(db_path(DB_OVERRIDE), migrate=migrate, create_dirs=not DB_OVERRIDE)

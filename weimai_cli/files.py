@@ -28,6 +28,7 @@ write.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -156,3 +157,14 @@ def write_text(path: str | os.PathLike, text: str, *, force: bool = False, optio
     with atomic_open(path, force=force, option=option) as fh:
         fh.write(text)
     return Path(path).expanduser()
+
+
+# a cell a spreadsheet would run as a formula (=, +, -, @ …) unless it is a number
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?%?")
+
+
+def csv_safe(cell: str) -> str:
+    """A CSV cell that Excel shows as text, not runs as a formula (a leading \')."""
+    if cell and cell[0] in "=+-@\t\r" and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell

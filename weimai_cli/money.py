@@ -238,3 +238,19 @@ def format_amount(fen: int | None, currency: str | None = None) -> str:
         return ""
     cur = currency or DEFAULT_CURRENCY
     return format_fen(fen) if cur == DEFAULT_CURRENCY else f"{format_fen(fen)} {cur}"
+
+
+# Amazon stores (the Seller of a row Amazon shipped itself) -> their currency
+MARKETPLACES = {
+    "amazon.com": "USD", "amazon.ca": "CAD", "amazon.com.mx": "MXN", "amazon.com.br": "BRL",
+    "amazon.co.uk": "GBP", "amazon.de": "EUR", "amazon.fr": "EUR", "amazon.it": "EUR",
+    "amazon.es": "EUR", "amazon.nl": "EUR", "amazon.com.be": "EUR", "amazon.ie": "EUR",
+    "amazon.se": "SEK", "amazon.pl": "PLN", "amazon.com.tr": "TRY", "amazon.ae": "AED",
+    "amazon.sa": "SAR", "amazon.eg": "EGP", "amazon.in": "INR", "amazon.co.jp": "JPY",
+    "amazon.com.au": "AUD", "amazon.sg": "SGD",
+}
+
+
+def marketplace_currency(seller: str | None) -> str | None:
+    """The currency of the Amazon store a row names as its Seller (``Amazon.co.uk``)."""
+    return MARKETPLACES.get(seller.strip().lower()) if seller else None

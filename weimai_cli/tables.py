@@ -158,14 +158,14 @@ def id_text(value: object) -> str:
 _SUMMARY = re.compile(r"(合计|总计|小计|总合计|total|totals|grand\s*total|subtotal)(\b|[:：\s]|$)", re.I)
 
 
-_SUMMARY_START = frozenset("合总小TtGgSs \t'=\"")
+SUMMARY_START = frozenset("合总小TtGgSs \t'=\"")
 
 
 def is_summary_row(values: list) -> bool:
     """A totals line (``合计``, ``总计``, ``Total …``): its first non-empty cell says so."""
     if values:
         v = values[0]
-        if type(v) is str and v and v[0] not in _SUMMARY_START:
+        if type(v) is str and v and v[0] not in SUMMARY_START:
             return False  # the common case, decided without a regex
     for v in values:
         s = cell_text(v)

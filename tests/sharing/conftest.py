@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from sharing_helpers import add_goods, set_secret
+
+from tests.sharing.sharing_helpers import add_goods, set_secret
 
 
 @pytest.fixture

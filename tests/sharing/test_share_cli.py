@@ -7,8 +7,8 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from sharing_helpers import FROZEN_NOW, SECRET_HEX, dump, set_config, share_count
 
+from tests.sharing.sharing_helpers import FROZEN_NOW, SECRET_HEX, dump, set_config, share_count
 from weimai_cli.sharing import codes
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from sharing_helpers import set_config, share_count
 
+from tests.sharing.sharing_helpers import set_config, share_count
 from weimai_cli.sharing import links
 
 

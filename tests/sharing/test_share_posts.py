@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sharing_helpers import dump, set_config, share_count
 
+from tests.golden_util import check_golden
+from tests.sharing.sharing_helpers import dump, set_config, share_count
 from weimai_cli.sharing import posts
-
-GOLDEN = Path(__file__).parent / "golden" / "posts"
-UPDATE = os.environ.get("WEIMAI_UPDATE_GOLDEN") == "1"
 
 
 def _share(run, *args) -> dict:
@@ -22,10 +18,7 @@ def _share(run, *args) -> dict:
 
 
 def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"post differs from {path}"
+    check_golden(f"posts/{name}", text)
 
 
 @pytest.mark.parametrize("channel", posts.CHANNELS)

@@ -7,8 +7,9 @@ import json
 import time
 
 import pytest
-from sharing_helpers import set_config, share_count
 from werkzeug import Response
+
+from tests.sharing.sharing_helpers import set_config, share_count
 
 SHLINK_KEY = "shlink-key-0123456789abcdef"
 YOURLS_TOKEN = "yourls-token-fedcba9876543210"

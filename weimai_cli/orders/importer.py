@@ -32,16 +32,16 @@ from itertools import chain, islice, repeat
 from operator import itemgetter, methodcaller
 from pathlib import Path
 
-from weimai_cli import ledger
 from weimai_cli.clock import DAY_SQL, now_iso
-from weimai_cli.commission import STATUS_BUCKET
+from weimai_cli.db.store import plain_indexes_dropped, transaction
 from weimai_cli.errors import BadInput, UsageError, WeimaiError
+from weimai_cli.ledger import booking as ledger
+from weimai_cli.ledger.commission import STATUS_BUCKET
 from weimai_cli.money import currency_option, format_fen
 from weimai_cli.orders import forked, replay
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES, Cols, FieldError, month_of
-from weimai_cli.store import plain_indexes_dropped, transaction
-from weimai_cli.tables import _SUMMARY_START, cell_text, is_summary_row, open_table, parts
+from weimai_cli.tables import SUMMARY_START, cell_text, is_summary_row, open_table, parts
 
 # the valid statuses as SQL (a line that earns: commission.STATUS_BUCKET)
 _VALID_NOW = "(" + ", ".join(f"'{s}'" for s in STATUS_BUCKET) + ")"
@@ -265,13 +265,12 @@ class Rejects:
 
     def _open(self):
         if self._writer is None:
-            from weimai_cli.files import AtomicFile
-            from weimai_cli.output import _neutralise
+            from weimai_cli.files import AtomicFile, csv_safe
 
             self._out = AtomicFile(self.path, force=self.force, encoding="utf-8-sig", option="--rejects")
             self._fh = self._out.file
             writer = csv.writer(self._fh)
-            self._writer = lambda cells: writer.writerow([_neutralise(str(c)) for c in cells])
+            self._writer = lambda cells: writer.writerow([csv_safe(str(c)) for c in cells])
             self._writer(["file", "row", "column", "reason"])
         return self._writer
 
@@ -360,7 +359,7 @@ def import_files(
                 f"--as applies to affiliate reports; {format} is a shop export",
                 "shop lines earn for the distributor of the share they are attributed to",
             )
-        from weimai_cli.distributors import get_distributor
+        from weimai_cli.sharing.distributors import get_distributor
 
         get_distributor(conn, distributor)
     out_rejects = Rejects(rejects, force)
@@ -798,7 +797,7 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True,
 
 
 # a text row whose first cell is not empty and cannot start a total (合计, Total…)
-_PLAIN_FIRST = f"[^{re.escape(''.join(sorted(_SUMMARY_START)))}\n][^\n]*"
+_PLAIN_FIRST = f"[^{re.escape(''.join(sorted(SUMMARY_START)))}\n][^\n]*"
 _PLAIN_FIRSTS = re.compile(f"(?:{_PLAIN_FIRST}\n)*{_PLAIN_FIRST}")
 _FIRST = itemgetter(0)
 
@@ -815,7 +814,7 @@ def _counted(values: list) -> bool:
     """A row that counts: neither a total (合计, Total…) nor blank."""
     v0 = values[0] if values else None
     # a first cell that cannot start a total decides most rows at once
-    if type(v0) is str and v0 and v0[0] not in _SUMMARY_START:
+    if type(v0) is str and v0 and v0[0] not in SUMMARY_START:
         return True
     if is_summary_row(values):
         return False

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from weimai_cli.clock import now_iso, parse_bound
+from weimai_cli.db.store import transaction
 from weimai_cli.errors import BadInput, NotFound, did_you_mean
 from weimai_cli.sharing import codes, links, posts
-from weimai_cli.store import transaction
 
 DEFAULT_CHANNEL = "weibo"
 SHARE_COLUMNS = (
@@ -118,7 +118,7 @@ def _read_template(path: Path) -> str:
 
 
 def _active_goods(conn: sqlite3.Connection, sku: str) -> dict:
-    from weimai_cli.catalog import close_matches_hint
+    from weimai_cli.catalog.goods import close_matches_hint
 
     row = conn.execute("SELECT * FROM goods WHERE sku = ?", (sku,)).fetchone()
     if row is None:
@@ -201,7 +201,7 @@ def create_share(
     campaign = (campaign or "").strip() or None
     slot = (slot or "").strip() or None
     goods = _active_goods(conn, sku)
-    from weimai_cli.distributors import get_distributor
+    from weimai_cli.sharing.distributors import get_distributor
 
     dist = get_distributor(conn, distributor)
     url = links.check_product_url(goods.get("url"), sku)
@@ -408,7 +408,7 @@ class Section:
 
 def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
     """The goods' terms now next to the snapshot taken at share time."""
-    from weimai_cli.catalog import COMMISSION_SQL
+    from weimai_cli.catalog.goods import COMMISSION_SQL
 
     now = conn.execute(
         f"SELECT price_fen, currency, commission_bp, commission_fen, status, {COMMISSION_SQL} AS unit "
@@ -432,7 +432,7 @@ def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
 SECTION_PROVIDERS: list[str] = [
     "weimai_cli.sharing.service:goods_now_section",
     "weimai_cli.orders.query:share_orders_section",
-    "weimai_cli.statements:share_earnings_section",
+    "weimai_cli.ledger.statements:share_earnings_section",
 ]
 
 

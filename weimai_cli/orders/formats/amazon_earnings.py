@@ -14,6 +14,7 @@ is the slot.
 
 from __future__ import annotations
 
+from weimai_cli.money import marketplace_currency
 from weimai_cli.orders.formats import Format, Parser
 
 COLUMNS = {
@@ -34,15 +35,6 @@ COLUMNS = {
 DECIMAL_COMMA = ("Data spedizione", "Commissioni pubblicitarie", "Monitoraggio ID", "Entrate")
 
 
-# Amazon stores (the Seller of a row Amazon shipped itself) -> their currency
-MARKETPLACES = {
-    "amazon.com": "USD", "amazon.ca": "CAD", "amazon.com.mx": "MXN", "amazon.com.br": "BRL",
-    "amazon.co.uk": "GBP", "amazon.de": "EUR", "amazon.fr": "EUR", "amazon.it": "EUR",
-    "amazon.es": "EUR", "amazon.nl": "EUR", "amazon.com.be": "EUR", "amazon.ie": "EUR",
-    "amazon.se": "SEK", "amazon.pl": "PLN", "amazon.com.tr": "TRY", "amazon.ae": "AED",
-    "amazon.sa": "SAR", "amazon.eg": "EGP", "amazon.in": "INR", "amazon.co.jp": "JPY",
-    "amazon.com.au": "AUD", "amazon.sg": "SGD",
-}
 # headers only one marketplace writes (FORMATS.md §3): the UK's Orders report
 # says "Orders through product links", its Earnings report ends with "Direct";
 # the Italian ones are translated
@@ -65,11 +57,6 @@ def currency(header: list[str]) -> str | None:
     if names.intersection(_IT_COLUMNS):
         return "EUR"
     return None
-
-
-def marketplace_currency(seller: str | None) -> str | None:
-    """The currency of the Amazon store a row names as its Seller (``Amazon.co.uk``)."""
-    return MARKETPLACES.get(seller.strip().lower()) if seller else None
 
 
 def build(c, ctx) -> Parser:

@@ -1,0 +1,1 @@
+"""The catalogue: goods (add, edit, import, list) and supplier feeds."""

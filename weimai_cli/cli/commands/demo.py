@@ -1,0 +1,190 @@
+"""weimai demo: a realistic demo in a fresh home, run in front of the user.
+
+Each capability adds its steps to :data:`STEPS`; the demo runs every step as
+the real command, printing the command line first, so it always shows what
+weimai can do.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from weimai_cli.db.store import open_db
+
+app = typer.Typer()
+
+
+def demo_goods_file() -> Path:
+    return demo_file("demo_goods.csv")
+
+
+def demo_file(name: str) -> Path:
+    return Path(str(resources.files("weimai_cli") / "data" / name))
+
+
+DEMO_NOW = "2026-11-01T09:00:00+08:00"
+
+# placeholder -> shipped sample file
+DEMO_FILES = {
+    "goods": "demo_goods.csv",
+    "taobao_orders": "demo_taobao_union.csv",
+    "amazon_earnings": "demo_amazon_earnings.csv",
+}
+
+
+# Each step: (explanation, argv). Placeholders: "{goods}" is the shipped
+# catalogue file, "{home}" the demo home, "{last_code}" the newest share's code.
+STEPS: list[tuple[str, list[str]]] = [
+    ("Load a supplier's catalogue (30 Chinese goods, CSV):", ["goods", "import", "{goods}"]),
+    ("Browse it, best commission per unit first:", ["list-goods", "--sort", "commission", "--desc", "--limit", "10"]),
+    ("Search in Chinese, filter by rate:", ["list-goods", "--search", "枸杞", "--min-rate", "20"]),
+    ("The same for scripts:", ["list-goods", "--category", "茶叶", "--sort", "price", "--format", "csv"]),
+    ("The supplier raises a price; history keeps the old one:", ["goods", "edit", "NX-GQ-500", "--price", "64.90", "--rate", "22%"]),
+    ("One item with its history:", ["goods", "show", "NX-GQ-500"]),
+    ("Where the data lives:", ["db", "path"]),
+    ("Share a product on Weibo: tracked link + a post within 140 字:", ["share", "NX-GQ-500", "--channel", "weibo", "--campaign", "双11", "--slot", "108000000001"]),
+    ("A JD product carries the code as subUnionId:", ["share", "WC-DM-5KG", "--channel", "link"]),
+    ("A seller adds a distributor whose rate overrides the goods rate:", ["distributors", "add", "xiaohong", "--name", "小红", "--rate", "25%"]),
+    ("She shares for WeChat Moments and gets a product card (SVG):", ["share", "HZ-LJ-250", "--as", "xiaohong", "--channel", "moments", "--card", "{home}/card.svg"]),
+    ("Amazon: the slot is your tracking id, the code goes in ascsubtag:", ["share", "YN-SJ-1KG", "--channel", "link", "--slot", "weimai-20"]),
+    ("Every share is remembered with its price and rate:", ["shares", "list"]),
+    ("Is a code genuine, and whose is it?", ["codes", "verify", "{last_code}"]),
+    ("Distributors and their shares:", ["distributors", "list"]),
+    ("Bring in a Taobao Union order report (GB18030 CSV, a title line, a presale pair, a 合计 row):",
+     ["orders", "import", "{taobao_orders}"]),
+    ("And an Amazon Associates Fee-Earnings report:", ["orders", "import", "{amazon_earnings}"]),
+    ("The orders, with the share each one came through (by code, else by 推广位ID / tracking id):",
+     ["orders", "list"]),
+    ("Orders that match no share yet (`weimai orders attribute` retries after late shares):",
+     ["orders", "list", "--unattributed", "--format", "md"]),
+    ("One line's history (the presale deposit and balance became one line):",
+     ["orders", "show", "3401234567890000004"]),
+    ("Reports go to chat robots; here a webhook receiver the demo started on 127.0.0.1:",
+     ["notify", "add", "demo-hook", "--kind", "webhook", "--url", "{hook_url}", "--allow-private"]),
+    ("The daily report for 2026-11-05 as markdown, delivered to it (cron: `weimai -q report daily --notify team`):",
+     ["report", "daily", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-hook"]),
+    ("Cron runs it again: every delivery is logged, nothing is sent twice:",
+     ["report", "daily", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-hook"]),
+    ("A 粉丝头条 boost for the Weibo share cost 20 元:",
+     ["spend", "add", "{first_code}", "20", "--date", "2026-11-03", "--note", "粉丝头条"]),
+    ("What each share brought in (orders, GMV, commission, spend, ROI):",
+     ["shares", "list", "--with-earnings", "--format", "md"]),
+    ("The month's statement by share (CNY and the Amazon USD kept apart):",
+     ["earnings", "--month", "2026-11", "--by", "share", "--lang", "{lang}"]),
+]
+
+
+@app.command("demo")
+def demo(
+    home: Annotated[
+        str | None, typer.Option("--home", help="Build the demo here (default: a new temporary folder).")
+    ] = None,
+):
+    """Build a demo home and run weimai's main jobs in front of you."""
+    from weimai_cli import config
+    from weimai_cli.cli import output
+    from weimai_cli.cli.app import app as root_app
+    from weimai_cli.errors import BadInput
+
+    target = Path(home) if home else Path(tempfile.mkdtemp(prefix="weimai-demo-"))
+    if target.exists() and any(target.iterdir()):
+        raise BadInput(f"{target}: folder is not empty", "give --home a new or empty folder")
+    target.mkdir(parents=True, exist_ok=True)
+    os.environ["WEIMAI_HOME"] = str(target)
+    # the demo's story is set on the morning of 1 November 2026, before the
+    # month's orders (its sample exports) come in; WEIMAI_NOW, if set, wins
+    os.environ.setdefault("WEIMAI_NOW", DEMO_NOW)
+    os.environ.pop("WEIMAI_DB", None)
+    config.DB_OVERRIDE = None
+    output.message(f"demo home: {target}")
+    output.message(f"(to explore it yourself: export WEIMAI_HOME={target})")
+    files = {key: str(demo_file(name)) for key, name in DEMO_FILES.items()}
+    files["home"] = str(target)
+    # the statement speaks the user's language: Chinese labels on a Chinese locale
+    from weimai_cli.cli.render import default_lang
+
+    files["lang"] = default_lang()
+    names = {str(demo_file(name)): f"<{name}>" for name in DEMO_FILES.values()}
+    names[files["goods"]] = "<catalogue.csv>"
+    hook = None
+    for text, argv in STEPS:
+        if any("{last_code}" in a for a in argv):
+            files["last_code"] = _last_code()
+        if any("{first_code}" in a for a in argv):
+            files["first_code"] = _first_code()
+        if hook is None and any("{hook_url}" in a for a in argv):  # the report steps' receiver
+            hook = _HookReceiver()
+            files["hook_url"] = hook.url
+        args = [a.format(**files) for a in argv]
+        shown = [names.get(a, a).replace(files["home"], "<demo>") for a in args]
+        output.line()
+        output.line(f"# {text}")
+        output.line("$ weimai " + " ".join(shown))
+        try:
+            root_app(args, prog_name="weimai", standalone_mode=False)
+        except SystemExit as exc:  # typer.Exit inside standalone_mode=False
+            if exc.code:
+                raise
+        if hook is not None:
+            for body in hook.take():
+                output.line(f"# the receiver on 127.0.0.1 got ({body['title']}):")
+                output.text(body["text"])
+    if hook is not None:
+        hook.stop()
+
+
+def _last_code() -> str:
+    return _code("DESC")
+
+
+def _first_code() -> str:
+    return _code("ASC")
+
+
+def _code(order: str) -> str:
+
+    row = open_db().execute(f"SELECT code FROM shares ORDER BY id {order} LIMIT 1").fetchone()
+    return row[0] if row else ""
+
+
+class _HookReceiver:
+    """A webhook receiver on 127.0.0.1 for the demo's report delivery (http.server in a thread)."""
+
+    def __init__(self):
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        got = self.got = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                got.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))))
+                body = b'{"ok": true}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # the demo prints what arrived itself
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+
+    def take(self) -> list[dict]:
+        out, self.got[:] = list(self.got), []
+        return out
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,203 @@
+"""weimai earnings (statements, close), weimai payouts, weimai spend."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from weimai_cli.db.store import open_db
+
+app = typer.Typer(
+    help="Commission statements: weimai earnings [--month YYYY-MM]; close a month.",
+    invoke_without_command=True,
+)
+payouts_app = typer.Typer(help="Money paid out to distributors.", no_args_is_help=True)
+spend_app = typer.Typer(help="Promotion spend (boosts, paid promotion) per share or campaign.", no_args_is_help=True)
+
+
+class StatementFmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+MonthOpt = Annotated[str | None, typer.Option("--month", "-m", help="The month, YYYY-MM (default: this month).")]
+AsOpt = Annotated[str | None, typer.Option("--as", help="One distributor (default: me).")]
+CurrencyOpt = Annotated[str, typer.Option("--currency", help="The currency of the amount (default CNY), e.g. USD.")]
+
+
+@app.callback()
+def earnings(
+    ctx: typer.Context,
+    month: MonthOpt = None,
+    from_: Annotated[str | None, typer.Option("--from", help="First month of a range, YYYY-MM.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last month of a range, YYYY-MM.")] = None,
+    as_: AsOpt = None,
+    all_distributors: Annotated[bool, typer.Option("--all-distributors", help="Every distributor together.")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Breakdown: sku, share, channel, campaign, platform, day or distributor.")] = None,
+    status: Annotated[str | None, typer.Option("--status", help="Only estimated, confirmed or settled commission.")] = None,
+    fmt: Annotated[StatementFmt, typer.Option("--format", "-f", help="table, json, csv or md.")] = StatementFmt.table,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Labels: zh or en (default: from the locale).")] = None,
+    verify: Annotated[bool, typer.Option("--verify", help="Recompute a closed month; exit 1 if anything drifted.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Rows of a ranked breakdown; the rest are summed in one row (0: all).", min=0)] = 50,
+):
+    """The commission statement for a month (or --from/--to), with a breakdown."""
+    if ctx.invoked_subcommand:
+        return
+    from weimai_cli.cli import output, render
+    from weimai_cli.errors import UsageError
+    from weimai_cli.ledger import statements
+
+    if by is not None and by not in statements.BY:
+        raise UsageError(f"--by {by!r} is not one of: {', '.join(statements.BY)}")
+    if status is not None and status not in statements.STATUSES:
+        raise UsageError(f"--status {status!r} is not one of: {', '.join(statements.STATUSES)}")
+    if as_ and all_distributors:
+        raise UsageError("--as and --all-distributors exclude each other")
+    if month and (from_ or to):
+        raise UsageError("--month and --from/--to exclude each other")
+    trend = not (month or from_ or to)
+    if from_ or to:
+        start = statements.check_month(from_ or to, "--from")
+        end = statements.check_month(to or from_, "--to")
+        months = statements.months_between(start, end)
+    else:
+        months = [statements.check_month(month) if month else statements.current_month()]
+    distributor = None if all_distributors else (as_ or "me")
+    conn = open_db()
+    if distributor is not None:
+        statements._distributor(conn, distributor)
+    if verify:
+        if len(months) != 1:
+            raise UsageError("--verify checks one --month")
+        problems = statements.verify(conn, months[0], distributor)
+        for p in problems:
+            output.line(p)
+        if problems:
+            output.error(f"the closed statement for {months[0]} drifted", "restore a backup, or investigate the ledger")
+            raise typer.Exit(1)
+        output.message(f"ok: {months[0]} recomputes identically to its closed statement")
+        return
+    data = statements.compute(conn, months=months, distributor=distributor, by=by, status=status, trend=trend,
+                                limit=limit)
+    language = (lang.value if lang else render.default_lang())
+    if fmt == StatementFmt.json:
+        output.json_out(data)
+    elif fmt == StatementFmt.csv:
+        header, rows = render.statement_csv_rows(data, language)
+        output.csv_rows(header, rows)
+    elif fmt == StatementFmt.md:
+        output.text(render.statement_md(data, language))
+    else:
+        output.text(render.statement_text(data, language))
+
+
+@app.command("close")
+def close_cmd(
+    month: Annotated[str, typer.Option("--month", "-m", help="The month to close, YYYY-MM.")],
+    force: Annotated[bool, typer.Option("--force", help="Close the current (unfinished) month anyway.")] = False,
+):
+    """Freeze a month's statement; later changes go to the next open month as adjustments."""
+    from weimai_cli.cli import output
+    from weimai_cli.ledger import statements
+
+    result = statements.close(open_db(), month, force=force)
+    output.message(f"closed {result['period']}: {result['lines']} order lines frozen")
+    for s in result["statements"]:
+        output.message(f"  {s['distributor']}: net {statements.format_fen(s['net_fen'])}, checksum {s['checksum'][:16]}")
+
+
+@payouts_app.command("record")
+def payouts_record(
+    month: Annotated[str, typer.Option("--month", "-m", help="The statement month this pays, YYYY-MM.")],
+    amount: Annotated[str, typer.Option("--amount", help="Amount paid (yuan), e.g. 1,200.00.")],
+    as_: Annotated[str, typer.Option("--as", help="The distributor paid (default: me).")] = "me",
+    ref: Annotated[str | None, typer.Option("--ref", help="Your reference (transfer id…).")] = None,
+    currency: CurrencyOpt = "CNY",
+):
+    """Record money paid to a distributor for a month (a USD payout reduces the USD balance only)."""
+    from weimai_cli.cli import output, render
+    from weimai_cli.ledger import statements
+
+    conn = open_db()
+    p = statements.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref, currency=currency)
+    paid = render._money(p["amount_fen"], p["currency"])
+    output.message(f"recorded payout {p['id']}: {paid} to {p['distributor']} for {p['period']}")
+    owed = statements.owed_after(conn, as_, month, p["currency"])
+    if owed < 0:
+        output.warn(
+            f"{p['distributor']} has now been paid {render._money(-owed, p['currency'])} more than earned "
+            f"up to {month}; it carries forward as a negative balance"
+        )
+
+
+@payouts_app.command("list")
+def payouts_list(
+    as_: AsOpt = None,
+    fmt: Annotated[StatementFmt, typer.Option("--format", "-f", help="table, json, csv or md.")] = StatementFmt.table,
+):
+    """List payouts."""
+    from weimai_cli.cli import output
+    from weimai_cli.ledger import statements
+
+    data = statements.list_payouts(open_db(), as_)
+    output.rows(data, [
+        output.Col("id", "id", "int"), output.Col("distributor", "distributor"), output.Col("period", "month"),
+        output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("ref", "ref"),
+        output.Col("paid_at", "recorded"),
+    ], fmt.value, empty="no payouts")
+
+
+@spend_app.command("add")
+def spend_add(
+    args: Annotated[list[str], typer.Argument(help="CODE AMOUNT, or AMOUNT with --campaign.")],
+    campaign: Annotated[str | None, typer.Option("--campaign", help="The campaign the money was spent on.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="When (YYYY-MM-DD; default today).")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="What it was (粉丝头条, boost…).")] = None,
+    as_: AsOpt = None,
+    currency: CurrencyOpt = "CNY",
+):
+    """Record promotion spend for a share (by its code) or a campaign."""
+    from weimai_cli.cli import output, render
+    from weimai_cli.errors import UsageError
+    from weimai_cli.ledger import statements
+
+    if campaign:
+        if len(args) != 1:
+            raise UsageError("with --campaign give just the AMOUNT", "weimai spend add --campaign 双11 200")
+        code, amount = None, args[0]
+    else:
+        if len(args) != 2:
+            raise UsageError("give CODE AMOUNT, or --campaign NAME AMOUNT", "weimai spend add wm0001K7QX 50")
+        code, amount = args
+    currency = statements.check_currency(currency)  # before any warning
+    conn = open_db()
+    if campaign and not conn.execute("SELECT 1 FROM shares WHERE campaign = ? LIMIT 1", (campaign,)).fetchone():
+        output.warn(f"no share has the campaign {campaign!r} yet (a typo?); the spend is recorded anyway")
+    s = statements.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
+                             note=note, distributor=as_, currency=currency)
+    what = code or f"campaign {campaign}"
+    output.message(f"recorded spend {s['id']}: {render._money(s['amount_fen'], s['currency'])} on {what} ({s['date']})")
+
+
+@spend_app.command("list")
+def spend_list(
+    fmt: Annotated[StatementFmt, typer.Option("--format", "-f", help="table, json, csv or md.")] = StatementFmt.table,
+):
+    """List promotion spend."""
+    from weimai_cli.cli import output
+    from weimai_cli.ledger import statements
+
+    output.rows(statements.list_spend(open_db()), [
+        output.Col("id", "id", "int"), output.Col("date", "date"), output.Col("share_code", "share"),
+        output.Col("campaign", "campaign"), output.Col("distributor", "as"),
+        output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("note", "note"),
+    ], fmt.value, empty="no spend recorded")

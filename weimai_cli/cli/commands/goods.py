@@ -1,0 +1,311 @@
+"""weimai goods …  and  weimai list-goods."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from weimai_cli.cli.options import DryRunOpt, Fmt, FormatOpt, JsonOpt, LimitOpt
+from weimai_cli.db.store import open_db
+
+app = typer.Typer(help="Keep the goods catalogue: add, import, show, edit, archive.", no_args_is_help=True)
+list_app = typer.Typer()
+
+
+
+TitleOpt = Annotated[str | None, typer.Option("--title", help="Product title.")]
+PriceOpt = Annotated[str | None, typer.Option("--price", help="Price in yuan: 12.50, ¥12.50, 1,299.")]
+OrigOpt = Annotated[str | None, typer.Option("--original-price", help="Original (struck-through) price.")]
+RateOpt = Annotated[str | None, typer.Option("--rate", help="Commission rate in percent: 12.5%, 12.5.")]
+CommOpt = Annotated[str | None, typer.Option("--commission", help="Fixed commission per unit (yuan), instead of a rate.")]
+SupplierOpt = Annotated[str | None, typer.Option("--supplier", help="Supplier or shop name.")]
+CategoryOpt = Annotated[str | None, typer.Option("--category", help="Category.")]
+PlatformOpt = Annotated[str | None, typer.Option("--platform", help="Where it sells: taobao, jd, amazon, shopify, douyin, weidian…")]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="Product page URL.")]
+ImageOpt = Annotated[str | None, typer.Option("--image", help="Image URL.")]
+StockOpt = Annotated[str | None, typer.Option("--stock", help="Units in stock.")]
+TagsOpt = Annotated[str | None, typer.Option("--tags", help="Tags, comma separated.")]
+PointsOpt = Annotated[str | None, typer.Option("--selling-points", help="Selling points for posts.")]
+CurrencyOpt = Annotated[
+    str | None, typer.Option("--currency", help="Currency of the prices, an ISO code: CNY (default), USD, EUR…")
+]
+
+
+def _fields(**kw) -> dict:
+    from weimai_cli.catalog.goods import parse_fields
+
+    names = {"image": "image_url"}
+    return parse_fields({names.get(k, k): v for k, v in kw.items()})
+
+
+def _goods_cols(with_status: bool = False, with_currency: bool = False):
+    from weimai_cli.cli.output import Col
+
+    cols = [
+        Col("sku", "SKU"),
+        Col("title", "title"),
+        Col("price_fen", "price", "money"),
+        *([Col("currency", "cur")] if with_currency else []),
+        Col("commission_bp", "rate", "rate"),
+        Col("unit_commission_fen", "commission", "money"),
+        Col("category", "category"),
+        Col("supplier", "supplier"),
+        Col("stock", "stock", "int"),
+    ]
+    if with_status:
+        cols.append(Col("status", "status"))
+    return cols
+
+
+def _item_command(kind: str):
+    """`goods add` and `goods edit` take the same options; one body serves both."""
+
+    def command(
+        sku: Annotated[str, typer.Argument(help="The SKU (kept as text).")],
+        title: TitleOpt = None,
+        price: PriceOpt = None,
+        rate: RateOpt = None,
+        commission: CommOpt = None,
+        original_price: OrigOpt = None,
+        supplier: SupplierOpt = None,
+        category: CategoryOpt = None,
+        platform: PlatformOpt = None,
+        url: UrlOpt = None,
+        image: ImageOpt = None,
+        stock: StockOpt = None,
+        tags: TagsOpt = None,
+        selling_points: PointsOpt = None,
+        currency: CurrencyOpt = None,
+    ):
+        from weimai_cli.catalog import goods as catalog
+        from weimai_cli.cli import output
+
+        fields = _fields(
+            title=title, price=price, rate=rate, commission=commission, original_price=original_price,
+            supplier=supplier, category=category, platform=platform, url=url, image=image, stock=stock,
+            tags=tags, selling_points=selling_points, currency=currency,
+        )
+        conn = open_db()
+        if kind == "add":
+            item = catalog.add_goods(conn, sku, fields)
+            output.message(f"added {item['sku']}: {item['title']}")
+        else:
+            changed = catalog.edit_goods(conn, sku, fields)
+            output.message(f"{'changed' if changed else 'unchanged'} {sku}")
+
+    command.__doc__ = {
+        "add": "Add one item to the catalogue.",
+        "edit": "Change fields of one item; price and rate changes go into its history.",
+    }[kind]
+    return command
+
+
+app.command("add")(_item_command("add"))
+app.command("edit")(_item_command("edit"))
+
+
+@app.command("archive")
+def archive_cmd(sku: Annotated[str, typer.Argument(help="The SKU to archive.")]):
+    """Archive an item: hidden from lists and shares, kept for history."""
+    from weimai_cli.catalog import goods as catalog
+    from weimai_cli.cli import output
+
+    changed = catalog.archive_goods(open_db(), sku)
+    output.message(f"archived {sku}" if changed else f"{sku} was already archived")
+
+
+@app.command("show")
+def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOpt = Fmt.table):
+    """Show one item with its price and rate history."""
+    from weimai_cli.catalog import goods as catalog
+    from weimai_cli.cli import output
+    from weimai_cli.money import format_amount, format_rate
+
+    conn = open_db()
+    item = catalog.get_goods(conn, sku)
+    history = catalog.goods_history(conn, item["sku"])
+    if fmt == Fmt.json:
+        output.json_out({**item, "history": history})
+        return
+    cur = item["currency"]  # amounts in CNY read 59.90, others 34.99 USD
+    pairs = [
+        ("SKU", item["sku"]),
+        ("title", item["title"]),
+        ("price", format_amount(item["price_fen"], cur)),
+        ("original price", format_amount(item["original_price_fen"], cur)),
+        ("rate", format_rate(item["commission_bp"])),
+        ("fixed commission", format_amount(item["commission_fen"], cur)),
+        ("commission/unit", format_amount(item["unit_commission_fen"], cur)),
+        ("supplier", item["supplier"] or ""),
+        ("category", item["category"] or ""),
+        ("platform", item["platform"] or ""),
+        ("url", item["url"] or ""),
+        ("image", item["image_url"] or ""),
+        ("stock", "" if item["stock"] is None else str(item["stock"])),
+        ("tags", item["tags"] or ""),
+        ("selling points", item["selling_points"] or ""),
+        ("status", item["status"]),
+        ("source", item["source"] or ""),
+        ("created", item["created_at"]),
+        ("updated", item["updated_at"]),
+    ]
+    output.fields([(k, v) for k, v in pairs if v])
+    output.line()
+    output.rows(
+        history,
+        [
+            output.Col("changed_at", "changed"),
+            output.Col("price_fen", "price", "money"),
+            *([output.Col("currency", "cur")] if any(h["currency"] != "CNY" for h in history) else []),
+            output.Col("commission_bp", "rate", "rate"),
+            output.Col("commission_fen", "fixed", "money"),
+            output.Col("status", "status"),
+            output.Col("source", "source"),
+        ],
+        fmt.value,
+        title="history",
+    )
+
+
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[str], typer.Argument(help="CSV/TSV (UTF-8, BOM or GB18030), JSON, JSON lines or XLSX.")],
+    dry_run: DryRunOpt = False,
+    archive_missing: Annotated[
+        bool,
+        typer.Option("--archive-missing", help="Archive active goods of this source that are not in the file."),
+    ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Name the goods' source (default: the file's name), e.g. supplier."),
+    ] = None,
+    as_json: JsonOpt = False,
+):
+    """Import goods from files: upsert by SKU, record price and rate changes.
+
+    Each file is its own transaction: a bad row stops that file with nothing
+    written. Rates are percent: 12.5%, 12.5 % and 12.5 all mean 12.5 %.
+    """
+    from weimai_cli.catalog import goods as catalog
+    from weimai_cli.cli import output
+    from weimai_cli.errors import UsageError
+
+    if source is not None:
+        source = catalog.check_source(source)
+        if archive_missing and len(files) > 1:
+            # one source, several files: each file would archive the others' goods
+            raise UsageError(
+                "--archive-missing with --source takes one file",
+                "import the files one at a time, or join them into one file",
+            )
+    conn = open_db()
+    results = []
+    for f in files:
+        bar = output.Progress(f"importing {f}", 0)
+        try:
+            s = catalog.import_goods(
+                conn, f, dry_run=dry_run, archive_missing=archive_missing,
+                warn=output.warn, progress=bar.update, source=source,
+            )
+        finally:
+            bar.close()
+        results.append(s)
+        if not as_json:
+            verb = "would import" if dry_run else "imported"
+            output.message(
+                f"{verb} {s.file} ({s.container}{', ' + s.encoding if s.encoding else ''}): "
+                f"{output.count(s.rows, 'row')}: {s.added} added, {s.changed} changed, "
+                f"{s.unchanged} unchanged, {s.archived} archived"
+            )
+    if as_json:
+        output.json_out([r.as_dict() for r in results])
+
+
+def list_goods(
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Substring of SKU or title (any script, Latin case-insensitive).")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Only this category.")] = None,
+    supplier: Annotated[str | None, typer.Option("--supplier", help="Only this supplier.")] = None,
+    min_rate: Annotated[str | None, typer.Option("--min-rate", help="Only rates at or above this percent.")] = None,
+    include_archived: Annotated[bool, typer.Option("--include-archived", help="Show archived goods too.")] = False,
+    sort: Annotated[str, typer.Option("--sort", help="price, rate, commission, title, updated or sku.")] = "sku",
+    desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = Fmt.table,
+    skus_only: Annotated[bool, typer.Option("--quiet", "-q", help="Print SKUs only, one a line.")] = False,
+):
+    """List the catalogue with the commission per unit (price × rate)."""
+    from weimai_cli.catalog import goods as catalog
+    from weimai_cli.cli import output
+    from weimai_cli.errors import UsageError
+    from weimai_cli.money import MoneyError, parse_rate
+
+    if sort not in catalog.SORTS:
+        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(catalog.SORTS)}")
+    try:
+        min_bp = parse_rate(min_rate) if min_rate else None
+    except MoneyError as exc:
+        raise UsageError(f"--min-rate: {exc}", "write a percent like 10 or 10%") from None
+    data = catalog.query_goods(
+        open_db(), search=search, category=category, supplier=supplier, min_rate_bp=min_bp,
+        include_archived=include_archived, sort=sort, desc=desc, limit=limit,
+    )
+    if not data:
+        output.message("no goods match")
+        return
+    if skus_only:
+        for r in data:
+            output.line(output.shown(r["sku"]))  # one SKU a line, even with a newline in it
+        return
+    # JSON always carries the currency (price_fen means nothing without it); the
+    # text formats show a cur column only when something is not priced in CNY
+    foreign = fmt in (Fmt.json, Fmt.nl) or any(r["currency"] != "CNY" for r in data)
+    output.rows(data, _goods_cols(include_archived, foreign), fmt.value)
+
+
+app.command("list")(list_goods)
+list_app.command("list-goods")(list_goods)
+
+
+@app.command("sync")
+def sync_cmd(
+    names: Annotated[list[str] | None, typer.Argument(help="Feeds to sync (default: all).")] = None,
+    as_json: JsonOpt = False,
+):
+    """Fetch supplier feeds and import them: a feed's own goods gone from it are archived.
+
+    ETag / If-Modified-Since make an unchanged feed cost one request. A failed
+    or garbage fetch leaves the catalogue unchanged (exit 1); other feeds still sync.
+    """
+    from weimai_cli.catalog import feeds
+    from weimai_cli.cli import output
+    from weimai_cli.errors import WeimaiError
+
+    conn = open_db()
+    names = names or feeds.feed_names(conn)
+    if not names:
+        output.message("no feeds; add one with `weimai feeds add NAME URL`")
+        return
+    results, failures = [], []
+    for name in names:
+        try:
+            r = feeds.sync_feed(conn, name, warn=output.warn)
+        except WeimaiError as exc:
+            if len(names) == 1:
+                raise
+            output.error(str(exc), exc.hint)
+            failures.append(exc)
+            continue
+        results.append(r)
+        if not as_json:
+            if r.status == "not modified":
+                output.message(f"{r.feed}: not modified since the last sync")
+            else:
+                output.message(
+                    f"{r.feed}: {output.count(r.rows, 'item')}: {r.added} added, {r.changed} changed, "
+                    f"{r.unchanged} unchanged, {r.archived} archived"
+                )
+    if as_json:
+        output.json_out([r.as_dict() for r in results])
+    if failures:
+        raise typer.Exit(max(f.exit_code for f in failures))

@@ -1,0 +1,177 @@
+"""weimai notify add|list|test|remove|log: delivery targets (secrets stay in the config file)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from weimai_cli.cli.options import MAX_ROWS, Fmt, FormatOpt
+from weimai_cli.db.store import open_db
+
+app = typer.Typer(
+    help="Delivery targets for reports: webhook, wecom, dingtalk, feishu, slack, email.",
+    no_args_is_help=True,
+)
+
+AllowPrivateOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Allow http:// and loopback/private addresses (testing against a local server).",
+    ),
+]
+
+
+def _read_stdin_secret(what: str) -> str:
+    from weimai_cli.errors import BadInput
+
+    value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise BadInput(f"{what}: nothing on standard input", f"pipe the {what} in, e.g. from a file")
+    return value
+
+
+@app.command("add")
+def add_cmd(
+    name: Annotated[str, typer.Argument(help="A name for the target, e.g. team.")],
+    kind: Annotated[str, typer.Option("--kind", help="webhook, wecom, dingtalk, feishu, slack or email.")],
+    url: Annotated[str, typer.Option("--url", help="The robot's webhook URL; for email smtp://USER@HOST:587.")],
+    secret: Annotated[str | None, typer.Option("--secret", help="DingTalk (SEC…) or Feishu signing secret.")] = None,
+    secret_stdin: Annotated[bool, typer.Option("--secret-stdin", help="Read the signing secret from stdin.")] = False,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Email: read the SMTP password from stdin.")] = False,
+    sender: Annotated[str | None, typer.Option("--from", help="Email: sender address (default: the login).")] = None,
+    to: Annotated[list[str] | None, typer.Option("--to", help="Email: a recipient (repeat for more).")] = None,
+    allow_private: AllowPrivateOpt = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a target of the same name.")] = False,
+):
+    """Add a delivery target; it is stored with its secrets in the config file (mode 0600)."""
+    from urllib.parse import urlsplit
+
+    from weimai_cli import notify
+    from weimai_cli.cli import output
+    from weimai_cli.errors import BadInput
+
+    if secret_stdin:
+        secret = _read_stdin_secret("signing secret")
+    password = None
+    if password_stdin:
+        password = _read_stdin_secret("SMTP password")
+    elif kind == "email" and urlsplit(url).username and not urlsplit(url).password:
+        if not (sys.stdin.isatty() and sys.stderr.isatty()):
+            raise BadInput(
+                "the SMTP password is needed and there is no terminal to ask on",
+                "pipe it in with --password-stdin",
+            )
+        password = typer.prompt("SMTP password", hide_input=True, err=True)
+    target = notify.add_target(
+        name, kind, url, secret=secret, password=password, sender=sender, to=to or [],
+        allow_private=allow_private, replace=replace,
+    )
+    output.message(f"added {target.kind} target {target.name}: {target.shown_url}")
+
+
+@app.command("list")
+def list_cmd(fmt: FormatOpt = Fmt.table):
+    """List targets; secrets are never shown."""
+    from weimai_cli import notify
+    from weimai_cli.cli import output
+
+    data = notify.list_targets()
+    if not data:
+        output.message("no notify targets; add one with `weimai notify add NAME --kind … --url …`")
+        return
+    cols = [
+        output.Col("name", "name"), output.Col("kind", "kind"), output.Col("url", "url"),
+        output.Col("signing", "signing"), output.Col("login", "login"), output.Col("to", "to"),
+    ]
+    output.rows(data, cols, fmt.value)
+
+
+@app.command("test")
+def test_cmd(
+    name: Annotated[str, typer.Argument(help="The target to send a test message to.")],
+    allow_private: AllowPrivateOpt = False,
+):
+    """Send a short test message to a target (logged as report key "test")."""
+    from weimai_cli import notify
+    from weimai_cli.cli import output
+
+    result = notify.send_test(open_db(), name, allow_private=allow_private)
+    for note in result.notes:
+        output.warn(note)
+    output.message(f"sent test message to {name} (delivery {result.delivery_id})")
+
+
+@app.command("send")
+def send_cmd(
+    name: Annotated[str, typer.Argument(help="The target.")],
+    file: Annotated[str, typer.Argument(help="A markdown file to send, or - for stdin.")],
+    title: Annotated[str | None, typer.Option("--title", help="Title (default: the first line).")] = None,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", help="De-duplication key (default: a hash of title and text)."),
+    ] = None,
+    resend: Annotated[bool, typer.Option("--resend", help="Send again even if it was sent.")] = False,
+    allow_private: AllowPrivateOpt = False,
+):
+    """Send a markdown text to a target, once: the same key is never sent twice without --resend."""
+    import hashlib
+    from pathlib import Path
+
+    from weimai_cli import notify
+    from weimai_cli.cli import output
+    from weimai_cli.errors import BadInput
+
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BadInput(f"cannot read it ({exc.__class__.__name__})", "give a UTF-8 text file", file=file) from None
+    if not text.strip():
+        raise BadInput("nothing to send: the text is empty", file=file)
+    title = title or notify.markdown_to_plain(text.strip().splitlines()[0])[:100]
+    key = key or "send:" + hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()[:16]
+    result = notify.deliver(
+        open_db(), name, key, title, text, notify.markdown_to_plain(text),
+        resend=resend, allow_private=allow_private,
+    )
+    for note in result.notes:
+        output.warn(note)
+    if result.status == "already sent":
+        output.message(f"already sent to {name} (delivery {result.delivery_id}); --resend sends it again")
+    else:
+        output.message(f"sent to {name} (delivery {result.delivery_id}, {result.parts} message(s))")
+
+
+@app.command("remove")
+def remove_cmd(name: Annotated[str, typer.Argument(help="The target to remove.")]):
+    """Remove a target (its delivery log stays)."""
+    from weimai_cli import notify
+    from weimai_cli.cli import output
+
+    notify.remove_target(name)
+    output.message(f"removed notify target {name}")
+
+
+@app.command("log")
+def log_cmd(
+    target: Annotated[str | None, typer.Option("--target", help="Only this target.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=MAX_ROWS, help="At most this many rows.")] = 50,
+    fmt: FormatOpt = Fmt.table,
+):
+    """The delivery log: one row per (target, report), newest first."""
+    from weimai_cli import notify
+    from weimai_cli.cli import output
+
+    data = notify.delivery_log(open_db(), target=target, limit=limit)
+    cols = [
+        output.Col("id", "delivery"), output.Col("target", "target"), output.Col("report_key", "report"),
+        output.Col("status", "status"), output.Col("parts_sent", "sent", "int"),
+        output.Col("parts", "parts", "int"), output.Col("attempts", "tries", "int"),
+        output.Col("sent_at", "sent at"), output.Col("error", "error"),
+    ]
+    output.rows(data, cols, fmt.value, empty="no deliveries yet")

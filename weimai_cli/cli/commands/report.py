@@ -1,0 +1,118 @@
+"""weimai report daily|weekly|monthly: a report printed, written to a file, or delivered."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from weimai_cli.cli.commands.earnings import Lang
+from weimai_cli.cli.options import ForceOpt
+from weimai_cli.db.store import open_db
+
+app = typer.Typer(add_completion=False)
+
+
+class Kind(str, Enum):
+    daily = "daily"
+    weekly = "weekly"
+    monthly = "monthly"
+
+
+class ReportFmt(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+    csv = "csv"
+
+
+@app.command("report")
+def report(
+    kind: Annotated[Kind, typer.Argument(help="daily, weekly (Monday–Sunday) or monthly.", case_sensitive=False)],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="A day in the period, YYYY-MM-DD (default: the last finished period)."),
+    ] = None,
+    as_: Annotated[str | None, typer.Option("--as", help="One distributor (default: me).")] = None,
+    all_distributors: Annotated[bool, typer.Option("--all-distributors", help="Every distributor together.")] = False,
+    fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="text, md, json or csv.")] = ReportFmt.text,
+    out: Annotated[
+        str | None, typer.Option("--out", "-o", help="Write the report to FILE (atomically); - for stdout.")
+    ] = None,
+    force: ForceOpt = False,
+    notify: Annotated[
+        list[str] | None,
+        typer.Option("--notify", help="Deliver it (as markdown) to this target; repeat for more."),
+    ] = None,
+    resend: Annotated[bool, typer.Option("--resend", help="Deliver again even if it was already sent.")] = False,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow http:// and local addresses (testing).")
+    ] = False,
+    wait: Annotated[
+        float,
+        typer.Option("--wait", min=0, help="If another weimai is closing or sending the same report, wait up to "
+                     "SECONDS (default: exit 3 at once)."),
+    ] = 0.0,
+    close: Annotated[
+        bool, typer.Option("--close", help="Monthly only: close the month first (fine if it is already closed).")
+    ] = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Labels: zh or en (default: from the locale).")] = None,
+):
+    """A daily, weekly or monthly report: printed, written with --out, or delivered with --notify.
+
+    Without --date the period is the last finished one in Asia/Shanghai time:
+    yesterday, last week, last month. With --out FILE or --notify nothing is
+    printed on stdout (--out - prints it); with -q nothing at all on success.
+    An existing --out file is replaced only with --force.
+    """
+    from weimai_cli import files, reports
+    from weimai_cli import notify as notify_lib
+    from weimai_cli.cli import output, render
+    from weimai_cli.errors import DeliveryFailed, UsageError
+    from weimai_cli.ledger import statements
+
+    if close and kind != Kind.monthly:
+        raise UsageError("--close is for monthly reports only", "weimai report monthly --close")
+    if as_ and all_distributors:
+        raise UsageError("--as and --all-distributors exclude each other")
+    period = reports.period_for(kind.value, date)
+    language = lang.value if lang else render.default_lang()
+    out_path = files.check_target(out, force=force, stdout=True) if out else None
+    targets = list(dict.fromkeys(notify or []))
+    for name in targets:  # every target must exist before anything is done
+        notify_lib.get_target(name)
+
+    conn = open_db()
+    distributor = None if all_distributors else (as_ or "me")
+    if distributor is not None:
+        statements._distributor(conn, distributor)
+    if close:
+        if reports.close_month(conn, period.key, wait_seconds=wait):
+            output.message(f"closed {period.key}")
+        else:
+            output.message(f"{period.key} is closed already; reporting the closed month")
+    data = reports.build(conn, period, distributor)
+    text = reports.render(data, fmt.value, language)
+    if out_path is not None:
+        files.write_text(out_path, text, force=force)
+        output.message(f"wrote {out_path}")
+    elif not targets or out == files.STDOUT:
+        output.text(text)
+
+    outcomes = reports.deliver(conn, targets, data, language, resend=resend, allow_private=allow_private,
+                               wait_seconds=wait)
+    for o in outcomes:
+        if o.result is None:
+            continue
+        for note in o.result.notes:
+            output.warn(f"{o.target}: {note}")
+        if o.result.status == "already sent":
+            output.message(f"already sent to {o.target} (delivery {o.result.delivery_id}); --resend sends it again")
+        else:
+            output.message(f"sent to {o.target} (delivery {o.result.delivery_id}, {o.result.parts} message(s))")
+    errors = sorted((o.error for o in outcomes if o.error), key=lambda e: isinstance(e, DeliveryFailed))
+    for e in errors[:-1]:
+        output.error(str(e), e.hint)
+    if errors:
+        raise errors[-1]

@@ -1,0 +1,243 @@
+"""weimai share SKU,  weimai shares list|show,  weimai codes verify."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from typer.core import TyperCommand
+
+from weimai_cli.cli.options import Fmt, ForceOpt, FormatOpt, LimitOpt, TextFmt, TextFormatOpt
+from weimai_cli.db.store import open_db
+
+share_app = typer.Typer(add_completion=False)
+shares_app = typer.Typer(help="The history of shares: list and show.", no_args_is_help=True)
+codes_app = typer.Typer(help="Tracking codes: verify one.", no_args_is_help=True)
+
+
+@codes_app.callback()
+def codes_group():
+    """Tracking codes: verify one (more subcommands may join `verify`)."""
+
+ChannelHelp = "weibo, wechat, moments, xiaohongshu, douyin, qq or link (default: share.channel in the config file, else weibo)."
+
+
+QR_TERMINAL = "-"
+
+
+class OptionalQrValue(TyperCommand):
+    """Lets ``--qr`` go without a value: ``--qr`` draws the QR code in the
+    terminal, ``--qr FILE.png`` / ``--qr FILE.svg`` saves it. The next word
+    is taken as the file only if it has a file extension and does not start
+    with ``-``, so ``weimai share --qr SKU`` also works."""
+
+    def parse_args(self, ctx, args):
+        from pathlib import PurePath
+
+        out = []
+        for i, arg in enumerate(args):
+            out.append(arg)
+            if arg == "--qr":
+                nxt = args[i + 1] if i + 1 < len(args) else ""
+                if not nxt or nxt.startswith("-") or not PurePath(nxt).suffix:
+                    out.append(QR_TERMINAL)
+        return super().parse_args(ctx, out)
+
+
+@share_app.command("share", cls=OptionalQrValue)
+def share_cmd(
+    sku: Annotated[str, typer.Argument(help="The SKU to share.")],
+    channel: Annotated[str | None, typer.Option("--channel", "-c", help=ChannelHelp, show_default=False)] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help="Campaign name (any script), e.g. 双11.")] = None,
+    distributor: Annotated[str, typer.Option("--as", help="Share as this distributor.")] = "me",
+    slot: Annotated[
+        str | None,
+        typer.Option("--slot", help="The platform's own id for this share (Taobao 推广位ID, Amazon tracking id)."),
+    ] = None,
+    template: Annotated[
+        str | None, typer.Option("--template", "-t", help="Post template: a NAME or a FILE (see README).")
+    ] = None,
+    qr: Annotated[
+        str | None,
+        typer.Option(
+            "--qr", metavar="[FILE]",
+            help="Draw the QR code in the terminal, or save it to FILE (.png or .svg).",
+        ),
+    ] = None,
+    card: Annotated[str | None, typer.Option("--card", help="Write a product card: FILE.svg or FILE.png.")] = None,
+    font: Annotated[str | None, typer.Option("--font", help="Font file for a PNG card (with Chinese characters).")] = None,
+    shorten: Annotated[bool, typer.Option("--shorten", help="Also make a short link (Shlink or YOURLS, see config).")] = False,
+    force: ForceOpt = False,
+    fmt: TextFormatOpt = TextFmt.text,
+):
+    """Share a product: a tracked link, a ready-to-paste post, QR code and card.
+
+    Records the share with its signed tracking code and the price and rate in
+    force now. Exit 4 if --shorten failed (the share is kept with its long link)
+    or a --qr/--card file could not be written after the share was recorded (the
+    message says which); a path refused up front (exists without --force, a link,
+    a folder, no such folder) records nothing.
+    """
+    from weimai_cli.cli import output
+    from weimai_cli.errors import DeliveryFailed
+    from weimai_cli.sharing.service import create_share
+
+    result = create_share(
+        open_db(), sku, channel=channel, campaign=campaign, distributor=distributor,
+        slot=slot, template=template, shorten=shorten, qr_file=None if qr in (None, QR_TERMINAL) else qr,
+        card=card, font=font, force=force,
+    )
+    s = result.share
+    for w in result.warnings:
+        output.warn(w)
+    if fmt == TextFmt.json:
+        output.json_out(result.as_dict())
+    else:
+        output.line(f"link  {result.link}")
+        output.line(f"code  {s['code']}")
+        output.line()
+        output.line(result.post.text)
+        if output.is_terminal():
+            from weimai_cli.sharing.cards import card_text
+
+            output.line()
+            output.line(card_text(result.card_info()))
+        if qr == QR_TERMINAL:
+            from weimai_cli.sharing.cards import qr_text
+
+            output.line()
+            output.line(qr_text(result.link))
+    cut = f", shortened {', '.join(result.post.shortened)}" if result.post.shortened else ""
+    budget = f" ({result.post.length}/{result.post.limit}{cut})" if result.post.limit else ""
+    output.message(f"shared {s['sku']} on {s['channel']} as {s['distributor']}: {s['code']}{budget}")
+    for kind, path in result.files.items():
+        output.message(f"wrote {kind}: {path}")
+    failed, hints = [], []
+    if result.shorten_error:
+        failed.append(f"shortening failed: {result.shorten_error}; the share is recorded with its long link")
+        hints.append("check [shortener] in the config file, or share without --shorten")
+    if result.unwritten:
+        failed += [f"{kind} not written: {why}" for kind, why in result.unwritten.items()]
+        written = f" ({', '.join(result.files)} written)" if result.files else ""
+        failed.append(f"the share {s['code']} is recorded{written}")
+        hints.append("free the path or fix the folder, then share again")
+    if failed:
+        raise DeliveryFailed("; ".join(failed), "; ".join(hints))
+
+
+def _share_cols(with_currency: bool = False):
+    from weimai_cli.cli.output import Col
+
+    return [
+        Col("code", "code"),
+        Col("created_at", "created"),
+        Col("sku", "SKU"),
+        Col("title", "title"),
+        Col("distributor", "as"),
+        Col("channel", "channel"),
+        Col("campaign", "campaign"),
+        Col("price_fen", "price", "money"),
+        *([Col("currency", "cur")] if with_currency else []),
+        Col("commission_bp", "rate", "rate"),
+        Col("link", "link"),
+    ]
+
+
+@shares_app.command("list")
+def list_cmd(
+    sku: Annotated[str | None, typer.Option("--sku", help="Only this SKU.")] = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="Only this channel.")] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")] = None,
+    distributor: Annotated[str | None, typer.Option("--as", help="Only this distributor's shares.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="From: 2026-11, 2026-11-01 or an ISO time.")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to and including: 2026-11, 2026-11-30, ISO time.")] = None,
+    limit: LimitOpt = None,
+    with_earnings: Annotated[
+        bool, typer.Option("--with-earnings", help="Add orders, GMV, commission, reversals, spend and ROI.")
+    ] = False,
+    fmt: FormatOpt = Fmt.table,
+):
+    """List shares, oldest first."""
+    from weimai_cli.cli import output
+    from weimai_cli.sharing.service import list_shares
+
+    conn = open_db()
+    data = list_shares(
+        conn, sku=sku, channel=channel, campaign=campaign, distributor=distributor,
+        since=since, until=until, limit=limit,
+    )
+    # the snapshot's currency: always in JSON, in the text formats when one is not CNY
+    cols = _share_cols(fmt in (Fmt.json, Fmt.nl) or any(r["currency"] != "CNY" for r in data))
+    if with_earnings:
+        from weimai_cli.ledger.statements import FUNNEL_COLS, share_funnel
+
+        funnel = share_funnel(conn, [r["id"] for r in data])
+        empty = dict.fromkeys(k for k, _, _ in FUNNEL_COLS)
+        data = [{**r, **empty, **funnel.get(r["id"], {})} for r in data]
+        cols = [c for c in cols if c.key != "link"] + [output.Col(*c) for c in FUNNEL_COLS]
+    output.rows(data, cols, fmt.value, empty="no shares match")
+
+
+@shares_app.command("show")
+def show_cmd(code: Annotated[str, typer.Argument(help="The share's tracking code.")], fmt: FormatOpt = Fmt.table):
+    """Show one share: its terms, link and post, and what came of it."""
+    from weimai_cli.cli import output
+    from weimai_cli.money import format_amount, format_rate
+    from weimai_cli.sharing.service import get_share, share_sections
+
+    conn = open_db()
+    share = get_share(conn, code)
+    sections = share_sections(conn, share)
+    if fmt == Fmt.json:
+        output.json_out({**share, "sections": {s.title: s.rows for s in sections}})
+        return
+    pairs = [
+        ("code", share["code"]),
+        ("created", share["created_at"]),
+        ("SKU", share["sku"]),
+        ("title", share["title"]),
+        ("as", share["distributor"]),
+        ("channel", share["channel"]),
+        ("campaign", share["campaign"] or ""),
+        ("slot", share["slot"] or ""),
+        ("price", format_amount(share["price_fen"], share["currency"])),
+        ("rate", format_rate(share["commission_bp"])),
+        ("fixed commission", format_amount(share["commission_fen"], share["currency"])),
+        ("link", share["link"]),
+        ("short link", share["short_link"] or ""),
+        ("template", share["template"] or ""),
+    ]
+    output.fields([(k, v) for k, v in pairs if v])
+    output.line()
+    output.line(share["post"] or "")
+    for section in sections:
+        if not section.rows:
+            output.message(f"{section.title}: {section.empty}")
+            continue
+        output.line()
+        cols = [output.Col(*c) for c in section.cols]
+        output.rows(section.rows, cols, fmt.value, title=section.title)
+
+
+@codes_app.command("verify")
+def verify_cmd(code: Annotated[str, typer.Argument(help="A tracking code, e.g. wm0001K7QX.")], fmt: TextFormatOpt = TextFmt.text):
+    """Say whether a code is genuine and which share it belongs to (exit 1 if not genuine)."""
+    from weimai_cli.cli import output
+    from weimai_cli.sharing.service import REASONS, check_code
+
+    check = check_code(open_db(), code)
+    if fmt == TextFmt.json:
+        output.json_out(check.as_dict())
+    elif not check.genuine:
+        output.line(f"{check.code}: NOT genuine: {REASONS[check.reason]}")
+    elif check.share is None:
+        output.line(f"{check.code}: genuine, but share {check.share_id} is not in this database")
+    else:
+        s = check.share
+        campaign = f", campaign {s['campaign']}" if s["campaign"] else ""
+        output.line(
+            f"{check.code}: genuine: share {s['id']}: {s['sku']} {s['title']}, "
+            f"{s['channel']}{campaign}, as {s['distributor']}, {s['created_at']}"
+        )
+    if not check.genuine:
+        raise typer.Exit(1)

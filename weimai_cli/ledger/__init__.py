@@ -1,0 +1,2 @@
+"""The ledger: commission rules, booking order lines into immutable entries,
+statements, closing and verifying months, payouts and spend."""
