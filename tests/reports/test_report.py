@@ -163,12 +163,13 @@ def test_daily_json_and_other_distributors(run, db):
 def test_daily_reports_add_up_to_the_month(run, db):
     """Orders and GMV of the month's daily reports add up to the statement's."""
     seed(db)
-    from weimai_cli import reports
     from weimai_cli.ledger import statements
+    from weimai_cli.reports import data as reports
+    from weimai_cli.reports.periods import period_for
 
     total = {"orders": 0, "gmv_fen": 0}
     for day in range(1, 31):
-        data = reports.build(db, reports.period_for("daily", f"2026-11-{day:02d}"), "me")
+        data = reports.build(db, period_for("daily", f"2026-11-{day:02d}"), "me")
         cny = data["currencies"][0]
         total["orders"] += cny["orders"]
         total["gmv_fen"] += cny["gmv_fen"]
@@ -177,7 +178,7 @@ def test_daily_reports_add_up_to_the_month(run, db):
 
 
 def test_default_periods_are_the_last_finished_ones():
-    from weimai_cli.reports import period_for
+    from weimai_cli.reports.periods import period_for
 
     assert FROZEN_NOW.startswith("2026-11-20")
     d = period_for("daily")

@@ -58,7 +58,7 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         return []
     sqlite_utils = _import_sqlite_utils()
 
-    from weimai_cli.db.store import transaction
+    from weimai_cli.db.tx import transaction
 
     ran = []
     with transaction(conn):

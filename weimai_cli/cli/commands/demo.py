@@ -107,7 +107,7 @@ def demo(
     files = {key: str(demo_file(name)) for key, name in DEMO_FILES.items()}
     files["home"] = str(target)
     # the statement speaks the user's language: Chinese labels on a Chinese locale
-    from weimai_cli.cli.render import default_lang
+    from weimai_cli.cli.render.labels import default_lang
 
     files["lang"] = default_lang()
     names = {str(demo_file(name)): f"<{name}>" for name in DEMO_FILES.values()}

@@ -52,7 +52,9 @@ def earnings(
     """The commission statement for a month (or --from/--to), with a breakdown."""
     if ctx.invoked_subcommand:
         return
-    from weimai_cli.cli import output, render
+    from weimai_cli.cli import output
+    from weimai_cli.cli.render import statements as rendered
+    from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.errors import UsageError
     from weimai_cli.ledger import statements
 
@@ -88,16 +90,16 @@ def earnings(
         return
     data = statements.compute(conn, months=months, distributor=distributor, by=by, status=status, trend=trend,
                                 limit=limit)
-    language = (lang.value if lang else render.default_lang())
+    language = (lang.value if lang else default_lang())
     if fmt == StatementFmt.json:
         output.json_out(data)
     elif fmt == StatementFmt.csv:
-        header, rows = render.statement_csv_rows(data, language)
+        header, rows = rendered.statement_csv_rows(data, language)
         output.csv_rows(header, rows)
     elif fmt == StatementFmt.md:
-        output.text(render.statement_md(data, language))
+        output.text(rendered.statement_md(data, language))
     else:
-        output.text(render.statement_text(data, language))
+        output.text(rendered.statement_text(data, language))
 
 
 @app.command("close")
@@ -124,17 +126,18 @@ def payouts_record(
     currency: CurrencyOpt = "CNY",
 ):
     """Record money paid to a distributor for a month (a USD payout reduces the USD balance only)."""
-    from weimai_cli.cli import output, render
+    from weimai_cli.cli import output
     from weimai_cli.ledger import statements
+    from weimai_cli.money import format_amount
 
     conn = open_db()
     p = statements.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref, currency=currency)
-    paid = render._money(p["amount_fen"], p["currency"])
+    paid = format_amount(p["amount_fen"], p["currency"])
     output.message(f"recorded payout {p['id']}: {paid} to {p['distributor']} for {p['period']}")
     owed = statements.owed_after(conn, as_, month, p["currency"])
     if owed < 0:
         output.warn(
-            f"{p['distributor']} has now been paid {render._money(-owed, p['currency'])} more than earned "
+            f"{p['distributor']} has now been paid {format_amount(-owed, p['currency'])} more than earned "
             f"up to {month}; it carries forward as a negative balance"
         )
 
@@ -166,9 +169,10 @@ def spend_add(
     currency: CurrencyOpt = "CNY",
 ):
     """Record promotion spend for a share (by its code) or a campaign."""
-    from weimai_cli.cli import output, render
+    from weimai_cli.cli import output
     from weimai_cli.errors import UsageError
     from weimai_cli.ledger import statements
+    from weimai_cli.money import format_amount
 
     if campaign:
         if len(args) != 1:
@@ -185,7 +189,7 @@ def spend_add(
     s = statements.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
                              note=note, distributor=as_, currency=currency)
     what = code or f"campaign {campaign}"
-    output.message(f"recorded spend {s['id']}: {render._money(s['amount_fen'], s['currency'])} on {what} ({s['date']})")
+    output.message(f"recorded spend {s['id']}: {format_amount(s['amount_fen'], s['currency'])} on {what} ({s['date']})")
 
 
 @spend_app.command("list")

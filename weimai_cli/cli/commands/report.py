@@ -66,18 +66,23 @@ def report(
     printed on stdout (--out - prints it); with -q nothing at all on success.
     An existing --out file is replaced only with --force.
     """
-    from weimai_cli import files, reports
+    from weimai_cli import files
     from weimai_cli import notify as notify_lib
-    from weimai_cli.cli import output, render
+    from weimai_cli.cli import output
+    from weimai_cli.cli.render import reports as rendered
+    from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.errors import DeliveryFailed, UsageError
     from weimai_cli.ledger import statements
+    from weimai_cli.reports import closing, delivery
+    from weimai_cli.reports.data import build
+    from weimai_cli.reports.periods import period_for
 
     if close and kind != Kind.monthly:
         raise UsageError("--close is for monthly reports only", "weimai report monthly --close")
     if as_ and all_distributors:
         raise UsageError("--as and --all-distributors exclude each other")
-    period = reports.period_for(kind.value, date)
-    language = lang.value if lang else render.default_lang()
+    period = period_for(kind.value, date)
+    language = lang.value if lang else default_lang()
     out_path = files.check_target(out, force=force, stdout=True) if out else None
     targets = list(dict.fromkeys(notify or []))
     for name in targets:  # every target must exist before anything is done
@@ -88,20 +93,24 @@ def report(
     if distributor is not None:
         statements._distributor(conn, distributor)
     if close:
-        if reports.close_month(conn, period.key, wait_seconds=wait):
+        if closing.close_month(conn, period.key, wait_seconds=wait):
             output.message(f"closed {period.key}")
         else:
             output.message(f"{period.key} is closed already; reporting the closed month")
-    data = reports.build(conn, period, distributor)
-    text = reports.render(data, fmt.value, language)
+    data = build(conn, period, distributor)
+    text = rendered.render(data, fmt.value, language)
     if out_path is not None:
         files.write_text(out_path, text, force=force)
         output.message(f"wrote {out_path}")
     elif not targets or out == files.STDOUT:
         output.text(text)
 
-    outcomes = reports.deliver(conn, targets, data, language, resend=resend, allow_private=allow_private,
-                               wait_seconds=wait)
+    outcomes = []
+    if targets:  # markdown, with the text rendering as its plain form
+        outcomes = delivery.deliver(
+            conn, targets, delivery.report_key(data, language), rendered.title(data, language),
+            rendered.render_md(data, language), rendered.render_text(data, language),
+            resend=resend, allow_private=allow_private, wait_seconds=wait)
     for o in outcomes:
         if o.result is None:
             continue
