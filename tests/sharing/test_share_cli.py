@@ -349,7 +349,7 @@ def test_shares_show_bad_codes(run, history):
 
 
 def test_share_sections_hook_takes_new_providers(run, db, history, monkeypatch):
-    from weimai_cli.sharing import service
+    from weimai_cli.reports import shares as service
 
     def orders_section(conn, share):
         return service.Section("orders", [{"order": "A1", "paid_fen": 5990}],

@@ -13,11 +13,9 @@ short link that fails leaves the share with its long link and sets
 Share ids are never reused (shares are not deleted), so a code handed out
 once always names the same share.
 
-``weimai shares show`` renders the sections returned by
-:func:`share_sections`. Other capabilities (orders, earnings) add a section
-by appending ``"module:function"`` to :data:`SECTION_PROVIDERS`; the
-function takes ``(conn, share)`` and returns a :class:`Section` or None. The
-provider module is imported only when a share is shown.
+``weimai shares show`` renders a share's :class:`Section` list: the goods'
+terms now (:func:`goods_now_section`) and what orders and the ledger add;
+they are put together above them, in :mod:`weimai_cli.reports.shares`.
 """
 
 from __future__ import annotations
@@ -426,23 +424,3 @@ def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
     cols = [("when", "", "text"), ("price_fen", "price", "money"), *cur, ("commission_bp", "rate", "rate"),
             ("commission_fen", "fixed", "money"), ("status", "status", "text")]
     return Section("terms", rows, cols)
-
-
-# "module:function" providers; orders/earnings append theirs here.
-SECTION_PROVIDERS: list[str] = [
-    "weimai_cli.sharing.service:goods_now_section",
-    "weimai_cli.orders.query:share_orders_section",
-    "weimai_cli.ledger.statements:share_earnings_section",
-]
-
-
-def share_sections(conn: sqlite3.Connection, share: dict) -> list[Section]:
-    import importlib
-
-    out = []
-    for spec in SECTION_PROVIDERS:
-        module, _, name = spec.partition(":")
-        section = getattr(importlib.import_module(module), name)(conn, share)
-        if section is not None:
-            out.append(section)
-    return out

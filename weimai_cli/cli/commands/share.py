@@ -183,7 +183,8 @@ def show_cmd(code: Annotated[str, typer.Argument(help="The share's tracking code
     """Show one share: its terms, link and post, and what came of it."""
     from weimai_cli.cli import output
     from weimai_cli.money import format_amount, format_rate
-    from weimai_cli.sharing.service import get_share, share_sections
+    from weimai_cli.reports.shares import share_sections
+    from weimai_cli.sharing.service import get_share
 
     conn = open_db()
     share = get_share(conn, code)
