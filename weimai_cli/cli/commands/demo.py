@@ -82,6 +82,7 @@ STEPS: list[tuple[str, list[str]]] = [
 
 @app.command("demo")
 def demo(
+    ctx: typer.Context,
     home: Annotated[
         str | None, typer.Option("--home", help="Build the demo here (default: a new temporary folder).")
     ] = None,
@@ -89,7 +90,6 @@ def demo(
     """Build a demo home and run weimai's main jobs in front of you."""
     from weimai_cli import config
     from weimai_cli.cli import output
-    from weimai_cli.cli.app import app as root_app
     from weimai_cli.errors import BadInput
 
     target = Path(home) if home else Path(tempfile.mkdtemp(prefix="weimai-demo-"))
@@ -112,6 +112,7 @@ def demo(
     files["lang"] = default_lang()
     names = {str(demo_file(name)): f"<{name}>" for name in DEMO_FILES.values()}
     names[files["goods"]] = "<catalogue.csv>"
+    root = ctx.find_root().command  # each step runs as `weimai ARGS` would
     hook = None
     for text, argv in STEPS:
         if any("{last_code}" in a for a in argv):
@@ -127,7 +128,7 @@ def demo(
         output.line(f"# {text}")
         output.line("$ weimai " + " ".join(shown))
         try:
-            root_app(args, prog_name="weimai", standalone_mode=False)
+            root.main(args, prog_name="weimai", standalone_mode=False)
         except SystemExit as exc:  # typer.Exit inside standalone_mode=False
             if exc.code:
                 raise
