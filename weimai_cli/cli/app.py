@@ -1,5 +1,6 @@
 """The root command: global options, lazily loaded command groups, and the one
-place that turns a WeimaiError into a message, a hint and an exit code.
+place errors end a run (mapped to a message, a hint and an exit code by
+:mod:`weimai_cli.cli.failures`).
 
 Command modules are imported only when their command runs, so ``weimai
 --help`` costs about as much as an empty typer app. To add a command, put a
@@ -8,8 +9,6 @@ typer app in ``weimai_cli/commands/`` and a line in :data:`COMMANDS`.
 
 from __future__ import annotations
 
-import os
-import sqlite3
 import sys
 from typing import Annotated
 
@@ -17,6 +16,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from weimai_cli import __version__
+from weimai_cli.cli import failures
 
 # name -> (module, attribute holding a typer.Typer, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -80,15 +80,12 @@ class LazyGroup(TyperGroup):
 
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except _click.exceptions.UsageError as exc:
+        except _click.exceptions.ClickException as exc:
             if exc.__class__.__name__ == "NoArgsIsHelpError":  # the help is already shown
                 sys.exit(exc.exit_code)
-            where = exc.ctx.command_path if exc.ctx else "weimai"
-            _print_error(exc.format_message(), f"see `{where} --help`")
-            sys.exit(exc.exit_code)
-        except _click.exceptions.ClickException as exc:
-            _print_error(exc.format_message(), None)
-            sys.exit(exc.exit_code)
+            message, hint, code = failures.describe(exc)
+            failures.print_error(message, hint)
+            sys.exit(code)
         except Abort:
             print("Aborted.", file=sys.stderr)
             sys.exit(1)
@@ -102,51 +99,10 @@ class LazyGroup(TyperGroup):
             self._listing = False
 
     def invoke(self, ctx):
-        from weimai_cli.errors import WeimaiError
-
         try:
             return super().invoke(ctx)
-        except WeimaiError as exc:
-            _fail(str(exc), exc.hint, exc.exit_code)
-        except sqlite3.OperationalError as exc:
-            from weimai_cli.db.store import translate
-
-            err = translate(exc)
-            _fail(str(err), err.hint, err.exit_code)
-        except sqlite3.DatabaseError as exc:
-            _fail(f"database error: {exc}", "run `weimai db check`, or restore a backup", 5)
-        except BrokenPipeError:
-            sys.stderr.close()
-            raise typer.Exit(0) from None
-        except OSError as exc:
-            # last resort: a path the system refuses where no check caught it first
-            # (a name too long, a folder, permissions, a full disk)
-            import errno
-
-            where = f"{exc.filename}: " if exc.filename else ""
-            bad_path = exc.errno in (errno.ENAMETOOLONG, errno.ENOENT, errno.EISDIR, errno.ENOTDIR, errno.EEXIST)
-            _fail(f"{where}{exc.strerror or exc}", "check the path, its folder's permissions and free space",
-                  1 if bad_path else 5)
         except Exception as exc:
-            from typer.exceptions import Abort, TyperException
-
-            if isinstance(exc, (typer.Exit, Abort, TyperException)) or os.environ.get("WEIMAI_DEBUG"):
-                raise
-            # last resort: a bug (each known cause is a WeimaiError where it happens). One line,
-            # the exception's kind only: its text could hold data or a secret.
-            _fail(f"unexpected error ({type(exc).__name__})",
-                  "this is a bug in weimai: please report the command; WEIMAI_DEBUG=1 shows the traceback", 1)
-
-
-def _print_error(message: str, hint: str | None) -> None:
-    from weimai_cli.cli import output
-
-    output.error(" ".join(message.split()), hint)
-
-
-def _fail(message: str, hint: str | None, code: int):
-    _print_error(message, hint)
-    raise typer.Exit(code)
+            failures.fail(exc)
 
 
 app = typer.Typer(

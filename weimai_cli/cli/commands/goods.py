@@ -279,6 +279,7 @@ def sync_cmd(
     """
     from weimai_cli.catalog import feeds
     from weimai_cli.cli import output
+    from weimai_cli.cli.failures import show as show_failure
     from weimai_cli.errors import WeimaiError
 
     conn = open_db()
@@ -293,7 +294,7 @@ def sync_cmd(
         except WeimaiError as exc:
             if len(names) == 1:
                 raise
-            output.error(str(exc), exc.hint)
+            show_failure(exc)
             failures.append(exc)
             continue
         results.append(r)

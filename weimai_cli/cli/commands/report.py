@@ -69,6 +69,7 @@ def report(
     from weimai_cli import files
     from weimai_cli import notify as notify_lib
     from weimai_cli.cli import output
+    from weimai_cli.cli.failures import show as show_failure
     from weimai_cli.cli.render import reports as rendered
     from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.errors import DeliveryFailed, UsageError
@@ -122,6 +123,6 @@ def report(
             output.message(f"sent to {o.target} (delivery {o.result.delivery_id}, {o.result.parts} message(s))")
     errors = sorted((o.error for o in outcomes if o.error), key=lambda e: isinstance(e, DeliveryFailed))
     for e in errors[:-1]:
-        output.error(str(e), e.hint)
+        show_failure(e)
     if errors:
         raise errors[-1]
