@@ -41,3 +41,15 @@ TextFormatOpt = Annotated[
     TextFmt,
     typer.Option("--format", "-f", help="Output: text (default) or json.", case_sensitive=False),
 ]
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help="Labels: zh or en (default: from the locale).")]
+# whose figures (statements, reports): one distributor, or all of them together
+AsOpt = Annotated[str | None, typer.Option("--as", help="One distributor (default: me).")]
+AllDistributorsOpt = Annotated[bool, typer.Option("--all-distributors", help="Every distributor together.")]
+SkuOpt = Annotated[str | None, typer.Option("--sku", help="Only this SKU.")]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from weimai_cli.cli.options import AllDistributorsOpt, AsOpt, LangOpt
 from weimai_cli.db.store import open_db
 
 app = typer.Typer(
@@ -24,13 +25,7 @@ class StatementFmt(str, Enum):
     md = "md"
 
 
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
 MonthOpt = Annotated[str | None, typer.Option("--month", "-m", help="The month, YYYY-MM (default: this month).")]
-AsOpt = Annotated[str | None, typer.Option("--as", help="One distributor (default: me).")]
 CurrencyOpt = Annotated[str, typer.Option("--currency", help="The currency of the amount (default CNY), e.g. USD.")]
 
 
@@ -41,11 +36,11 @@ def earnings(
     from_: Annotated[str | None, typer.Option("--from", help="First month of a range, YYYY-MM.")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Last month of a range, YYYY-MM.")] = None,
     as_: AsOpt = None,
-    all_distributors: Annotated[bool, typer.Option("--all-distributors", help="Every distributor together.")] = False,
+    all_distributors: AllDistributorsOpt = False,
     by: Annotated[str | None, typer.Option("--by", help="Breakdown: sku, share, channel, campaign, platform, day or distributor.")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Only estimated, confirmed or settled commission.")] = None,
     fmt: Annotated[StatementFmt, typer.Option("--format", "-f", help="table, json, csv or md.")] = StatementFmt.table,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Labels: zh or en (default: from the locale).")] = None,
+    lang: LangOpt = None,
     verify: Annotated[bool, typer.Option("--verify", help="Recompute a closed month; exit 1 if anything drifted.")] = False,
     limit: Annotated[int, typer.Option("--limit", help="Rows of a ranked breakdown; the rest are summed in one row (0: all).", min=0)] = 50,
 ):

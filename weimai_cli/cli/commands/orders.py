@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from weimai_cli.cli.options import DryRunOpt, Fmt, ForceOpt, FormatOpt, JsonOpt, LimitOpt
+from weimai_cli.cli.options import DryRunOpt, Fmt, ForceOpt, FormatOpt, JsonOpt, LimitOpt, SkuOpt
 from weimai_cli.db.store import open_db
 
 app = typer.Typer(
@@ -142,7 +142,7 @@ def _order_cols():
 def list_cmd(
     month: Annotated[str | None, typer.Option("--month", help="Only this month (YYYY-MM, Asia/Shanghai).")] = None,
     status: Annotated[str | None, typer.Option("--status", help="Only these statuses (comma separated).")] = None,
-    sku: Annotated[str | None, typer.Option("--sku", help="Only this SKU.")] = None,
+    sku: SkuOpt = None,
     share: Annotated[str | None, typer.Option("--share", help="Only lines of this share (code or id).")] = None,
     platform: Annotated[str | None, typer.Option("--platform", help="Only this platform.")] = None,
     unattributed: Annotated[bool, typer.Option("--unattributed", help="Only lines matched to no share.")] = False,

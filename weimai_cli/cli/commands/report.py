@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from weimai_cli.cli.commands.earnings import Lang
-from weimai_cli.cli.options import ForceOpt
+from weimai_cli.cli.options import AllDistributorsOpt, AsOpt, ForceOpt, LangOpt
 from weimai_cli.db.store import open_db
 
 app = typer.Typer(add_completion=False)
@@ -34,8 +33,8 @@ def report(
         str | None,
         typer.Option("--date", help="A day in the period, YYYY-MM-DD (default: the last finished period)."),
     ] = None,
-    as_: Annotated[str | None, typer.Option("--as", help="One distributor (default: me).")] = None,
-    all_distributors: Annotated[bool, typer.Option("--all-distributors", help="Every distributor together.")] = False,
+    as_: AsOpt = None,
+    all_distributors: AllDistributorsOpt = False,
     fmt: Annotated[ReportFmt, typer.Option("--format", "-f", help="text, md, json or csv.")] = ReportFmt.text,
     out: Annotated[
         str | None, typer.Option("--out", "-o", help="Write the report to FILE (atomically); - for stdout.")
@@ -57,7 +56,7 @@ def report(
     close: Annotated[
         bool, typer.Option("--close", help="Monthly only: close the month first (fine if it is already closed).")
     ] = False,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Labels: zh or en (default: from the locale).")] = None,
+    lang: LangOpt = None,
 ):
     """A daily, weekly or monthly report: printed, written with --out, or delivered with --notify.
 

@@ -7,7 +7,15 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand
 
-from weimai_cli.cli.options import Fmt, ForceOpt, FormatOpt, LimitOpt, TextFmt, TextFormatOpt
+from weimai_cli.cli.options import (
+    Fmt,
+    ForceOpt,
+    FormatOpt,
+    LimitOpt,
+    SkuOpt,
+    TextFmt,
+    TextFormatOpt,
+)
 from weimai_cli.db.store import open_db
 
 share_app = typer.Typer(add_completion=False)
@@ -145,7 +153,7 @@ def _share_cols(with_currency: bool = False):
 
 @shares_app.command("list")
 def list_cmd(
-    sku: Annotated[str | None, typer.Option("--sku", help="Only this SKU.")] = None,
+    sku: SkuOpt = None,
     channel: Annotated[str | None, typer.Option("--channel", help="Only this channel.")] = None,
     campaign: Annotated[str | None, typer.Option("--campaign", help="Only this campaign.")] = None,
     distributor: Annotated[str | None, typer.Option("--as", help="Only this distributor's shares.")] = None,
