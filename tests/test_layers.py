@@ -119,3 +119,21 @@ def test_no_private_names_across_packages():
             if name.startswith("weimai_cli") and _package(name) != _package(module):
                 bad += [f"{module}:{line} uses {name}.{n}" for n in names if n.startswith("_") and not n.startswith("__")]
     assert bad == []
+
+
+def test_no_import_cycles():
+    """No module reaches, through imports (functions included), back to itself:
+    e.g. db.store opens through db.migrations, which writes through db.tx, not store."""
+    graph = {m: {name for name, _, _ in _imports(m) if name in MODULES and name != m} for m in MODULES}
+    cycles = []
+    for start in MODULES:
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in sorted(graph[node]):
+                if nxt == start:
+                    cycles.append(" -> ".join([*path, start]))
+                elif nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+    assert cycles == []

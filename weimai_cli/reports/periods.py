@@ -32,12 +32,6 @@ class Period:
         return self.start.isoformat()[:7]
 
     @property
-    def label(self) -> str:
-        if self.kind == "weekly":
-            return f"{self.start.isoformat()} – {self.end.isoformat()} ({self.key[5:]})"
-        return self.key
-
-    @property
     def finished(self) -> bool:
         return self.end < now().date()
 

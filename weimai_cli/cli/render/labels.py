@@ -38,8 +38,6 @@ LABELS = {
         "adjustment_lines": "adjustments carried in",
         "trend": "last 6 months (net, CNY)",
         "none": "none",
-        "key": "{by}",
-        "label": "",
         "title_col": "title",
         "cur": "cur",
         "col_orders": "orders",
