@@ -201,9 +201,9 @@ def _rewrite(doc: Path, updates: dict[int, list[str]]) -> None:
 
 
 def test_examples_are_few_and_fast():
-    """10–30 checked examples in all, so this file runs in seconds."""
+    """10–25 checked examples in all, so this file runs in seconds."""
     count = sum(len(examples(doc)) for doc in DOCS)
-    assert 10 <= count <= 30, count
+    assert 10 <= count <= 25, count
 
 
 def test_normalise_and_match():
@@ -225,7 +225,11 @@ END = "<!-- END GENERATED -->"
 def command_reference() -> str:
     """Every command with its options and their help, from the CLI itself."""
     import typer
-    from typer._click.core import Context
+
+    try:  # typer ≥ 0.26 carries its own click
+        from typer._click.core import Context
+    except ImportError:  # pragma: no cover
+        from click import Context
 
     root = typer.main.get_command(app)
 
