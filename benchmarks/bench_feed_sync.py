@@ -17,6 +17,7 @@ import http.server
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,8 +85,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--items", type=int, default=10_000)
     args = ap.parse_args()
-    n = args.items
     work = Path(tempfile.mkdtemp(prefix="weimai-bench-feed-"))
+    try:
+        run(args.items, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run(n: int, work: Path) -> None:
     www = work / "www"
     www.mkdir()
     feed = www / "feed.json"
