@@ -428,7 +428,8 @@ def test_two_deliveries_at_once_post_once(run, home, server):
     r = robot(server, "wecom")
     add(run, "team", "wecom", r.url(server))
     slow = r._wecom
-    r._wecom = lambda request: (time.sleep(0.15), slow(request))[1]
+    sending = threading.Event()  # the first delivery holds the lease
+    r._wecom = lambda request: (sending.set(), time.sleep(0.15), slow(request))[2]
     outcomes = []
 
     def go(wait):
@@ -441,7 +442,9 @@ def test_two_deliveries_at_once_post_once(run, home, server):
             conn.close()
 
     threads = [threading.Thread(target=go, args=(w,)) for w in (0, 0, 2)]
-    for t in threads:
+    threads[0].start()
+    assert sending.wait(10)  # (the others start while it sends, not before it claims)
+    for t in threads[1:]:
         t.start()
         time.sleep(0.02)
     for t in threads:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable
 
 from weimai_cli.clock import now_iso
@@ -37,18 +38,24 @@ def _import_sqlite_utils():
     costs about 75 ms of every first run against a new database. Either one
     imported before (by anything else) is left alone and used as usual.
     """
-    if "sqlite_utils" in sys.modules:
-        return sys.modules["sqlite_utils"]
-    blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
-    for name in blocked:
-        sys.modules[name] = None  # makes `import name` raise ImportError
-    try:
-        import sqlite_utils
-    finally:
+    # one thread at a time: another thread's first open would otherwise find
+    # sqlite_utils in sys.modules half imported (no Database yet)
+    with _IMPORTING:
+        if "sqlite_utils" in sys.modules:
+            return sys.modules["sqlite_utils"]
+        blocked = [name for name in ("numpy", "pandas") if name not in sys.modules]
         for name in blocked:
-            if sys.modules.get(name, False) is None:
-                del sys.modules[name]
-    return sqlite_utils
+            sys.modules[name] = None  # makes `import name` raise ImportError
+        try:
+            import sqlite_utils
+        finally:
+            for name in blocked:
+                if sys.modules.get(name, False) is None:
+                    del sys.modules[name]
+        return sqlite_utils
+
+
+_IMPORTING = threading.Lock()
 
 
 def migrate(conn: sqlite3.Connection) -> list[str]:
