@@ -272,7 +272,7 @@ def close_month(conn: sqlite3.Connection, month: str, *, wait_seconds: float = 0
     loser finds it closed. Busy past the timeout, it retries until
     ``wait_seconds`` have passed, then raises DatabaseBusy (exit 3).
     """
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import closing
     from weimai_cli.ledger.booking import closed_periods
 
     deadline = time.monotonic() + wait_seconds
@@ -280,7 +280,7 @@ def close_month(conn: sqlite3.Connection, month: str, *, wait_seconds: float = 0
         if month in closed_periods(conn):
             return False
         try:
-            statements.close(conn, month)
+            closing.close(conn, month)
             return True
         except DatabaseBusy:
             if time.monotonic() >= deadline:
@@ -629,8 +629,8 @@ def deliver(conn, targets: list[str], data: dict, lang: str, *, resend: bool = F
 
     Each target is tried even if an earlier one failed; the outcomes say what happened.
     """
-    from weimai_cli import notify
     from weimai_cli.errors import DeliveryFailed
+    from weimai_cli.notify import delivery as notify
 
     key, head = report_key(data, lang), title(data, lang)
     md, plain = render_md(data, lang), render_text(data, lang)

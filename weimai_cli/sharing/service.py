@@ -432,7 +432,7 @@ def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
 SECTION_PROVIDERS: list[str] = [
     "weimai_cli.sharing.service:goods_now_section",
     "weimai_cli.orders.query:share_orders_section",
-    "weimai_cli.ledger.statements:share_earnings_section",
+    "weimai_cli.ledger.funnel:share_earnings_section",
 ]
 
 

@@ -54,7 +54,7 @@ def earnings(
         return
     from weimai_cli.cli import output, render
     from weimai_cli.errors import UsageError
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import closing, statements
 
     if by is not None and by not in statements.BY:
         raise UsageError(f"--by {by!r} is not one of: {', '.join(statements.BY)}")
@@ -74,11 +74,11 @@ def earnings(
     distributor = None if all_distributors else (as_ or "me")
     conn = open_db()
     if distributor is not None:
-        statements._distributor(conn, distributor)
+        statements.known_distributor(conn, distributor)
     if verify:
         if len(months) != 1:
             raise UsageError("--verify checks one --month")
-        problems = statements.verify(conn, months[0], distributor)
+        problems = closing.verify(conn, months[0], distributor)
         for p in problems:
             output.line(p)
         if problems:
@@ -107,9 +107,9 @@ def close_cmd(
 ):
     """Freeze a month's statement; later changes go to the next open month as adjustments."""
     from weimai_cli.cli import output
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import closing, statements
 
-    result = statements.close(open_db(), month, force=force)
+    result = closing.close(open_db(), month, force=force)
     output.message(f"closed {result['period']}: {result['lines']} order lines frozen")
     for s in result["statements"]:
         output.message(f"  {s['distributor']}: net {statements.format_fen(s['net_fen'])}, checksum {s['checksum'][:16]}")
@@ -125,13 +125,13 @@ def payouts_record(
 ):
     """Record money paid to a distributor for a month (a USD payout reduces the USD balance only)."""
     from weimai_cli.cli import output, render
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import payouts
 
     conn = open_db()
-    p = statements.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref, currency=currency)
+    p = payouts.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref, currency=currency)
     paid = render._money(p["amount_fen"], p["currency"])
     output.message(f"recorded payout {p['id']}: {paid} to {p['distributor']} for {p['period']}")
-    owed = statements.owed_after(conn, as_, month, p["currency"])
+    owed = payouts.owed_after(conn, as_, month, p["currency"])
     if owed < 0:
         output.warn(
             f"{p['distributor']} has now been paid {render._money(-owed, p['currency'])} more than earned "
@@ -146,9 +146,9 @@ def payouts_list(
 ):
     """List payouts."""
     from weimai_cli.cli import output
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import payouts
 
-    data = statements.list_payouts(open_db(), as_)
+    data = payouts.list_payouts(open_db(), as_)
     output.rows(data, [
         output.Col("id", "id", "int"), output.Col("distributor", "distributor"), output.Col("period", "month"),
         output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("ref", "ref"),
@@ -168,7 +168,7 @@ def spend_add(
     """Record promotion spend for a share (by its code) or a campaign."""
     from weimai_cli.cli import output, render
     from weimai_cli.errors import UsageError
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import payouts, statements
 
     if campaign:
         if len(args) != 1:
@@ -182,7 +182,7 @@ def spend_add(
     conn = open_db()
     if campaign and not conn.execute("SELECT 1 FROM shares WHERE campaign = ? LIMIT 1", (campaign,)).fetchone():
         output.warn(f"no share has the campaign {campaign!r} yet (a typo?); the spend is recorded anyway")
-    s = statements.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
+    s = payouts.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
                              note=note, distributor=as_, currency=currency)
     what = code or f"campaign {campaign}"
     output.message(f"recorded spend {s['id']}: {render._money(s['amount_fen'], s['currency'])} on {what} ({s['date']})")
@@ -194,9 +194,9 @@ def spend_list(
 ):
     """List promotion spend."""
     from weimai_cli.cli import output
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import payouts
 
-    output.rows(statements.list_spend(open_db()), [
+    output.rows(payouts.list_spend(open_db()), [
         output.Col("id", "id", "int"), output.Col("date", "date"), output.Col("share_code", "share"),
         output.Col("campaign", "campaign"), output.Col("distributor", "as"),
         output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("note", "note"),

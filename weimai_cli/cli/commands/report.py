@@ -67,10 +67,10 @@ def report(
     An existing --out file is replaced only with --force.
     """
     from weimai_cli import files, reports
-    from weimai_cli import notify as notify_lib
     from weimai_cli.cli import output, render
     from weimai_cli.errors import DeliveryFailed, UsageError
     from weimai_cli.ledger import statements
+    from weimai_cli.notify import targets as notify_lib
 
     if close and kind != Kind.monthly:
         raise UsageError("--close is for monthly reports only", "weimai report monthly --close")
@@ -86,7 +86,7 @@ def report(
     conn = open_db()
     distributor = None if all_distributors else (as_ or "me")
     if distributor is not None:
-        statements._distributor(conn, distributor)
+        statements.known_distributor(conn, distributor)
     if close:
         if reports.close_month(conn, period.key, wait_seconds=wait):
             output.message(f"closed {period.key}")
