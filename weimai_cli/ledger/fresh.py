@@ -1,6 +1,6 @@
 """The ledger's set-based booking path: lines the ledger has never booked, in
-an open month, booked in one pass of SQL (a million-line import books in
-seconds, where :mod:`booking`'s line-by-line path would take minutes).
+an open month, booked by a few set-based SQL statements instead of line by
+line in Python (:mod:`booking` sends a platform's first import here).
 
 One rule set. The commission rules exist once, as the tables of
 :mod:`commission` (``TERMS``, ``RULES``, ``STATUS_BUCKET``): ``rate_line``
