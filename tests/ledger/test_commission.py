@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
 from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weimai_cli.ledger.commission import BUCKETS, STATUS_BUCKET, Holding, plan, rate_line, target
+from weimai_cli.ledger.commission import (
+    BUCKETS,
+    STATUS_BUCKET,
+    Holding,
+    plan,
+    rate_line,
+    sql_expected,
+    sql_rated,
+    sql_target,
+    target,
+)
 
 STATUSES = ["pending", "paid", "confirmed", "settled", "cancelled", "refunded", "invalid"]
 
@@ -109,3 +120,66 @@ def test_partial_reversal_never_exceeds_accrued(paid, refunded, bp):
 
 def test_status_buckets_cover_the_canonical_states():
     assert set(STATUS_BUCKET) | {"pending", "cancelled", "refunded", "invalid"} == set(STATUSES)
+
+
+# ---- the SQL written from the rule table rates as rate_line and target --------
+
+INPUTS = ("reported_commission_fen", "settled_commission_fen", "reported_rate_bp", "share_rate_bp",
+          "share_commission_fen", "distributor_rate_bp", "goods_rate_bp", "goods_commission_fen")
+_COLS = {name: name for name in (*INPUTS, "status", "paid", "refunded", "base", "units", "expected_rate",
+                                 "expected_fixed", "expected_source", "seen_valid", "earner", "gross_fen",
+                                 "commission_fen", "net")}
+
+
+def _sql_rate(conn, line: dict, seen_valid: bool) -> tuple:
+    expected, rated, wanted = sql_expected(_COLS), sql_rated(_COLS), sql_target(_COLS)
+    inputs = ", ".join(f":{name} AS {name}" for name in INPUTS)
+    query = f"""
+    SELECT base, {", ".join(f"{v} AS {k}" for k, v in rated.items())}, gross, reversal, net, {wanted["home"]}
+    FROM (SELECT *, {wanted["gross"]} AS gross, {wanted["reversal"]} AS reversal, {wanted["net"]} AS net
+      FROM (SELECT *, {", ".join(f"{v} AS {k}" for k, v in rated.items())}
+        FROM (SELECT *, paid - refunded AS base, {", ".join(f"{v} AS {k}" for k, v in expected.items())}
+          FROM (SELECT *, min(max(coalesce(:refunded_fen, 0), 0), paid) AS refunded
+            FROM (SELECT {inputs}, :status AS status, max(coalesce(:paid_fen, 0), 0) AS paid,
+                         coalesce(nullif(:quantity, 0), 1) AS units, :seen_valid AS seen_valid, 'me' AS earner)))))
+    """
+    return conn.execute(query, {**line, "seen_valid": seen_valid}).fetchone()
+
+
+fen = st.one_of(st.none(), st.integers(min_value=-50_000, max_value=5_000_000))
+bp = st.one_of(st.none(), st.integers(min_value=0, max_value=10_000))
+LINE = st.fixed_dictionaries({
+    "status": st.sampled_from(STATUSES), "paid_fen": fen,
+    "refunded_fen": st.one_of(st.none(), st.integers(min_value=-10, max_value=6_000_000)),
+    "quantity": st.one_of(st.none(), st.integers(min_value=0, max_value=5)),
+    "reported_commission_fen": fen, "settled_commission_fen": fen, "reported_rate_bp": bp,
+    "share_rate_bp": bp, "share_commission_fen": fen, "distributor_rate_bp": bp, "goods_rate_bp": bp,
+    "goods_commission_fen": fen,
+})
+
+
+@given(LINE, st.booleans())
+def test_the_sql_rules_rate_as_rate_line_and_target(line, seen_valid):
+    conn = sqlite3.connect(":memory:")
+    rated = rate_line(**{k: (v or 0) if k == "refunded_fen" else v for k, v in line.items()})
+    wanted = target(line["status"], rated, seen_valid=seen_valid)
+    entries = plan(Holding(), wanted)
+    home = entries[0][1] if entries and wanted.net else BUCKETS[0]
+    assert _sql_rate(conn, line, seen_valid) == (
+        rated.base_fen, rated.source, rated.rate_bp, rated.commission_fen, rated.gross_fen,
+        rated.expected_rate_bp, wanted.gross, wanted.reversal, wanted.net, home,
+    )
+
+
+def test_the_sql_rules_follow_the_table_order():
+    """A reported amount beats a reported rate beats the share's terms: one example, exact values."""
+    conn = sqlite3.connect(":memory:")
+    line = dict.fromkeys(INPUTS) | {"status": "paid", "paid_fen": 10_000, "refunded_fen": 2_500, "quantity": 2,
+                                    "share_rate_bp": 1500, "reported_rate_bp": 802}
+    # 7500 × 8.02% = 601.5 → 602 (half-up)
+    assert _sql_rate(conn, line, True) == (7500, "reported-rate", 802, 602, 802, 1500, 802, -200, 602, "estimated")
+    line["reported_commission_fen"] = 1001
+    assert _sql_rate(conn, line, True)[1:6] == ("reported-amount", 802, 751, 1001, 1500)
+    line |= {"reported_commission_fen": None, "reported_rate_bp": None, "share_rate_bp": None,
+             "share_commission_fen": 300, "status": "confirmed"}
+    assert _sql_rate(conn, line, True) == (7500, "share", None, 450, 600, None, 600, -150, 450, "confirmed")

@@ -47,7 +47,7 @@ def add(run, name, kind, url, *extra, code=0, input=None):
 
 
 def deliver(db, name, key="daily:2026-11-19", md="# 日报\n\n**GMV** 1,200.00", plain="日报\n\nGMV 1,200.00", **kw):
-    from weimai_cli.notify import deliver as lib_deliver
+    from weimai_cli.notify.delivery import deliver as lib_deliver
 
     return lib_deliver(db, name, key, "日报 2026-11-19", md, plain, **kw)
 
@@ -206,7 +206,7 @@ def test_wecom_long_report_is_split_under_4096_bytes(run, db, server):
 
 
 def test_too_long_report_is_trimmed_and_says_so(run, db, server):
-    from weimai_cli.notify import MAX_PARTS
+    from weimai_cli.notify.text import MAX_PARTS
 
     r = robot(server, "wecom")
     add(run, "team", "wecom", r.url(server))

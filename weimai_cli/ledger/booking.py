@@ -31,10 +31,11 @@ share they are attributed to (unattributed shop lines earn nobody).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
-from weimai_cli.clock import DAY_SQL, day_of, now_iso
+from weimai_cli.clock import day_of, now_iso
 from weimai_cli.ledger.commission import STATUS_BUCKET, Holding, plan, rate_line, target
+from weimai_cli.ledger.fresh import book_fresh
+from weimai_cli.ledger.sums import STATE_COLUMNS, Booked, apply_sums, new_sums
 from weimai_cli.money import format_fen
 
 _LINES_SQL = """
@@ -57,47 +58,7 @@ _INSERT = (
     "kind, bucket, amount_fen, base_fen, rate_bp, rate_source, orig_period, reason, import_id, "
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_STATE_COLUMNS = (
-    "platform, line_key, distributor, share_id, signature, gross_fen, reversal_fen, "
-    "estimated_fen, confirmed_fen, settled_fen, month, sku, reported_rate_bp, expected_rate_bp, day"
-)
-# booked amounts summed per period, distributor, day, currency, bucket and kind
-# (temp._ledger_sums) go into ledger_days as they are and into ledger_totals
-# without the day: the one place either is written
-_SUMS_TABLE = (
-    "CREATE TEMP TABLE _ledger_sums (period TEXT, distributor TEXT, day TEXT, currency TEXT, "
-    "bucket TEXT, kind TEXT, amount_fen INTEGER)"
-)
-_SUMS_APPLY = (
-    "INSERT INTO ledger_days (period, distributor, day, currency, bucket, kind, amount_fen) "
-    "SELECT period, distributor, day, currency, bucket, kind, amount_fen FROM temp._ledger_sums WHERE true "
-    "ON CONFLICT (period, distributor, day, currency, bucket, kind) "
-    "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen",
-    "INSERT INTO ledger_totals (period, distributor, currency, bucket, kind, amount_fen) "
-    "SELECT period, distributor, currency, bucket, kind, sum(amount_fen) FROM temp._ledger_sums "
-    "GROUP BY 1, 2, 3, 4, 5 ON CONFLICT (period, distributor, currency, bucket, kind) "
-    "DO UPDATE SET amount_fen = amount_fen + excluded.amount_fen",
-)
-
-
-def _new_sums(conn) -> None:
-    conn.execute("DROP TABLE IF EXISTS temp._ledger_sums")
-    conn.execute(_SUMS_TABLE)
-
-
-def _apply_sums(conn) -> None:
-    for sql in _SUMS_APPLY:
-        conn.execute(sql)
-    conn.execute("DROP TABLE temp._ledger_sums")
 BATCH = 5000
-
-
-@dataclass
-class Booked:
-    lines: int = 0
-    entries: int = 0
-    amount_fen: int = 0
-    adjustments: int = 0
 
 
 def next_month(period: str) -> str:
@@ -158,7 +119,7 @@ def book(
         closed = closed_periods(conn)
         if not closed and not _holds_any(conn, [whole_platform]):
             result = Booked()
-            _book_fresh(conn, now_iso(), import_id, result, platform=whole_platform, shop=shop)
+            book_fresh(conn, now_iso(), import_id, result, platform=whole_platform, shop=shop)
             return result
     conn.execute("DROP TABLE IF EXISTS temp._ledger_scope")
     conn.execute(
@@ -168,7 +129,7 @@ def book(
     # new states are collected aside and applied after the read, so the
     # query never sees the table it reads change under it
     conn.execute("DROP TABLE IF EXISTS temp._ledger_new_state")
-    conn.execute(f"CREATE TEMP TABLE _ledger_new_state AS SELECT {_STATE_COLUMNS} FROM ledger_state LIMIT 0")
+    conn.execute(f"CREATE TEMP TABLE _ledger_new_state AS SELECT {STATE_COLUMNS} FROM ledger_state LIMIT 0")
     result = Booked()
     try:
         in_scope = conn.execute(f"INSERT OR IGNORE INTO temp._ledger_scope {scope_sql}", params).rowcount
@@ -181,7 +142,7 @@ def book(
         if fast:
             rest = _split_scope(conn, closed, now, in_scope)
             if rest != "_ledger_scope":
-                _book_fresh(conn, now, import_id, result, skip_rest=rest is not None)
+                book_fresh(conn, now, import_id, result, skip_rest=rest is not None)
         if rest is not None:
             _book_python(conn, rest, closed, now, import_id, result)
     finally:
@@ -212,13 +173,13 @@ def _book_python(conn, rest: str, closed, now: str, import_id, result: Booked) -
             conn.executemany(f"INSERT INTO temp._ledger_new_state VALUES ({', '.join('?' * 15)})", states)
             states.clear()
     if totals:
-        _new_sums(conn)
+        new_sums(conn)
         conn.executemany("INSERT INTO temp._ledger_sums VALUES (?, ?, ?, ?, ?, ?, ?)",
                          [(*k, v) for k, v in totals.items()])
-        _apply_sums(conn)
+        apply_sums(conn)
     conn.execute(
-        f"INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS}) "
-        f"SELECT {_STATE_COLUMNS} FROM temp._ledger_new_state"
+        f"INSERT OR REPLACE INTO ledger_state ({STATE_COLUMNS}) "
+        f"SELECT {STATE_COLUMNS} FROM temp._ledger_new_state"
     )
 
 
@@ -333,212 +294,6 @@ def _book_rows(rows, closed, now, current_month, import_id, result, entries, sta
             platform, line_key, earner, share_id, signature, final.gross, final.reversal, *final.buckets,
             period, sku, rep_bp, rated.expected_rate_bp, day,
         ))
-
-
-# ---- the fast path: lines the ledger has never booked, in an open month ----------
-#
-# The same rules as commission.rate_line / target / plan for a line that holds
-# nothing yet, written once in SQL so a million-line import books in one pass.
-# tests/test_ledger_fast.py checks it against the Python path on random lines.
-
-def _fmt(x: str) -> str:
-    """money.format_fen in SQL."""
-    return (f"(CASE WHEN {x} < 0 THEN '-' ELSE '' END || (abs({x}) / 100) || '.' || "
-            f"printf('%02d', abs({x}) % 100))")
-
-
-def _cf(x: str, bp: str) -> str:
-    """money.commission_fen for x >= 0: half-up to the fen."""
-    return f"(({x}) * ({bp}) + 5000) / 10000"
-
-
-def _prop(amount: str, part: str, whole: str) -> str:
-    """commission._proportion: amount × part / whole, half-up (away from zero)."""
-    return (f"(CASE WHEN ({whole}) <= 0 THEN 0 WHEN ({amount}) >= 0 "
-            f"THEN (2 * ({amount}) * ({part}) + ({whole})) / (2 * ({whole})) "
-            f"ELSE -((2 * -({amount}) * ({part}) + ({whole})) / (2 * ({whole}))) END)")
-
-
-_FRESH_CTE = f"""
-WITH raw AS (
-  SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY') AS currency,
-         o.paid_fen AS paid_raw, o.refunded_fen AS refunded_raw, o.status, o.paid_at,
-         o.month AS month_raw, coalesce(o.month, :current) AS period, {DAY_SQL.format(paid="o.paid_at", created="o.created_at")} AS day,
-         o.share_id, o.reported_commission_fen AS rep_fen, o.settled_commission_fen AS set_fen,
-         o.reported_rate_bp AS rep_bp,
-         o.status IN ('paid', 'confirmed', 'settled') OR o.seen_valid AS seen_valid,
-         CASE WHEN o.kind = 'affiliate' OR o.share_id IS NOT NULL THEN o.distributor END AS earner,
-         max(coalesce(o.paid_fen, 0), 0) AS p,
-         coalesce(nullif(o.quantity, 0), 1) AS units,
-         CASE WHEN s.commission_bp IS NOT NULL OR s.commission_fen IS NOT NULL THEN s.commission_bp
-              WHEN d.rate_bp IS NOT NULL THEN d.rate_bp
-              WHEN g.commission_bp IS NOT NULL OR g.commission_fen IS NOT NULL THEN g.commission_bp END AS exp_bp,
-         CASE WHEN s.commission_bp IS NOT NULL OR s.commission_fen IS NOT NULL THEN s.commission_fen
-              WHEN d.rate_bp IS NOT NULL THEN NULL
-              WHEN g.commission_bp IS NOT NULL OR g.commission_fen IS NOT NULL THEN g.commission_fen END AS exp_fixed,
-         CASE WHEN s.commission_bp IS NOT NULL OR s.commission_fen IS NOT NULL THEN 'share'
-              WHEN d.rate_bp IS NOT NULL THEN 'distributor'
-              WHEN g.commission_bp IS NOT NULL OR g.commission_fen IS NOT NULL THEN 'goods'
-              ELSE 'none' END AS exp_source
-  FROM {{source}}
-  LEFT JOIN shares s ON s.id = o.share_id AND s.sku IS o.sku
-  LEFT JOIN distributors d ON d.handle = o.distributor
-  LEFT JOIN goods g ON g.sku = o.sku
-  {{where}}
-),
-clamped AS (
-  SELECT *, min(max(coalesce(refunded_raw, 0), 0), p) AS r FROM raw
-),
-rated AS (
-  SELECT *, p - r AS base,
-    CASE WHEN status = 'settled' AND set_fen IS NOT NULL THEN 'reported-amount'
-         WHEN rep_fen IS NOT NULL THEN 'reported-amount'
-         WHEN rep_bp IS NOT NULL THEN 'reported-rate'
-         WHEN exp_fixed IS NOT NULL THEN exp_source
-         WHEN exp_bp IS NOT NULL THEN exp_source
-         ELSE 'none' END AS source,
-    CASE WHEN status = 'settled' AND set_fen IS NOT NULL THEN set_fen
-         WHEN rep_fen IS NOT NULL THEN rep_fen
-         WHEN rep_bp IS NOT NULL THEN {_cf('p', 'rep_bp')}
-         WHEN exp_fixed IS NOT NULL THEN exp_fixed * units
-         WHEN exp_bp IS NOT NULL THEN {_cf('p', 'exp_bp')}
-         ELSE 0 END AS gross,
-    CASE WHEN status = 'settled' AND set_fen IS NOT NULL
-              THEN CASE WHEN r THEN {_prop('set_fen', 'p - r', 'p')} ELSE set_fen END
-         WHEN rep_fen IS NOT NULL THEN CASE WHEN r THEN {_prop('rep_fen', 'p - r', 'p')} ELSE rep_fen END
-         WHEN rep_bp IS NOT NULL THEN {_cf('p - r', 'rep_bp')}
-         WHEN exp_fixed IS NOT NULL
-              THEN CASE WHEN r THEN {_prop('exp_fixed * units', 'p - r', 'p')} ELSE exp_fixed * units END
-         WHEN exp_bp IS NOT NULL THEN {_cf('p - r', 'exp_bp')}
-         ELSE 0 END AS amount,
-    CASE WHEN (status = 'settled' AND set_fen IS NOT NULL) OR rep_fen IS NOT NULL THEN rep_bp
-         WHEN rep_bp IS NOT NULL THEN rep_bp
-         WHEN exp_fixed IS NOT NULL THEN NULL
-         ELSE exp_bp END AS rate_bp,
-    CASE WHEN (status = 'settled' AND set_fen IS NOT NULL) OR rep_fen IS NOT NULL OR rep_bp IS NOT NULL
-         THEN exp_bp END AS expected_bp
-  FROM clamped
-),
-held AS (
-  SELECT *,
-    CASE WHEN earner IS NULL THEN 0
-         WHEN status IN ('paid', 'confirmed', 'settled') THEN gross
-         WHEN seen_valid AND status != 'pending' THEN gross ELSE 0 END AS w_gross,
-    CASE WHEN earner IS NULL THEN 0
-         WHEN status IN ('paid', 'confirmed', 'settled') THEN amount - gross
-         WHEN seen_valid AND status != 'pending' THEN -gross ELSE 0 END AS w_rev,
-    CASE WHEN earner IS NOT NULL AND status IN ('paid', 'confirmed', 'settled') THEN amount ELSE 0 END AS w_net
-  FROM rated
-),
-homed AS (
-  SELECT *, CASE WHEN w_net != 0 AND status = 'confirmed' THEN 'confirmed'
-                 WHEN w_net != 0 AND status = 'settled' THEN 'settled' ELSE 'estimated' END AS home
-  FROM held
-)
-"""
-# lines the Python path books (temp._ledger_rest) are left out when there are any
-_NOT_REST = (
-    "WHERE NOT EXISTS (SELECT 1 FROM temp._ledger_rest r "
-    "WHERE r.platform = o.platform AND r.line_key = o.line_key)"
-)
-
-# the state of every line that earns, straight from the query (a line that earns
-# nobody and never held anything has no state: nothing to remember)
-_FRESH_STATE = f"""
-INSERT OR REPLACE INTO ledger_state ({_STATE_COLUMNS})
-{{cte}}
-SELECT platform, line_key, earner, share_id,
-       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', status, coalesce(paid_raw, 'None'), coalesce(refunded_raw, 'None'),
-              coalesce(rep_fen, 'None'), coalesce(set_fen, 'None'), coalesce(rep_bp, 'None'),
-              coalesce(share_id, 'None'), coalesce(earner, 'None'),
-              CASE WHEN seen_valid THEN 'True' ELSE 'False' END, coalesce(month_raw, 'None'))
-         || CASE WHEN currency = 'CNY' THEN '' ELSE '|' || currency END,
-       w_gross, w_rev,
-       CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
-       CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
-       CASE WHEN home = 'settled' THEN w_net ELSE 0 END,
-       period, sku, rep_bp, expected_bp, day
-FROM {{lines}} WHERE earner IS NOT NULL
-"""
-
-# the lines with entries to book (w_net = w_gross + w_rev: the others book none)
-_EARNING = "WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)"
-_FRESH_SQL = """
-CREATE TEMP TABLE _ledger_fresh AS
-{cte}
-SELECT platform, line_key, sku, share_id, day, currency, month_raw, period, earner, status, paid_raw, refunded_raw,
-       paid_at, seen_valid, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home
-FROM homed {where}
-"""
-
-_FRESH_ENTRIES = f"""
-INSERT INTO ledger (period, distributor, platform, line_key, sku, share_id, day, currency, kind, bucket,
-                    amount_fen, base_fen, rate_bp, rate_source, orig_period, reason, import_id, created_at)
-SELECT period, earner, platform, line_key, sku, share_id, day, currency, kind, home, amt, base, rate_bp, source,
-       NULL, reason, :import_id, :now FROM (
-  SELECT *, 'accrual' AS kind, w_gross AS amt, 0 AS n,
-         CASE WHEN w_gross < 0 THEN status || ': commission corrected'
-              ELSE status || ': commission on ' || {_fmt('coalesce(paid_raw, 0)')} END AS reason
-  FROM temp._ledger_fresh WHERE w_gross != 0
-  UNION ALL
-  SELECT *, 'reversal', w_rev, 1,
-         CASE WHEN status IN ('refunded', 'cancelled', 'invalid') THEN status || ': commission reversed'
-              WHEN coalesce(refunded_raw, 0) THEN 'partial refund of ' || {_fmt('refunded_raw')} || ': commission reduced'
-              ELSE status || ': commission reduced' END
-  FROM temp._ledger_fresh WHERE w_rev != 0
-) ORDER BY platform, line_key, n
-"""
-
-_FRESH_SUMS = """
-INSERT INTO temp._ledger_sums
-SELECT period, earner, coalesce(day, ''), currency, home, kind, sum(amt) FROM (
-  SELECT period, earner, day, currency, home, 'accrual' AS kind, w_gross AS amt FROM temp._ledger_fresh
-  WHERE earner IS NOT NULL AND w_gross != 0
-  UNION ALL
-  SELECT period, earner, day, currency, home, 'reversal', w_rev FROM temp._ledger_fresh
-  WHERE earner IS NOT NULL AND w_rev != 0
-) GROUP BY 1, 2, 3, 4, 5, 6
-"""
-
-
-def _book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_rest: bool = False,
-                platform: str | None = None, shop: bool = False) -> None:
-    """Book, set-based, the scope's lines (but those in ``temp._ledger_rest``
-    with ``skip_rest``), or every line of ``platform``: they hold nothing
-    yet, in an open month."""
-    if platform is None:
-        source = "temp._ledger_scope c JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key"
-        where = _NOT_REST if skip_rest else ""
-    elif shop:  # a shop line earns through its share: the attributed ones (few) are all to read
-        source, where = "orders o INDEXED BY orders_share", "WHERE o.share_id IS NOT NULL AND o.platform = :platform"
-    else:
-        source, where = "orders o", "WHERE o.platform = :platform"
-    cte = _FRESH_CTE.format(source=source, where=where)
-    values = {"current": now[:7], "platform": platform}
-    # lines that earn (an affiliate report's, or attributed) book entries:
-    # when the first line earns, most do, and the lines are worked out once
-    # into the temporary table both read; otherwise the states are written
-    # straight from the query and only the earning lines are kept aside
-    earning = conn.execute(
-        f"SELECT o.kind = 'affiliate' OR o.share_id IS NOT NULL FROM {source} {where} LIMIT 1", values
-    ).fetchone()
-    conn.execute("DROP TABLE IF EXISTS temp._ledger_fresh")
-    if earning and earning[0]:
-        conn.execute(_FRESH_SQL.format(cte=cte, where=""), values)
-        result.lines += conn.execute(_FRESH_STATE.format(cte="", lines="temp._ledger_fresh")).rowcount
-    else:
-        result.lines += conn.execute(_FRESH_STATE.format(cte=cte, lines="homed"), values).rowcount
-        conn.execute(_FRESH_SQL.format(cte=cte, where=_EARNING), values)
-    try:
-        result.entries += conn.execute(_FRESH_ENTRIES, {"import_id": import_id, "now": now}).rowcount
-        result.amount_fen += conn.execute(
-            "SELECT coalesce(sum(w_net), 0) FROM temp._ledger_fresh"
-        ).fetchone()[0]
-        _new_sums(conn)
-        conn.execute(_FRESH_SUMS)
-        _apply_sums(conn)
-    finally:
-        conn.execute("DROP TABLE temp._ledger_fresh")
 
 
 def book_all(conn: sqlite3.Connection) -> Booked:

@@ -15,7 +15,7 @@ def close_month(conn: sqlite3.Connection, month: str, *, wait_seconds: float = 0
     loser finds it closed. Busy past the timeout, it retries until
     ``wait_seconds`` have passed, then raises DatabaseBusy (exit 3).
     """
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import closing
     from weimai_cli.ledger.booking import closed_periods
 
     deadline = time.monotonic() + wait_seconds
@@ -23,7 +23,7 @@ def close_month(conn: sqlite3.Connection, month: str, *, wait_seconds: float = 0
         if month in closed_periods(conn):
             return False
         try:
-            statements.close(conn, month)
+            closing.close(conn, month)
             return True
         except DatabaseBusy:
             if time.monotonic() >= deadline:

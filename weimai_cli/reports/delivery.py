@@ -31,8 +31,8 @@ def deliver(conn, targets: list[str], key: str, title: str, md: str, plain: str,
 
     Each target is tried even if an earlier one failed; the outcomes say what happened.
     """
-    from weimai_cli import notify
     from weimai_cli.errors import DeliveryFailed
+    from weimai_cli.notify import delivery as notify
 
     out = []
     for name in targets:

@@ -83,8 +83,9 @@ def _last_import_times(conn) -> list[tuple[str, datetime]]:
 
 
 def run_checks(db_path, *, max_age: timedelta) -> list[Check]:
-    from weimai_cli import config, net, notify
+    from weimai_cli import config, net
     from weimai_cli.db import store
+    from weimai_cli.notify import targets as notify
 
     checks: list[Check] = []
     cfg_path = config.config_path()
@@ -99,13 +100,13 @@ def run_checks(db_path, *, max_age: timedelta) -> list[Check]:
         checks.append(Check("config", False, f"{exc} (hint: {exc.hint})"))
 
     if cfg is not None:
-        targets = notify._targets_from(cfg)
+        targets = notify.targets_from(cfg)
         if not targets:
             checks.append(Check("notify", False, "no notify targets configured "
                                 "(hint: weimai notify add NAME --kind wecom --url …)"))
         for name, t in sorted(targets.items()):
             try:
-                notify._check_target_url(t, t.allow_private)
+                notify.check_target_url(t, t.allow_private)
                 checks.append(Check("notify", True, f"{name}: {t.kind} {t.shown_url}"))
             except WeimaiError as exc:
                 checks.append(Check("notify", False, f"{name}: {exc}"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from weimai_cli.ledger.statements import share_earnings_section
+from weimai_cli.ledger.funnel import share_earnings_section
 from weimai_cli.orders.query import share_orders_section
 from weimai_cli.sharing.service import Section, goods_now_section
 

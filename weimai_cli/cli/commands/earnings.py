@@ -51,7 +51,7 @@ def earnings(
     from weimai_cli.cli.render import statements as rendered
     from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.errors import UsageError
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import closing, statements
 
     if by is not None and by not in statements.BY:
         raise UsageError(f"--by {by!r} is not one of: {', '.join(statements.BY)}")
@@ -71,11 +71,11 @@ def earnings(
     distributor = None if all_distributors else (as_ or "me")
     conn = open_db()
     if distributor is not None:
-        statements._distributor(conn, distributor)
+        statements.known_distributor(conn, distributor)
     if verify:
         if len(months) != 1:
             raise UsageError("--verify checks one --month")
-        problems = statements.verify(conn, months[0], distributor)
+        problems = closing.verify(conn, months[0], distributor)
         for p in problems:
             output.line(p)
         if problems:
@@ -104,9 +104,9 @@ def close_cmd(
 ):
     """Freeze a month's statement; later changes go to the next open month as adjustments."""
     from weimai_cli.cli import output
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import closing, statements
 
-    result = statements.close(open_db(), month, force=force)
+    result = closing.close(open_db(), month, force=force)
     output.message(f"closed {result['period']}: {result['lines']} order lines frozen")
     for s in result["statements"]:
         output.message(f"  {s['distributor']}: net {statements.format_fen(s['net_fen'])}, checksum {s['checksum'][:16]}")
@@ -122,14 +122,14 @@ def payouts_record(
 ):
     """Record money paid to a distributor for a month (a USD payout reduces the USD balance only)."""
     from weimai_cli.cli import output
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import payouts
     from weimai_cli.money import format_amount
 
     conn = open_db()
-    p = statements.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref, currency=currency)
+    p = payouts.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref, currency=currency)
     paid = format_amount(p["amount_fen"], p["currency"])
     output.message(f"recorded payout {p['id']}: {paid} to {p['distributor']} for {p['period']}")
-    owed = statements.owed_after(conn, as_, month, p["currency"])
+    owed = payouts.owed_after(conn, as_, month, p["currency"])
     if owed < 0:
         output.warn(
             f"{p['distributor']} has now been paid {format_amount(-owed, p['currency'])} more than earned "
@@ -144,9 +144,9 @@ def payouts_list(
 ):
     """List payouts."""
     from weimai_cli.cli import output
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import payouts
 
-    data = statements.list_payouts(open_db(), as_)
+    data = payouts.list_payouts(open_db(), as_)
     output.rows(data, [
         output.Col("id", "id", "int"), output.Col("distributor", "distributor"), output.Col("period", "month"),
         output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("ref", "ref"),
@@ -166,7 +166,7 @@ def spend_add(
     """Record promotion spend for a share (by its code) or a campaign."""
     from weimai_cli.cli import output
     from weimai_cli.errors import UsageError
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import payouts, statements
     from weimai_cli.money import format_amount
 
     if campaign:
@@ -181,7 +181,7 @@ def spend_add(
     conn = open_db()
     if campaign and not conn.execute("SELECT 1 FROM shares WHERE campaign = ? LIMIT 1", (campaign,)).fetchone():
         output.warn(f"no share has the campaign {campaign!r} yet (a typo?); the spend is recorded anyway")
-    s = statements.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
+    s = payouts.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
                              note=note, distributor=as_, currency=currency)
     what = code or f"campaign {campaign}"
     output.message(f"recorded spend {s['id']}: {format_amount(s['amount_fen'], s['currency'])} on {what} ({s['date']})")
@@ -193,9 +193,9 @@ def spend_list(
 ):
     """List promotion spend."""
     from weimai_cli.cli import output
-    from weimai_cli.ledger import statements
+    from weimai_cli.ledger import payouts
 
-    output.rows(statements.list_spend(open_db()), [
+    output.rows(payouts.list_spend(open_db()), [
         output.Col("id", "id", "int"), output.Col("date", "date"), output.Col("share_code", "share"),
         output.Col("campaign", "campaign"), output.Col("distributor", "as"),
         output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("note", "note"),

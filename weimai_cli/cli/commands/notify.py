@@ -49,9 +49,9 @@ def add_cmd(
     """Add a delivery target; it is stored with its secrets in the config file (mode 0600)."""
     from urllib.parse import urlsplit
 
-    from weimai_cli import notify
     from weimai_cli.cli import output
     from weimai_cli.errors import BadInput
+    from weimai_cli.notify import targets as notify
 
     if secret_stdin:
         secret = _read_stdin_secret("signing secret")
@@ -75,8 +75,8 @@ def add_cmd(
 @app.command("list")
 def list_cmd(fmt: FormatOpt = Fmt.table):
     """List targets; secrets are never shown."""
-    from weimai_cli import notify
     from weimai_cli.cli import output
+    from weimai_cli.notify import targets as notify
 
     data = notify.list_targets()
     if not data:
@@ -95,8 +95,8 @@ def test_cmd(
     allow_private: AllowPrivateOpt = False,
 ):
     """Send a short test message to a target (logged as report key "test")."""
-    from weimai_cli import notify
     from weimai_cli.cli import output
+    from weimai_cli.notify import delivery as notify
 
     result = notify.send_test(open_db(), name, allow_private=allow_private)
     for note in result.notes:
@@ -120,9 +120,10 @@ def send_cmd(
     import hashlib
     from pathlib import Path
 
-    from weimai_cli import notify
     from weimai_cli.cli import output
     from weimai_cli.errors import BadInput
+    from weimai_cli.notify import delivery as notify
+    from weimai_cli.notify.text import markdown_to_plain
 
     if file == "-":
         text = sys.stdin.read()
@@ -133,10 +134,10 @@ def send_cmd(
             raise BadInput(f"cannot read it ({exc.__class__.__name__})", "give a UTF-8 text file", file=file) from None
     if not text.strip():
         raise BadInput("nothing to send: the text is empty", file=file)
-    title = title or notify.markdown_to_plain(text.strip().splitlines()[0])[:100]
+    title = title or markdown_to_plain(text.strip().splitlines()[0])[:100]
     key = key or "send:" + hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()[:16]
     result = notify.deliver(
-        open_db(), name, key, title, text, notify.markdown_to_plain(text),
+        open_db(), name, key, title, text, markdown_to_plain(text),
         resend=resend, allow_private=allow_private,
     )
     for note in result.notes:
@@ -150,8 +151,8 @@ def send_cmd(
 @app.command("remove")
 def remove_cmd(name: Annotated[str, typer.Argument(help="The target to remove.")]):
     """Remove a target (its delivery log stays)."""
-    from weimai_cli import notify
     from weimai_cli.cli import output
+    from weimai_cli.notify import targets as notify
 
     notify.remove_target(name)
     output.message(f"removed notify target {name}")
@@ -164,8 +165,8 @@ def log_cmd(
     fmt: FormatOpt = Fmt.table,
 ):
     """The delivery log: one row per (target, report), newest first."""
-    from weimai_cli import notify
     from weimai_cli.cli import output
+    from weimai_cli.notify import delivery as notify
 
     data = notify.delivery_log(open_db(), target=target, limit=limit)
     cols = [

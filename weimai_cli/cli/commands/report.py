@@ -66,13 +66,13 @@ def report(
     An existing --out file is replaced only with --force.
     """
     from weimai_cli import files
-    from weimai_cli import notify as notify_lib
     from weimai_cli.cli import output
     from weimai_cli.cli.failures import show as show_failure
     from weimai_cli.cli.render import reports as rendered
     from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.errors import DeliveryFailed, UsageError
     from weimai_cli.ledger import statements
+    from weimai_cli.notify import targets as notify_lib
     from weimai_cli.reports import closing, delivery
     from weimai_cli.reports.data import build
     from weimai_cli.reports.periods import period_for
@@ -91,7 +91,7 @@ def report(
     conn = open_db()
     distributor = None if all_distributors else (as_ or "me")
     if distributor is not None:
-        statements._distributor(conn, distributor)
+        statements.known_distributor(conn, distributor)
     if close:
         if closing.close_month(conn, period.key, wait_seconds=wait):
             output.message(f"closed {period.key}")

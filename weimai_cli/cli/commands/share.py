@@ -177,7 +177,7 @@ def list_cmd(
     # the snapshot's currency: always in JSON, in the text formats when one is not CNY
     cols = _share_cols(fmt in (Fmt.json, Fmt.nl) or any(r["currency"] != "CNY" for r in data))
     if with_earnings:
-        from weimai_cli.ledger.statements import FUNNEL_COLS, share_funnel
+        from weimai_cli.ledger.funnel import FUNNEL_COLS, share_funnel
 
         funnel = share_funnel(conn, [r["id"] for r in data])
         empty = dict.fromkeys(k for k, _, _ in FUNNEL_COLS)

@@ -1,0 +1,151 @@
+"""A statement's breakdown (by SKU, share, channel, campaign, platform, day or
+distributor) and its six-month trend."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from weimai_cli.ledger.booking import closed_periods
+from weimai_cli.ledger.scope import BASE, Scope, placeholders, roi
+
+BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the rest (--limit)
+
+# a breakdown row's amounts, in the order its dict shows them
+_AMOUNTS = ("orders", "gmv_fen", "accrued_fen", "reversed_fen", "adjustments_fen", "estimated_fen",
+            "confirmed_fen", "settled_fen", "net_fen", "spend_fen")
+_NET, _SPEND = _AMOUNTS.index("net_fen"), _AMOUNTS.index("spend_fen")
+# a ledger breakdown row: the amounts from accrued_fen to settled_fen, summed per key and currency
+_LEDGER_SUMS = ", ".join(
+    f"sum(CASE WHEN l.{col} = '{value}' THEN l.amount_fen ELSE 0 END)"
+    for col, value in (("kind", "accrual"), ("kind", "reversal"), ("kind", "adjustment"),
+                       ("bucket", "estimated"), ("bucket", "confirmed"), ("bucket", "settled"))
+)
+
+
+def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = BREAKDOWN_SHOWN) -> list[dict]:
+    """The breakdown rows: the ledger's entries summed per key (one row per key
+    and currency), and the order lines as :func:`_gather` grouped them
+    (``by_lines``). Only the rows shown become dicts."""
+    # channel and campaign live on the share: both sides group by share, then map
+    joined = by in ("channel", "campaign")
+    col = {"share": "share_id", "channel": "share_id", "campaign": "share_id"}.get(by, by)
+    lw, lw_params = scope.ledger_filter()
+    # by day from the ledger's day sums (no day: ''), else from its entries
+    key_sql, table = ("nullif(l.day, '')", "ledger_days") if by == "day" else (f"l.{col}", "ledger")
+    sums: dict[tuple, list] = {
+        (r[0], r[1]): [0, 0, *r[2:], 0] for r in conn.execute(
+            f"SELECT {key_sql}, l.currency, {_LEDGER_SUMS}, sum(l.amount_fen) FROM {table} l WHERE {lw} GROUP BY 1, 2",
+            lw_params,
+        )
+    }
+    for k, (n, gmv) in by_lines.items():
+        v = sums.get(k)
+        if v is None:
+            sums[k] = [n, gmv, 0, 0, 0, 0, 0, 0, 0, 0]
+        else:
+            v[0], v[1] = n, gmv
+    if joined:
+        of_share = _of_shares(conn, [k for k, _ in sums if k is not None], by)
+        merged: dict[tuple, list] = {}
+        for (sid, cur), v in sums.items():
+            m = merged.get((of_share.get(sid), cur))
+            if m is None:
+                merged[(of_share.get(sid), cur)] = v
+            else:
+                m[:] = map(int.__add__, m, v)
+        sums = merged
+    if by in ("share", "campaign"):
+        dist_sql, dist_params = ("", []) if scope.distributor is None else (" AND p.distributor = ?", [scope.distributor])
+        spend_key = "p.share_id" if by == "share" else "coalesce(s.campaign, p.campaign)"
+        # by share, a campaign's spend belongs to no one share: it stays in the totals only
+        only = " AND p.share_id IS NOT NULL" if by == "share" else ""
+        for key, cur, amount in conn.execute(
+            f"SELECT {spend_key}, p.currency, sum(p.amount_fen) FROM spend p LEFT JOIN shares s ON s.id = p.share_id "
+            f"WHERE p.period IN ({placeholders(scope.months)}){dist_sql}{only} GROUP BY 1, 2",
+            scope.months + dist_params,
+        ):
+            sums.setdefault((key, cur), [0] * len(_AMOUNTS))[_SPEND] += amount
+    none_label = {"share": "(no share)", "channel": "(no share)", "distributor": "(nobody)"}.get(by, "(none)")
+    if by == "day":
+        order = sorted(sums, key=lambda k: (str(k[0]), k[1]))
+    else:
+        # largest net first (the base currency's rows before the others); equal
+        # nets by key (a share's id: the order they were made), no key last
+        order = sorted(sums, key=lambda k: (k[1] != BASE, -sums[k][_NET], k[0] is None,
+                                            "" if k[0] is None else k[0], k[1]))
+    shown, rest = (order[:limit], order[limit:]) if limit and by != "day" else (order, [])
+    # a currency with a single row left over shows that row, not "(1 more)"
+    left = Counter(cur for _, cur in rest)
+    shown += [k for k in rest if left[k[1]] == 1]
+    rest = [k for k in rest if left[k[1]] > 1]
+    # only the rows shown are labelled (a share by its code)
+    labels = _of_shares(conn, [k for k, _ in shown if k is not None], "code") if by == "share" else {}
+    titles = _titles(conn, scope, [k for k, _ in shown if k is not None]) if by == "sku" else {}
+    out = []
+    for key, cur in shown:
+        r = {"key": key, "label": none_label if key is None else labels.get(key, key), "currency": cur,
+             **dict(zip(_AMOUNTS, sums[(key, cur)]))}
+        if by == "sku":
+            r["title"] = titles.get(key) or ""
+        out.append(r)
+    out += _rest(rest, sums, with_title=by == "sku")
+    for r in out:
+        r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
+        r["roi"] = roi(r["net_fen"], r["spend_fen"])
+    return out
+
+
+def _of_shares(conn, ids: list[int], column: str) -> dict:
+    """{share id: its code, channel or campaign}, asked in chunks (SQLite caps parameters)."""
+    out: dict = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update(conn.execute(f"SELECT id, {column} FROM shares WHERE id IN ({placeholders(chunk)})", chunk))
+    return out
+
+
+def _rest(keys: list[tuple], sums: dict, with_title: bool) -> list[dict]:
+    """The rows a limited breakdown leaves out: one summed row per currency."""
+    by_cur: dict[str, list] = {}
+    for key in keys:
+        by_cur.setdefault(key[1], []).append(sums[key])
+    out = []
+    for cur, rows in by_cur.items():
+        r = {"key": None, "label": f"({len(rows):,} more)", "currency": cur,
+             **dict(zip(_AMOUNTS, map(sum, zip(*rows))))}
+        if with_title:
+            r["title"] = ""
+        r["more"] = len(rows)
+        out.append(r)
+    return out
+
+
+def _titles(conn, scope: Scope, skus: list[str]) -> dict[str, str]:
+    """Titles for the SKUs of a breakdown: as frozen for closed months, else the catalogue's."""
+    closed = [m for m in scope.months if m in closed_periods(conn)]
+    titles: dict[str, str] = {}
+    for i in range(0, len(skus), 500):
+        chunk = skus[i:i + 500]
+        titles.update(conn.execute(
+            f"SELECT sku, title FROM goods WHERE sku IN ({placeholders(chunk)})", chunk
+        ).fetchall())
+        if closed:
+            titles.update(conn.execute(
+                f"SELECT sku, max(title) FROM closed_lines WHERE period IN ({placeholders(closed)}) "
+                f"AND sku IN ({placeholders(chunk)}) GROUP BY sku", [*closed, *chunk]
+            ).fetchall())
+    return titles
+
+
+def net_trend(conn, end: str, distributor: str | None) -> list[dict]:
+    months = [end]
+    while len(months) < 6:
+        y, m = int(months[0][:4]), int(months[0][5:7])
+        months.insert(0, f"{y - (m == 1):04d}-{(m - 2) % 12 + 1:02d}")
+    dist_sql, params = ("", []) if distributor is None else (" AND distributor = ?", [distributor])
+    nets = dict(conn.execute(
+        f"SELECT period, sum(amount_fen) FROM ledger_totals WHERE period IN ({placeholders(months)}) AND currency = ?"
+        f"{dist_sql} GROUP BY period",
+        [*months, BASE, *params],
+    ).fetchall())
+    return [{"period": m, "net_fen": nets.get(m, 0)} for m in months]

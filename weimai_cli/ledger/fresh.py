@@ -1,0 +1,191 @@
+"""The ledger's set-based booking path: lines the ledger has never booked, in
+an open month, booked by a few set-based SQL statements instead of line by
+line in Python (:mod:`booking` sends a platform's first import here).
+
+One rule set. The commission rules exist once, as the tables of
+:mod:`commission` (``TERMS``, ``RULES``, ``STATUS_BUCKET``): ``rate_line``
+and ``target`` interpret them in Python, and the expressions of this
+module's query are generated from the same tables (``commission.sql_*``),
+so a rule changed there changes both paths. Neither path was retired: the
+Python path is the only one that can book a line the ledger already holds
+(or a late line of a closed month), and the SQL path is what keeps a first
+import fast (``benchmarks/bench_orders.py``). tests/ledger/test_ledger_fast.py
+still checks, on random lines, that both book the same entries, and
+tests/ledger/test_commission.py that the generated SQL rates as rate_line.
+
+What this module still writes by hand is booking's own bookkeeping, the
+same as :func:`booking._book_rows` writes it: a line's signature, the
+entries' reasons and their amounts' text (:func:`sql_format_fen`).
+"""
+
+from __future__ import annotations
+
+from weimai_cli.clock import DAY_SQL
+from weimai_cli.ledger.commission import sql_expected, sql_rated, sql_target, sql_valid
+from weimai_cli.ledger.sums import STATE_COLUMNS, Booked, apply_sums, new_sums
+
+
+def sql_format_fen(x: str) -> str:
+    """money.format_fen in SQL."""
+    return (f"(CASE WHEN {x} < 0 THEN '-' ELSE '' END || (abs({x}) / 100) || '.' || "
+            f"printf('%02d', abs({x}) % 100))")
+
+
+# the query's columns for the inputs of the commission rules
+_COLS = {
+    "share_rate_bp": "s.commission_bp", "share_commission_fen": "s.commission_fen",
+    "distributor_rate_bp": "d.rate_bp", "goods_rate_bp": "g.commission_bp",
+    "goods_commission_fen": "g.commission_fen",
+    "reported_commission_fen": "rep_fen", "settled_commission_fen": "set_fen", "reported_rate_bp": "rep_bp",
+    "expected_rate": "exp_bp", "expected_fixed": "exp_fixed", "expected_source": "exp_source",
+    "paid": "p", "refunded": "r", "base": "p - r", "units": "units", "status": "status",
+    "seen_valid": "seen_valid", "earner": "earner", "gross_fen": "gross", "commission_fen": "amount",
+    "net": "w_net",
+}
+_EXPECTED = sql_expected(_COLS)
+_RATED = sql_rated(_COLS)
+_TARGET = sql_target(_COLS)
+
+_FRESH_CTE = f"""
+WITH raw AS (
+  SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY') AS currency,
+         o.paid_fen AS paid_raw, o.refunded_fen AS refunded_raw, o.status, o.paid_at,
+         o.month AS month_raw, coalesce(o.month, :current) AS period, {DAY_SQL.format(paid="o.paid_at", created="o.created_at")} AS day,
+         o.share_id, o.reported_commission_fen AS rep_fen, o.settled_commission_fen AS set_fen,
+         o.reported_rate_bp AS rep_bp,
+         {sql_valid("o.status")} OR o.seen_valid AS seen_valid,
+         CASE WHEN o.kind = 'affiliate' OR o.share_id IS NOT NULL THEN o.distributor END AS earner,
+         max(coalesce(o.paid_fen, 0), 0) AS p,
+         coalesce(nullif(o.quantity, 0), 1) AS units,
+         {_EXPECTED["expected_rate"]} AS exp_bp,
+         {_EXPECTED["expected_fixed"]} AS exp_fixed,
+         {_EXPECTED["expected_source"]} AS exp_source
+  FROM {{source}}
+  LEFT JOIN shares s ON s.id = o.share_id AND s.sku IS o.sku
+  LEFT JOIN distributors d ON d.handle = o.distributor
+  LEFT JOIN goods g ON g.sku = o.sku
+  {{where}}
+),
+clamped AS (
+  SELECT *, min(max(coalesce(refunded_raw, 0), 0), p) AS r FROM raw
+),
+rated AS (
+  SELECT *, p - r AS base,
+    {_RATED["source"]} AS source,
+    {_RATED["gross_fen"]} AS gross,
+    {_RATED["commission_fen"]} AS amount,
+    {_RATED["rate_bp"]} AS rate_bp,
+    {_RATED["expected_rate_bp"]} AS expected_bp
+  FROM clamped
+),
+held AS (
+  SELECT *, {_TARGET["gross"]} AS w_gross, {_TARGET["reversal"]} AS w_rev, {_TARGET["net"]} AS w_net
+  FROM rated
+),
+homed AS (
+  SELECT *, {_TARGET["home"]} AS home FROM held
+)
+"""
+_NOT_REST = (
+    "WHERE NOT EXISTS (SELECT 1 FROM temp._ledger_rest r "
+    "WHERE r.platform = o.platform AND r.line_key = o.line_key)"
+)
+
+# the state of every line that earns, straight from the query (a line that earns
+# nobody and never held anything has no state: nothing to remember)
+_FRESH_STATE = f"""
+INSERT OR REPLACE INTO ledger_state ({STATE_COLUMNS})
+{{cte}}
+SELECT platform, line_key, earner, share_id,
+       printf('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', status, coalesce(paid_raw, 'None'), coalesce(refunded_raw, 'None'),
+              coalesce(rep_fen, 'None'), coalesce(set_fen, 'None'), coalesce(rep_bp, 'None'),
+              coalesce(share_id, 'None'), coalesce(earner, 'None'),
+              CASE WHEN seen_valid THEN 'True' ELSE 'False' END, coalesce(month_raw, 'None'))
+         || CASE WHEN currency = 'CNY' THEN '' ELSE '|' || currency END,
+       w_gross, w_rev,
+       CASE WHEN home = 'estimated' THEN w_net ELSE 0 END,
+       CASE WHEN home = 'confirmed' THEN w_net ELSE 0 END,
+       CASE WHEN home = 'settled' THEN w_net ELSE 0 END,
+       period, sku, rep_bp, expected_bp, day
+FROM {{lines}} WHERE earner IS NOT NULL
+"""
+
+# the lines with entries to book (w_net = w_gross + w_rev: the others book none)
+_EARNING = "WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)"
+_FRESH_SQL = """
+CREATE TEMP TABLE _ledger_fresh AS
+{cte}
+SELECT platform, line_key, sku, share_id, day, currency, month_raw, period, earner, status, paid_raw, refunded_raw,
+       paid_at, seen_valid, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home
+FROM homed {where}
+"""
+
+_FRESH_ENTRIES = f"""
+INSERT INTO ledger (period, distributor, platform, line_key, sku, share_id, day, currency, kind, bucket,
+                    amount_fen, base_fen, rate_bp, rate_source, orig_period, reason, import_id, created_at)
+SELECT period, earner, platform, line_key, sku, share_id, day, currency, kind, home, amt, base, rate_bp, source,
+       NULL, reason, :import_id, :now FROM (
+  SELECT *, 'accrual' AS kind, w_gross AS amt, 0 AS n,
+         CASE WHEN w_gross < 0 THEN status || ': commission corrected'
+              ELSE status || ': commission on ' || {sql_format_fen('coalesce(paid_raw, 0)')} END AS reason
+  FROM temp._ledger_fresh WHERE w_gross != 0
+  UNION ALL
+  SELECT *, 'reversal', w_rev, 1,
+         CASE WHEN status IN ('refunded', 'cancelled', 'invalid') THEN status || ': commission reversed'
+              WHEN coalesce(refunded_raw, 0) THEN 'partial refund of ' || {sql_format_fen('refunded_raw')} || ': commission reduced'
+              ELSE status || ': commission reduced' END
+  FROM temp._ledger_fresh WHERE w_rev != 0
+) ORDER BY platform, line_key, n
+"""
+
+_FRESH_SUMS = """
+INSERT INTO temp._ledger_sums
+SELECT period, earner, coalesce(day, ''), currency, home, kind, sum(amt) FROM (
+  SELECT period, earner, day, currency, home, 'accrual' AS kind, w_gross AS amt FROM temp._ledger_fresh
+  WHERE earner IS NOT NULL AND w_gross != 0
+  UNION ALL
+  SELECT period, earner, day, currency, home, 'reversal', w_rev FROM temp._ledger_fresh
+  WHERE earner IS NOT NULL AND w_rev != 0
+) GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_rest: bool = False,
+                platform: str | None = None, shop: bool = False) -> None:
+    """Book, set-based, the scope's lines (but those in ``temp._ledger_rest``
+    with ``skip_rest``), or every line of ``platform``: they hold nothing
+    yet, in an open month."""
+    if platform is None:
+        source = "temp._ledger_scope c JOIN orders o ON o.platform = c.platform AND o.line_key = c.line_key"
+        where = _NOT_REST if skip_rest else ""
+    elif shop:  # a shop line earns through its share: the attributed ones (few) are all to read
+        source, where = "orders o INDEXED BY orders_share", "WHERE o.share_id IS NOT NULL AND o.platform = :platform"
+    else:
+        source, where = "orders o", "WHERE o.platform = :platform"
+    cte = _FRESH_CTE.format(source=source, where=where)
+    values = {"current": now[:7], "platform": platform}
+    # lines that earn (an affiliate report's, or attributed) book entries:
+    # when the first line earns, most do, and the lines are worked out once
+    # into the temporary table both read; otherwise the states are written
+    # straight from the query and only the earning lines are kept aside
+    earning = conn.execute(
+        f"SELECT o.kind = 'affiliate' OR o.share_id IS NOT NULL FROM {source} {where} LIMIT 1", values
+    ).fetchone()
+    conn.execute("DROP TABLE IF EXISTS temp._ledger_fresh")
+    if earning and earning[0]:
+        conn.execute(_FRESH_SQL.format(cte=cte, where=""), values)
+        result.lines += conn.execute(_FRESH_STATE.format(cte="", lines="temp._ledger_fresh")).rowcount
+    else:
+        result.lines += conn.execute(_FRESH_STATE.format(cte=cte, lines="homed"), values).rowcount
+        conn.execute(_FRESH_SQL.format(cte=cte, where=_EARNING), values)
+    try:
+        result.entries += conn.execute(_FRESH_ENTRIES, {"import_id": import_id, "now": now}).rowcount
+        result.amount_fen += conn.execute(
+            "SELECT coalesce(sum(w_net), 0) FROM temp._ledger_fresh"
+        ).fetchone()[0]
+        new_sums(conn)
+        conn.execute(_FRESH_SUMS)
+        apply_sums(conn)
+    finally:
+        conn.execute("DROP TABLE temp._ledger_fresh")
+
