@@ -1,6 +1,6 @@
 """The WeimaiError family: a one-line message, a hint, and an exit code.
 
-Exit codes (DESIGN §6, also in the README):
+Exit codes (DESIGN §6, also in the README and docs/commands.md):
 
     0  ok
     1  bad input or failed check (nothing written)

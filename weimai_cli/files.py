@@ -1,7 +1,7 @@
 """Output files: the one way weimai writes a file at a path the user names
 (``share --qr/--card``, ``orders import --rejects``, ``report --out``).
 
-The rules (README, "Output files"):
+The rules (docs/commands.md, "Output files"):
 
 * An existing file is refused unless ``--force``; with ``--force`` it is
   replaced.

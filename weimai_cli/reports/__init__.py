@@ -6,7 +6,7 @@ Monday to Sunday, a monthly one a calendar month. Without ``--date`` the
 period is the last *finished* one (yesterday, last week, last month) by
 :func:`weimai_cli.clock.now`.
 
-What a daily or weekly report counts (decided here, documented in the README):
+What a daily or weekly report counts (decided here, documented in docs/delivery.md, "Reports"):
 
 * **orders, GMV**: the order lines whose paid time (else created time) falls
   in the period, in Asia/Shanghai days, with a valid status (paid, confirmed,

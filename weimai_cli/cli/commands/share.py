@@ -63,7 +63,7 @@ def share_cmd(
         typer.Option("--slot", help="The platform's own id for this share (Taobao 推广位ID, Amazon tracking id)."),
     ] = None,
     template: Annotated[
-        str | None, typer.Option("--template", "-t", help="Post template: a NAME or a FILE (see README).")
+        str | None, typer.Option("--template", "-t", help="Post template: a NAME or a FILE (see docs/sharing.md).")
     ] = None,
     qr: Annotated[
         str | None,
