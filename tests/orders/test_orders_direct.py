@@ -91,8 +91,8 @@ def test_a_status_orders_refuses_goes_the_staging_way(db):
 
 
 def test_a_platform_name_holding_a_numbered_parameter_is_kept(run, db, tmp_path):
-    """(lines go 20 to a statement; the platform is written into it as a quoted
-    string, which the parameters' renumbering for each copy leaves alone)"""
+    """(lines go 20 to a statement; the platform is a bound parameter every
+    row of it shares: tests/orders/test_orders_write.py)"""
     f = tmp_path / "g.csv"
     rows = ["order_id,line_key,sku,quantity,paid,status,created_at,paid_at"]
     rows += [f"O{i},L{i},S1,1,10.00,paid,2026-11-12 10:00:00,2026-11-12 10:01:00" for i in range(25)]
