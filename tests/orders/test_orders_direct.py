@@ -1,4 +1,4 @@
-"""A platform's first import goes straight into orders (importer._Direct);
+"""A platform's first import goes straight into orders (write.Direct);
 it stores, books and reports exactly what the staging path does."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.conftest import DATA, dump
-from weimai_cli.orders import importer
+from weimai_cli.orders import write
 
 ORDERS = DATA / "orders"
 TABLES = {
@@ -30,15 +30,15 @@ def _imported(run, monkeypatch, tmp_path, name: str, staged: bool, files: list) 
     home = tmp_path / name
     monkeypatch.setenv("WEIMAI_HOME", str(home))
     calls = []
-    direct_load = importer._Direct.load
+    direct_load = write.Direct.load
 
     def load(self, rows, fields):
         calls.append(staged)
         if staged:
-            raise importer._Restage
+            raise write.Restage
         return direct_load(self, rows, fields)
 
-    monkeypatch.setattr(importer._Direct, "load", load)
+    monkeypatch.setattr(write.Direct, "load", load)
     outputs = [run("orders", "import", "--json", *args).stdout for args in files]
     conn = connect(home / "weimai.db")
     try:
@@ -83,16 +83,16 @@ def test_a_status_orders_refuses_goes_the_staging_way(db):
         "INSERT INTO imports (id, file, name, sha256, format, platform, kind, started_at) "
         "VALUES (1, 'f', 'f', 'x', 'generic', 'p', 'shop', 'x')"
     )
-    direct = importer._Direct(conn, "p", "shop", None, 1)
-    with pytest.raises(importer._Restage):
+    direct = write.Direct(conn, "p", "shop", None, 1)
+    with pytest.raises(write.Restage):
         direct.load(direct.pack(iter([("L1", "paid"), ("L2", "shipped")]), ("status",)), ("status",))
     assert conn.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0
     conn.execute("ROLLBACK")
 
 
 def test_a_platform_name_holding_a_numbered_parameter_is_kept(run, db, tmp_path):
-    """(lines go 20 to a statement; the platform is written into it as a quoted
-    string, which the parameters' renumbering for each copy leaves alone)"""
+    """(lines go 20 to a statement; the platform is a bound parameter every
+    row of it shares: tests/orders/test_orders_write.py)"""
     f = tmp_path / "g.csv"
     rows = ["order_id,line_key,sku,quantity,paid,status,created_at,paid_at"]
     rows += [f"O{i},L{i},S1,1,10.00,paid,2026-11-12 10:00:00,2026-11-12 10:01:00" for i in range(25)]
@@ -101,10 +101,3 @@ def test_a_platform_name_holding_a_numbered_parameter_is_kept(run, db, tmp_path)
     assert dump(db, "SELECT platform, count(*), count(DISTINCT day) FROM orders GROUP BY platform") == [
         ("shop?1 'x'", 25, 1)
     ]
-
-
-def test_numbered_copies_skip_quoted_strings():
-    row = "('p?1', 'it''s ?2', ?1, ?2, coalesce(?10, 0))"
-    assert importer._numbered(row, 10, 2) == (
-        "('p?1', 'it''s ?2', ?1, ?2, coalesce(?10, 0)), ('p?1', 'it''s ?2', ?11, ?12, coalesce(?20, 0))"
-    )

@@ -14,7 +14,7 @@ import pytest
 
 from tests.orders_helpers import ORDERS, db_digest
 from weimai_cli.errors import BadInput, EnvironmentProblem
-from weimai_cli.orders import forked, importer
+from weimai_cli.orders import forked, importer, lines
 
 HEADER = "line_key,order_id,sku,title,quantity,unit_price,paid,status,created_at\n"
 
@@ -144,7 +144,7 @@ def test_a_child_killed_mid_file_exits_5_and_writes_nothing(run, home, tmp_path,
     run("db", "migrations")
     before = db_digest(home / "weimai.db")
     parent = os.getpid()
-    real = importer._lines
+    real = lines.from_rows
 
     def dying(*args, **kwargs):
         for n, chunk in enumerate(real(*args, **kwargs)):
@@ -152,7 +152,7 @@ def test_a_child_killed_mid_file_exits_5_and_writes_nothing(run, home, tmp_path,
                 os.kill(os.getpid(), signal.SIGKILL)
             yield chunk
 
-    monkeypatch.setattr(importer, "_lines", dying)
+    monkeypatch.setattr(lines, "from_rows", dying)
     r = run("orders", "import", _file(tmp_path, 5000), code=5)
     assert "the process reading the file ended before it was done" in r.stderr
     assert db_digest(home / "weimai.db") == before

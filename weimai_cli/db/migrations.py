@@ -656,7 +656,7 @@ def m012_seen_valid_and_payout_currency(db):
     # and valid only in an older export imported later cannot be told apart)
     conn.execute("ALTER TABLE orders ADD COLUMN seen_valid INTEGER NOT NULL DEFAULT 0")
     # a line leaving a valid status remembers it, whoever updates it; an older
-    # export showing a void line valid is the importer's to record (_classify)
+    # export showing a void line valid is the importer's to record (orders/merge.py: classify)
     conn.execute(
         "CREATE TRIGGER orders_seen_valid AFTER UPDATE OF status ON orders "
         "WHEN OLD.status IN ('paid', 'confirmed', 'settled') AND NEW.status NOT IN ('paid', 'confirmed', 'settled') "

@@ -71,7 +71,8 @@ def import_cmd(
     """
     from weimai_cli.cli import output
     from weimai_cli.errors import UsageError
-    from weimai_cli.orders import importer
+    from weimai_cli.orders.importer import ImportRequest, import_files
+    from weimai_cli.orders.mappings import parse_maps
 
     if input_format not in INPUT_FORMATS:
         raise UsageError(f"--format {input_format!r} is not one of: {', '.join(INPUT_FORMATS)}")
@@ -105,12 +106,13 @@ def import_cmd(
             output.message(f"(same content as import #{r.same_as_import})")
 
     try:
-        results = importer.import_files(
-            conn, files, format=input_format, maps=importer.parse_maps(maps or []), mapping=mapping,
-            platform=platform, distributor=as_distributor, dry_run=dry_run, skip_bad=skip_bad,
-            rejects=rejects, allow_any_date=allow_any_date, currency=currency, warn=output.warn,
-            progress=progress, done=done, force=force,
+        request = ImportRequest(
+            format=input_format, maps=parse_maps(maps or []), mapping=mapping, platform=platform,
+            distributor=as_distributor, dry_run=dry_run, skip_bad=skip_bad, rejects=rejects,
+            force=force, allow_any_date=allow_any_date, currency=currency, warn=output.warn,
+            progress=progress, done=done,
         )
+        results = import_files(conn, files, request)
     finally:
         while bars:
             bars.pop().close()
@@ -207,7 +209,7 @@ def attribute_cmd(as_json: JsonOpt = False):
 
     Codes that did not verify are verified again (e.g. after config.toml was restored)."""
     from weimai_cli.cli import output
-    from weimai_cli.orders.importer import attribute
+    from weimai_cli.orders.attribution import attribute
 
     result = attribute(open_db())
     if as_json:
@@ -228,10 +230,10 @@ def mapping_save(
 ):
     """Save a column mapping for generic files: --map COLUMN=field …"""
     from weimai_cli.cli import output
-    from weimai_cli.orders import importer
+    from weimai_cli.orders.mappings import parse_maps, save_mapping
 
-    parsed = importer.parse_maps(maps or [])
-    importer.save_mapping(open_db(), name, parsed, platform)
+    parsed = parse_maps(maps or [])
+    save_mapping(open_db(), name, parsed, platform)
     output.message(f"saved mapping {name}: " + ", ".join(f"{c}={f}" for f, cs in parsed.items() for c in cs))
 
 
@@ -239,7 +241,7 @@ def mapping_save(
 def mapping_list(fmt: FormatOpt = Fmt.table):
     """List saved mappings."""
     from weimai_cli.cli import output
-    from weimai_cli.orders.importer import list_mappings
+    from weimai_cli.orders.mappings import list_mappings
 
     output.rows(
         list_mappings(open_db()),
