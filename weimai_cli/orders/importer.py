@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from itertools import chain, islice, repeat
-from operator import itemgetter, methodcaller
+from itertools import chain, compress, islice, repeat
+from operator import itemgetter, methodcaller, not_
 from pathlib import Path
 
 from weimai_cli.clock import DAY_SQL, now_iso
@@ -764,7 +764,7 @@ def _lines(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True,
         last_total.append(rownum)
 
     text = table.container in _TEXT_CONTAINERS
-    by_batch = parser.batch is not None and text
+    by_batch = parser.batch is not None
     rows = iter(table.rows)
     while True:
         chunk: list = []
@@ -841,6 +841,8 @@ def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list 
     None when a line needs the row path (a quantity that is not a sale's)."""
     n = len(rownums)
     qty = got.get("quantity")
+    if qty is not None and got.get("is_return") is not None:  # (a return's quantity is no sale's)
+        qty = list(compress(qty, map(not_, got["is_return"])))
     # (filter(None, …) leaves out None and 0)
     if qty is not None and (0 in qty or min(filter(None, qty), default=1) < 0):
         return None
@@ -860,7 +862,7 @@ def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list 
     columns = [got.get(f) or repeat(None, n) for f in fields]
     if not with_row:
         return list(zip(got["line_key"], *columns))
-    return list(zip(got["line_key"], rownums, *columns, repeat(0, n)))
+    return list(zip(got["line_key"], rownums, *columns, got.get("presale") or repeat(0, n)))
 
 
 _CODE_FIELDS = ("tracking_code", "code_status", "code_share_id")

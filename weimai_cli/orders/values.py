@@ -423,22 +423,27 @@ def _nones(col) -> list:
 
 
 def _split_empty(col, fast: Callable[[list], list | None]) -> list | None:
-    """``fast`` over the non-empty cells; empty cells give None."""
-    if "" not in col:
+    """``fast`` over the cells that are not empty; empty cells (``""``, ``--``,
+    any of :data:`NONE`, which every getter of a number or time reads as
+    None) give None."""
+    if NONE.isdisjoint(col):
         return fast(col)
-    full = [v for v in col if v]
+    full = [v for v in col if v not in NONE]
     if not full:
         return [None] * len(col)
     got = fast(full)
     if got is None:
         return None
     it = iter(got)
-    return [next(it) if v else None for v in col]
+    return [None if v in NONE else next(it) for v in col]
 
 
 def _column(i: int, get: Getter, fast: Callable[[tuple], list | None] | None) -> Column:
     def column(columns, rows):
-        out = fast(columns[i]) if fast is not None else None
+        try:
+            out = fast(columns[i]) if fast is not None else None
+        except TypeError:  # a typed cell (a workbook's number or date): the getter decides
+            out = None
         return [get(v) for v in rows] if out is None else out
 
     return column
@@ -450,7 +455,11 @@ def _id_fast(required: bool) -> Callable[[tuple], list | None]:
     def fast(col):
         joined = _NL.join(col)
         if not (_one_per_line(joined, len(col)) and pattern.fullmatch(joined)):
-            return None
+            # ids padded with spaces or a TAB (Douyin's long ids): their text stripped
+            col = list(map(str.strip, col))
+            joined = _NL.join(col)
+            if not (_one_per_line(joined, len(col)) and pattern.fullmatch(joined)):
+                return None
         if ("." in joined or "e" in joined or "E" in joined) and _ID_MANGLED.search(joined):
             return None
         if NONE.isdisjoint(col):
@@ -523,8 +532,9 @@ class ColumnGetters:
     def text(self, name: str) -> Column | None:
         return self._get(name, self.cols.text(name), _text_fast)
 
-    def int(self, name: str) -> Column | None:
-        return self._get(name, self.cols.int(name), lambda col: _split_empty(col, _digits_fast))
+    def int(self, name: str, *, negative: bool = False) -> Column | None:
+        return self._get(name, self.cols.int(name, negative=negative),
+                         lambda col: _split_empty(col, _digits_fast))
 
     def money(self, name: str, *, negative: bool = False) -> Column | None:
         sep = "," if self.cols.decimal_comma else "."
@@ -546,7 +556,10 @@ class ColumnGetters:
         fast = _status_fast(table)
 
         def column(columns, rows):
-            out = fast(columns[i])
+            try:
+                out = fast(columns[i])
+            except TypeError:  # (an unhashable cell: the getter decides)
+                out = None
             if out is None:
                 pairs = [get(v) for v in rows]
                 return [p[0] for p in pairs], [p[1] for p in pairs]
