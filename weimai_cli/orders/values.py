@@ -410,6 +410,9 @@ _DAY = (
 _TIME = _DAY + r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
 _TIME_COLUMN = re.compile(f"(?:{_TIME}\\n)*{_TIME}")
 _TIME_ONE = re.compile(_TIME).fullmatch
+# rates with two decimals (``0.45``, ``7.50%``): at most 100 % once read
+_RATE_ONE = r"[0-9]{1,3}\.[0-9]{2}%?"
+_RATE_COLUMN = re.compile(f"(?:{_RATE_ONE}\n)*{_RATE_ONE}")
 _MONEY_ONE = {sep: re.compile(f"{_YUAN}{re.escape(sep)}[0-9]{{2}}").fullmatch for sep in ".,"}
 
 
@@ -493,6 +496,15 @@ def _money_fast(sep: str) -> Callable[[list], list | None]:
     return lambda col: _split_empty(col, fast)
 
 
+def _rate_fast(col):
+    joined = _NL.join(col)
+    if _one_per_line(joined, len(col)) and _RATE_COLUMN.fullmatch(joined):
+        out = list(map(int, joined.replace(".", "").replace("%", "").split(_NL)))
+        if max(out) <= 100_00:
+            return out
+    return None  # (over 100 %: the row getter names it)
+
+
 def _time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
     lo, hi = bounds or ("", "~")
 
@@ -545,7 +557,7 @@ class ColumnGetters:
         return self._get(name, self.cols.time(name), lambda col: _split_empty(col, fast))
 
     def rate(self, name: str) -> Column | None:
-        return self._get(name, self.cols.rate(name), None)
+        return self._get(name, self.cols.rate(name), lambda col: _split_empty(col, _rate_fast))
 
     def status(self, name: str, table: dict[str, str], *, default: str | None = None) -> Column | None:
         """(canonical, raw) lists; a missing column is the caller's default."""

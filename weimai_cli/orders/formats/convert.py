@@ -27,6 +27,7 @@ The same compiled description serves both paths of the importer:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
@@ -176,10 +177,31 @@ def _finish(values: list, r: Read) -> list:
     return values
 
 
-def _dumps(keys: tuple[str, ...], values: tuple) -> str | None:
-    """The ``extra`` JSON of one line, as the importer writes a line's dict."""
-    found = {k: v for k, v in zip(keys, values, strict=True) if v is not None}
-    return json.dumps(found, ensure_ascii=False, separators=(",", ":")) if found else None
+# text json.dumps would write as it stands, between quotes
+_PLAIN_JSON = re.compile(r'[^\x00-\x1f"\\]*')
+
+
+def _json_value(v) -> str:
+    if type(v) is int:
+        return str(v)
+    if type(v) is str and _PLAIN_JSON.fullmatch(v):
+        return f'"{v}"'
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _json_objects(keys: tuple[str, ...], columns: list, n: int) -> list | None:
+    """The ``extra`` JSON of each line, as the importer writes a line's dict
+    (``json.dumps`` without the None values, compact, not ASCII-escaped;
+    None for a line with none): one column at a time."""
+    parts = []
+    for key, col in zip(keys, columns, strict=True):
+        if col.count(None) == n:
+            continue
+        prefix = json.dumps(key, ensure_ascii=False) + ":"
+        parts.append([None if v is None else prefix + _json_value(v) for v in col])
+    if not parts:
+        return None
+    return ["{" + ",".join(filter(None, row)) + "}" if any(row) else None for row in zip(*parts)]
 
 
 def line_fields(d: Description, c) -> tuple[str, ...]:
@@ -255,11 +277,7 @@ def compile_description(d: Description, c, ctx):
         got = convert(rows)
         out = {f: col for f, col in got.items() if f in OUT}
         if extra_keys:
-            cols = [got[name] for name in extra_names]
-            n = got.n
-            out["extra"] = None if all(col.count(None) == n for col in cols) else [
-                _dumps(extra_keys, values) for values in zip(*cols)
-            ]
+            out["extra"] = _json_objects(extra_keys, [got[name] for name in extra_names], got.n)
         return out
 
     return Parser(feed, fields=line_fields(d, c), batch=batch)
