@@ -372,15 +372,16 @@ def _status_key(s: str) -> str:
 
 # ---- columns: the same getters over a batch of rows at once -------------------------
 #
-# A batch of text rows (CSV/TSV: every cell a str) is transposed and each
-# column is checked and converted with one regular expression over the
+# A batch of rows is transposed and each column of text (CSV/TSV: every
+# cell a str) is checked and converted with one regular expression over the
 # column joined by newlines, then by C-level str/list operations. A column
 # function gives, for each row, exactly what the row getter gives. Its fast
 # path accepts only values whose result it can prove equal to the getter's
-# (the shapes nearly every export uses); any other column falls back to the
-# getter per value, and a value the getter rejects raises FieldError, on which
-# the caller handles the whole batch row by row (so errors, rejects and their
-# order stay exactly those of the row path).
+# (the shapes nearly every export uses, with empty cells such as ``--`` set
+# apart); any other column, or one holding a typed cell (a workbook's number
+# or date), falls back to the getter per value, and a value the getter
+# rejects raises FieldError, on which the caller handles the whole batch row
+# by row (so errors, rejects and their order stay exactly those of the row path).
 
 # (the batch's columns, its rows) -> one value per row
 Column = Callable[[list, list], list]

@@ -22,6 +22,13 @@ The same compiled description serves both paths of the importer:
   :class:`~weimai_cli.orders.values.FieldError` goes row by row, where the
   reads run in the description's order, so a row's error (column, message,
   hint) is the one the first bad read gives.
+
+Every format but Shopify is a description. Shopify keeps its own row-by-row
+parser: its lines are grouped rows (order-level fields on the order's first
+row, a refund shared over all the order's lines), known only once the order
+ends, possibly in a later batch. Taobao's presale pairs (two rows, one line)
+need no row path: each row is a line of its own here, flagged ``presale``,
+and the importer's staging adds the pair up.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from weimai_cli.orders.values import LINE_FIELDS, ColumnGetters
 FLAGS = ("presale", "is_return")
 OUT = frozenset((*LINE_FIELDS, *FLAGS))
 CODE_FIELDS = ("tracking_code", "code_share_id", "code_status")
-_NOT_GIVEN = object()
+_NL = "\n"
 
 
 @dataclass(frozen=True)
@@ -260,9 +267,13 @@ def compile_description(d: Description, c, ctx):
         if code_names:
             texts = [got[f] for f in code_names]
             found = {f: [None] * n for f in CODE_FIELDS}
-            for j in compress(range(n), map(any, zip(*texts))):
-                for f, value in codes(*(t[j] for t in texts)).items():
-                    found[f][j] = value
+            # (codes() looks only at texts holding "wm": the rows with one, found a column at a time)
+            hits = [[t is not None and "wm" in t.lower() for t in col] for col in texts
+                    if "wm" in _NL.join(filter(None, col)).lower()]
+            if hits:
+                for j in compress(range(n), hits[0] if len(hits) == 1 else map(any, zip(*hits))):
+                    for f, value in codes(*(t[j] for t in texts)).items():
+                        found[f][j] = value
             got.update(found)
         return got
 
