@@ -203,3 +203,21 @@ def test_descriptions_name_only_known_columns_and_fields():
         assert set(d.derives) <= set(LINE_FIELDS), fmt.name
         assert set(d.codes) <= set(d.reads), fmt.name
     assert described == len(formats.NAMES) - 1  # (all but shopify's grouped rows)
+
+
+@pytest.mark.parametrize("negative", [False, True])
+def test_money_column_with_signs_and_minus(negative):
+    """$12.00, ¥1.50 and (where allowed) -34.99 take the column fast path, as the getter reads them."""
+    from weimai_cli.orders import values as v
+
+    column = ["$12.00", "¥1.50", "€0.05", "￥3.00", "7.00"] + (["-34.99", "-0.00"] if negative else [])
+    got = v._money_fast(".", negative)(tuple(column))
+    assert got == [1200, 150, 5, 300, 700] + ([-3499, 0] if negative else [])
+    assert got == [Cols({"c": 0}).money("c", negative=negative)([x]) for x in column]
+
+
+@pytest.mark.parametrize("cell", ["-34.99", "$-1.00", "-$1.00", "US$1.00", "$ 1.00", "£1.00"])
+def test_money_column_leaves_other_signs_to_the_getter(cell):
+    from weimai_cli.orders import values as v
+
+    assert v._money_fast(".")((cell, "1.00")) is None

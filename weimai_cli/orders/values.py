@@ -402,6 +402,14 @@ _MONEY_COLUMN = {
     ".": re.compile(rf"{_YUAN}\.[0-9]{{2}}(?:\n{_YUAN}\.[0-9]{{2}})*"),
     ",": re.compile(rf"{_YUAN},[0-9]{{2}}(?:\n{_YUAN},[0-9]{{2}})*"),
 }
+MONEY_SIGNS = "¥￥$€"  # the currency signs parse_money reads before an amount
+# with "." decimals, also a currency sign ($12.00) or, where negative amounts
+# are allowed, a minus (-34.99): parse_money reads them as the plain amount
+_SIGNED = rf"(?:[{MONEY_SIGNS}]|-)?{_YUAN}\.[0-9]{{2}}"
+_MONEY_COLUMN_SIGNED = re.compile(f"(?:{_SIGNED}\n)*{_SIGNED}")
+_SIGN = rf"[{MONEY_SIGNS}]?{_YUAN}\.[0-9]{{2}}"
+_MONEY_COLUMN_SIGN = re.compile(f"(?:{_SIGN}\n)*{_SIGN}")
+_DROP_SIGNS = str.maketrans("", "", MONEY_SIGNS + ".")
 # YYYY-MM-DD[ T]HH:MM:SS naming a real day (leap years included) and time
 _DAY = (
     r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
@@ -485,13 +493,18 @@ def _digits_fast(col):
     return None
 
 
-def _money_fast(sep: str) -> Callable[[list], list | None]:
+def _money_fast(sep: str, negative: bool = False) -> Callable[[list], list | None]:
     pattern = _MONEY_COLUMN[sep]
+    signed = (_MONEY_COLUMN_SIGNED if negative else _MONEY_COLUMN_SIGN) if sep == "." else None
 
     def fast(col):
         joined = _NL.join(col)
-        if _one_per_line(joined, len(col)) and pattern.fullmatch(joined):
+        if not _one_per_line(joined, len(col)):
+            return None
+        if pattern.fullmatch(joined):
             return list(map(int, joined.replace(sep, "").split(_NL)))
+        if signed is not None and signed.fullmatch(joined):
+            return list(map(int, joined.translate(_DROP_SIGNS).split(_NL)))
         return None
 
     return lambda col: _split_empty(col, fast)
@@ -551,7 +564,7 @@ class ColumnGetters:
 
     def money(self, name: str, *, negative: bool = False) -> Column | None:
         sep = "," if self.cols.decimal_comma else "."
-        return self._get(name, self.cols.money(name, negative=negative), _money_fast(sep))
+        return self._get(name, self.cols.money(name, negative=negative), _money_fast(sep, negative))
 
     def time(self, name: str) -> Column | None:
         fast = _time_fast(self.cols.dates)
