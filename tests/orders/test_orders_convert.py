@@ -221,3 +221,21 @@ def test_money_column_leaves_other_signs_to_the_getter(cell):
     from weimai_cli.orders import values as v
 
     assert v._money_fast(".")((cell, "1.00")) is None
+
+
+@pytest.mark.parametrize("column,iso", [
+    (["2026/11/09 20:00:00", "2024/02/29 23:59:59", ""],
+     ["2026-11-09T20:00:00+08:00", "2024-02-29T23:59:59+08:00", None]),
+])
+def test_slashed_time_column_fast_path(column, iso):
+    from weimai_cli.orders import values as v
+
+    assert v._split_empty(tuple(column), v._slashed_time_fast(None)) == iso
+    assert [Cols({"c": 0}).time("c")([x]) for x in column] == iso
+
+
+@pytest.mark.parametrize("cell", ["2023/02/29 00:00:00", "2026/11-09 20:00:00", "2026/1/09 20:00:00"])
+def test_slashed_time_column_leaves_other_shapes_to_the_getter(cell):
+    from weimai_cli.orders import values as v
+
+    assert v._slashed_time_fast(None)((cell,)) is None

@@ -411,13 +411,18 @@ _SIGN = rf"[{MONEY_SIGNS}]?{_YUAN}\.[0-9]{{2}}"
 _MONEY_COLUMN_SIGN = re.compile(f"(?:{_SIGN}\n)*{_SIGN}")
 _DROP_SIGNS = str.maketrans("", "", MONEY_SIGNS + ".")
 # YYYY-MM-DD[ T]HH:MM:SS naming a real day (leap years included) and time
-_DAY = (
-    r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
-    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
-    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[048]|[2468][048]|[13579][26])00)-02-29)"
+_DAY_SEP = (  # (~: the separator)
+    r"(?:[0-9]{4}~(?:(?:0[13578]|1[02])~(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)~(?:0[1-9]|[12][0-9]|30)|02~(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[048]|[2468][048]|[13579][26])00)~02~29)"
 )
-_TIME = _DAY + r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_DAY = _DAY_SEP.replace("~", "-")
+_CLOCK = r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_TIME = _DAY + _CLOCK
 _TIME_COLUMN = re.compile(f"(?:{_TIME}\\n)*{_TIME}")
+# the same with slashes (2026/11/09 20:00:00, Douyin's), which parse_time reads alike
+_TIME_SLASHED = _DAY_SEP.replace("~", "/") + _CLOCK
+_TIME_COLUMN_SLASHED = re.compile(f"(?:{_TIME_SLASHED}\\n)*{_TIME_SLASHED}")
 _TIME_ONE = re.compile(_TIME).fullmatch
 # rates with two decimals (``0.45``, ``7.50%``): at most 100 % once read
 _RATE_ONE = r"[0-9]{1,3}\.[0-9]{2}%?"
@@ -532,6 +537,19 @@ def _time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
     return fast
 
 
+def _slashed_time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
+    """``_time_fast`` for 2026/11/09 20:00:00 (dashes for slashes: the same time)."""
+    dashed = _time_fast(bounds)
+
+    def fast(col):
+        joined = _NL.join(col)
+        if _one_per_line(joined, len(col)) and _TIME_COLUMN_SLASHED.fullmatch(joined):
+            return dashed(joined.replace("/", "-").split(_NL))
+        return None
+
+    return fast
+
+
 def _status_fast(table: dict[str, str]) -> Callable[[tuple], tuple | None]:
     exact = {k: v for k, v in table.items() if k == k.strip() and k not in NONE}
 
@@ -567,8 +585,9 @@ class ColumnGetters:
         return self._get(name, self.cols.money(name, negative=negative), _money_fast(sep, negative))
 
     def time(self, name: str) -> Column | None:
-        fast = _time_fast(self.cols.dates)
-        return self._get(name, self.cols.time(name), lambda col: _split_empty(col, fast))
+        fast, slashed = _time_fast(self.cols.dates), _slashed_time_fast(self.cols.dates)
+        return self._get(name, self.cols.time(name),
+                         lambda col: _split_empty(col, fast) or _split_empty(col, slashed))
 
     def rate(self, name: str) -> Column | None:
         return self._get(name, self.cols.rate(name), lambda col: _split_empty(col, _rate_fast))

@@ -205,7 +205,15 @@ def _json_objects(keys: tuple[str, ...], columns: list, n: int) -> list | None:
         if col.count(None) == n:
             continue
         prefix = json.dumps(key, ensure_ascii=False) + ":"
-        parts.append([None if v is None else prefix + _json_value(v) for v in col])
+        present = [v for v in col if v is not None]
+        try:
+            plain = _PLAIN_JSON.fullmatch("".join(present)) is not None
+        except TypeError:  # (not all text)
+            plain = False
+        if plain:
+            parts.append([None if v is None else f'{prefix}"{v}"' for v in col])
+        else:
+            parts.append([None if v is None else prefix + _json_value(v) for v in col])
     if not parts:
         return None
     return ["{" + ",".join(filter(None, row)) + "}" if any(row) else None for row in zip(*parts)]
