@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import islice, repeat
-from operator import itemgetter, methodcaller
+from itertools import compress, islice, repeat
+from operator import itemgetter, methodcaller, not_
 
 from weimai_cli.errors import BadInput
 from weimai_cli.money import format_fen
@@ -159,7 +159,7 @@ def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=Tr
         last_total.append(rownum)
 
     text = table.container in _TEXT_CONTAINERS
-    by_batch = parser.batch is not None and text
+    by_batch = parser.batch is not None
     rows = iter(table.rows)
     while True:
         chunk: list = []
@@ -236,6 +236,8 @@ def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list 
     None when a line needs the row path (a quantity that is not a sale's)."""
     n = len(rownums)
     qty = got.get("quantity")
+    if qty is not None and got.get("is_return") is not None:  # (a return's quantity is no sale's)
+        qty = list(compress(qty, map(not_, got["is_return"])))
     # (filter(None, …) leaves out None and 0)
     if qty is not None and (0 in qty or min(filter(None, qty), default=1) < 0):
         return None
@@ -255,6 +257,6 @@ def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list 
     columns = [got.get(f) or repeat(None, n) for f in fields]
     if not with_row:
         return list(zip(got["line_key"], *columns))
-    return list(zip(got["line_key"], rownums, *columns, repeat(0, n)))
+    return list(zip(got["line_key"], rownums, *columns, got.get("presale") or repeat(0, n)))
 
 

@@ -372,15 +372,16 @@ def _status_key(s: str) -> str:
 
 # ---- columns: the same getters over a batch of rows at once -------------------------
 #
-# A batch of text rows (CSV/TSV: every cell a str) is transposed and each
-# column is checked and converted with one regular expression over the
+# A batch of rows is transposed and each column of text (CSV/TSV: every
+# cell a str) is checked and converted with one regular expression over the
 # column joined by newlines, then by C-level str/list operations. A column
 # function gives, for each row, exactly what the row getter gives. Its fast
 # path accepts only values whose result it can prove equal to the getter's
-# (the shapes nearly every export uses); any other column falls back to the
-# getter per value, and a value the getter rejects raises FieldError, on which
-# the caller handles the whole batch row by row (so errors, rejects and their
-# order stay exactly those of the row path).
+# (the shapes nearly every export uses, with empty cells such as ``--`` set
+# apart); any other column, or one holding a typed cell (a workbook's number
+# or date), falls back to the getter per value, and a value the getter
+# rejects raises FieldError, on which the caller handles the whole batch row
+# by row (so errors, rejects and their order stay exactly those of the row path).
 
 # (the batch's columns, its rows) -> one value per row
 Column = Callable[[list, list], list]
@@ -401,15 +402,31 @@ _MONEY_COLUMN = {
     ".": re.compile(rf"{_YUAN}\.[0-9]{{2}}(?:\n{_YUAN}\.[0-9]{{2}})*"),
     ",": re.compile(rf"{_YUAN},[0-9]{{2}}(?:\n{_YUAN},[0-9]{{2}})*"),
 }
+MONEY_SIGNS = "¥￥$€"  # the currency signs parse_money reads before an amount
+# with "." decimals, also a currency sign ($12.00) or, where negative amounts
+# are allowed, a minus (-34.99): parse_money reads them as the plain amount
+_SIGNED = rf"(?:[{MONEY_SIGNS}]|-)?{_YUAN}\.[0-9]{{2}}"
+_MONEY_COLUMN_SIGNED = re.compile(f"(?:{_SIGNED}\n)*{_SIGNED}")
+_SIGN = rf"[{MONEY_SIGNS}]?{_YUAN}\.[0-9]{{2}}"
+_MONEY_COLUMN_SIGN = re.compile(f"(?:{_SIGN}\n)*{_SIGN}")
+_DROP_SIGNS = str.maketrans("", "", MONEY_SIGNS + ".")
 # YYYY-MM-DD[ T]HH:MM:SS naming a real day (leap years included) and time
-_DAY = (
-    r"(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
-    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
-    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[048]|[2468][048]|[13579][26])00)-02-29)"
+_DAY_SEP = (  # (~: the separator)
+    r"(?:[0-9]{4}~(?:(?:0[13578]|1[02])~(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)~(?:0[1-9]|[12][0-9]|30)|02~(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[048]|[2468][048]|[13579][26])00)~02~29)"
 )
-_TIME = _DAY + r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_DAY = _DAY_SEP.replace("~", "-")
+_CLOCK = r"[ T](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+_TIME = _DAY + _CLOCK
 _TIME_COLUMN = re.compile(f"(?:{_TIME}\\n)*{_TIME}")
+# the same with slashes (2026/11/09 20:00:00, Douyin's), which parse_time reads alike
+_TIME_SLASHED = _DAY_SEP.replace("~", "/") + _CLOCK
+_TIME_COLUMN_SLASHED = re.compile(f"(?:{_TIME_SLASHED}\\n)*{_TIME_SLASHED}")
 _TIME_ONE = re.compile(_TIME).fullmatch
+# rates with two decimals (``0.45``, ``7.50%``): at most 100 % once read
+_RATE_ONE = r"[0-9]{1,3}\.[0-9]{2}%?"
+_RATE_COLUMN = re.compile(f"(?:{_RATE_ONE}\n)*{_RATE_ONE}")
 _MONEY_ONE = {sep: re.compile(f"{_YUAN}{re.escape(sep)}[0-9]{{2}}").fullmatch for sep in ".,"}
 
 
@@ -423,22 +440,27 @@ def _nones(col) -> list:
 
 
 def _split_empty(col, fast: Callable[[list], list | None]) -> list | None:
-    """``fast`` over the non-empty cells; empty cells give None."""
-    if "" not in col:
+    """``fast`` over the cells that are not empty; empty cells (``""``, ``--``,
+    any of :data:`NONE`, which every getter of a number or time reads as
+    None) give None."""
+    if NONE.isdisjoint(col):
         return fast(col)
-    full = [v for v in col if v]
+    full = [v for v in col if v not in NONE]
     if not full:
         return [None] * len(col)
     got = fast(full)
     if got is None:
         return None
     it = iter(got)
-    return [next(it) if v else None for v in col]
+    return [None if v in NONE else next(it) for v in col]
 
 
 def _column(i: int, get: Getter, fast: Callable[[tuple], list | None] | None) -> Column:
     def column(columns, rows):
-        out = fast(columns[i]) if fast is not None else None
+        try:
+            out = fast(columns[i]) if fast is not None else None
+        except TypeError:  # a typed cell (a workbook's number or date): the getter decides
+            out = None
         return [get(v) for v in rows] if out is None else out
 
     return column
@@ -450,7 +472,11 @@ def _id_fast(required: bool) -> Callable[[tuple], list | None]:
     def fast(col):
         joined = _NL.join(col)
         if not (_one_per_line(joined, len(col)) and pattern.fullmatch(joined)):
-            return None
+            # ids padded with spaces or a TAB (Douyin's long ids): their text stripped
+            col = list(map(str.strip, col))
+            joined = _NL.join(col)
+            if not (_one_per_line(joined, len(col)) and pattern.fullmatch(joined)):
+                return None
         if ("." in joined or "e" in joined or "E" in joined) and _ID_MANGLED.search(joined):
             return None
         if NONE.isdisjoint(col):
@@ -472,16 +498,30 @@ def _digits_fast(col):
     return None
 
 
-def _money_fast(sep: str) -> Callable[[list], list | None]:
+def _money_fast(sep: str, negative: bool = False) -> Callable[[list], list | None]:
     pattern = _MONEY_COLUMN[sep]
+    signed = (_MONEY_COLUMN_SIGNED if negative else _MONEY_COLUMN_SIGN) if sep == "." else None
 
     def fast(col):
         joined = _NL.join(col)
-        if _one_per_line(joined, len(col)) and pattern.fullmatch(joined):
+        if not _one_per_line(joined, len(col)):
+            return None
+        if pattern.fullmatch(joined):
             return list(map(int, joined.replace(sep, "").split(_NL)))
+        if signed is not None and signed.fullmatch(joined):
+            return list(map(int, joined.translate(_DROP_SIGNS).split(_NL)))
         return None
 
     return lambda col: _split_empty(col, fast)
+
+
+def _rate_fast(col):
+    joined = _NL.join(col)
+    if _one_per_line(joined, len(col)) and _RATE_COLUMN.fullmatch(joined):
+        out = list(map(int, joined.replace(".", "").replace("%", "").split(_NL)))
+        if max(out) <= 100_00:
+            return out
+    return None  # (over 100 %: the row getter names it)
 
 
 def _time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
@@ -493,6 +533,19 @@ def _time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
                 and lo <= min(col)[:10] and max(col)[:10] <= hi:
             return (joined.replace(" ", "T").replace(_NL, "+08:00\n") + "+08:00").split(_NL)
         return None  # (a day out of bounds: the row getter names it)
+
+    return fast
+
+
+def _slashed_time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
+    """``_time_fast`` for 2026/11/09 20:00:00 (dashes for slashes: the same time)."""
+    dashed = _time_fast(bounds)
+
+    def fast(col):
+        joined = _NL.join(col)
+        if _one_per_line(joined, len(col)) and _TIME_COLUMN_SLASHED.fullmatch(joined):
+            return dashed(joined.replace("/", "-").split(_NL))
+        return None
 
     return fast
 
@@ -523,19 +576,21 @@ class ColumnGetters:
     def text(self, name: str) -> Column | None:
         return self._get(name, self.cols.text(name), _text_fast)
 
-    def int(self, name: str) -> Column | None:
-        return self._get(name, self.cols.int(name), lambda col: _split_empty(col, _digits_fast))
+    def int(self, name: str, *, negative: bool = False) -> Column | None:
+        return self._get(name, self.cols.int(name, negative=negative),
+                         lambda col: _split_empty(col, _digits_fast))
 
     def money(self, name: str, *, negative: bool = False) -> Column | None:
         sep = "," if self.cols.decimal_comma else "."
-        return self._get(name, self.cols.money(name, negative=negative), _money_fast(sep))
+        return self._get(name, self.cols.money(name, negative=negative), _money_fast(sep, negative))
 
     def time(self, name: str) -> Column | None:
-        fast = _time_fast(self.cols.dates)
-        return self._get(name, self.cols.time(name), lambda col: _split_empty(col, fast))
+        fast, slashed = _time_fast(self.cols.dates), _slashed_time_fast(self.cols.dates)
+        return self._get(name, self.cols.time(name),
+                         lambda col: _split_empty(col, fast) or _split_empty(col, slashed))
 
     def rate(self, name: str) -> Column | None:
-        return self._get(name, self.cols.rate(name), None)
+        return self._get(name, self.cols.rate(name), lambda col: _split_empty(col, _rate_fast))
 
     def status(self, name: str, table: dict[str, str], *, default: str | None = None) -> Column | None:
         """(canonical, raw) lists; a missing column is the caller's default."""
@@ -546,7 +601,10 @@ class ColumnGetters:
         fast = _status_fast(table)
 
         def column(columns, rows):
-            out = fast(columns[i])
+            try:
+                out = fast(columns[i])
+            except TypeError:  # (an unhashable cell: the getter decides)
+                out = None
             if out is None:
                 pairs = [get(v) for v in rows]
                 return [p[0] for p in pairs], [p[1] for p in pairs]

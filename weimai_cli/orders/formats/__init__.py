@@ -4,9 +4,17 @@ Each module defines ``FORMAT``, a :class:`Format`: the platform and kind
 (affiliate report or shop export, DESIGN §5), the column aliases for every
 field (all the spellings FORMATS.md lists), the fields whose columns must be
 there, the status map onto the canonical states, and ``build``, which
-compiles a row parser for one file's columns. The parser turns one row into
-zero or more order lines (dicts of :data:`~weimai_cli.orders.values.LINE_FIELDS`)
-and says where the line key, tracking code, slot and platform commission are.
+compiles a parser for one file's columns. The parser turns rows into order
+lines (dicts of :data:`~weimai_cli.orders.values.LINE_FIELDS`).
+
+Every format whose rows are one line each describes its lines declaratively
+(``DESCRIPTION``, a :class:`~weimai_cli.orders.formats.convert.Description`:
+which column each field is read from and as what, the line key, the texts a
+tracking code may stand in, the ``extra`` JSON, a column-wise derive hook)
+and ``build`` is that description compiled by the one converter
+(:mod:`~weimai_cli.orders.formats.convert`), which reads a batch of rows a
+column at a time. Only Shopify keeps a parser of its own, row by row: its
+lines are grouped rows (see its module).
 
 :func:`detect` picks the format from a header (auto-detection) and, when none
 fits, names the closest formats and the columns they miss.
@@ -50,10 +58,10 @@ class Parser:
     """Turns rows into order lines; ``flush`` emits lines held back (grouped rows).
 
     ``fields``: the line fields this parser can set (others are always None);
-    None means any. ``batch`` (stateless parsers of text files only): a batch
-    of rows' values -> {field: one value per row, or None for all None},
-    equal to what ``feed`` makes of each row, or None / FieldError when the
-    batch must go row by row.
+    None means any. ``batch`` (stateless parsers only): a batch of rows'
+    values (text or a workbook's typed cells) -> {field: one value per row,
+    or None for all None}, equal to what ``feed`` makes of each row, or None
+    / FieldError when the batch must go row by row.
     """
 
     def __init__(self, feed: Callable[[int, list], list], flush: Callable[[], list] | None = None,
@@ -73,7 +81,7 @@ class Format:
     title: str
     columns: dict[str, tuple[str, ...]]
     required: tuple[str, ...]
-    build: Callable  # (Cols, Context) -> Parser
+    build: Callable  # (Cols, Context) -> Parser: a DESCRIPTION's build, or the format's own
     statuses: dict[str, str] = field(default_factory=dict)
     mode: str = "orders"  # "refund": updates lines already imported, never adds
     currency: str | None = "CNY"

@@ -15,7 +15,8 @@ is the slot.
 from __future__ import annotations
 
 from weimai_cli.money import marketplace_currency
-from weimai_cli.orders.formats import Format, Parser
+from weimai_cli.orders.formats import Format
+from weimai_cli.orders.formats.convert import Description, Id, Int, Money, Text, Time
 
 COLUMNS = {
     "category": ("Category", "Categoria"),
@@ -59,48 +60,43 @@ def currency(header: list[str]) -> str | None:
     return None
 
 
-def build(c, ctx) -> Parser:
-    title = c.text("title")
-    asin = c.id("sku", required=True)
-    seller = c.text("seller")
-    slot = c.id("slot")
-    shipped = c.time("shipped_at")
-    price = c.money("unit_price", negative=True)
-    qty = c.int("quantity", negative=True)
-    returns = c.int("returns", negative=True)
-    revenue = c.money("revenue", negative=True)
-    fees = c.money("fees", negative=True)
-    device = c.text("device")
-    cur = ctx.currency
+def _derive(b) -> None:
+    """A row with returns or a negative Revenue is a return: its own line
+    (``return`` in the key), quantity net of the returns."""
+    shipped, returned, revenue = b["shipped"], b["returns"], b["paid_fen"]
+    is_return = [r > 0 or (rev is not None and rev < 0) for r, rev in zip(returned, revenue, strict=True)]
+    when = b["created_at"]
+    b["is_return"] = is_return
+    b["line_key"] = [
+        "|".join(("E", (at or "")[:10], tag or "", item, dev or "", seller or "", "return" if ret else "sale"))
+        for at, tag, item, dev, seller, ret in zip(when, b["slot"], b["sku"], b["device"], b["seller"],
+                                                    is_return, strict=True)
+    ]
+    b["quantity"] = [s - r if ret else s for s, r, ret in zip(shipped, returned, is_return, strict=True)]
+    # (no Amazon store named: --currency, else the header's)
+    b["currency"] = list(map(marketplace_currency, b["seller"]))
+    b["raw_status"] = ["return" if ret else "shipped" for ret in is_return]
+    b["paid_at"] = b["confirmed_at"] = when
 
-    def feed(rownum, v):
-        shipped_n, returned_n = qty(v) or 0, returns(v) or 0
-        rev, fee = revenue(v), fees(v)
-        is_return = returned_n > 0 or (rev is not None and rev < 0)
-        when, item, tag, dev, sold_by = shipped(v), asin(v), slot(v), device(v), seller(v)
-        line = {
-            "line_key": "|".join(
-                ("E", (when or "")[:10], tag or "", item, dev or "", sold_by or "",
-                 "return" if is_return else "sale")
-            ),
-            "sku": item,
-            "title": title(v),
-            "quantity": shipped_n - returned_n if is_return else shipped_n,
-            "unit_price_fen": price(v),
-            "paid_fen": rev,
-            "currency": marketplace_currency(sold_by) or cur,
-            "status": "confirmed",
-            "raw_status": "return" if is_return else "shipped",
-            "created_at": when,
-            "paid_at": when,
-            "confirmed_at": when,
-            "slot": tag,
-            "reported_commission_fen": fee,
-            "is_return": is_return,
-        }
-        return [(rownum, line)]
 
-    return Parser(feed)
+DESCRIPTION = Description(
+    reads={
+        "shipped": Int("quantity", negative=True, default=0, absent=0),
+        "returns": Int("returns", negative=True, default=0, absent=0),
+        "paid_fen": Money("revenue", negative=True),
+        "reported_commission_fen": Money("fees", negative=True),
+        "created_at": Time("shipped_at"),
+        "sku": Id("sku", required=True),
+        "slot": Id("slot"),
+        "device": Text("device"),
+        "seller": Text("seller"),
+        "title": Text("title"),
+        "unit_price_fen": Money("unit_price", negative=True),
+    },
+    fixed={"status": "confirmed"},
+    derive=_derive,
+    derives=("line_key", "quantity", "currency", "raw_status", "paid_at", "confirmed_at"),
+)
 
 
 FORMAT = Format(
@@ -110,7 +106,7 @@ FORMAT = Format(
     title="Amazon Associates Fee-Earnings (CSV, TSV, zip or XLSX sheet)",
     columns=COLUMNS,
     required=("sku", "slot", "shipped_at", "fees"),
-    build=build,
+    build=DESCRIPTION.build,
     currency=None,
     decimal_comma_columns=DECIMAL_COMMA,
     priority=1,

@@ -8,8 +8,9 @@ them). Line key: date × Tag × ASIN × device × link type × indirect flag.
 
 from __future__ import annotations
 
-from weimai_cli.orders.formats import Format, Parser
+from weimai_cli.orders.formats import Format
 from weimai_cli.orders.formats.amazon_earnings import currency
+from weimai_cli.orders.formats.convert import Description, Id, Int, Money, Text, Time
 
 COLUMNS = {
     "category": ("Category", "Categoria"),
@@ -26,39 +27,33 @@ COLUMNS = {
 DECIMAL_COMMA = ("Tipo di link", "Ordini attraverso il link", "Monitoraggio ID")
 
 
-def build(c, ctx) -> Parser:
-    title = c.text("title")
-    asin = c.id("sku", required=True)
-    when = c.time("ordered_at")
-    qty = c.int("quantity")
-    price = c.money("unit_price")
-    link = c.text("link_type")
-    slot = c.id("slot")
-    indirect = c.text("indirect")
-    device = c.text("device")
-    cur = ctx.currency
+def _derive(b) -> None:
+    b["line_key"] = [
+        "|".join(("O", (at or "")[:10], tag or "", item, dev or "", link or "", (indirect or "").lower()))
+        for at, tag, item, dev, link, indirect in zip(b["created_at"], b["slot"], b["sku"], b["device"],
+                                                      b["link"], b["indirect"], strict=True)
+    ]
+    b["paid_fen"] = [None if unit is None or n is None else unit * n
+                     for unit, n in zip(b["unit_price_fen"], b["quantity"], strict=True)]
 
-    def feed(rownum, v):
-        at, item, tag, n, unit = when(v), asin(v), slot(v), qty(v), price(v)
-        line = {
-            "line_key": "|".join(
-                ("O", (at or "")[:10], tag or "", item, device(v) or "", link(v) or "",
-                 (indirect(v) or "").lower())
-            ),
-            "sku": item,
-            "title": title(v),
-            "quantity": n,
-            "unit_price_fen": unit,
-            "paid_fen": unit * n if unit is not None and n is not None else None,
-            "currency": cur,
-            "status": "pending",
-            "raw_status": "ordered",
-            "created_at": at,
-            "slot": tag,
-        }
-        return [(rownum, line)]
 
-    return Parser(feed)
+DESCRIPTION = Description(
+    reads={
+        "created_at": Time("ordered_at"),
+        "sku": Id("sku", required=True),
+        "slot": Id("slot"),
+        "quantity": Int("quantity"),
+        "unit_price_fen": Money("unit_price"),
+        "device": Text("device"),
+        "link": Text("link_type"),
+        "indirect": Text("indirect"),
+        "title": Text("title"),
+    },
+    # (the currency: --currency, else the header's)
+    fixed={"status": "pending", "raw_status": "ordered"},
+    derive=_derive,
+    derives=("line_key", "paid_fen"),
+)
 
 
 FORMAT = Format(
@@ -68,7 +63,7 @@ FORMAT = Format(
     title="Amazon Associates Fee-Orders (ordered, not yet shipped)",
     columns=COLUMNS,
     required=("sku", "ordered_at", "quantity", "slot"),
-    build=build,
+    build=DESCRIPTION.build,
     currency=None,
     decimal_comma_columns=DECIMAL_COMMA,
     currency_of=currency,

@@ -9,7 +9,8 @@ a share is matched by; a tracking code may also stand in 广告渠道.
 
 from __future__ import annotations
 
-from weimai_cli.orders.formats import Format, Parser
+from weimai_cli.orders.formats import Format
+from weimai_cli.orders.formats.convert import Description, Id, Int, Money, Status, Text, Time
 
 STATUSES = {
     "待支付": "pending",
@@ -49,55 +50,50 @@ COLUMNS = {
 }
 
 
-def build(c, ctx) -> Parser:
-    order = c.id("order_id")
-    key = c.id("line_key", required=True)
-    title = c.text("title")
-    qty = c.int("quantity")
-    product = c.id("product_id")
-    code = c.id("sku")
-    price = c.money("unit_price")
-    paid = c.money("paid")
-    created = c.time("created_at")
-    paid_at = c.time("paid_at")
-    finished = c.time("finished_at")
-    status = c.status("status", STATUSES)
-    after = c.text("after_sale")
-    traffic = c.text("traffic")
-    creator_id = c.id("creator_id")
-    creator = c.text("creator")
-    ad = c.text("ad_channel")
-    codes = ctx.codes
+def _no_code(b) -> list:
+    return [not code for code in b["sku"]]
 
-    def feed(rownum, v):
-        canon, raw = status(v)
-        after_sale = after(v)
-        amount = paid(v)
-        refunded = 0
-        if canon == "cancelled" and after_sale and any(w in after_sale for w in REFUND_DONE):
-            canon, refunded = "refunded", amount or 0
-        line = {
-            "line_key": key(v),
-            "order_id": order(v),
-            "sku": code(v) or product(v),
-            "title": title(v),
-            "quantity": qty(v),
-            "unit_price_fen": price(v),
-            "paid_fen": amount,
-            "refunded_fen": refunded,
-            "status": canon,
-            "raw_status": raw,
-            "refund_status": after_sale,
-            "created_at": created(v),
-            "paid_at": paid_at(v),
-            "confirmed_at": finished(v),
-            "slot": creator_id(v),
-            "extra": {"traffic": traffic(v), "creator": creator(v)},
-            **codes(ad(v)),
-        }
-        return [(rownum, line)]
 
-    return Parser(feed)
+def _derive(b) -> None:
+    """已关闭 with a completed refund in 售后状态 is refunded (the whole amount);
+    the sku: 商品编码, else 商品ID."""
+    status, after, paid = b["status"], b["refund_status"], b["paid_fen"]
+    refunded = [0] * b.n
+    if "cancelled" in status:
+        status = list(status)
+        for j, (canon, after_sale) in enumerate(zip(status, after, strict=True)):
+            if canon == "cancelled" and after_sale and any(w in after_sale for w in REFUND_DONE):
+                status[j], refunded[j] = "refunded", paid[j] or 0
+        b["status"] = status
+    b["refunded_fen"] = refunded
+    b["sku"] = [code or product for code, product in zip(b["sku"], b["product_id"], strict=True)]
+
+
+DESCRIPTION = Description(
+    reads={
+        "status": Status(STATUSES),
+        "refund_status": Text("after_sale"),
+        "paid_fen": Money("paid"),
+        "line_key": Id("line_key", required=True),
+        "order_id": Id("order_id"),
+        "sku": Id("sku"),
+        "product_id": Id("product_id", when=_no_code),
+        "title": Text("title"),
+        "quantity": Int("quantity"),
+        "unit_price_fen": Money("unit_price"),
+        "created_at": Time("created_at"),
+        "paid_at": Time("paid_at"),
+        "confirmed_at": Time("finished_at"),
+        "slot": Id("creator_id"),
+        "traffic": Text("traffic"),
+        "creator": Text("creator"),
+        "ad_channel": Text("ad_channel"),
+    },
+    codes=("ad_channel",),
+    extra={"traffic": "traffic", "creator": "creator"},
+    derive=_derive,
+    derives=("refunded_fen", "sku"),
+)
 
 
 FORMAT = Format(
@@ -107,7 +103,7 @@ FORMAT = Format(
     title="Douyin 抖店 merchant order export",
     columns=COLUMNS,
     required=("line_key", "status", "paid"),
-    build=build,
+    build=DESCRIPTION.build,
     statuses=STATUSES,
     priority=1,
 )

@@ -7,7 +7,8 @@ when there is no refund. A tracking code may stand in 备注.
 
 from __future__ import annotations
 
-from weimai_cli.orders.formats import Format, Parser
+from weimai_cli.orders.formats import Format
+from weimai_cli.orders.formats.convert import Description, Id, Money, Rate, Status, Text, Time
 
 STATUSES = {
     "订单待支付": "pending",
@@ -46,44 +47,24 @@ COLUMNS = {
 }
 
 
-def build(c, ctx) -> Parser:
-    order = c.id("order_id")
-    key = c.id("line_key", required=True)
-    title = c.text("title")
-    created = c.time("created_at")
-    paid_at = c.time("paid_at")
-    confirmed = c.time("confirmed_at")
-    status = c.status("status", STATUSES)
-    paid = c.money("paid")
-    refunded = c.money("refunded")
-    commission = c.money("commission", negative=True)
-    rate = c.rate("rate")
-    note = c.text("note")
-    host = c.text("host")
-    codes = ctx.codes
-
-    def feed(rownum, v):
-        canon, raw = status(v)
-        line = {
-            "line_key": key(v),
-            "order_id": order(v),
-            "title": title(v),
-            "quantity": None,
-            "paid_fen": paid(v),
-            "refunded_fen": refunded(v) or 0,
-            "status": canon,
-            "raw_status": raw,
-            "created_at": created(v),
-            "paid_at": paid_at(v),
-            "confirmed_at": confirmed(v),
-            "reported_commission_fen": commission(v),
-            "reported_rate_bp": rate(v),
-            "slot": host(v),
-            **codes(note(v)),
-        }
-        return [(rownum, line)]
-
-    return Parser(feed)
+DESCRIPTION = Description(
+    reads={
+        "status": Status(STATUSES),
+        "line_key": Id("line_key", required=True),
+        "order_id": Id("order_id"),
+        "title": Text("title"),
+        "paid_fen": Money("paid"),
+        "refunded_fen": Money("refunded", default=0, absent=0),  # (``-``: no refund)
+        "created_at": Time("created_at"),
+        "paid_at": Time("paid_at"),
+        "confirmed_at": Time("confirmed_at"),
+        "reported_commission_fen": Money("commission", negative=True),
+        "reported_rate_bp": Rate("rate"),
+        "slot": Text("host"),
+        "note": Text("note"),
+    },
+    codes=("note",),
+)
 
 
 FORMAT = Format(
@@ -93,7 +74,7 @@ FORMAT = Format(
     title="Douyin 达人 commission CSV",
     columns=COLUMNS,
     required=("line_key", "status", "paid", "commission"),
-    build=build,
+    build=DESCRIPTION.build,
     statuses=STATUSES,
     priority=2,
 )

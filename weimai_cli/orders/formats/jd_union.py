@@ -10,7 +10,8 @@ a tracking code in subUnionId / ext1, else the slot positionId (推广位ID).
 
 from __future__ import annotations
 
-from weimai_cli.orders.formats import Format, Parser
+from weimai_cli.orders.formats import Format
+from weimai_cli.orders.formats.convert import Description, Id, Int, Money, Rate, Status, Text, Time
 
 _INVALID_TEXT = {
     2: "无效-拆单", 4: "无效-京东帮帮主订单", 5: "无效-账号异常", 6: "无效-赠品类目不返佣",
@@ -62,66 +63,65 @@ COLUMNS = {
 }
 
 
-def build(c, ctx) -> Parser:
-    order = c.id("order_id", required=True)
-    parent = c.id("parent_id")
-    sku = c.id("sku", required=True)
-    title = c.text("title")
-    qty = c.int("quantity")
-    returned = c.int("returned")
-    price = c.money("unit_price")
-    created = c.time("created_at")
-    finished = c.time("finished_at")
-    pay_month = c.time("pay_month")
-    status = c.status("status", STATUSES)
-    base = c.money("base")
-    est_fee = c.money("estimate_fee")
-    act_base = c.money("actual_base")
-    act_fee = c.money("actual_fee")
-    rate = c.rate("rate")
-    final_rate = c.rate("final_rate")
-    slot = c.id("slot")
-    sub_union = c.text("sub_union_id")
-    ext1 = c.text("ext1")
-    codes = ctx.codes
+def _done(b) -> list:
+    return [s in ("confirmed", "settled") for s in b["status"]]
 
-    def feed(rownum, v):
-        canon, raw = status(v)
-        oid, item = order(v), sku(v)
-        unit = price(v)
-        back = returned(v) or 0
-        done = canon in ("confirmed", "settled")
-        a_fee = act_fee(v)
-        p = parent(v)
-        line = {
-            "line_key": f"{oid}:{item}",
-            "order_id": oid,
-            "sku": item,
-            "title": title(v),
-            "quantity": qty(v),
-            "unit_price_fen": unit,
-            "paid_fen": base(v),
-            "refunded_fen": unit * back if unit is not None else None,
-            "settled_fen": act_base(v) if done else None,
-            "status": canon,
-            "raw_status": raw,
-            "created_at": created(v),
-            "paid_at": created(v) if canon not in ("pending",) else None,
-            "confirmed_at": finished(v),
-            "settled_at": pay_month(v) if canon == "settled" else None,
-            "slot": slot(v),
-            "reported_commission_fen": a_fee if done and a_fee is not None else est_fee(v),
-            "settled_commission_fen": a_fee if canon == "settled" else None,
-            "reported_rate_bp": rate(v),
-            "extra": {
-                "parent_id": p if p not in (None, "0") else None,
-                "final_rate_bp": final_rate(v),
-            },
-            **codes(sub_union(v), ext1(v)),
-        }
-        return [(rownum, line)]
 
-    return Parser(feed)
+def _settled(b) -> list:
+    return [s == "settled" for s in b["status"]]
+
+
+def _estimated(b) -> list:
+    """Rows whose reported commission is the estimate (not yet an actual fee)."""
+    return [not (s in ("confirmed", "settled") and fee is not None)
+            for s, fee in zip(b["status"], b["actual_fee"], strict=True)]
+
+
+def _derive(b) -> None:
+    """Refunds from the returned count; paid when ordered (unless pending);
+    the commission reported: the actual fee once done, else the estimate."""
+    status, fee, est = b["status"], b["actual_fee"], b["estimate_fee"]
+    b["refunded_fen"] = [None if unit is None else unit * back
+                         for unit, back in zip(b["unit_price_fen"], b["returned"], strict=True)]
+    b["paid_at"] = [None if s == "pending" else at for s, at in zip(status, b["created_at"], strict=True)]
+    b["reported_commission_fen"] = [
+        a if s in ("confirmed", "settled") and a is not None else e
+        for s, a, e in zip(status, fee, est, strict=True)
+    ]
+    b["settled_commission_fen"] = [a if s == "settled" else None for s, a in zip(status, fee, strict=True)]
+    b["parent"] = [None if p == "0" else p for p in b["parent"]]
+
+
+DESCRIPTION = Description(
+    reads={
+        "status": Status(STATUSES),
+        "order_id": Id("order_id", required=True),
+        "sku": Id("sku", required=True),
+        "unit_price_fen": Money("unit_price"),
+        "returned": Int("returned", default=0, absent=0),
+        "actual_fee": Money("actual_fee"),
+        "parent": Id("parent_id"),
+        "title": Text("title"),
+        "quantity": Int("quantity"),
+        "paid_fen": Money("base"),
+        "settled_fen": Money("actual_base", when=_done),
+        "created_at": Time("created_at"),
+        "confirmed_at": Time("finished_at"),
+        "settled_at": Time("pay_month", when=_settled),
+        "slot": Id("slot"),
+        "estimate_fee": Money("estimate_fee", when=_estimated),
+        "reported_rate_bp": Rate("rate"),
+        "final_rate": Rate("final_rate"),
+        "sub_union_id": Text("sub_union_id"),
+        "ext1": Text("ext1"),
+    },
+    key=("order_id", "sku"),
+    joiner=":",
+    codes=("sub_union_id", "ext1"),
+    extra={"parent_id": "parent", "final_rate_bp": "final_rate"},
+    derive=_derive,
+    derives=("refunded_fen", "paid_at", "reported_commission_fen", "settled_commission_fen"),
+)
 
 
 FORMAT = Format(
@@ -131,7 +131,7 @@ FORMAT = Format(
     title="JD Union 推广订单 (API keys or Chinese labels)",
     columns=COLUMNS,
     required=("order_id", "sku", "status"),
-    build=build,
+    build=DESCRIPTION.build,
     statuses=STATUSES,
     priority=1,
 )

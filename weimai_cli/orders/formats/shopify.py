@@ -7,6 +7,14 @@ by ``Name``) and held until the order ends, so the order's Refunded Amount
 can be shared out over its lines in proportion to their amounts. The line
 key is ``Name:n``, n the line item's position in the order.
 
+This is the one format that keeps a row-by-row parser rather than a
+description for the column-wise converter (convert.py): its lines are
+grouped rows. A line's order-level fields come from the order's first row,
+which may lie in an earlier batch, and its refunded amount is a share of the
+order's refund weighted by every line of the order, including lines in rows
+after it (possibly in the next batch); a line is known only once its order
+ends, which a stateless batch of rows cannot tell.
+
 Status (FORMATS.md §7): a filled Cancelled at → cancelled; refunded and
 voided → refunded; partially_refunded → paid with the refund recorded;
 pending / authorized / partially_paid → pending. Attribution: a tracking

@@ -10,7 +10,11 @@ nothing, so such a row of an older file is stale for a line refunded since.
 
 from __future__ import annotations
 
-from weimai_cli.orders.formats import Format, Parser
+from itertools import compress
+
+from weimai_cli.orders.formats import Format
+from weimai_cli.orders.formats.convert import Description, Id, Money, Status
+from weimai_cli.orders.values import FieldError
 
 # dispute state -> does it refund?
 STATUSES = {
@@ -39,36 +43,41 @@ COLUMNS = {
 }
 
 
-def build(c, ctx) -> Parser:
-    key = c.id("line_key", required=True)
-    state = c.status("refund_status", STATUSES)
-    settled = c.money("settled")
-    refund = c.money("refund")
-    returned = c.money("returned_commission")
-    refund_col = c.index("refund")
+def _derive(b) -> None:
+    """A dispute not (yet) won refunds nothing as of this file: an older file
+    (维权创建) after a 维权成功 is then stale for the line, never its undoing.
+    A won one refunds its amount (at most the settled amount); the whole
+    settled amount turns the line refunded."""
+    success = [kind == "success" for kind in b["refund_kind"]]
+    amounts, bases = b["refund"], b["settled"]
+    status: list = [None] * b.n
+    for j in compress(range(b.n), success):
+        amount, base = amounts[j], bases[j]
+        if base is not None and amount > base:
+            raise FieldError(
+                b.cols.index("refund"), f"refund {amount / 100:.2f} is more than the settled amount "
+                f"{base / 100:.2f}", "check the 维权退款金额 column",
+            )
+        if base is not None and amount == base and amount > 0:
+            status[j] = "refunded"
+    b["status"] = status
+    b["refunded_fen"] = [amount if won else 0 for amount, won in zip(amounts, success, strict=True)]
+    b["refund_status"] = b["raw_refund_kind"]
+    b["returned"] = b.read("returned_commission", success)
 
-    def feed(rownum, v):
-        kind, raw = state(v)
-        amount = refund(v) or 0
-        base = settled(v)
-        # a dispute not (yet) won refunds nothing as of this file: an older file
-        # (维权创建) after a 维权成功 is then stale for the line, never its undoing
-        line = {"line_key": key(v), "refund_status": raw, "refunded_fen": 0}
-        if kind == "success":
-            if base is not None and amount > base:
-                from weimai_cli.orders.values import FieldError
 
-                raise FieldError(
-                    refund_col, f"refund {amount / 100:.2f} is more than the settled amount "
-                    f"{base / 100:.2f}", "check the 维权退款金额 column",
-                )
-            line["refunded_fen"] = amount
-            if base is not None and amount == base and amount > 0:
-                line["status"] = "refunded"
-            line["extra"] = {"returned_commission_fen": returned(v)}
-        return [(rownum, line)]
-
-    return Parser(feed)
+DESCRIPTION = Description(
+    reads={
+        "refund_kind": Status(STATUSES, "refund_status"),
+        "refund": Money("refund", default=0),
+        "settled": Money("settled"),
+        "line_key": Id("line_key", required=True),
+    },
+    lazy={"returned_commission": Money("returned_commission")},
+    extra={"returned_commission_fen": "returned"},
+    derive=_derive,
+    derives=("status", "refunded_fen", "refund_status"),
+)
 
 
 FORMAT = Format(
@@ -78,7 +87,7 @@ FORMAT = Format(
     title="Taobao Union 维权 refund file",
     columns=COLUMNS,
     required=("line_key", "refund_status", "refund"),
-    build=build,
+    build=DESCRIPTION.build,
     statuses=STATUSES,
     mode="refund",
     priority=3,

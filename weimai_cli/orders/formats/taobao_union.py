@@ -9,7 +9,8 @@ names the 推广位 after the share) or the slot 推广位ID.
 
 from __future__ import annotations
 
-from weimai_cli.orders.formats import Format, Parser
+from weimai_cli.orders.formats import Format
+from weimai_cli.orders.formats.convert import Description, Id, Int, Money, Rate, Status, Text, Time
 
 STATUSES = {
     "已付款": "paid",
@@ -52,59 +53,46 @@ COLUMNS = {
 }
 
 
-def build(c, ctx) -> Parser:
-    key = c.id("line_key", required=True)
-    order = c.id("order_id")
-    sku = c.id("sku")
-    title = c.text("title")
-    qty = c.int("quantity")
-    price = c.money("unit_price")
-    status = c.status("status", STATUSES)
-    paid = c.money("paid")
-    paid_comm = c.money("paid_commission")
-    settled = c.money("settled")
-    settled_comm = c.money("settled_commission")
-    rate = c.rate("rate")
-    created = c.time("created_at")
-    paid_at = c.time("paid_at")
-    settled_at = c.time("settled_at")
-    slot = c.id("slot")
-    slot_name = c.text("slot_name")
-    relation = c.id("relation_id")
-    deposit = c.money("deposit")
-    deposit_at = c.time("deposit_paid_at")
-    codes = ctx.codes
+def _derive(b) -> None:
+    """The commission reported: the settled figure once settled, else the
+    paid one; a deposit (or its time) marks one row of a presale pair."""
+    settled = [s == "settled" for s in b["status"]]
+    s_comm, p_comm = b["settled_commission"], b["paid_commission"]
+    b["reported_commission_fen"] = [
+        s if done and s is not None else p for done, s, p in zip(settled, s_comm, p_comm, strict=True)
+    ]
+    b["settled_commission_fen"] = [s if done else None for done, s in zip(settled, s_comm, strict=True)]
+    b["presale"] = [1 if (d or at) else 0 for d, at in zip(b["deposit"], b["deposit_paid_at"], strict=True)]
 
-    def feed(rownum, v):
-        canon, raw = status(v)
-        dep, dep_at = deposit(v), deposit_at(v)
-        s_comm = settled_comm(v)
-        p_comm = paid_comm(v)
-        line = {
-            "line_key": key(v),
-            "order_id": order(v),
-            "sku": sku(v),
-            "title": title(v),
-            "quantity": qty(v),
-            "unit_price_fen": price(v),
-            "paid_fen": paid(v),
-            "settled_fen": settled(v) or None,
-            "status": canon,
-            "raw_status": raw,
-            "created_at": created(v),
-            "paid_at": paid_at(v),
-            "settled_at": settled_at(v),
-            "slot": slot(v),
-            "reported_commission_fen": s_comm if canon == "settled" and s_comm is not None else p_comm,
-            "settled_commission_fen": s_comm if canon == "settled" else None,
-            "reported_rate_bp": rate(v),
-            "presale": 1 if (dep or dep_at) else 0,
-            "extra": {"deposit_fen": dep, "deposit_paid_at": dep_at, "relation_id": relation(v)},
-            **codes(slot_name(v)),
-        }
-        return [(rownum, line)]
 
-    return Parser(feed)
+DESCRIPTION = Description(
+    reads={
+        "status": Status(STATUSES),
+        "deposit": Money("deposit"),
+        "deposit_paid_at": Time("deposit_paid_at"),
+        "settled_commission": Money("settled_commission"),
+        "paid_commission": Money("paid_commission"),
+        "line_key": Id("line_key", required=True),
+        "order_id": Id("order_id"),
+        "sku": Id("sku"),
+        "title": Text("title"),
+        "quantity": Int("quantity"),
+        "unit_price_fen": Money("unit_price"),
+        "paid_fen": Money("paid"),
+        "settled_fen": Money("settled", nonzero=True),
+        "created_at": Time("created_at"),
+        "paid_at": Time("paid_at"),
+        "settled_at": Time("settled_at"),
+        "slot": Id("slot"),
+        "reported_rate_bp": Rate("rate"),
+        "relation_id": Id("relation_id"),
+        "slot_name": Text("slot_name"),
+    },
+    codes=("slot_name",),
+    extra={"deposit_fen": "deposit", "deposit_paid_at": "deposit_paid_at", "relation_id": "relation_id"},
+    derive=_derive,
+    derives=("reported_commission_fen", "settled_commission_fen"),
+)
 
 
 FORMAT = Format(
@@ -114,7 +102,7 @@ FORMAT = Format(
     title="Taobao Union 订单明细 (2019+)",
     columns=COLUMNS,
     required=("line_key", "status", "paid"),
-    build=build,
+    build=DESCRIPTION.build,
     statuses=STATUSES,
     priority=2,
     pairs=True,

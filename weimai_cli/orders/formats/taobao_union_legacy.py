@@ -7,7 +7,8 @@ Rates are printed ``70.00 %``. Tracking: 广告位ID (the slot) and a code in
 
 from __future__ import annotations
 
-from weimai_cli.orders.formats import Format, Parser
+from weimai_cli.orders.formats import Format
+from weimai_cli.orders.formats.convert import Description, Id, Int, Money, Rate, Status, Text, Time
 
 STATUSES = {
     "订单付款": "paid",
@@ -44,51 +45,47 @@ COLUMNS = {
 }
 
 
-def build(c, ctx) -> Parser:
-    order = c.id("order_id", required=True)
-    sku = c.id("sku", required=True)
-    title = c.text("title")
-    qty = c.int("quantity")
-    price = c.money("unit_price")
-    status = c.status("status", STATUSES)
-    paid = c.money("paid")
-    paid_comm = c.money("paid_commission")
-    settled = c.money("settled")
-    settled_comm = c.money("settled_commission")
-    rate = c.rate("rate")
-    created = c.time("created_at")
-    settled_at = c.time("settled_at")
-    slot = c.id("slot")
-    slot_name = c.text("slot_name")
-    codes = ctx.codes
+def _settled_without_figure(b) -> list:
+    """Rows whose reported commission is the paid figure (效果预估)."""
+    return [not (s == "settled" and c is not None) for s, c in zip(b["status"], b["settled_commission"], strict=True)]
 
-    def feed(rownum, v):
-        canon, raw = status(v)
-        oid, item = order(v), sku(v)
-        s_comm = settled_comm(v)
-        line = {
-            "line_key": f"{oid}-{item}",
-            "order_id": oid,
-            "sku": item,
-            "title": title(v),
-            "quantity": qty(v),
-            "unit_price_fen": price(v),
-            "paid_fen": paid(v),
-            "settled_fen": settled(v) or None,
-            "status": canon,
-            "raw_status": raw,
-            "created_at": created(v),
-            "paid_at": created(v),
-            "settled_at": settled_at(v),
-            "slot": slot(v),
-            "reported_commission_fen": s_comm if canon == "settled" and s_comm is not None else paid_comm(v),
-            "settled_commission_fen": s_comm if canon == "settled" else None,
-            "reported_rate_bp": rate(v),
-            **codes(slot_name(v)),
-        }
-        return [(rownum, line)]
 
-    return Parser(feed)
+def _derive(b) -> None:
+    """Paid when created; the commission reported: the settled figure once
+    settled, else the paid one."""
+    b["paid_at"] = b["created_at"]
+    settled = [s == "settled" for s in b["status"]]
+    s_comm, p_comm = b["settled_commission"], b["paid_commission"]
+    b["reported_commission_fen"] = [
+        s if done and s is not None else p for done, s, p in zip(settled, s_comm, p_comm, strict=True)
+    ]
+    b["settled_commission_fen"] = [s if done else None for done, s in zip(settled, s_comm, strict=True)]
+
+
+DESCRIPTION = Description(
+    reads={
+        "status": Status(STATUSES),
+        "order_id": Id("order_id", required=True),
+        "sku": Id("sku", required=True),
+        "settled_commission": Money("settled_commission"),
+        "title": Text("title"),
+        "quantity": Int("quantity"),
+        "unit_price_fen": Money("unit_price"),
+        "paid_fen": Money("paid"),
+        "settled_fen": Money("settled", nonzero=True),
+        "created_at": Time("created_at"),
+        "settled_at": Time("settled_at"),
+        "slot": Id("slot"),
+        "paid_commission": Money("paid_commission", when=_settled_without_figure),
+        "reported_rate_bp": Rate("rate"),
+        "slot_name": Text("slot_name"),
+    },
+    key=("order_id", "sku"),
+    joiner="-",
+    codes=("slot_name",),
+    derive=_derive,
+    derives=("paid_at", "reported_commission_fen", "settled_commission_fen"),
+)
 
 
 FORMAT = Format(
@@ -98,7 +95,7 @@ FORMAT = Format(
     title="Taobao Union TaokeDetail .xls (legacy)",
     columns=COLUMNS,
     required=("order_id", "sku", "status", "paid"),
-    build=build,
+    build=DESCRIPTION.build,
     statuses=STATUSES,
     priority=1,
 )
