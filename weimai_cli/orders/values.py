@@ -20,7 +20,7 @@ from weimai_cli.money import (
     parse_rate,
     too_large,
 )
-from weimai_cli.tables import IdError, cell_text, id_text
+from weimai_cli.tables.cells import IdError, cell_text, id_text
 
 STATUSES = ("pending", "paid", "confirmed", "settled", "cancelled", "refunded", "invalid")
 RANK = {"pending": 0, "paid": 1, "confirmed": 2, "settled": 3, "cancelled": 4, "refunded": 4, "invalid": 4}
