@@ -23,7 +23,7 @@ from weimai_cli.orders.history import (
     warn_totals,
 )
 from weimai_cli.orders.request import ImportResult, Run, Target
-from weimai_cli.orders.values import Cols
+from weimai_cli.orders.rowgetters import Cols
 from weimai_cli.tables.table import open_table
 
 
