@@ -241,9 +241,9 @@ def test_mixed_encodings_and_utf16_without_bom(run, home, loaded, tmp_path):
 
 
 def test_long_line_is_refused(run, home, loaded, tmp_path, monkeypatch):
-    from weimai_cli import tables
+    from weimai_cli.tables import caps
 
-    monkeypatch.setattr(tables, "MAX_LINE", 100_000)
+    monkeypatch.setattr(caps, "MAX_LINE", 100_000)
     f = write(tmp_path, "long.csv", "sku,title,price\nA1," + "x" * 300_000 + ",10\n")
     err, _ = one_error(run("goods", "import", f, code=1))
     assert err == f"error: {f}:2: a line longer than 100,000 bytes (the cap): this is not a table export"

@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from tests.orders.test_orders_golden import CASES, SUMMARY
 from tests.orders_helpers import ORDERS, add_all_shares, read_events, read_orders, use_secret
+from weimai_cli.orders.columns import ColumnGetters
 from weimai_cli.orders.formats import convert
-from weimai_cli.orders.values import Cols, ColumnGetters, FieldError
+from weimai_cli.orders.rowgetters import Cols
+from weimai_cli.orders.values import FieldError
 
 
 def _rows_only(monkeypatch) -> None:
@@ -155,7 +157,7 @@ def test_column_functions_equal_the_row_getters_on_typed_cells(values):
     (["20.00", "020.00"], [20_00, 20_00]),
 ])
 def test_rate_column_fast_path(column, fen):
-    from weimai_cli.orders import values as v
+    from weimai_cli.orders import columns as v
 
     assert v._split_empty(tuple(column), v._rate_fast) == fen
     assert [Cols({"c": 0}).rate("c")([x]) for x in column] == fen
@@ -163,7 +165,7 @@ def test_rate_column_fast_path(column, fen):
 
 @pytest.mark.parametrize("column", [["100.01"], ["0.4"], ["7.5 %"], ["1.234"]])
 def test_rate_column_leaves_other_shapes_to_the_getter(column):
-    from weimai_cli.orders import values as v
+    from weimai_cli.orders import columns as v
 
     assert v._rate_fast(tuple(column)) is None
 
@@ -208,7 +210,7 @@ def test_descriptions_name_only_known_columns_and_fields():
 @pytest.mark.parametrize("negative", [False, True])
 def test_money_column_with_signs_and_minus(negative):
     """$12.00, ¥1.50 and (where allowed) -34.99 take the column fast path, as the getter reads them."""
-    from weimai_cli.orders import values as v
+    from weimai_cli.orders import columns as v
 
     column = ["$12.00", "¥1.50", "€0.05", "￥3.00", "7.00"] + (["-34.99", "-0.00"] if negative else [])
     got = v._money_fast(".", negative)(tuple(column))
@@ -218,7 +220,7 @@ def test_money_column_with_signs_and_minus(negative):
 
 @pytest.mark.parametrize("cell", ["-34.99", "$-1.00", "-$1.00", "US$1.00", "$ 1.00", "£1.00"])
 def test_money_column_leaves_other_signs_to_the_getter(cell):
-    from weimai_cli.orders import values as v
+    from weimai_cli.orders import columns as v
 
     assert v._money_fast(".")((cell, "1.00")) is None
 
@@ -228,7 +230,7 @@ def test_money_column_leaves_other_signs_to_the_getter(cell):
      ["2026-11-09T20:00:00+08:00", "2024-02-29T23:59:59+08:00", None]),
 ])
 def test_slashed_time_column_fast_path(column, iso):
-    from weimai_cli.orders import values as v
+    from weimai_cli.orders import columns as v
 
     assert v._split_empty(tuple(column), v._slashed_time_fast(None)) == iso
     assert [Cols({"c": 0}).time("c")([x]) for x in column] == iso
@@ -236,6 +238,6 @@ def test_slashed_time_column_fast_path(column, iso):
 
 @pytest.mark.parametrize("cell", ["2023/02/29 00:00:00", "2026/11-09 20:00:00", "2026/1/09 20:00:00"])
 def test_slashed_time_column_leaves_other_shapes_to_the_getter(cell):
-    from weimai_cli.orders import values as v
+    from weimai_cli.orders import columns as v
 
     assert v._slashed_time_fast(None)((cell,)) is None

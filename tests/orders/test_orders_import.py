@@ -798,8 +798,8 @@ def test_gbk_row_in_a_utf8_file_with_bom_is_an_error(run, dbfile, tmp_path):
 def test_gbk_headers_of_every_format_are_not_taken_for_utf8(tmp_path):
     """Genuine GBK files import: no format's header (nor its status words), in
     GBK, looks like UTF-8 text to the mixed-encoding check."""
-    from weimai_cli import tables
     from weimai_cli.orders import formats as fmts
+    from weimai_cli.tables.encodings import _detect_encoding, _utf8_line
 
     for fmt in fmts.all_formats():
         names = [n for names in fmt.columns.values() for n in names]
@@ -809,11 +809,11 @@ def test_gbk_headers_of_every_format_are_not_taken_for_utf8(tmp_path):
                 data = (line + "\n" + line + "\n").encode("gbk")
             except UnicodeEncodeError:
                 continue
-            assert tables._utf8_line(data) is None, (fmt.name, line)
+            assert _utf8_line(data) is None, (fmt.name, line)
             try:  # (a few short words in GBK are valid UTF-8 as they stand: not this check's)
                 data.decode("utf-8")
             except UnicodeDecodeError:
-                assert tables._detect_encoding(data, "x.csv") == "gb18030", (fmt.name, line)
+                assert _detect_encoding(data, "x.csv") == "gb18030", (fmt.name, line)
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
@@ -936,10 +936,10 @@ def test_zip_member_larger_than_it_says_is_refused(run, dbfile, tmp_path, monkey
 @pytest.mark.parametrize("reader", ["never", "always"])
 @pytest.mark.parametrize("zip_it", [False, True])
 def test_a_line_over_the_cap_is_refused_unread(run, dbfile, tmp_path, monkeypatch, reader, zip_it):
-    from weimai_cli import tables
+    from weimai_cli.tables import caps
 
     monkeypatch.setenv("WEIMAI_READER_PROCESS", reader)
-    monkeypatch.setattr(tables, "MAX_LINE", 100_000)
+    monkeypatch.setattr(caps, "MAX_LINE", 100_000)
     data = csv_bytes([row("L1")]) + b"L2," + b"9" * 300_000 + b"\n" + csv_bytes([row("L3")])
     f = tmp_path / "long.csv"
     f.write_bytes(data)
@@ -951,9 +951,9 @@ def test_a_line_over_the_cap_is_refused_unread(run, dbfile, tmp_path, monkeypatc
 
 
 def test_a_csv_cell_over_the_cap_is_refused(run, dbfile, tmp_path, monkeypatch):
-    from weimai_cli import tables
+    from weimai_cli.tables import caps
 
-    monkeypatch.setattr(tables, "MAX_CELL", 1000)
+    monkeypatch.setattr(caps, "MAX_CELL", 1000)
     f = tmp_path / "cell.csv"
     f.write_bytes(csv_bytes([row("L1"), row("L2", sku='"' + "x\n" * 600 + '"')]))
     assert refused(run, dbfile, f) == [
@@ -1008,18 +1008,18 @@ def test_xlsx_within_the_caps_imports(run, db, tmp_path):
 
 
 def test_xlsx_shared_strings_over_the_count_cap(run, dbfile, tmp_path, monkeypatch):
-    from weimai_cli import tables
+    from weimai_cli.tables import caps
 
-    monkeypatch.setattr(tables, "MAX_SHARED_STRINGS", 20)
+    monkeypatch.setattr(caps, "MAX_SHARED_STRINGS", 20)
     f = tiny_xlsx(tmp_path / "many.xlsx", [GENERIC, row("L1")], extra_strings=[f"s{i}" for i in range(10)])
     assert refused(run, dbfile, f) == [
         f"error: {f}!xl/sharedStrings.xml: holds more than 20 shared strings (the cap)", HINT]
 
 
 def test_xlsx_shared_string_over_the_length_cap(run, dbfile, tmp_path, monkeypatch):
-    from weimai_cli import tables
+    from weimai_cli.tables import caps
 
-    monkeypatch.setattr(tables, "MAX_XML_CELL", 10_000)
+    monkeypatch.setattr(caps, "MAX_XML_CELL", 10_000)
     f = tiny_xlsx(tmp_path / "long.xlsx", [GENERIC, row("L1", sku="x" * 50_000)])
     assert refused(run, dbfile, f) == [
         f"error: {f}!xl/sharedStrings.xml: one cell's text is longer than 10,000 bytes (the cap)", HINT]

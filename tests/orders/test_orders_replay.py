@@ -161,3 +161,9 @@ def test_replay_warns_with_the_path_given_and_dry_run_writes_nothing(run, db, tm
     assert (dry["unchanged"], dry["import_id"], dry["dry_run"]) == (2, None, True)
     assert db.execute("SELECT count(*) FROM imports").fetchone()[0] == count
     assert replays == [str(copy), str(copy)]
+
+
+def test_code_digest_reads_every_source_there_is():
+    """Each source of the code digest exists: a name left behind by a move
+    (tables.py became the tables/ package) would break every import."""
+    assert [name for name in replay._SOURCES if not (replay._PACKAGE / name).exists()] == []

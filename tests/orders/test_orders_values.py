@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from weimai_cli.money import parse_money
-from weimai_cli.orders.values import Cols, FieldError, month_of, parse_time
+from weimai_cli.orders.rowgetters import Cols
+from weimai_cli.orders.values import FieldError, month_of, parse_time
 
 
 @given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)))
@@ -106,8 +107,8 @@ _MOSTLY = st.sampled_from([
 @given(_MOSTLY.flatmap(lambda kind: st.lists(st.one_of(*[kind] * 9, _CELL), min_size=1, max_size=12)),
        st.booleans(), st.booleans())
 def test_column_functions_equal_the_row_getters(values, comma, bounded):
+    from weimai_cli.orders.columns import ColumnGetters
     from weimai_cli.orders.formats.generic import STATUSES
-    from weimai_cli.orders.values import ColumnGetters
 
     cols = Cols({"c": 0}, decimal_comma=comma, dates=("2000-01-01", "2027-11-20") if bounded else None)
     k = ColumnGetters(cols)
@@ -136,7 +137,7 @@ def test_column_functions_equal_the_row_getters(values, comma, bounded):
     ("time", ["2024-02-29 00:00:00", "2026-11-02T01:01:07", "", "2000-02-29 23:59:59"]),
 ])
 def test_column_fast_paths_taken_and_equal(kind, column):
-    from weimai_cli.orders import values as v
+    from weimai_cli.orders import columns as v
 
     cols = Cols({"c": 0})
     getter, fast = {
@@ -156,7 +157,7 @@ def test_column_fast_paths_taken_and_equal(kind, column):
     ["2026/11/09 20:01:00"], ["2026-11-02 01:01:07\n2026-11-02 01:01:07"],
 ])
 def test_time_column_leaves_other_shapes_to_the_getter(column):
-    from weimai_cli.orders import values as v
+    from weimai_cli.orders import columns as v
 
     assert v._time_fast(None)(tuple(column)) is None
 

@@ -28,7 +28,7 @@ from weimai_cli.db.store import transaction
 from weimai_cli.errors import BadInput, NotFound, WeimaiError
 
 FORMATS = ("auto", "json", "csv", "xlsx")
-# container found by tables.sniff -> the --format it satisfies
+# container found by tables.encodings.sniff -> the --format it satisfies
 _CONTAINER_FORMAT = {"json": "json", "jsonl": "json", "csv": "csv", "tsv": "csv", "xlsx": "xlsx", "xls": "xlsx", "zip": "csv"}
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_SECONDS = 300.0
@@ -224,8 +224,8 @@ def _record(conn, name: str, **values) -> None:
 
 def sync_feed(conn, name: str, *, warn: Callable[[str], None] | None = None) -> SyncResult:
     """Fetch one feed and import it (all-or-nothing); raises FeedError / BadInput."""
-    from weimai_cli import tables
     from weimai_cli.catalog import goods as catalog
+    from weimai_cli.tables.encodings import sniff
 
     feed = get_feed(conn, name)
     shown, redact = net.redactor_for(feed["url"])
@@ -242,7 +242,7 @@ def sync_feed(conn, name: str, *, warn: Callable[[str], None] | None = None) -> 
                     last_status="not modified", last_error=None)
             return result
         result.bytes = info["bytes"]
-        container, _ = tables.sniff(path)
+        container, _ = sniff(path)
         got = _CONTAINER_FORMAT.get(container, container)
         if feed["format"] != "auto" and got != feed["format"]:
             raise FeedError(

@@ -24,7 +24,9 @@ from weimai_cli.money import (
     parse_rate,
     too_large,
 )
-from weimai_cli.tables import ID_HINT, IdError, cell_text, id_text, match_columns, open_table
+from weimai_cli.tables.cells import ID_HINT, IdError, cell_text, id_text
+from weimai_cli.tables.headers import match_columns
+from weimai_cli.tables.table import open_table
 
 # canonical field -> header aliases (matched after normalise_header)
 GOODS_ALIASES: dict[str, tuple[str, ...]] = {
@@ -170,7 +172,7 @@ FIELD_NAMES = ("sku", *COLUMNS)
 
 def check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
     """A ``{source column: field}`` map, checked, with normalised column names."""
-    from weimai_cli.tables import normalise_header
+    from weimai_cli.tables.headers import normalise_header
 
     out: dict[str, str] = {}
     for column, fieldname in (column_map or {}).items():

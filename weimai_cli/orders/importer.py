@@ -34,7 +34,7 @@ from weimai_cli.orders.part import import_part
 from weimai_cli.orders.rejects import Rejects
 from weimai_cli.orders.request import ImportRequest, ImportResult, Run
 from weimai_cli.orders.write import Restage, fast_null_binding
-from weimai_cli.tables import parts
+from weimai_cli.tables.table import parts
 
 CACHE_KIB = 8192  # per schema (main and temp): peak memory stays under 100 MiB
 

@@ -18,7 +18,7 @@ from operator import itemgetter, methodcaller, not_
 from weimai_cli.errors import BadInput
 from weimai_cli.money import format_fen
 from weimai_cli.orders.values import LINE_FIELDS, FieldError, month_of
-from weimai_cli.tables import SUMMARY_START, is_summary_row
+from weimai_cli.tables.headers import SUMMARY_START, is_summary_row
 
 BATCH_ROWS = 2000  # rows per batch on the column-wise path
 _ENDS_SHANGHAI = methodcaller("endswith", "+08:00")

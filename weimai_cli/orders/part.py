@@ -1,6 +1,6 @@
 """One file part (a CSV, a zip member, a workbook sheet) through the stages.
 
-Stage 1 reads the rows (:func:`weimai_cli.tables.open_table`, the format
+Stage 1 reads the rows (:func:`weimai_cli.tables.table.open_table`, the format
 detected from the header or given), stage 2 turns them into lines
 (:func:`weimai_cli.orders.lines.from_rows`, in a forked child process for a
 large file: forked.py), stage 3 writes them (:mod:`~weimai_cli.orders.write`:
@@ -23,8 +23,8 @@ from weimai_cli.orders.history import (
     warn_totals,
 )
 from weimai_cli.orders.request import ImportResult, Run, Target
-from weimai_cli.orders.values import Cols
-from weimai_cli.tables import open_table
+from weimai_cli.orders.rowgetters import Cols
+from weimai_cli.tables.table import open_table
 
 
 def _is_header(norm: list[str], fmt, extra) -> bool:

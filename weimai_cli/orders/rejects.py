@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from weimai_cli.errors import WeimaiError
-from weimai_cli.tables import cell_text
+from weimai_cli.tables.cells import cell_text
 
 
 class Rejects:

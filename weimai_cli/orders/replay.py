@@ -37,7 +37,7 @@ from pathlib import Path
 OUTCOME_VERSION = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 # the sources whose code decides what an import of a file does
-_SOURCES = ("orders", "tables.py", "money.py", "sharing/codes.py")
+_SOURCES = ("orders", "tables", "money.py", "sharing/codes.py")
 
 
 @lru_cache(maxsize=1)

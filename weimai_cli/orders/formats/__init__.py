@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from weimai_cli.errors import BadInput
-from weimai_cli.tables import normalise_header
+from weimai_cli.tables.headers import normalise_header
 
 # format name -> module (in this package)
 MODULES = {
@@ -169,7 +169,7 @@ def detect(header: list[str], raw_header: list[str], path: str, row: int | None)
     if full:
         full.sort(key=lambda t: (-t[0].priority, -len(t[1])))
         return full[0][0]
-    from weimai_cli.tables import looks_like_mojibake, mojibake_repairs
+    from weimai_cli.tables.headers import looks_like_mojibake, mojibake_repairs
 
     def known(t):  # required columns of a format found in a header
         return len(t[0].required) - len(t[2])

@@ -16,7 +16,7 @@ the batch's columns (:class:`Batch`) and sets whole columns.
 The same compiled description serves both paths of the importer:
 
 * ``batch``: a batch of rows, transposed, each column converted at once
-  (:class:`~weimai_cli.orders.values.ColumnGetters`: a fast path for the
+  (:class:`~weimai_cli.orders.columns.ColumnGetters`: a fast path for the
   shapes nearly every export uses, else the row getter per value);
 * ``feed``: one row, converted as a batch of one. A batch that raises
   :class:`~weimai_cli.orders.values.FieldError` goes row by row, where the
@@ -39,7 +39,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
 
-from weimai_cli.orders.values import LINE_FIELDS, ColumnGetters
+from weimai_cli.orders.columns import ColumnGetters
+from weimai_cli.orders.values import LINE_FIELDS
 
 # what a converted line may carry besides LINE_FIELDS: the importer reads them
 # (presale: a deposit row of a pair; is_return: a negative quantity is no error)

@@ -1,4 +1,4 @@
-"""A text file's rows are read a chunk at a time (tables.text_body): the rows,
+"""A text file's rows are read a chunk at a time (tables.table.open_table's text_body): the rows,
 their numbers (multi-line cells included) and the skipped repeated headers
 are those the csv reader gives row by row."""
 
@@ -9,7 +9,7 @@ import csv
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from weimai_cli import tables
+from weimai_cli.tables import table as tables_table
 
 HEADER = ["order", "sku", "paid"]
 cell = st.one_of(
@@ -45,12 +45,12 @@ def test_chunked_rows_are_the_row_by_row_rows(tmp_path_factory, rows, newline, s
     path = tmp_path_factory.mktemp("t") / "t.csv"
     with open(path, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator=newline).writerows([HEADER, *rows])
-    old = tables.TEXT_CHUNK
-    tables.TEXT_CHUNK = chunk
+    old = tables_table.TEXT_CHUNK
+    tables_table.TEXT_CHUNK = chunk
     try:
-        with tables.open_table(path, ragged="ignore", skip_repeated_header=skip_repeated) as table:
+        with tables_table.open_table(path, ragged="ignore", skip_repeated_header=skip_repeated) as table:
             got = [(n, list(v)) for n, v in table.rows]
             repeated = table.repeated_header_rows
     finally:
-        tables.TEXT_CHUNK = old
+        tables_table.TEXT_CHUNK = old
     assert (got, repeated) == _expected(str(path), skip_repeated)
