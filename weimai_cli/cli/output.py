@@ -287,16 +287,26 @@ class Progress:
             from rich.progress import BarColumn, DownloadColumn, TimeRemainingColumn
             from rich.progress import Progress as RichProgress
 
+            # no refresh thread (auto_refresh off; update refreshes, at most
+            # ten times a second): an import forks its reader while a bar is
+            # shown, and a stopped bar's thread may not have ended yet
             self.bar = RichProgress(
                 "[progress.description]{task.description}", BarColumn(), DownloadColumn(),
-                TimeRemainingColumn(), transient=True,
+                TimeRemainingColumn(), transient=True, auto_refresh=False,
             )
             self.bar.start()
             self.task = self.bar.add_task(description, total=total)
+            self.shown_at = 0.0
 
     def update(self, done: int, total: int | None = None) -> None:
         if self.bar:
-            self.bar.update(self.task, completed=done, total=total)
+            import time
+
+            now = time.monotonic()
+            refresh = now - self.shown_at >= 0.1
+            if refresh:
+                self.shown_at = now
+            self.bar.update(self.task, completed=done, total=total, refresh=refresh)
 
     __call__ = update
 
