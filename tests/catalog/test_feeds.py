@@ -108,7 +108,7 @@ def test_map_names_unknown_columns(run, db, server):
 
 def test_map_overrides_an_alias(db, tmp_path):
     """`name` is a title alias; mapped to supplier it is the supplier."""
-    from weimai_cli.catalog.goods import import_goods
+    from weimai_cli.catalog.goods_import import import_goods
 
     f = tmp_path / "g.csv"
     f.write_text("sku,title,price,name\nX-1,茶,10,茶厂\n", encoding="utf-8")

@@ -4,7 +4,7 @@ goods importer.
 A sync downloads the feed to a temporary file (streamed, with a size cap, a
 read timeout and an overall time limit, TLS verified, same address policy as
 delivery), checks that it is what the feed says it is (HTML error pages are
-refused), then runs :func:`catalog.import_goods` with ``archive_missing``:
+refused), then runs :func:`goods_import.import_goods` with ``archive_missing``:
 the feed's own goods (``goods.source = 'feed:NAME'``) gone from it are
 archived, never other feeds' or hand-added goods; price and rate changes land in
 ``goods_history``. Anything wrong before or during the import leaves the
@@ -52,7 +52,7 @@ def max_bytes() -> int:
 
 def parse_map(items: list[str] | None) -> dict[str, str]:
     """``["货号=sku", "售价=price"]`` -> ``{"货号": "sku", "售价": "price"}`` (checked)."""
-    from weimai_cli.catalog.goods import check_column_map
+    from weimai_cli.catalog.goods_import import check_column_map
 
     out: dict[str, str] = {}
     for item in items or []:
@@ -224,7 +224,7 @@ def _record(conn, name: str, **values) -> None:
 
 def sync_feed(conn, name: str, *, warn: Callable[[str], None] | None = None) -> SyncResult:
     """Fetch one feed and import it (all-or-nothing); raises FeedError / BadInput."""
-    from weimai_cli.catalog import goods as catalog
+    from weimai_cli.catalog import goods_import as catalog
     from weimai_cli.tables.encodings import sniff
 
     feed = get_feed(conn, name)

@@ -1,53 +1,27 @@
-"""The goods catalogue: add, import, edit, archive, show and query.
+"""The goods catalogue: add, edit, archive, show and query.
 
 Money is integer fen and rates are basis points (see money.py). Every price,
 rate, fixed-commission or status change appends a snapshot to
 ``goods_history``, so shares can keep the price and rate of their moment.
+Importing goods files (and column maps) is in goods_import.py.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from weimai_cli.clock import now_iso
 from weimai_cli.db.store import transaction
 from weimai_cli.errors import BadInput, NotFound
 from weimai_cli.money import (
-    DEFAULT_CURRENCY,
     MoneyError,
     parse_currency,
     parse_money,
     parse_rate,
     too_large,
 )
-from weimai_cli.tables.cells import ID_HINT, IdError, cell_text, id_text
-from weimai_cli.tables.headers import match_columns
-from weimai_cli.tables.table import open_table
-
-# canonical field -> header aliases (matched after normalise_header)
-GOODS_ALIASES: dict[str, tuple[str, ...]] = {
-    "sku": ("商品编码", "货号", "商品ID", "商品id", "SKU", "item id", "item_id", "product id", "编码"),
-    "title": ("商品名称", "标题", "商品标题", "名称", "title", "name", "product name"),
-    "price": ("价格", "售价", "单价", "现价", "price", "price_fen_yuan", "sale price"),
-    "original_price": ("原价", "划线价", "original price", "list price", "compare at price"),
-    "rate": ("佣金比例", "佣金比率", "佣金率", "commission rate", "commission_rate", "rate"),
-    "commission": ("单件佣金", "固定佣金", "佣金金额", "commission amount", "commission per unit"),
-    "supplier": ("供应商", "店铺名称", "店铺", "supplier", "shop", "vendor"),
-    "category": ("类目", "类目名称", "分类", "category"),
-    "platform": ("平台", "platform"),
-    "url": ("链接", "商品链接", "url", "link"),
-    "image_url": ("图片", "主图", "图片链接", "image", "image url", "image_url"),
-    "stock": ("库存", "stock", "inventory"),
-    "tags": ("标签", "tags"),
-    "selling_points": ("卖点", "亮点", "selling points", "selling_points"),
-    "status": ("状态", "status"),
-    "currency": ("币种", "货币", "currency", "currency code"),
-}
-REQUIRED = ("sku", "title", "price")
+from weimai_cli.tables.cells import IdError, cell_text, id_text
 
 # field -> goods column; the order here is the column order used in SQL
 COLUMNS = {
@@ -77,22 +51,6 @@ COMMISSION_SQL = (
     "COALESCE(commission_fen, (price_fen * commission_bp + 5000) / 10000)"
 )
 
-
-@dataclass
-class ImportSummary:
-    file: str
-    container: str
-    encoding: str | None
-    rows: int = 0
-    added: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    archived: int = 0
-    dry_run: bool = False
-    warnings: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def _status(text: str) -> str:
@@ -162,156 +120,6 @@ _CONVERT: dict[str, Callable] = {
 }
 
 
-def _is_goods_header(norm: list[str], overrides: dict[str, str] | None = None) -> bool:
-    mapping, _ = match_columns(norm, GOODS_ALIASES, overrides)
-    return sum(1 for f in REQUIRED if f in mapping) >= 2
-
-
-FIELD_NAMES = ("sku", *COLUMNS)
-
-
-def check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
-    """A ``{source column: field}`` map, checked, with normalised column names."""
-    from weimai_cli.tables.headers import normalise_header
-
-    out: dict[str, str] = {}
-    for column, fieldname in (column_map or {}).items():
-        if fieldname not in FIELD_NAMES:
-            raise BadInput(
-                f"--map {column}={fieldname}: unknown field {fieldname!r}",
-                f"map a column to one of: {', '.join(FIELD_NAMES)}",
-            )
-        if fieldname in out.values():
-            raise BadInput(f"--map: two columns map to {fieldname!r}", "map each field once")
-        out[normalise_header(column)] = fieldname
-    return out
-
-
-def import_goods(
-    conn: sqlite3.Connection,
-    path: str | Path,
-    *,
-    dry_run: bool = False,
-    archive_missing: bool = False,
-    warn: Callable[[str], None] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    source: str | None = None,
-    column_map: dict[str, str] | None = None,
-) -> ImportSummary:
-    """Upsert goods from one file, all-or-nothing. Returns the summary.
-
-    ``column_map`` ({source column: field}, e.g. ``{"item_no": "sku"}``) names
-    columns the aliases do not know; it wins over the aliases. ``source`` names
-    where the goods come from (default: the file's name; a feed's is
-    ``feed:NAME``): new goods get it, and ``archive_missing`` archives only
-    active goods of this source (see _apply for which goods a source takes over)."""
-    overrides = check_column_map(column_map)
-    table = open_table(path, is_header=lambda norm: _is_goods_header(norm, overrides), ragged="ignore")
-    with table:
-        mapping, unknown = match_columns(table.header, GOODS_ALIASES, overrides)
-        missing = [f for f in REQUIRED if f not in mapping]
-        if missing:
-            found = ", ".join(h for h in table.raw_header if h) or "(none)"
-            raise BadInput(
-                f"missing required column(s): {', '.join(missing)}; found: {found}",
-                "name the columns sku/商品编码, title/商品名称 and price/售价 in the header row",
-                file=table.path, row=table.header_row,
-            )
-        summary = ImportSummary(file=table.path, container=table.container, encoding=table.encoding)
-        summary.dry_run = dry_run
-        for i in unknown:
-            msg = f"{table.path}: ignoring unknown column {table.raw_header[i]!r}"
-            summary.warnings.append(msg)
-            if warn:
-                warn(msg)
-        fields = [f for f in COLUMNS if f in mapping]
-        cols = [COLUMNS[f] for f in fields]
-        if "status" not in fields:
-            fields.append("status")
-            cols.append("status")
-        sku_i = mapping["sku"]
-        getters = [(f, mapping.get(f), _CONVERT[f]) for f in fields]
-
-        def checked(rownum, values):
-            """One row, checked in order: None for a blank row, else the record,
-            or the BadInput naming the first bad cell."""
-            if not any(cell_text(v) for v in values):
-                return None
-            try:
-                sku = id_text(values[sku_i])
-            except IdError as exc:
-                raise table.error(rownum, sku_i, str(exc), ID_HINT) from None
-            if not sku:
-                raise table.error(rownum, sku_i, "SKU is empty", "every row needs a SKU")
-            out = [sku, rownum]
-            for f, idx, conv in getters:
-                raw = values[idx] if idx is not None else ""
-                try:
-                    out.append(conv(raw))
-                except (MoneyError, ValueError) as exc:
-                    raise table.error(rownum, idx, str(exc), _hint(f)) from None
-            if out[2] is None:
-                raise table.error(rownum, mapping["title"], "title is empty", "every row needs a title")
-            if out[3] is None:
-                raise table.error(rownum, mapping["price"], "price is empty", "every row needs a price")
-            return out
-
-        # the hot loop: convert a row in one go, and let checked() sort out any
-        # row that fails or looks blank; absent columns (only status can be) are constant
-        present = [(mapping[f], _CONVERT[f]) for f in fields if f in mapping]
-        absent = [_CONVERT[f]("") for f in fields if f not in mapping]
-
-        def records():
-            for rownum, values in table.rows:
-                try:
-                    out = [id_text(values[sku_i]), rownum]
-                    for idx, conv in present:
-                        out.append(conv(values[idx]))
-                except (MoneyError, ValueError):
-                    out = None
-                if out is None or not out[0] or out[2] is None or out[3] is None:
-                    out = checked(rownum, values)
-                    if out is None:
-                        continue
-                else:
-                    out += absent
-                summary.rows += 1
-                if progress and summary.rows % 5000 == 0:
-                    progress(table.bytes_read(), table.size)
-                yield out
-
-        try:
-            with transaction(conn):
-                try:
-                    _apply(conn, table, records(), cols, summary, archive_missing, source or table.name)
-                finally:
-                    conn.execute("DROP TABLE IF EXISTS temp._incoming")
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-    return summary
-
-
-class _DryRun(Exception):
-    pass
-
-
-# sources weimai writes itself (goods_history.source, goods.source)
-_RESERVED_SOURCES = ("add", "edit", "archive", "m011")
-
-
-def check_source(name: str) -> str:
-    """A `goods import --source NAME`: not empty, not one weimai uses itself."""
-    name = (name or "").strip()
-    if not name or name in _RESERVED_SOURCES or name.startswith("feed:"):
-        raise BadInput(
-            f"--source {name!r} is not allowed",
-            "name the supplier or file, e.g. --source supplier; "
-            f"{', '.join(_RESERVED_SOURCES)} and feed:… are weimai's own",
-        )
-    return name
-
 
 def _hint(fieldname: str) -> str:
     return {
@@ -324,112 +132,6 @@ def _hint(fieldname: str) -> str:
         "currency": "write a three-letter currency code such as CNY, USD or EUR",
     }.get(fieldname, "fix the value and import again")
 
-
-# _incoming.state: how a row compares with the catalogue, worked out as it is read
-_NEW, _CHANGED, _HISTORY, _ARCHIVING = 1, 2, 4, 8
-
-
-def _apply(conn, table, records, cols, summary, archive_missing, source):
-    now = now_iso()
-    coldefs = ", ".join(cols)
-    conn.execute(
-        f"CREATE TEMP TABLE _incoming (sku TEXT PRIMARY KEY, row INTEGER, {coldefs}, "
-        "conflict_row INTEGER, state INTEGER NOT NULL)"
-    )
-    # a record is (sku, row, *cols): parameters ?1, ?2, ?3…
-    param = {c: f"?{k}" for k, c in enumerate(cols, start=3)}
-    differs = " OR ".join(f"g.{c} IS NOT {param[c]}" for c in cols)
-    hist_cols = [c for c in HISTORY_COLUMNS if c in cols]
-    hist_differs = " OR ".join(f"g.{c} IS NOT {param[c]}" for c in hist_cols) or "0"
-    state = (
-        f"coalesce((SELECT ({differs}) * {_CHANGED} + ({hist_differs}) * {_HISTORY} "
-        f"+ (g.status = 'active' AND {param['status']} = 'archived') * {_ARCHIVING} "
-        f"FROM goods g WHERE g.sku = ?1), {_NEW})"
-    )
-    if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM goods)").fetchone()[0]:
-        state = str(_NEW)  # an empty catalogue: every row is new, no need to look
-    dup_differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in cols)
-    sql = (
-        f"INSERT INTO _incoming (sku, row, {coldefs}, state) "
-        f"VALUES (?1, ?2, {', '.join(param.values())}, {state}) "
-        f"ON CONFLICT(sku) DO UPDATE SET conflict_row = CASE "
-        f"WHEN conflict_row IS NULL AND ({dup_differs}) THEN excluded.row ELSE conflict_row END"
-    )
-    conn.executemany(sql, records)
-    clashes, summary.added, summary.changed, summary.unchanged, summary.archived = conn.execute(
-        f"SELECT count(conflict_row), count(CASE WHEN state = {_NEW} THEN 1 END), "
-        f"count(CASE WHEN state & {_CHANGED} THEN 1 END), count(CASE WHEN state = 0 THEN 1 END), "
-        f"count(CASE WHEN state & {_ARCHIVING} THEN 1 END) FROM _incoming"
-    ).fetchone()
-    if clashes:
-        clash = conn.execute(
-            "SELECT sku, row, conflict_row FROM _incoming WHERE conflict_row IS NOT NULL "
-            "ORDER BY conflict_row LIMIT 1"
-        ).fetchone()
-        raise BadInput(
-            f"SKU {clash[0]!r} appears again with different data (first in row {clash[1]})",
-            "keep one row per SKU, or make the duplicate rows identical",
-            file=table.path, row=clash[2],
-        )
-
-    # a source that lists an item it did not bring takes it over (goods.source) when
-    # the item is archived (the listing brings it back), and a feed takes over what
-    # a file import or a removed feed brought (the supplier moved to a feed, or the
-    # feed was renamed); another feed's active goods stay that feed's, and goods
-    # added by hand (or of unknown source) stay put
-    feed = source.startswith("feed:")
-    if summary.changed or feed:
-        conn.execute(
-            "UPDATE goods AS g SET source = ?1 FROM _incoming AS i WHERE g.sku = i.sku "
-            "AND g.source IS NOT ?1 AND g.source != 'add' "
-            "AND ((g.status = 'archived' AND i.status = 'active') OR (?2 AND (g.source NOT LIKE 'feed:%' "
-            "OR substr(g.source, 6) NOT IN (SELECT name FROM feeds))))",
-            (source, feed),
-        )
-    # _incoming's rowids follow the file's rows, so ORDER BY i.rowid is file order
-    if summary.changed:
-        hist_value = {c: (f"i.{c}" if c in cols else f"g.{c}") for c in HISTORY_COLUMNS}
-        # history: changed goods (price / rate / commission / status) ...
-        if hist_cols:
-            conn.execute(
-                f"INSERT INTO goods_history (sku, {_HISTORY_SQL}, changed_at, source) "
-                f"SELECT i.sku, {', '.join(hist_value[c] for c in HISTORY_COLUMNS)}, ?, ? "
-                f"FROM _incoming i JOIN goods g ON g.sku = i.sku WHERE i.state & {_HISTORY} ORDER BY i.rowid",
-                (now, source),
-            )
-        set_clause = ", ".join(f"{c} = i.{c}" for c in cols)
-        conn.execute(
-            f"UPDATE goods AS g SET {set_clause}, updated_at = ? FROM _incoming AS i "
-            f"WHERE g.sku = i.sku AND i.state & {_CHANGED}",
-            (now,),
-        )
-    # ... and new goods, whose history row holds what was inserted (absent columns are NULL)
-    if summary.added:
-        conn.execute(
-            f"INSERT INTO goods (sku, {coldefs}, source, created_at, updated_at) "
-            f"SELECT i.sku, {', '.join('i.' + c for c in cols)}, ?, ?, ? FROM _incoming i "
-            f"WHERE i.state = {_NEW} ORDER BY i.rowid",
-            (source, now, now),
-        )
-        absent = {"currency": f"'{DEFAULT_CURRENCY}'"}  # the goods column's default
-        new_value = {c: (f"i.{c}" if c in cols else absent.get(c, "NULL")) for c in HISTORY_COLUMNS}
-        conn.execute(
-            f"INSERT INTO goods_history (sku, {_HISTORY_SQL}, changed_at, source) "
-            f"SELECT i.sku, {', '.join(new_value[c] for c in HISTORY_COLUMNS)}, ?, ? FROM _incoming i "
-            f"WHERE i.state = {_NEW} ORDER BY i.rowid",
-            (now, source),
-        )
-    if archive_missing:
-        # only goods this source brought (or adopted): never another feed's or
-        # import's, never goods added by hand
-        missing = conn.execute(
-            "SELECT sku FROM goods WHERE status = 'active' AND source = ? "
-            "AND sku NOT IN (SELECT sku FROM _incoming)",
-            (source,),
-        ).fetchall()
-        summary.archived += len(missing)
-        for (sku,) in missing:
-            _set_fields(conn, sku, {"status": "archived"}, source, now)
 
 
 def _set_fields(conn, sku: str, values: dict, source: str, now: str) -> bool:

@@ -53,7 +53,7 @@ FUNNEL_COLS = [
 
 def share_earnings_section(conn, share: dict):
     """The share's funnel, as a section of `weimai shares show CODE`."""
-    from weimai_cli.sharing.service import Section
+    from weimai_cli.sharing.lookup import Section
 
     funnel = share_funnel(conn, [int(share["id"])]).get(int(share["id"]))
     return Section(title="earnings", rows=[funnel] if funnel else [], cols=FUNNEL_COLS, empty="no orders or spend yet")

@@ -65,7 +65,7 @@ def add_spend(conn, *, code: str | None, campaign: str | None, amount: str, date
     with transaction(conn):
         share_id = None
         if code:
-            from weimai_cli.sharing.service import get_share
+            from weimai_cli.sharing.lookup import get_share
 
             share = get_share(conn, code)
             share_id, distributor = share["id"], share["distributor"]

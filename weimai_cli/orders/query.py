@@ -125,7 +125,7 @@ def show_order(conn, line_key: str, platform: str | None = None) -> dict:
 
 def share_orders_section(conn, share: dict):
     """The share's order lines, as a section of `weimai shares show CODE`."""
-    from weimai_cli.sharing.service import Section
+    from weimai_cli.sharing.lookup import Section
 
     return Section(
         title="orders",

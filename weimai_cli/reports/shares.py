@@ -1,5 +1,5 @@
 """What ``weimai shares show`` lists under a share: its terms now, its orders
-and its earnings, each a :class:`~weimai_cli.sharing.service.Section`.
+and its earnings, each a :class:`~weimai_cli.sharing.lookup.Section`.
 
 The composition lives here, above the packages it draws on (sharing, orders,
 ledger), so none of them reaches up to the others. A capability adds a section
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from weimai_cli.ledger.funnel import share_earnings_section
 from weimai_cli.orders.query import share_orders_section
-from weimai_cli.sharing.service import Section, goods_now_section
+from weimai_cli.sharing.lookup import Section, goods_now_section
 
 SECTION_PROVIDERS: list[Callable[[sqlite3.Connection, dict], Section | None] | str] = [
     goods_now_section,
@@ -34,7 +34,7 @@ def _provider(spec) -> Callable[[sqlite3.Connection, dict], Section | None]:
 
 
 def share_sections(conn: sqlite3.Connection, share: dict) -> list[Section]:
-    """The sections of a share (:func:`weimai_cli.sharing.service.get_share`), empty ones included."""
+    """The sections of a share (:func:`weimai_cli.sharing.lookup.get_share`), empty ones included."""
     out = []
     for spec in SECTION_PROVIDERS:
         section = _provider(spec)(conn, share)

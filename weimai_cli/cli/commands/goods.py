@@ -187,7 +187,7 @@ def import_cmd(
     Each file is its own transaction: a bad row stops that file with nothing
     written. Rates are percent: 12.5%, 12.5 % and 12.5 all mean 12.5 %.
     """
-    from weimai_cli.catalog import goods as catalog
+    from weimai_cli.catalog import goods_import as catalog
     from weimai_cli.cli import output
     from weimai_cli.errors import UsageError
 

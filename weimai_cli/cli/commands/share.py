@@ -167,7 +167,7 @@ def list_cmd(
 ):
     """List shares, oldest first."""
     from weimai_cli.cli import output
-    from weimai_cli.sharing.service import list_shares
+    from weimai_cli.sharing.lookup import list_shares
 
     conn = open_db()
     data = list_shares(
@@ -192,7 +192,7 @@ def show_cmd(code: Annotated[str, typer.Argument(help="The share's tracking code
     from weimai_cli.cli import output
     from weimai_cli.money import format_amount, format_rate
     from weimai_cli.reports.shares import share_sections
-    from weimai_cli.sharing.service import get_share
+    from weimai_cli.sharing.lookup import get_share
 
     conn = open_db()
     share = get_share(conn, code)
@@ -232,7 +232,7 @@ def show_cmd(code: Annotated[str, typer.Argument(help="The share's tracking code
 def verify_cmd(code: Annotated[str, typer.Argument(help="A tracking code, e.g. wm0001K7QX.")], fmt: TextFormatOpt = TextFmt.text):
     """Say whether a code is genuine and which share it belongs to (exit 1 if not genuine)."""
     from weimai_cli.cli import output
-    from weimai_cli.sharing.service import REASONS, check_code
+    from weimai_cli.sharing.lookup import REASONS, check_code
 
     check = check_code(open_db(), code)
     if fmt == TextFmt.json:
