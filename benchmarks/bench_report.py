@@ -58,7 +58,8 @@ def _month_sizes(lines: int) -> dict[str, int]:
 def build(path: Path, lines: int, goods: int = 10_000, shares: int = 20_000) -> None:
     os.environ["WEIMAI_NOW"] = GEN_NOW
     sys.path.insert(0, str(ROOT))
-    from weimai_cli.db.store import connect, transaction
+    from weimai_cli.db.store import connect
+    from weimai_cli.db.tx import transaction
     from weimai_cli.ledger.booking import book_all
     from weimai_cli.sharing.codes import make_code
 

@@ -34,7 +34,8 @@ PLATFORMS = ("taobao", "jd", "amazon", "shopify", "douyin")
 
 def build(home: Path, n_goods: int, n_shares: int) -> None:
     from weimai_cli.config import save_config
-    from weimai_cli.db.store import connect, transaction
+    from weimai_cli.db.store import connect
+    from weimai_cli.db.tx import transaction
     from weimai_cli.sharing.codes import make_code
 
     secret = os.urandom(32)
@@ -79,7 +80,8 @@ def time_cmd(argv: list[str], env: dict) -> float:
 
 
 def library_loop(home: Path, n: int, n_goods: int) -> tuple[float, float]:
-    from weimai_cli.db.store import connect, transaction
+    from weimai_cli.db.store import connect
+    from weimai_cli.db.tx import transaction
     from weimai_cli.sharing.service import create_share, load_settings
 
     conn = connect(home / "weimai.db")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from weimai_cli.db.store import connect, transaction
+from weimai_cli.db.store import connect
+from weimai_cli.db.tx import transaction
 from weimai_cli.ledger import booking as ledger
 
 STATUSES = ["pending", "paid", "confirmed", "settled", "cancelled", "refunded", "invalid"]

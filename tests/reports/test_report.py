@@ -50,7 +50,7 @@ LINES = [
 def seed(db, lines=LINES):
     """Goods, two shares (me, anna), an import on 2026-11-05, the lines, the ledger booked;
     then L3 is refunded (booked again: a reversal)."""
-    from weimai_cli.db.store import transaction
+    from weimai_cli.db.tx import transaction
     from weimai_cli.ledger.booking import book_all
 
     add_share(db, 1, "TEA-1", distributor="me")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound
 from weimai_cli.money import (
     MoneyError,

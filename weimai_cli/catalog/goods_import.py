@@ -20,7 +20,7 @@ from weimai_cli.catalog.goods import (
     _set_fields,
 )
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput
 from weimai_cli.money import DEFAULT_CURRENCY, MoneyError
 from weimai_cli.tables.cells import ID_HINT, IdError, cell_text, id_text

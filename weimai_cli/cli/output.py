@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -300,8 +301,6 @@ class Progress:
 
     def update(self, done: int, total: int | None = None) -> None:
         if self.bar:
-            import time
-
             now = time.monotonic()
             refresh = now - self.shown_at >= 0.1
             if refresh:

@@ -1,6 +1,6 @@
-"""Opening the database: checks, pragmas, migrations, and the write helper.
+"""Opening the database: checks, pragmas, migrations; writes go through :mod:`.tx`.
 
-Every write goes through :func:`transaction`, which opens ``BEGIN IMMEDIATE``
+Every write goes through :func:`weimai_cli.db.tx.transaction`, which opens ``BEGIN IMMEDIATE``
 so a writer takes the lock up front and waits at most the busy timeout; past
 it, the caller gets :class:`DatabaseBusy` (exit 3) and nothing is written.
 
@@ -38,7 +38,6 @@ from weimai_cli.db.tx import (
     mark_corrupt,
     translate,
 )
-from weimai_cli.db.tx import transaction as transaction  # the write helper, where callers find it
 from weimai_cli.errors import EnvironmentProblem
 
 BUSY_TIMEOUT_MS = int(os.environ.get("WEIMAI_BUSY_TIMEOUT_MS", "5000"))

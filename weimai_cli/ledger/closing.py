@@ -8,7 +8,7 @@ import json
 import sqlite3
 
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound
 from weimai_cli.ledger.scope import ALL, OPEN_LINES, check_month, current_month
 from weimai_cli.ledger.statements import LIVE_KEYS, compute, compute_many

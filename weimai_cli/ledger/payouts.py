@@ -4,7 +4,7 @@ every statement (closed or not)."""
 from __future__ import annotations
 
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.ledger.scope import BASE, check_currency, check_month, known_distributor
 from weimai_cli.ledger.statements import compute_many

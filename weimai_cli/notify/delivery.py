@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from weimai_cli import net
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, DatabaseBusy, DeliveryFailed
 from weimai_cli.notify.services import (
     MAX_ATTEMPTS,

@@ -10,7 +10,7 @@ every unattributed line (:func:`attribute`).
 from __future__ import annotations
 
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.ledger import booking as ledger
 from weimai_cli.orders.codes import BadCodes, read_secret
 from weimai_cli.orders.request import ImportResult, Target

@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import replace
 
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.money import currency_option
 from weimai_cli.orders import formats as fmts

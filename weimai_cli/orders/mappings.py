@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, UsageError
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain
@@ -109,7 +110,7 @@ def numbered(width: int) -> Callable[[int], str]:
     return lambda first: "(" + ", ".join(f"?{first + i}" for i in range(width)) + ")"
 
 
-class Writer:
+class Writer(ABC):
     """Where a part's lines go as they are read.
 
     ``with_row``: the lines carry their row number and presale flag (the
@@ -131,16 +132,18 @@ class Writer:
         """Chunks of lines -> the same, checked (may run in a child process)."""
         return chunks
 
+    @abstractmethod
     def load(self, packed: Iterable[list[tuple]], fields=LINE_FIELDS[1:]) -> None:
         """Write the chunks :meth:`pack` gave."""
-        raise NotImplementedError
 
     def check_conflicts(self, table, res, skip_bad, rejects) -> None:
-        """Report the keys that came twice with different data (error or rejects)."""
+        """Report the keys that came twice with different data (error or rejects).
+        A writer that refuses a key seen twice (:class:`Direct`) has none."""
+        return None
 
+    @abstractmethod
     def drop(self) -> None:
         """Drop the temporary tables and views (``temp._lines`` …)."""
-        raise NotImplementedError
 
 
 class Staged(Writer):

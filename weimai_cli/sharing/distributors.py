@@ -11,7 +11,7 @@ import re
 import sqlite3
 
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound, did_you_mean
 
 _HANDLE = re.compile(r"[^\s\-][^\s]{0,63}")

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from weimai_cli.clock import now_iso
-from weimai_cli.db.store import transaction
+from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound, did_you_mean
 from weimai_cli.sharing import codes, links, posts
 
