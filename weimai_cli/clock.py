@@ -39,6 +39,11 @@ def now_iso() -> str:
     return now().isoformat(timespec="seconds")
 
 
+def today() -> str:
+    """Today in Asia/Shanghai, YYYY-MM-DD."""
+    return now().astimezone(SHANGHAI).strftime("%Y-%m-%d")
+
+
 def parse_bound(text: str, *, end: bool = False) -> str:
     """A --since / --until value as an ISO time (+08:00) to compare stored times with.
 

@@ -99,6 +99,16 @@ CREATE TABLE "deliveries" (
    "lease_until" INTEGER
 );
 
+-- table distributor_rates
+CREATE TABLE "distributor_rates" (
+   "handle" TEXT NOT NULL REFERENCES "distributors"("handle"),
+   "scope" TEXT NOT NULL,
+   "key" TEXT NOT NULL,
+   "rate_bp" INTEGER NOT NULL,
+   "created_at" TEXT NOT NULL,
+   PRIMARY KEY ("handle", "scope", "key")
+);
+
 -- table distributors
 CREATE TABLE "distributors" (
    "handle" TEXT PRIMARY KEY,
@@ -106,7 +116,7 @@ CREATE TABLE "distributors" (
    "contact" TEXT,
    "rate_bp" INTEGER,
    "created_at" TEXT NOT NULL
-);
+, active INTEGER NOT NULL DEFAULT 1, deactivated_at TEXT, notify_target TEXT);
 
 -- table feeds
 CREATE TABLE "feeds" (
@@ -144,7 +154,7 @@ CREATE TABLE "goods" (
    "status" TEXT NOT NULL DEFAULT 'active',
    "created_at" TEXT NOT NULL,
    "updated_at" TEXT NOT NULL
-, source TEXT, currency TEXT NOT NULL DEFAULT 'CNY');
+, source TEXT, currency TEXT NOT NULL DEFAULT 'CNY', coupon_fen INTEGER, coupon_threshold_fen INTEGER, coupon_text TEXT, coupon_start TEXT, coupon_end TEXT, coupon_total INTEGER, coupon_remaining INTEGER, coupon_url TEXT, monthly_sales INTEGER);
 
 -- table goods_history
 CREATE TABLE "goods_history" (
@@ -157,6 +167,19 @@ CREATE TABLE "goods_history" (
    "changed_at" TEXT NOT NULL,
    "source" TEXT
 , currency TEXT NOT NULL DEFAULT 'CNY');
+
+-- table goods_links
+CREATE TABLE "goods_links" (
+   "sku" TEXT NOT NULL REFERENCES "goods"("sku"),
+   "slot" TEXT NOT NULL,
+   "kind" TEXT NOT NULL,
+   "value" TEXT NOT NULL,
+   "pid" TEXT,
+   "expires_on" TEXT,
+   "source" TEXT,
+   "updated_at" TEXT NOT NULL,
+   PRIMARY KEY ("sku", "slot", "kind")
+);
 
 -- table imports
 CREATE TABLE imports (

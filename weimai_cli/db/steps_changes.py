@@ -294,6 +294,44 @@ def m013_order_currency(db):
     conn.execute("DROP TABLE temp._m013")
 
 
+def m014_coupons_links_distributor_controls(db):
+    # issue #13. A goods' coupon (the 淘宝联盟 选品库 gives at most one per item):
+    # face value and threshold in fen (threshold 0: no threshold), the 面额 text as
+    # given, its validity (dates, Asia/Shanghai, end inclusive), counts and link.
+    conn = db.conn
+    for column in (
+        "coupon_fen INTEGER", "coupon_threshold_fen INTEGER", "coupon_text TEXT",
+        "coupon_start TEXT", "coupon_end TEXT", "coupon_total INTEGER",
+        "coupon_remaining INTEGER", "coupon_url TEXT", "monthly_sales INTEGER",
+    ):
+        conn.execute(f"ALTER TABLE goods ADD COLUMN {column}")
+    # the 联盟's own links for a goods, per 推广位 (slot: the adzone id, '' when the
+    # link names none) and kind (catalog/offers.py LINK_KINDS); refreshed by the
+    # next import of the same goods and slot
+    db["goods_links"].create(
+        {
+            "sku": str, "slot": str, "kind": str, "value": str, "pid": str,
+            "expires_on": str, "source": str, "updated_at": str,
+        },
+        pk=("sku", "slot", "kind"),
+        not_null={"sku", "slot", "kind", "value", "updated_at"},
+        foreign_keys=[("sku", "goods", "sku")],
+    )
+    # distributors: deactivated ones keep their history but cannot share; a
+    # delivery target of their own for their statements
+    conn.execute("ALTER TABLE distributors ADD COLUMN active INTEGER NOT NULL DEFAULT 1")
+    conn.execute("ALTER TABLE distributors ADD COLUMN deactivated_at TEXT")
+    conn.execute("ALTER TABLE distributors ADD COLUMN notify_target TEXT")
+    # per-SKU or per-category rate overrides of one distributor (scope 'sku' or
+    # 'category'); precedence in sharing/distributors.py
+    db["distributor_rates"].create(
+        {"handle": str, "scope": str, "key": str, "rate_bp": int, "created_at": str},
+        pk=("handle", "scope", "key"),
+        not_null={"handle", "scope", "key", "rate_bp", "created_at"},
+        foreign_keys=[("handle", "distributors", "handle")],
+    )
+
+
 # in the order they run; append only
 STEPS = (
     m007_closed_lines,
@@ -303,4 +341,5 @@ STEPS = (
     m011_goods_source_currency,
     m012_seen_valid_and_payout_currency,
     m013_order_currency,
+    m014_coupons_links_distributor_controls,
 )
