@@ -133,11 +133,23 @@ def demo(
             if exc.code:
                 raise
         if hook is not None:
-            for body in hook.take():
-                output.line(f"# the receiver on 127.0.0.1 got ({body['title']}):")
-                output.text(body["text"])
+            for path, body in hook.take():
+                _show_received(path, body)
     if hook is not None:
         hook.stop()
+
+
+def _show_received(path: str, body: dict) -> None:
+    """Print one delivery the receiver got, as its chat would show it."""
+    from weimai_cli.cli import output
+
+    if "msgtype" in body:  # a WeCom robot message: markdown
+        kind = body["msgtype"]
+        output.line(f"# the WeCom robot on 127.0.0.1 got a {kind} message:")
+        output.text(body[kind]["content"])
+    else:  # weimai's own webhook JSON
+        output.line(f"# the receiver on 127.0.0.1 got ({body['title']}):")
+        output.text(body["text"])
 
 
 def _last_code() -> str:
@@ -166,8 +178,8 @@ class _HookReceiver:
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
-                got.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0))))
-                body = b'{"ok": true}'
+                got.append((self.path, json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))))
+                body = b'{"errcode": 0, "errmsg": "ok"}'  # what WeCom answers; a webhook takes any 2xx
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
@@ -182,7 +194,7 @@ class _HookReceiver:
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
 
-    def take(self) -> list[dict]:
+    def take(self) -> list[tuple[str, dict]]:
         out, self.got[:] = list(self.got), []
         return out
 
