@@ -286,6 +286,7 @@ def test_negative_rate_argument_is_bad_input_not_an_option(run, db, team):
         (["xiaohong", "--sku", "NX-GQ-500", "--category", "滋补", "10"], 2,
          "error: --sku and --category exclude each other"),
         (["xiaohong", "--sku", "NX-GQ-500", "10", "--remove"], 2, "error: a RATE and --remove exclude each other"),
+        (["xiaohong", "--sku", "NX-GQ-500", "--bogus=1"], 2, "error: No such option: --bogus\n"),
     ],
 )
 def test_rate_bad_input_changes_nothing(run, db, team, args, code, message):
@@ -332,3 +333,26 @@ def test_goods_show_lists_the_rates_that_touch_it(run, db, team):
         ("xiaohong", "sku", 3000, True), ("xiaohong", "category", 2800, False)]
     assert json.loads(run("goods", "show", "WC-DM-5KG", "-f", "json").stdout)["distributor_rates"] == [
         {"handle": "me", "scope": "category", "key": "粮油", "rate_bp": 500, "active": True, "applies": True}]
+
+
+@pytest.mark.parametrize("sku_bp", [None, 3000])
+@pytest.mark.parametrize("cat_bp", [None, 0])
+@pytest.mark.parametrize("dist_bp", [None, 2500])
+@pytest.mark.parametrize("goods_terms", [(2000, None), (None, 150), (None, None)])
+def test_terms_for_takes_the_first_that_exists(db, sku_bp, cat_bp, dist_bp, goods_terms):
+    db.execute("INSERT INTO distributors (handle, name, rate_bp, created_at) VALUES ('h', 'h', ?, 't')", (dist_bp,))
+    for scope, key, bp in (("sku", "S1", sku_bp), ("category", "C1", cat_bp), ("sku", "OTHER", 9900)):
+        if bp is not None:
+            db.execute("INSERT INTO distributor_rates VALUES ('h', ?, ?, ?, 't')", (scope, key, bp))
+    goods = {"sku": "S1", "category": "C1", "commission_bp": goods_terms[0], "commission_fen": goods_terms[1]}
+    expected = (
+        Terms(sku_bp, None, "sku") if sku_bp is not None
+        else Terms(cat_bp, None, "category") if cat_bp is not None
+        else Terms(dist_bp, None, "distributor") if dist_bp is not None
+        else Terms(*goods_terms, "goods")
+    )
+    assert terms_for(db, "h", goods) == expected
+    # another distributor's rates never apply; a goods with no category takes no category rate
+    assert terms_for(db, "me", goods) == Terms(*goods_terms, "goods")
+    if sku_bp is None and cat_bp is not None:
+        assert terms_for(db, "h", {**goods, "category": None}).source == ("distributor" if dist_bp else "goods")

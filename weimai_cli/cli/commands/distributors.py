@@ -186,6 +186,8 @@ def rate_cmd(
     from weimai_cli.money import format_rate
     from weimai_cli.sharing import distributors as dist
 
+    if rate is not None and rate.startswith("--"):  # unknown options reach RATE (so that -1 is a rate to refuse)
+        raise UsageError(f"No such option: {rate.split('=')[0]}", "see `weimai distributors rate --help`")
     if sku is not None and category is not None:
         raise UsageError("--sku and --category exclude each other", "set one rate at a time")
     scope, key = ("sku", sku) if sku is not None else ("category", category) if category is not None else (None, None)
