@@ -82,9 +82,9 @@ def test_distributors_add_and_list(run, shop):
     run("share", "NX-GQ-500", "--as", "xiaohong")
     r = run("distributors", "list", "--format", "csv")
     assert r.stdout == (
-        "handle,name,contact,rate,shares,last share,created\n"
-        f"me,me,,,0,,{FROZEN_NOW}\n"
-        f"xiaohong,小红,,25.00%,1,{FROZEN_NOW},{FROZEN_NOW}\n"
+        "handle,name,contact,rate,status,notify,shares,last share,created\n"
+        f"me,me,,,active,,0,,{FROZEN_NOW}\n"
+        f"xiaohong,小红,,25.00%,active,,1,{FROZEN_NOW},{FROZEN_NOW}\n"
     )
     rows = json.loads(run("distributors", "list", "--format", "json").stdout)
     assert [(d["handle"], d["rate_bp"], d["shares"]) for d in rows] == [("me", None, 0), ("xiaohong", 2500, 1)]

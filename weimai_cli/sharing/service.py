@@ -5,8 +5,8 @@ everything first (goods active, url, channel, distributor, link and post
 templates, card prerequisites, shortener config), so bad input records
 nothing. Then, in one ``BEGIN IMMEDIATE`` transaction, it takes the next
 share id, makes the signed code, the link and the post, and inserts the
-share with the price and rate in force now (a distributor's rate override
-wins over the goods' terms). Network and files come after the commit: a
+share with the price and rate in force now (distributors.terms_for picks
+the rate). Network and files come after the commit: a
 short link that fails leaves the share with its long link and sets
 ``ShareResult.shorten_error`` (the CLI exits 4).
 
@@ -229,10 +229,10 @@ def create_share(
 
         shortener = from_config(settings.shortener)
 
-    if dist["rate_bp"] is not None:
-        rate_bp, rate_fen = dist["rate_bp"], None
-    else:
-        rate_bp, rate_fen = goods["commission_bp"], goods["commission_fen"]
+    from weimai_cli.sharing.distributors import terms_for
+
+    # per-SKU > per-category > distributor's rate > goods' terms
+    rate_bp, rate_fen, _ = terms_for(conn, dist["handle"], goods)
     link_values = {"channel": ch, "campaign": campaign, "slot": slot, "sku": sku}
 
     def compose(code: str, link: str) -> posts.Post:

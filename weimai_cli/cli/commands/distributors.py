@@ -1,4 +1,4 @@
-"""weimai distributors add|list."""
+"""weimai distributors add|list|show|edit|deactivate|rate."""
 
 from __future__ import annotations
 
@@ -9,7 +9,25 @@ import typer
 from weimai_cli.cli.options import Fmt, FormatOpt
 from weimai_cli.db.store import open_db
 
-app = typer.Typer(help="Distributors (达人) and their rate overrides.", no_args_is_help=True)
+app = typer.Typer(
+    help="Distributors (达人): their rates (also per SKU or category), status and delivery target.",
+    no_args_is_help=True,
+)
+
+HandleArg = Annotated[str, typer.Argument(help="The distributor's handle.")]
+
+
+def _rate(value: str, option: str) -> int:
+    from weimai_cli.errors import BadInput
+    from weimai_cli.money import MoneyError, parse_rate
+
+    try:
+        bp = parse_rate(value)
+    except MoneyError as exc:
+        raise BadInput(f"{option}: {exc}", "write a percent from 0 to 100, like 25% or 25") from None
+    if bp is None:
+        raise BadInput(f"{option} is empty", "write a percent from 0 to 100, like 25% or 25")
+    return bp
 
 
 @app.command("add")
@@ -18,40 +36,183 @@ def add_cmd(
     name: Annotated[str | None, typer.Option("--name", help="Display name (default: the handle).")] = None,
     contact: Annotated[str | None, typer.Option("--contact", help="WeChat id, phone or e-mail.")] = None,
     rate: Annotated[
-        str | None, typer.Option("--rate", help="Rate override in percent (12.5%, 12.5); wins over goods rates.")
+        str | None, typer.Option("--rate", help="Their rate in percent (12.5%, 12.5); wins over the goods' terms.")
     ] = None,
 ):
     """Add a distributor."""
     from weimai_cli.cli import output
-    from weimai_cli.errors import BadInput
-    from weimai_cli.money import MoneyError, format_rate, parse_rate
+    from weimai_cli.money import format_rate
     from weimai_cli.sharing.distributors import add_distributor
 
-    try:
-        rate_bp = parse_rate(rate) if rate is not None else None
-    except MoneyError as exc:
-        raise BadInput(f"--rate: {exc}", "write a percent like 25% or 25") from None
+    rate_bp = _rate(rate, "--rate") if rate is not None else None
     d = add_distributor(open_db(), handle, name=name, contact=contact, rate_bp=rate_bp)
     rate_text = f", rate {format_rate(d['rate_bp'])}" if d["rate_bp"] is not None else ""
     output.message(f"added distributor {d['handle']} ({d['name']}{rate_text})")
 
 
 @app.command("list")
-def list_cmd(fmt: FormatOpt = Fmt.table):
-    """List distributors with their rate override and number of shares."""
+def list_cmd(
+    fmt: FormatOpt = Fmt.table,
+    everyone: Annotated[bool, typer.Option("--all", "-a", help="Deactivated distributors too.")] = False,
+):
+    """List active distributors with their rate, status, delivery target and shares."""
     from weimai_cli.cli import output
-    from weimai_cli.sharing.distributors import list_distributors
+    from weimai_cli.cli.render.distributors import list_cols
+    from weimai_cli.sharing.distributors import inactive_count, list_distributors
 
-    output.rows(
-        list_distributors(open_db()),
-        [
-            output.Col("handle", "handle"),
-            output.Col("name", "name"),
-            output.Col("contact", "contact"),
-            output.Col("rate_bp", "rate", "rate"),
-            output.Col("shares", "shares", "int"),
-            output.Col("last_share", "last share"),
-            output.Col("created_at", "created"),
-        ],
-        fmt.value,
+    conn = open_db()
+    output.rows(list_distributors(conn, include_inactive=everyone), list_cols(), fmt.value)
+    hidden = 0 if everyone else inactive_count(conn)
+    if hidden:
+        output.message(f"{output.count(hidden, 'deactivated distributor')} not listed (--all lists them)")
+
+
+@app.command("show")
+def show_cmd(handle: HandleArg, fmt: FormatOpt = Fmt.table):
+    """Show one distributor: fields, status, delivery target and per-SKU / per-category rates."""
+    from weimai_cli.cli import output
+    from weimai_cli.cli.render import distributors as render
+    from weimai_cli.sharing.distributors import distributor_summary
+
+    d = distributor_summary(open_db(), handle)
+    if fmt == Fmt.json:
+        output.json_out(d)
+        return
+    output.fields(render.distributor_fields(d))
+    if d["rates"]:
+        output.line()
+        output.rows(render.rate_rows(d["rates"]), render.rate_cols(), fmt.value, title=f"rates ({render.PRECEDENCE})")
+
+
+@app.command("edit")
+def edit_cmd(
+    handle: HandleArg,
+    rate: Annotated[str | None, typer.Option("--rate", help="The distributor's rate in percent (12.5%, 12.5).")] = None,
+    no_rate: Annotated[bool, typer.Option("--no-rate", help="Drop the distributor's rate: goods' terms apply.")] = False,
+    name: Annotated[str | None, typer.Option("--name", help="Display name.")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="WeChat id, phone or e-mail ('' clears it).")] = None,
+    notify: Annotated[
+        str | None, typer.Option("--notify", help="Delivery target (`weimai notify list`) for their statements.")
+    ] = None,
+    no_notify: Annotated[bool, typer.Option("--no-notify", help="Drop the delivery target.")] = False,
+    active: Annotated[bool, typer.Option("--active", help="Reactivate a deactivated distributor.")] = False,
+):
+    """Change a distributor's fields. Shares made before keep the rate they were made with."""
+    from weimai_cli.cli import output
+    from weimai_cli.errors import UsageError
+    from weimai_cli.money import format_rate
+    from weimai_cli.sharing.distributors import edit_distributor
+
+    if rate is not None and no_rate:
+        raise UsageError("--rate and --no-rate exclude each other")
+    if notify is not None and no_notify:
+        raise UsageError("--notify and --no-notify exclude each other")
+    changes: dict = {}
+    if rate is not None or no_rate:
+        changes["rate_bp"] = None if no_rate else _rate(rate, "--rate")
+    if name is not None:
+        changes["name"] = name
+    if contact is not None:
+        changes["contact"] = contact
+    if notify is not None or no_notify:
+        changes["notify_target"] = None if no_notify else _notify_target(notify)
+    if active:
+        changes["active"] = 1
+    if not changes:
+        raise UsageError(
+            "nothing to change", "give --rate, --no-rate, --name, --contact, --notify, --no-notify or --active"
+        )
+    d, changed = edit_distributor(open_db(), handle, changes)
+    if not changed:
+        output.message(f"unchanged {d['handle']}")
+        return
+    shown = {
+        "name": lambda: f"name {d['name']}",
+        "contact": lambda: f"contact {d['contact'] or '(none)'}",
+        "rate_bp": lambda: f"rate {format_rate(d['rate_bp']) if d['rate_bp'] is not None else '(goods terms)'}",
+        "notify_target": lambda: f"notify {d['notify_target'] or '(none)'}",
+        "active": lambda: "reactivated",
+    }
+    output.message(f"changed {d['handle']}: " + ", ".join(shown[k]() for k in changed))
+
+
+def _notify_target(name: str) -> str:
+    from weimai_cli.errors import BadInput, NotFound
+    from weimai_cli.notify.targets import get_target
+
+    name = name.strip()
+    if not name:
+        raise BadInput("--notify is empty", "give a target of `weimai notify list`, or use --no-notify")
+    try:
+        return get_target(name).name
+    except NotFound as exc:
+        raise NotFound(f"--notify: {exc}", exc.hint) from None
+
+
+@app.command("deactivate")
+def deactivate_cmd(handle: HandleArg):
+    """Deactivate a distributor: no new shares; shares, orders and ledger entries stay."""
+    from weimai_cli.cli import output
+    from weimai_cli.sharing.distributors import deactivate_distributor, get_distributor
+
+    conn = open_db()
+    if not deactivate_distributor(conn, handle):
+        output.message(f"{handle} was already deactivated")
+        return
+    d = get_distributor(conn, handle)
+    output.message(
+        f"deactivated {d['handle']}: their shares, orders and ledger entries are kept; "
+        f"`weimai distributors edit {d['handle']} --active` reactivates"
     )
+
+
+@app.command("rate", context_settings={"ignore_unknown_options": True})
+def rate_cmd(
+    handle: HandleArg,
+    rate: Annotated[str | None, typer.Argument(help="Rate in percent (12.5%, 12.5); leave out to list.")] = None,
+    sku: Annotated[str | None, typer.Option("--sku", help="The rate applies to this SKU.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="The rate applies to this category.")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Drop the rate for --sku or --category.")] = False,
+    fmt: FormatOpt = Fmt.table,
+):
+    """Set, remove or list a distributor's per-SKU and per-category rates.
+
+    A share takes the first of: the distributor's per-SKU rate, per-category
+    rate, the distributor's rate (`edit --rate`), the goods' own terms.
+    Shares made before keep their rate. Without --sku/--category: list them.
+    """
+    from weimai_cli.cli import output
+    from weimai_cli.errors import UsageError
+    from weimai_cli.money import format_rate
+    from weimai_cli.sharing import distributors as dist
+
+    if rate is not None and rate.startswith("--"):  # unknown options reach RATE (so that -1 is a rate to refuse)
+        raise UsageError(f"No such option: {rate.split('=')[0]}", "see `weimai distributors rate --help`")
+    if sku is not None and category is not None:
+        raise UsageError("--sku and --category exclude each other", "set one rate at a time")
+    scope, key = ("sku", sku) if sku is not None else ("category", category) if category is not None else (None, None)
+    conn = open_db()
+    if scope is None:
+        if rate is not None or remove:
+            raise UsageError(
+                "say what the rate is for: --sku SKU or --category CATEGORY",
+                f"the distributor's own rate: weimai distributors edit {handle} --rate {rate or 'RATE'}",
+            )
+        from weimai_cli.cli.render.distributors import rate_cols, rate_rows
+
+        handle = dist.get_distributor(conn, handle)["handle"]
+        output.rows(rate_rows(dist.rates_of(conn, handle)), rate_cols(), fmt.value,
+                    empty=f"{handle} has no per-SKU or per-category rates")
+        return
+    what = f"{dist.SCOPE_NAMES[scope]} rate of {handle} for {(key or '').strip()!r}"
+    if remove:
+        if rate is not None:
+            raise UsageError("a RATE and --remove exclude each other")
+        old = dist.remove_rate(conn, handle, scope, key)
+        output.message(f"removed the {what} ({format_rate(old)})")
+        return
+    if rate is None:
+        raise UsageError("give a RATE or --remove", f"e.g. weimai distributors rate {handle} --{scope} {key} 25%")
+    bp = _rate(rate, "RATE")
+    outcome = dist.set_rate(conn, handle, scope, key, bp)
+    output.message(f"{outcome} the {what}: {format_rate(bp)}" if outcome != "unchanged" else f"unchanged: {what}")

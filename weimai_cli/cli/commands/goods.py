@@ -125,8 +125,11 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
     conn = open_db()
     item = catalog.get_goods(conn, sku)
     history = catalog.goods_history(conn, item["sku"])
+    from weimai_cli.sharing.distributors import rates_for_goods
+
+    dist_rates = rates_for_goods(conn, item)
     if fmt == Fmt.json:
-        output.json_out({**item, "history": history})
+        output.json_out({**item, "history": history, "distributor_rates": dist_rates})
         return
     cur = item["currency"]  # amounts in CNY read 59.90, others 34.99 USD
     pairs = [
@@ -166,6 +169,9 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
         fmt.value,
         title="history",
     )
+    from weimai_cli.cli.render.distributors import show_goods_rates
+
+    show_goods_rates(dist_rates, fmt.value)
 
 
 @app.command("import")
