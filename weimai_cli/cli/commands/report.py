@@ -69,6 +69,7 @@ def report(
     from weimai_cli.cli import output
     from weimai_cli.cli.failures import show as show_failure
     from weimai_cli.cli.render import reports as rendered
+    from weimai_cli.cli.render.chat import report_message
     from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.errors import DeliveryFailed, UsageError
     from weimai_cli.ledger import statements
@@ -110,7 +111,7 @@ def report(
         outcomes = delivery.deliver(
             conn, targets, delivery.report_key(data, language), rendered.title(data, language),
             rendered.render_md(data, language), rendered.render_text(data, language),
-            resend=resend, allow_private=allow_private, wait_seconds=wait)
+            resend=resend, allow_private=allow_private, wait_seconds=wait, message=report_message(data, language))
     for o in outcomes:
         if o.result is None:
             continue
