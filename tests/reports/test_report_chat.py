@@ -132,3 +132,36 @@ def test_monthly_golden_for_wecom_and_slack(run, db, server):
     check_golden("chat/monthly_wecom.md", r["wecom"].accepted[0]["markdown"]["content"])
     check_golden("chat/monthly_slack.json", json.dumps(r["slack"].accepted[0], ensure_ascii=False, indent=1) + "\n",
                  json.loads)
+
+
+def test_monthly_findings_and_adjustments_as_rows(run, db, server):
+    from weimai_cli.db.tx import transaction
+    from weimai_cli.ledger.booking import book_all
+
+    seed(db)
+    with transaction(db):  # the platform reports 15 % where the share says 20 %: a finding
+        db.execute("UPDATE orders SET reported_rate_bp = 1500 WHERE line_key = 'L7'")
+        book_all(db)
+    r = robots(run, server, ("wecom", "feishu", "slack"))
+    run("earnings", "close", "--month", "2026-10")
+    with transaction(db):  # refunded after the close: an adjustment carried into November
+        db.execute("UPDATE orders SET status = 'refunded', refunded_fen = paid_fen WHERE line_key = 'L9'")
+        book_all(db)
+    run("report", "monthly", "--date", "2026-10", "--lang", "en", "--notify", "wecom")
+    run("report", "monthly", "--date", "2026-11", "--lang", "en", *notify_args(("wecom", "feishu", "slack")))
+    october, november = (b["markdown"]["content"] for b in r["wecom"].accepted)
+    assert ("**reconciliation findings (reported rate ≠ expected)**\n"
+            "1. taobao L7 · TEA-1: reported **15.00%** · expected 20.00%\n") in october
+    adjustment = ("2026-10 taobao L9", "-12.00", "2026-10 is closed: late reversal for line L9 (refunded: commission "
+                  "reversed)")
+    assert (f"**adjustments carried in**\n1. {adjustment[0]}: amount **{adjustment[1]}** — {adjustment[2]}\n"
+            in november)
+    # currency by currency
+    assert november.index("outstanding (CNY)") < november.index("orders (USD)")
+    card = r["feishu"].accepted[0]["card"]
+    cells = [[c["elements"][0]["text"]["content"] for c in el["columns"]]
+             for el in card["elements"] if el["tag"] == "column_set"]
+    assert ["**line**", "**amount**"] in cells and [f"1. {adjustment[0]}\n{adjustment[2]}", "**-12.00**"] in cells
+    assert f"1. {adjustment[0]}: amount *-12.00* — {adjustment[2]}" in bodies(r["slack"])
+    for kind in ("wecom", "feishu", "slack"):
+        assert not TABLE_ROW.search(bodies(r[kind]))

@@ -52,8 +52,9 @@ def _statement(msg: Message, st: dict, L: dict, lang: str) -> None:
     msg.notes.append(f"({L['closed'] if st['closed'] else L['open']})")
     header, rows = summary_rows(st, lang)
     multi = len(header) > 2
-    figures = [Figure(row[0] + (f" ({cur})" if multi else ""), value)
-               for row in rows for cur, value in zip(header[1:], row[1:], strict=True) if value != ""]
+    # currency by currency: all the CNY figures, then the USD ones
+    figures = [Figure(row[0] + (f" ({cur})" if multi else ""), row[1 + i])
+               for i, cur in enumerate(header[1:]) for row in rows if row[1 + i] != ""]
     msg.sections.append(Section(figures=figures))
     unattributed = [unattributed_row(u, L) for u in st["unattributed"]]
     msg.sections.append(Section(L["unattributed"], rows=[
