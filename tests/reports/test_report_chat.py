@@ -165,3 +165,21 @@ def test_monthly_findings_and_adjustments_as_rows(run, db, server):
     assert f"1. {adjustment[0]}: amount *-12.00* — {adjustment[2]}" in bodies(r["slack"])
     for kind in ("wecom", "feishu", "slack"):
         assert not TABLE_ROW.search(bodies(r[kind]))
+
+
+def test_email_keeps_the_text_tables(run, db, tmp_path, monkeypatch):
+    from email import message_from_string, policy
+
+    from tests.netutil import SMTP_PASSWORD, SMTPServer, make_cert, server_ssl_context
+
+    seed(db)
+    cert, key = make_cert(tmp_path)
+    monkeypatch.setenv("WEIMAI_CA_BUNDLE", str(cert))
+    with SMTPServer(server_ssl_context(cert, key)) as smtp:
+        run("notify", "add", "mail", "--kind", "email", "--url", f"smtp://bot%40example.com@localhost:{smtp.port}",
+            "--to", "boss@example.com", "--allow-private", "--password-stdin", input=SMTP_PASSWORD + "\n")
+        run("report", "daily", "--date", "2026-11-05", "--lang", "en", "--notify", "mail")
+    mail = message_from_string(smtp.messages[0]["data"], policy=policy.default)
+    body = mail.get_content().replace("\r\n", "\n")
+    assert body.startswith("Daily report 2026-11-05 ")
+    assert "share       channel  SKU    orders     GMV  commission\n----------  -------" in body
