@@ -165,6 +165,15 @@ class Robot:
                 return _json({"code": 19021, "msg": "sign match fail or timestamp is not within one hour from current time"})
         if len(raw) > 20000:
             return _json({"code": 9499, "msg": "Bad Request: body too large"})
+        if body.get("msg_type") == "interactive":  # a card: a header title and a list of elements
+            card = body.get("card")
+            if (not isinstance(card, dict) or not isinstance(card.get("elements"), list)
+                    or not (card.get("header") or {}).get("title", {}).get("content")):
+                return _json({"code": 9499, "msg": "Bad Request"})
+            if self.keyword and self.keyword not in json.dumps(card, ensure_ascii=False):
+                return _json({"code": 19024, "msg": "Key Words Not Found"})
+            self.accepted.append(body)
+            return _json({"code": 0, "msg": "success", "data": {}})
         post = (body.get("content") or {}).get("post", {}).get("zh_cn")
         if body.get("msg_type") != "post" or not isinstance(post, dict) or not isinstance(post.get("content"), list):
             return _json({"code": 9499, "msg": "Bad Request"})
@@ -181,6 +190,14 @@ class Robot:
             return Response("invalid_payload", status=400)
         if not body.get("text"):
             return Response("no_text", status=400)
+        blocks = body.get("blocks", [])
+        # block limits (SERVICES.md §4, 2nd): 50 blocks, section text 3000, 10 fields of 2000, header 150
+        sections = [b for b in blocks if b.get("type") == "section"]
+        if (len(blocks) > 50 or any(len((b.get("text") or {}).get("text", "")) > 3000 for b in sections)
+                or any(len(b.get("fields", [])) > 10 or any(len(f["text"]) > 2000 for f in b.get("fields", []))
+                       for b in sections)
+                or any(len(b["text"]["text"]) > 150 for b in blocks if b.get("type") == "header")):
+            return Response("invalid_blocks", status=400)
         self.accepted.append(body)
         return Response("ok", status=200, content_type="text/plain")
 

@@ -565,3 +565,78 @@ def test_exception_text_is_redacted(run, db, server):
     texts = [str(info.value), repr(info.value), info.value.hint, repr(info.value.__context__), repr(info.value.__cause__)]
     assert info.value.__suppress_context__
     assert all(WECOM_KEY not in t for t in texts)
+
+
+# ---------------------------------------------------------------- chat shapes (a Message)
+
+
+def big_message(rows: int):
+    from weimai_cli.notify.message import Figure, Message, Row, Section
+
+    return Message("月报 2026-10", notes=["(已结账)"], sections=[
+        Section(figures=[Figure("净佣金", "1,200.00"), Figure("订单数", "300")]),
+        Section("热门商品", name_label="SKU", rows=[
+            Row(f"SKU-{i:04d} 宁夏枸杞 500g 头茬免洗", [Figure("订单", "3"), Figure("佣金", "20.00", True)])
+            for i in range(rows)]),
+        Section("调整明细", empty="无"),
+    ])
+
+
+def send_message(db, name, message, key="monthly:2026-10:all:zh"):
+    from weimai_cli.notify.delivery import deliver as lib_deliver
+
+    return lib_deliver(db, name, key, message.title, "# md\n\n| a | b |\n| --- | --- |", "plain", message=message)
+
+
+def test_feishu_card_split_under_20_kb_repeats_the_section_header(run, db, server):
+    r = robot(server, "feishu", signed=True)
+    add(run, "fs", "feishu", r.url(server), "--secret", FEISHU_SECRET)
+    res = send_message(db, "fs", big_message(120))
+    n = res.parts
+    assert n == len(r.accepted) > 1
+    assert res.notes == [f"split into {n} messages (Feishu takes at most 20 KB)"]
+    for i, body in enumerate(r.accepted, 1):
+        assert len(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()) <= 20000
+        assert body["msg_type"] == "interactive"
+        assert body["card"]["header"]["title"]["content"] == f"月报 2026-10 ({i}/{n})"
+        els = body["card"]["elements"]
+        header = [el for el in els if el["tag"] == "column_set" and el["background_style"] == "grey"]
+        assert header, "every part that carries rows has the header row"
+    names = [el["columns"][0]["elements"][0]["text"]["content"] for b in r.accepted for el in b["card"]["elements"]
+             if el["tag"] == "column_set" and el["background_style"] == "default"]
+    assert names == [f"{i + 1}. SKU-{i:04d} 宁夏枸杞 500g 头茬免洗" for i in range(120)]  # each row once, in order
+    assert r.accepted[-1]["card"]["elements"][-1] == {"tag": "div", "text": {"tag": "plain_text", "content": "无"}}
+
+
+def test_slack_blocks_split_at_50_and_trimmed_past_10_parts(run, db, server):
+    from weimai_cli.notify.message import Figure, Message, Section
+
+    r = robot(server, "slack")
+    add(run, "sl", "slack", r.url(server))
+    many = Message("日报", sections=[Section(f"S{i}", figures=[Figure("GMV", f"{i}.00")]) for i in range(20)])
+    res = send_message(db, "sl", many, key="k1")
+    assert res.parts == len(r.accepted) == 2  # header + 20 × (divider, title, fields) - 1 = 60 blocks
+    assert all(len(b["blocks"]) <= 50 for b in r.accepted)
+    assert [b["blocks"][0]["text"]["text"] for b in r.accepted] == ["日报 (1/2)", "日报 (2/2)"]
+    huge = Message("日报", sections=[Section(f"S{i}", figures=[Figure("GMV", "1.00")]) for i in range(400)])
+    res = send_message(db, "sl", huge, key="k2")
+    assert res.parts == 10 and "trimmed" in res.notes[0]
+    assert "trimmed: the rest did not fit" in r.accepted[-1]["blocks"][-1]["elements"][0]["text"]
+
+
+def test_wecom_message_split_under_4096_bytes_without_tables(run, db, server):
+    r = robot(server, "wecom")
+    add(run, "team", "wecom", r.url(server))
+    res = send_message(db, "team", big_message(120))
+    assert res.parts == len(r.accepted) > 1
+    contents = [b["markdown"]["content"] for b in r.accepted]
+    assert all(len(c.encode()) <= 4096 and "|" not in c for c in contents)
+    assert contents[0].startswith("### 月报 2026-10\n\n> (已结账)\n\n净佣金: **1,200.00**\n订单数: **300**\n\n**热门商品**\n"
+                                  "1. SKU-0000 宁夏枸杞 500g 头茬免洗: 订单 3 · 佣金 **20.00**\n")
+
+
+def test_message_to_webhook_and_email_keeps_the_markdown(run, db, server):
+    r = robot(server, "webhook")
+    add(run, "hook", "webhook", r.url(server))
+    send_message(db, "hook", big_message(2))
+    assert r.accepted[0]["text"] == "# md\n\n| a | b |\n| --- | --- |" and r.accepted[0]["text_plain"] == "plain"

@@ -303,7 +303,7 @@ def test_out_refuses_an_existing_file_unless_force(run, db, tmp_path):
     assert dump(db, "SELECT period FROM closed_periods") == []  # refused before the close
     r = report(run, "monthly", "--close", "--out", out, "--force")
     assert r.stderr == f"closed 2026-10\nwrote {out}\n"
-    assert out.read_text(encoding="utf-8").startswith("Monthly statement 2026-10 · me\n")
+    assert out.read_text(encoding="utf-8").startswith("# Monthly statement 2026-10 · me\n")  # .md: markdown
     assert sorted(p.name for p in tmp_path.iterdir()) == ["home", "m.md"]
 
 

@@ -26,17 +26,19 @@ from weimai_cli import net
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, DatabaseBusy, DeliveryFailed
+from weimai_cli.notify.message import Message
 from weimai_cli.notify.services import (
     MAX_ATTEMPTS,
     RETRY_AFTER_CAP,
     SendError,
+    body_bytes,
     pause,
     payload,
     post_part,
     send_email,
 )
+from weimai_cli.notify.shapes import message_parts
 from weimai_cli.notify.targets import Target, all_secrets_redactor, get_target
-from weimai_cli.notify.text import render_parts
 
 # Pause between the parts of one report (seconds, scaled by WEIMAI_HTTP_BACKOFF).
 PACE = {"slack": 1.1, "feishu": 0.25, "wecom": 0.0, "dingtalk": 0.0, "webhook": 0.0, "email": 0.0}
@@ -132,8 +134,13 @@ def deliver(
     resend: bool = False,
     allow_private: bool = False,
     wait_seconds: float = 0.0,
+    message: Message | None = None,
 ) -> DeliveryResult:
     """Send one report to one target, logged and de-duplicated by (target, report_id).
+
+    With ``message`` (the report as figures and rows), a chat robot gets it in
+    its own shape (:mod:`.shapes`: no tables); the webhook gets the markdown
+    and email the plain text either way.
 
     Raises DeliveryFailed (exit 4) with a redacted message when it cannot be
     delivered, DatabaseBusy (exit 3) when another process is delivering the
@@ -142,8 +149,9 @@ def deliver(
     target = get_target(target_name)
     allow = allow_private or target.allow_private
     redact = all_secrets_redactor(target)
-    texts, notes = render_parts(target, title, text_markdown, text_plain)
-    digest = hashlib.sha256("\x00".join([title, *texts]).encode()).hexdigest()
+    texts, notes = message_parts(target, title, text_markdown, text_plain, message)
+    digest = hashlib.sha256("\x00".join(
+        [title, *(t if isinstance(t, str) else body_bytes(t).decode() for t in texts)]).encode()).hexdigest()
     owner = secrets.token_hex(8)
     deadline = time.monotonic() + wait_seconds
     while True:
@@ -190,6 +198,8 @@ def deliver(
                 pause(PACE[target.kind] * net.backoff_base())
             if target.kind == "email":
                 send_email(target, title, texts[i], did, allow)
+            elif isinstance(texts[i], dict):  # a whole body in the service's shape (card, blocks)
+                post_part(sess, target, texts[i])
             else:
                 body = payload(target.kind, title if len(texts) == 1 else f"{title} ({i + 1}/{len(texts)})",
                                 texts[i], {**meta, "part": i + 1})

@@ -25,9 +25,11 @@ class Outcome:
 
 
 def deliver(conn, targets: list[str], key: str, title: str, md: str, plain: str, *, resend: bool = False,
-            allow_private: bool = False, wait_seconds: float = 0.0) -> list[Outcome]:
+            allow_private: bool = False, wait_seconds: float = 0.0, message=None) -> list[Outcome]:
     """Send a report (``md``, with ``plain`` as its plain form) to every target,
-    once per ``key`` (:func:`report_key`) unless ``resend``.
+    once per ``key`` (:func:`report_key`) unless ``resend``. ``message`` (a
+    :class:`weimai_cli.notify.message.Message`) is what chat robots get, each in
+    its own shape; the webhook keeps the markdown, email the plain text.
 
     Each target is tried even if an earlier one failed; the outcomes say what happened.
     """
@@ -38,7 +40,8 @@ def deliver(conn, targets: list[str], key: str, title: str, md: str, plain: str,
     for name in targets:
         try:
             out.append(Outcome(name, notify.deliver(conn, name, key, title, md, plain, resend=resend,
-                                                    allow_private=allow_private, wait_seconds=wait_seconds)))
+                                                    allow_private=allow_private, wait_seconds=wait_seconds,
+                                                    message=message)))
         except (DeliveryFailed, DatabaseBusy) as exc:
             out.append(Outcome(name, error=exc))
     return out
