@@ -335,8 +335,10 @@ def add_link(
     else:
         try:
             value = parse_link(value) or ""
-        except ValueError as exc:
-            raise BadInput(f"{exc}", "give an https:// link, or a 淘口令 like ￥AbCd1234XyZ￥") from None
+        except ValueError:
+            raise BadInput(
+                f"{value[:60]!r} is neither a link nor a 淘口令", "give an https:// link, or a 淘口令 like ￥AbCd1234XyZ￥"
+            ) from None
         if not value:
             raise BadInput("the link is empty", "give the 联盟's link or 淘口令")
     check_link(row["platform"], kind, value, row["sku"])
