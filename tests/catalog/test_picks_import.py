@@ -74,6 +74,11 @@ def test_slot_option_names_the_links_slot(run, db):
     assert {s for (s,) in db.execute("SELECT DISTINCT slot FROM goods_links")} == {"555", "111111111", "222222222"}
 
 
+def test_slot_without_link_columns_warns(run, tmp_path):
+    f = write(tmp_path, "a.csv", "商品编码,商品名称,售价\nA1,茶,12.50\n")
+    assert f"warning: {f}: --slot 5: the file has no link columns\n" in run("goods", "import", f, "--slot", "5").stderr
+
+
 def test_dry_run_writes_no_goods_or_links(run, db):
     r = run("goods", "import", XLS, "--dry-run")
     assert r.stderr.startswith(f"would import {XLS} (csv, gb18030, 淘宝联盟 选品库): 6 rows")

@@ -153,3 +153,8 @@ def test_goods_link_usage(run, picks):
                                                          "https://s.click.taobao.com/a", "--expires", "2026-13-01",
                                                          code=2).stderr
     assert "no goods with SKU 'NOPE'" in run("goods", "link", "NOPE", "https://s.click.taobao.com/a", code=1).stderr
+
+
+def test_goods_link_kind_tkl_needs_one(run, picks):
+    err, _ = one_error(run("goods", "link", "620001234569", "https://s.click.taobao.com/a", "--kind", "tkl", code=1))
+    assert "no 淘口令 in 'https://s.click.taobao.com/a'" in err

@@ -168,6 +168,8 @@ def import_goods(
         if "coupon" not in mapping and any(f in mapping for f in COUPON_FIELDS):
             warning(f"{table.path}: ignoring the coupon columns: there is no 优惠券面额 (coupon) column")
         extra = _Extras(table, mapping, link_days, slot, warning)
+        if slot is not None and not extra.link_fields:
+            warning(f"{table.path}: --slot {slot}: the file has no link columns")
         fields = [f for f in COLUMNS if f in mapping and not (f == "currency" and extra.derive_currency)]
         cols = [COLUMNS[f] for f in fields]
         if "status" not in fields:
@@ -267,42 +269,46 @@ class _Extras:
         self.warning = warning
         self._pid_warned = False
 
-    def cell(self, rownum, f, conv):
+    def cell(self, rownum: int, values: list, f: str, conv):
+        """Field ``f`` of a row through ``conv``; None when the file has no such column."""
         idx = self.mapping.get(f)
         if idx is None:
             return None
         try:
-            return conv(self.table_value(idx))
+            return conv(values[idx] if idx < len(values) else "")
         except (MoneyError, ValueError) as exc:
             raise self.table.error(rownum, idx, str(exc), FIELD_HINTS.get(f, _hint(f))) from None
 
     def add(self, rownum: int, values: list, out: list, platform: str | None) -> None:
-        self.values = values
+        """Append the row's extra columns to its record ``out``; keep its links."""
+
+        def cell(f, conv):
+            return self.cell(rownum, values, f, conv)
+
         if self.derive_currency:
-            given = self.cell(rownum, "currency", lambda v: parse_currency(v) if cell_text(v) else None)
+            given = cell("currency", lambda v: parse_currency(v) if cell_text(v) else None)
             # an empty currency cell is the platform's currency, else CNY; no column keeps the item's
             fallback = DEFAULT_CURRENCY if "currency" in self.mapping else None
             out.append(given or platform_currency(platform) or fallback)
-        end = self.cell(rownum, "coupon_end", parse_day)
+        end = cell("coupon_end", parse_day)
         if "coupon" in self.mapping:
-            face = self.cell(rownum, "coupon", parse_face)
+            face = cell("coupon", parse_face)
             if face is None:
                 out += [None] * len(COUPON_COLUMNS)
             else:
                 out += [
-                    *face, cell_text(self.table_value(self.mapping["coupon"])),
-                    self.cell(rownum, "coupon_start", parse_day), end,
-                    self.cell(rownum, "coupon_total", parse_count),
-                    self.cell(rownum, "coupon_remaining", parse_count),
-                    self.cell(rownum, "coupon_url", parse_link),
+                    *face, cell("coupon", cell_text), cell("coupon_start", parse_day), end,
+                    cell("coupon_total", parse_count), cell("coupon_remaining", parse_count),
+                    cell("coupon_url", parse_link),
                 ]
         if "monthly_sales" in self.mapping:
-            out.append(self.cell(rownum, "monthly_sales", parse_count))
+            out.append(cell("monthly_sales", parse_count))
         if self.link_fields:
             links = {}
             for f in self.link_fields:
-                value = self.cell(rownum, f, parse_tkl if f == "tkl" else parse_link)
+                value = cell(f, parse_tkl if f == "tkl" else parse_link)
                 if value:
+                    # (N天内有效) in the header: N days from today; a coupon link: the coupon's end
                     days = [d for d in (expires_after(self.link_days.get(self.mapping[f])),
                                         end if f == "coupon_link" else None) if d]
                     links[f] = (value, min(days) if days else None)
@@ -314,9 +320,6 @@ class _Extras:
                     f"kept under --slot {self.slot} as asked"
                 )
             self.links.append((out[0], slot, pid, links))
-
-    def table_value(self, idx: int):
-        return self.values[idx] if idx < len(self.values) else ""
 
 
 # sources weimai writes itself (goods_history.source, goods.source)

@@ -230,7 +230,8 @@ PLATFORM_HOSTS = {
 # product pages: the item itself, which credits nobody
 BARE_HOSTS = (
     "item.taobao.com", "detail.tmall.com", "detail.m.tmall.com", "item.m.taobao.com", "h5.m.taobao.com",
-    "detail.tmall.hk", "item.jd.com", "item.m.jd.com", "npcitem.jd.hk",
+    "detail.tmall.hk", "a.m.taobao.com", "chaoshi.detail.tmall.com", "item.jd.com", "item.m.jd.com",
+    "npcitem.jd.hk",
 )
 _HOST_NAMES = {"taobao": "Taobao/Tmall", "tmall": "Taobao/Tmall", "jd": "JD", "douyin": "Douyin",
                "pinduoduo": "Pinduoduo"}

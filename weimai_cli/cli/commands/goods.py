@@ -169,7 +169,7 @@ def link_cmd(
 
 @app.command("import")
 def import_cmd(
-    files: Annotated[list[str], typer.Argument(help="CSV/TSV (UTF-8, BOM or GB18030), JSON, JSON lines or XLSX.")],
+    files: Annotated[list[str], typer.Argument(help="CSV/TSV (UTF-8, BOM or GBK/GB18030, also named .xls), JSON, JSON lines, XLSX or XLS.")],
     dry_run: DryRunOpt = False,
     archive_missing: Annotated[
         bool,
