@@ -254,3 +254,19 @@ MARKETPLACES = {
 def marketplace_currency(seller: str | None) -> str | None:
     """The currency of the Amazon store a row names as its Seller (``Amazon.co.uk``)."""
     return MARKETPLACES.get(seller.strip().lower()) if seller else None
+
+
+# the currency a goods is priced in when its file or option names none, by its
+# platform: the Chinese platforms sell in CNY; ``amazon`` is amazon.com (USD),
+# ``amazon.co.uk`` and the other stores their own (MARKETPLACES)
+PLATFORM_CURRENCIES = {
+    "taobao": "CNY", "tmall": "CNY", "jd": "CNY", "douyin": "CNY", "pinduoduo": "CNY",
+    "weidian": "CNY", "kuaishou": "CNY", "xiaohongshu": "CNY", "amazon": "USD",
+}
+
+
+def platform_currency(platform: str | None) -> str | None:
+    """The currency of a goods platform (``tmall`` -> CNY, ``amazon`` -> USD,
+    ``amazon.de`` -> EUR), or None for a platform that does not imply one."""
+    key = (platform or "").strip().lower()
+    return PLATFORM_CURRENCIES.get(key) or MARKETPLACES.get(key)

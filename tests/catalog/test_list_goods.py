@@ -65,7 +65,9 @@ def test_archived_hidden_unless_asked(run):
         {
             "sku": "GQ-1", "title": "宁夏枸杞 500g", "price_fen": 5990, "currency": "CNY", "commission_bp": 2000,
             "unit_commission_fen": 1198, "category": "滋补", "supplier": "红杞店", "stock": 100,
-            "status": "archived",
+            "status": "archived", "coupon_price_fen": 5990, "platform": None, "monthly_sales": None,
+            "coupon_fen": None, "coupon_threshold_fen": None, "coupon_text": None, "coupon_start": None,
+            "coupon_end": None, "coupon_total": None, "coupon_remaining": None, "coupon_url": None, "coupon": None,
         }
     ]
 
@@ -74,7 +76,10 @@ def test_json_nl_csv(run):
     r = run("list-goods", "--search", "DM", "--format", "nl")
     assert r.stdout == (
         '{"sku": "DM-3", "title": "Wuchang Rice 5kg", "price_fen": 6990, "currency": "CNY", "commission_bp": 1250, '
-        '"unit_commission_fen": 874, "category": "粮油", "supplier": "五常米业", "stock": 800}\n'
+        '"unit_commission_fen": 874, "category": "粮油", "supplier": "五常米业", "stock": 800, '
+        '"platform": null, "monthly_sales": null, "coupon_fen": null, "coupon_threshold_fen": null, '
+        '"coupon_text": null, "coupon_start": null, "coupon_end": null, "coupon_total": null, '
+        '"coupon_remaining": null, "coupon_url": null, "coupon_price_fen": 6990, "coupon": null}\n'
     )
     r = run("list-goods", "--search", "EVIL", "--format", "csv")
     assert r.stdout == (

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from weimai_cli.clock import now_iso
+from weimai_cli.catalog.offers import coupon_price_sql, valid_coupon_sql
+from weimai_cli.clock import now_iso, today
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound
 from weimai_cli.money import (
@@ -19,6 +20,7 @@ from weimai_cli.money import (
     parse_currency,
     parse_money,
     parse_rate,
+    platform_currency,
     too_large,
 )
 from weimai_cli.tables.cells import IdError, cell_text, id_text
@@ -99,6 +101,18 @@ def _rate_text(text: str) -> int | None:
     return parse_rate(text, empty=("", "--", "-"))
 
 
+# platform names as the exports write them (选品库 平台类型: 淘宝 / 天猫) -> weimai's
+PLATFORM_NAMES = {
+    "淘宝": "taobao", "天猫": "tmall", "京东": "jd", "抖音": "douyin", "拼多多": "pinduoduo",
+    "微店": "weidian", "亚马逊": "amazon", "快手": "kuaishou", "小红书": "xiaohongshu",
+}
+
+
+def _platform(value) -> str | None:
+    s = (_text(value) or "").lower()
+    return PLATFORM_NAMES.get(s, s) or None
+
+
 _CONVERT: dict[str, Callable] = {
     "title": _text,
     "price": _money,
@@ -107,7 +121,7 @@ _CONVERT: dict[str, Callable] = {
     "commission": _money,
     "supplier": _text,
     "category": _text,
-    "platform": lambda v: (_text(v) or "").lower() or None,
+    "platform": _platform,
     "url": _text,
     "image_url": _text,
     # a JSON number goes through its text: 1.5, NaN or 1e308 are errors, not int() surprises
@@ -186,6 +200,8 @@ def add_goods(conn, sku: str, fields: dict) -> dict:
         raise BadInput("--price is required", "give a price like 12.50")
     now = now_iso()
     fields = {**fields, "status": fields.get("status") or "active"}
+    if "currency" not in fields and platform_currency(fields.get("platform")):
+        fields["currency"] = platform_currency(fields["platform"])  # amazon: USD
     with transaction(conn):
         if conn.execute("SELECT 1 FROM goods WHERE sku = ?", (sku,)).fetchone():
             raise BadInput(
@@ -243,12 +259,19 @@ def close_matches_hint(conn, sku: str, *, active_only: bool = False) -> str:
 
 SORTS = {
     "price": "price_fen",
+    "coupon_price": "coupon_price_fen",
     "rate": "commission_bp",
     "commission": "unit_commission_fen",
+    "sales": "monthly_sales",
     "title": "title",
     "updated": "updated_at",
     "sku": "sku",
 }
+# the coupon of a listed goods (catalog/offers.py reads them)
+COUPON_COLUMNS = (
+    "coupon_fen", "coupon_threshold_fen", "coupon_text", "coupon_start", "coupon_end",
+    "coupon_total", "coupon_remaining", "coupon_url",
+)
 
 
 def query_goods(
@@ -259,35 +282,44 @@ def query_goods(
     supplier: str | None = None,
     min_rate_bp: int | None = None,
     include_archived: bool = False,
+    with_coupon: bool = False,
     sort: str = "sku",
     desc: bool = False,
     limit: int | None = None,
+    day: str | None = None,
 ) -> list[dict]:
-    where, params = [], []
+    """Goods rows with their commission per unit and 券后价 (``coupon_price_fen``,
+    on ``day``, default today); ``with_coupon``: only goods whose coupon is valid
+    that day (offers.valid_coupon)."""
+    where: list[str] = []
+    params: dict = {"day": day or today()}
     if not include_archived:
         where.append("status = 'active'")
     if search:
-        where.append("(instr(lower(sku), lower(?)) > 0 OR instr(lower(title), lower(?)) > 0)")
-        params += [search, search]
+        where.append("(instr(lower(sku), lower(:search)) > 0 OR instr(lower(title), lower(:search)) > 0)")
+        params["search"] = search
     if category:
-        where.append("category = ?")
-        params.append(category)
+        where.append("category = :category")
+        params["category"] = category
     if supplier:
-        where.append("supplier = ?")
-        params.append(supplier)
+        where.append("supplier = :supplier")
+        params["supplier"] = supplier
     if min_rate_bp is not None:
-        where.append("commission_bp >= ?")
-        params.append(min_rate_bp)
+        where.append("commission_bp >= :min_rate")
+        params["min_rate"] = min_rate_bp
+    if with_coupon:
+        where.append(valid_coupon_sql())
     order = SORTS[sort]
     sql = (
         f"SELECT sku, title, price_fen, currency, commission_bp, {COMMISSION_SQL} AS unit_commission_fen, "
-        "category, supplier, stock, status, updated_at FROM goods"
+        f"category, supplier, stock, status, updated_at, platform, monthly_sales, {', '.join(COUPON_COLUMNS)}, "
+        f"{coupon_price_sql()} AS coupon_price_fen FROM goods"
     )
     if where:
         sql += " WHERE " + " AND ".join(where)
     direction = "DESC" if desc else "ASC"
     sql += f" ORDER BY {order} {direction} NULLS LAST, sku {direction}"
     if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
+        sql += " LIMIT :limit"
+        params["limit"] = limit
     return [dict(r) for r in conn.execute(sql, params)]

@@ -19,10 +19,29 @@ from weimai_cli.catalog.goods import (
     _hint,
     _set_fields,
 )
+from weimai_cli.catalog.offers import parse_face
+from weimai_cli.catalog.picks import (
+    COUPON_COLUMNS,
+    COUPON_FIELDS,
+    FIELD_HINTS,
+    IGNORED,
+    LINK_FIELDS,
+    OFFER_FIELDS,
+    PICKS_ALIASES,
+    expires_after,
+    is_picks_header,
+    parse_count,
+    parse_day,
+    parse_link,
+    parse_tkl,
+    refresh_links,
+    row_slot,
+    split_validity,
+)
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput
-from weimai_cli.money import DEFAULT_CURRENCY, MoneyError
+from weimai_cli.money import DEFAULT_CURRENCY, MoneyError, parse_currency, platform_currency
 from weimai_cli.tables.cells import ID_HINT, IdError, cell_text, id_text
 from weimai_cli.tables.headers import match_columns
 from weimai_cli.tables.table import open_table
@@ -47,6 +66,10 @@ GOODS_ALIASES: dict[str, tuple[str, ...]] = {
     "currency": ("币种", "货币", "currency", "currency code"),
 }
 REQUIRED = ("sku", "title", "price")
+# the aliases every goods file is matched with: the goods fields', the 选品库's (picks.py)
+ALIASES: dict[str, tuple[str, ...]] = {
+    f: (*GOODS_ALIASES.get(f, ()), *PICKS_ALIASES.get(f, ())) for f in (*GOODS_ALIASES, *PICKS_ALIASES)
+}
 
 
 @dataclass
@@ -59,6 +82,8 @@ class ImportSummary:
     changed: int = 0
     unchanged: int = 0
     archived: int = 0
+    links: int = 0
+    kind: str = "goods"  # or "taobao-picks": a 淘宝联盟 选品库 export
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
 
@@ -66,11 +91,12 @@ class ImportSummary:
         return asdict(self)
 
 def _is_goods_header(norm: list[str], overrides: dict[str, str] | None = None) -> bool:
-    mapping, _ = match_columns(norm, GOODS_ALIASES, overrides)
+    mapping, _ = match_columns(split_validity(norm)[0], ALIASES, overrides)
     return sum(1 for f in REQUIRED if f in mapping) >= 2
 
 
-FIELD_NAMES = ("sku", *COLUMNS)
+# what --map may name: the goods fields, a coupon's, monthly_sales and the links
+FIELD_NAMES = ("sku", *COLUMNS, *OFFER_FIELDS)
 
 
 def check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
@@ -86,7 +112,8 @@ def check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
             )
         if fieldname in out.values():
             raise BadInput(f"--map: two columns map to {fieldname!r}", "map each field once")
-        out[normalise_header(column)] = fieldname
+        # a column's "(300天内有效)" is not part of its name (picks.split_validity)
+        out[split_validity([normalise_header(column)])[0][0]] = fieldname
     return out
 
 
@@ -100,18 +127,25 @@ def import_goods(
     progress: Callable[[int, int], None] | None = None,
     source: str | None = None,
     column_map: dict[str, str] | None = None,
+    slot: str | None = None,
 ) -> ImportSummary:
     """Upsert goods from one file, all-or-nothing. Returns the summary.
 
     ``column_map`` ({source column: field}, e.g. ``{"item_no": "sku"}``) names
-    columns the aliases do not know; it wins over the aliases. ``source`` names
+    columns the aliases do not know; it wins over the aliases. A 淘宝联盟 选品库
+    export is read by its headers (picks.py): coupons, monthly sales, and its
+    links for ``slot`` (else the PID's adzone in them, else ''). ``source`` names
     where the goods come from (default: the file's name; a feed's is
     ``feed:NAME``): new goods get it, and ``archive_missing`` archives only
     active goods of this source (see _apply for which goods a source takes over)."""
     overrides = check_column_map(column_map)
     table = open_table(path, is_header=lambda norm: _is_goods_header(norm, overrides), ragged="ignore")
     with table:
-        mapping, unknown = match_columns(table.header, GOODS_ALIASES, overrides)
+        header, link_days = split_validity(table.header)
+        mapping, unknown = match_columns(header, ALIASES, overrides)
+        picks = is_picks_header(header)
+        if picks:  # the export's columns weimai does not keep, left out quietly
+            unknown = [i for i in unknown if header[i] not in IGNORED]
         missing = [f for f in REQUIRED if f not in mapping]
         if missing:
             found = ", ".join(h for h in table.raw_header if h) or "(none)"
@@ -122,12 +156,21 @@ def import_goods(
             )
         summary = ImportSummary(file=table.path, container=table.container, encoding=table.encoding)
         summary.dry_run = dry_run
-        for i in unknown:
-            msg = f"{table.path}: ignoring unknown column {table.raw_header[i]!r}"
+        summary.kind = "taobao-picks" if picks else "goods"
+
+        def warning(msg):
             summary.warnings.append(msg)
             if warn:
                 warn(msg)
-        fields = [f for f in COLUMNS if f in mapping]
+
+        for i in unknown:
+            warning(f"{table.path}: ignoring unknown column {table.raw_header[i]!r}")
+        if "coupon" not in mapping and any(f in mapping for f in COUPON_FIELDS):
+            warning(f"{table.path}: ignoring the coupon columns: there is no 优惠券面额 (coupon) column")
+        extra = _Extras(table, mapping, link_days, slot, warning)
+        if slot is not None and not extra.link_fields:
+            warning(f"{table.path}: --slot {slot}: the file has no link columns")
+        fields = [f for f in COLUMNS if f in mapping and not (f == "currency" and extra.derive_currency)]
         cols = [COLUMNS[f] for f in fields]
         if "status" not in fields:
             fields.append("status")
@@ -159,6 +202,8 @@ def import_goods(
                 raise table.error(rownum, mapping["price"], "price is empty", "every row needs a price")
             return out
 
+        platform_at = fields.index("platform") + 2 if "platform" in fields else None
+
         # the hot loop: convert a row in one go, and let checked() sort out any
         # row that fails or looks blank; absent columns (only status can be) are constant
         present = [(mapping[f], _CONVERT[f]) for f in fields if f in mapping]
@@ -178,6 +223,8 @@ def import_goods(
                         continue
                 else:
                     out += absent
+                if extra.cols or extra.link_fields:
+                    extra.add(rownum, values, out, out[platform_at] if platform_at else None)
                 summary.rows += 1
                 if progress and summary.rows % 5000 == 0:
                     progress(table.bytes_read(), table.size)
@@ -186,7 +233,8 @@ def import_goods(
         try:
             with transaction(conn):
                 try:
-                    _apply(conn, table, records(), cols, summary, archive_missing, source or table.name)
+                    _apply(conn, table, records(), cols + extra.cols, summary, archive_missing, source or table.name)
+                    summary.links = refresh_links(conn, extra.links, extra.link_fields, source or table.name)
                 finally:
                     conn.execute("DROP TABLE IF EXISTS temp._incoming")
                 if dry_run:
@@ -198,6 +246,80 @@ def import_goods(
 
 class _DryRun(Exception):
     pass
+
+
+class _Extras:
+    """What a row carries besides goods.COLUMNS: the currency its platform implies,
+    the coupon (picks.COUPON_COLUMNS), monthly sales, and its links (kept in
+    ``links`` for picks.refresh_links)."""
+
+    def __init__(self, table, mapping: dict[str, int], link_days: dict[int, int], slot, warning):
+        self.table, self.mapping, self.link_days, self.slot = table, mapping, link_days, slot
+        # an item with no currency of its own is priced in its platform's (amazon: USD)
+        self.derive_currency = "platform" in mapping
+        self.cols: list[str] = []
+        if self.derive_currency:
+            self.cols.append("currency")
+        if "coupon" in mapping:
+            self.cols += COUPON_COLUMNS
+        if "monthly_sales" in mapping:
+            self.cols.append("monthly_sales")
+        self.link_fields = tuple(f for f in LINK_FIELDS if f in mapping)
+        self.links: list[tuple] = []
+        self.warning = warning
+        self._pid_warned = False
+
+    def cell(self, rownum: int, values: list, f: str, conv):
+        """Field ``f`` of a row through ``conv``; None when the file has no such column."""
+        idx = self.mapping.get(f)
+        if idx is None:
+            return None
+        try:
+            return conv(values[idx] if idx < len(values) else "")
+        except (MoneyError, ValueError) as exc:
+            raise self.table.error(rownum, idx, str(exc), FIELD_HINTS.get(f, _hint(f))) from None
+
+    def add(self, rownum: int, values: list, out: list, platform: str | None) -> None:
+        """Append the row's extra columns to its record ``out``; keep its links."""
+
+        def cell(f, conv):
+            return self.cell(rownum, values, f, conv)
+
+        if self.derive_currency:
+            given = cell("currency", lambda v: parse_currency(v) if cell_text(v) else None)
+            # an empty currency cell is the platform's currency, else CNY; no column keeps the item's
+            fallback = DEFAULT_CURRENCY if "currency" in self.mapping else None
+            out.append(given or platform_currency(platform) or fallback)
+        end = cell("coupon_end", parse_day)
+        if "coupon" in self.mapping:
+            face = cell("coupon", parse_face)
+            if face is None:
+                out += [None] * len(COUPON_COLUMNS)
+            else:
+                out += [
+                    *face, cell("coupon", cell_text), cell("coupon_start", parse_day), end,
+                    cell("coupon_total", parse_count), cell("coupon_remaining", parse_count),
+                    cell("coupon_url", parse_link),
+                ]
+        if "monthly_sales" in self.mapping:
+            out.append(cell("monthly_sales", parse_count))
+        if self.link_fields:
+            links = {}
+            for f in self.link_fields:
+                value = cell(f, parse_tkl if f == "tkl" else parse_link)
+                if value:
+                    # (N天内有效) in the header: N days from today; a coupon link: the coupon's end
+                    days = [d for d in (expires_after(self.link_days.get(self.mapping[f])),
+                                        end if f == "coupon_link" else None) if d]
+                    links[f] = (value, min(days) if days else None)
+            slot, pid = row_slot(self.slot, {k: v for k, (v, _) in links.items()})
+            if self.slot is not None and pid and not pid.endswith("_" + self.slot) and not self._pid_warned:
+                self._pid_warned = True
+                self.warning(
+                    f"{self.table.path}:{rownum}: the links carry the PID {pid}, "
+                    f"kept under --slot {self.slot} as asked"
+                )
+            self.links.append((out[0], slot, pid, links))
 
 
 # sources weimai writes itself (goods_history.source, goods.source)
@@ -228,9 +350,11 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
     )
     # a record is (sku, row, *cols): parameters ?1, ?2, ?3…
     param = {c: f"?{k}" for k, c in enumerate(cols, start=3)}
-    differs = " OR ".join(f"g.{c} IS NOT {param[c]}" for c in cols)
+    # a NULL currency (no currency column, a platform that implies none) keeps the item's
+    value = {c: (f"coalesce({p}, g.{c})" if c == "currency" else p) for c, p in param.items()}
+    differs = " OR ".join(f"g.{c} IS NOT {value[c]}" for c in cols)
     hist_cols = [c for c in HISTORY_COLUMNS if c in cols]
-    hist_differs = " OR ".join(f"g.{c} IS NOT {param[c]}" for c in hist_cols) or "0"
+    hist_differs = " OR ".join(f"g.{c} IS NOT {value[c]}" for c in hist_cols) or "0"
     state = (
         f"coalesce((SELECT ({differs}) * {_CHANGED} + ({hist_differs}) * {_HISTORY} "
         f"+ (g.status = 'active' AND {param['status']} = 'archived') * {_ARCHIVING} "
@@ -279,6 +403,7 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
     # _incoming's rowids follow the file's rows, so ORDER BY i.rowid is file order
     if summary.changed:
         hist_value = {c: (f"i.{c}" if c in cols else f"g.{c}") for c in HISTORY_COLUMNS}
+        hist_value["currency"] = "coalesce(i.currency, g.currency)" if "currency" in cols else "g.currency"
         # history: changed goods (price / rate / commission / status) ...
         if hist_cols:
             conn.execute(
@@ -287,7 +412,8 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
                 f"FROM _incoming i JOIN goods g ON g.sku = i.sku WHERE i.state & {_HISTORY} ORDER BY i.rowid",
                 (now, source),
             )
-        set_clause = ", ".join(f"{c} = i.{c}" for c in cols)
+        set_clause = ", ".join(f"{c} = {'coalesce(i.currency, g.currency)' if c == 'currency' else 'i.' + c}"
+                               for c in cols)
         conn.execute(
             f"UPDATE goods AS g SET {set_clause}, updated_at = ? FROM _incoming AS i "
             f"WHERE g.sku = i.sku AND i.state & {_CHANGED}",
@@ -297,12 +423,12 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
     if summary.added:
         conn.execute(
             f"INSERT INTO goods (sku, {coldefs}, source, created_at, updated_at) "
-            f"SELECT i.sku, {', '.join('i.' + c for c in cols)}, ?, ?, ? FROM _incoming i "
+            f"SELECT i.sku, {', '.join(_new_value(c) for c in cols)}, ?, ?, ? FROM _incoming i "
             f"WHERE i.state = {_NEW} ORDER BY i.rowid",
             (source, now, now),
         )
         absent = {"currency": f"'{DEFAULT_CURRENCY}'"}  # the goods column's default
-        new_value = {c: (f"i.{c}" if c in cols else absent.get(c, "NULL")) for c in HISTORY_COLUMNS}
+        new_value = {c: (_new_value(c) if c in cols else absent.get(c, "NULL")) for c in HISTORY_COLUMNS}
         conn.execute(
             f"INSERT INTO goods_history (sku, {_HISTORY_SQL}, changed_at, source) "
             f"SELECT i.sku, {', '.join(new_value[c] for c in HISTORY_COLUMNS)}, ?, ? FROM _incoming i "
@@ -321,3 +447,7 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
         for (sku,) in missing:
             _set_fields(conn, sku, {"status": "archived"}, source, now)
 
+
+def _new_value(col: str) -> str:
+    """A new goods' value of an incoming column (no currency: CNY, the column's default)."""
+    return f"coalesce(i.currency, '{DEFAULT_CURRENCY}')" if col == "currency" else f"i.{col}"

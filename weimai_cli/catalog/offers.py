@@ -125,12 +125,20 @@ def coupon_price_fen(goods: Mapping, day: str | None = None) -> int:
     return price
 
 
+def valid_coupon_sql(alias: str = "") -> str:
+    """SQL true when a goods row's coupon is valid (Coupon.valid_on); binds :day."""
+    a = f"{alias}." if alias else ""
+    return (
+        f"({a}coupon_fen > 0 AND coalesce({a}coupon_start, '') <= :day "
+        f"AND coalesce({a}coupon_end, '9999-12-31') >= :day AND coalesce({a}coupon_remaining, 1) != 0)"
+    )
+
+
 def coupon_price_sql(alias: str = "") -> str:
     """SQL for 券后价 of a goods row; binds one parameter, the day (YYYY-MM-DD)."""
     a = f"{alias}." if alias else ""
     return (
-        f"(CASE WHEN {a}coupon_fen > 0 AND coalesce({a}coupon_start, '') <= :day "
-        f"AND coalesce({a}coupon_end, '9999-12-31') >= :day AND coalesce({a}coupon_remaining, 1) != 0 "
+        f"(CASE WHEN {valid_coupon_sql(alias)} "
         f"AND {a}price_fen >= coalesce({a}coupon_threshold_fen, 0) "
         f"THEN max({a}price_fen - {a}coupon_fen, 0) ELSE {a}price_fen END)"
     )

@@ -39,25 +39,6 @@ def _fields(**kw) -> dict:
     return parse_fields({names.get(k, k): v for k, v in kw.items()})
 
 
-def _goods_cols(with_status: bool = False, with_currency: bool = False):
-    from weimai_cli.cli.output import Col
-
-    cols = [
-        Col("sku", "SKU"),
-        Col("title", "title"),
-        Col("price_fen", "price", "money"),
-        *([Col("currency", "cur")] if with_currency else []),
-        Col("commission_bp", "rate", "rate"),
-        Col("unit_commission_fen", "commission", "money"),
-        Col("category", "category"),
-        Col("supplier", "supplier"),
-        Col("stock", "stock", "int"),
-    ]
-    if with_status:
-        cols.append(Col("status", "status"))
-    return cols
-
-
 def _item_command(kind: str):
     """`goods add` and `goods edit` take the same options; one body serves both."""
 
@@ -117,43 +98,34 @@ def archive_cmd(sku: Annotated[str, typer.Argument(help="The SKU to archive.")])
 
 @app.command("show")
 def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOpt = Fmt.table):
-    """Show one item with its price and rate history."""
+    """Show one item: its coupon (券后价, dates, valid or expired), its affiliate
+    links per slot (expired ones marked), and its price and rate history."""
     from weimai_cli.catalog import goods as catalog
+    from weimai_cli.catalog.offers import coupon_price_fen, links_of
     from weimai_cli.cli import output
-    from weimai_cli.money import format_amount, format_rate
+    from weimai_cli.cli.render import goods as render
+    from weimai_cli.clock import today
 
     conn = open_db()
+    day = today()
     item = catalog.get_goods(conn, sku)
     history = catalog.goods_history(conn, item["sku"])
     from weimai_cli.sharing.distributors import rates_for_goods
 
     dist_rates = rates_for_goods(conn, item)
+    links = render.link_rows(links_of(conn, item["sku"]), day)
     if fmt == Fmt.json:
-        output.json_out({**item, "history": history, "distributor_rates": dist_rates})
+        output.json_out({
+            **item, "coupon_price_fen": coupon_price_fen(item, day), "coupon_state": render.coupon_state(item, day),
+            "links": [{**link, "slot": link["slot"] if link["slot"] != "(any)" else ""} for link in links],
+            "history": history, "distributor_rates": dist_rates,
+        })
         return
-    cur = item["currency"]  # amounts in CNY read 59.90, others 34.99 USD
-    pairs = [
-        ("SKU", item["sku"]),
-        ("title", item["title"]),
-        ("price", format_amount(item["price_fen"], cur)),
-        ("original price", format_amount(item["original_price_fen"], cur)),
-        ("rate", format_rate(item["commission_bp"])),
-        ("fixed commission", format_amount(item["commission_fen"], cur)),
-        ("commission/unit", format_amount(item["unit_commission_fen"], cur)),
-        ("supplier", item["supplier"] or ""),
-        ("category", item["category"] or ""),
-        ("platform", item["platform"] or ""),
-        ("url", item["url"] or ""),
-        ("image", item["image_url"] or ""),
-        ("stock", "" if item["stock"] is None else str(item["stock"])),
-        ("tags", item["tags"] or ""),
-        ("selling points", item["selling_points"] or ""),
-        ("status", item["status"]),
-        ("source", item["source"] or ""),
-        ("created", item["created_at"]),
-        ("updated", item["updated_at"]),
-    ]
+    pairs = [*render.item_pairs(item), *render.coupon_pairs(item, day), *render.item_tail(item)]
     output.fields([(k, v) for k, v in pairs if v])
+    if links:
+        output.line()
+        output.rows(links, render.LINK_COLS, fmt.value, title="links")
     output.line()
     output.rows(
         history,
@@ -174,9 +146,36 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
     show_goods_rates(dist_rates, fmt.value)
 
 
+@app.command("link")
+def link_cmd(
+    sku: Annotated[str, typer.Argument(help="The SKU.")],
+    value: Annotated[str, typer.Argument(help="The 联盟's link (s.click / uland / m.tb.cn / u.jd.com …) or a 淘口令.")],
+    slot: Annotated[
+        str | None,
+        typer.Option("--slot", help="The 推广位 (adzone id) the link was made for (default: the PID's adzone in it, else none)."),
+    ] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="coupon_link, link, short or tkl (default: from the value)."),
+    ] = None,
+    expires: Annotated[str | None, typer.Option("--expires", help="Last day the link works, YYYY-MM-DD.")] = None,
+):
+    """Record one affiliate link or 淘口令 of an item for a slot (replaces that slot's
+    link of the same kind). A link not of the item's platform, or the item's own
+    page (it earns nothing), is refused."""
+    from weimai_cli.catalog.picks import add_link
+    from weimai_cli.cli import output
+
+    link = add_link(open_db(), sku, value, slot=slot, kind=kind, expires_on=expires)
+    where = f"slot {link['slot']}" if link["slot"] else "any slot"
+    until = f", until {link['expires_on']}" if link["expires_on"] else ""
+    name = f"{link['kind_name']} ({link['kind']})" if link["platform"] in ("taobao", "tmall") else link["kind"]
+    output.message(f"{link['sku']}: {name} for {where}{until}")
+
+
 @app.command("import")
 def import_cmd(
-    files: Annotated[list[str], typer.Argument(help="CSV/TSV (UTF-8, BOM or GB18030), JSON, JSON lines or XLSX.")],
+    files: Annotated[list[str], typer.Argument(help="CSV/TSV (UTF-8, BOM or GBK/GB18030, also named .xls), JSON, JSON lines, XLSX or XLS.")],
     dry_run: DryRunOpt = False,
     archive_missing: Annotated[
         bool,
@@ -186,16 +185,29 @@ def import_cmd(
         str | None,
         typer.Option("--source", help="Name the goods' source (default: the file's name), e.g. supplier."),
     ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="COLUMN=field for a column the importer does not know, e.g. 货号=sku (repeat)."),
+    ] = None,
+    slot: Annotated[
+        str | None,
+        typer.Option("--slot", help="The 推广位 (adzone id) a 选品库 export's links were made for (default: their PID's)."),
+    ] = None,
     as_json: JsonOpt = False,
 ):
     """Import goods from files: upsert by SKU, record price and rate changes.
 
     Each file is its own transaction: a bad row stops that file with nothing
-    written. Rates are percent: 12.5%, 12.5 % and 12.5 all mean 12.5 %.
+    written. Rates are percent: 12.5%, 12.5 % and 12.5 all mean 12.5 %. A
+    淘宝联盟 选品库 export (XLS/XLSX/CSV as downloaded) is known by its headers:
+    its coupons and affiliate links come in too (see docs/taoke.md).
     """
     from weimai_cli.catalog import goods_import as catalog
+    from weimai_cli.catalog.feeds import parse_map
     from weimai_cli.cli import output
     from weimai_cli.errors import UsageError
+
+    column_map = parse_map(maps)
 
     if source is not None:
         source = catalog.check_source(source)
@@ -212,17 +224,20 @@ def import_cmd(
         try:
             s = catalog.import_goods(
                 conn, f, dry_run=dry_run, archive_missing=archive_missing,
-                warn=output.warn, progress=bar.update, source=source,
+                warn=output.warn, progress=bar.update, source=source, column_map=column_map,
+                slot=slot.strip() if slot is not None else None,
             )
         finally:
             bar.close()
         results.append(s)
         if not as_json:
             verb = "would import" if dry_run else "imported"
+            kind = ", 淘宝联盟 选品库" if s.kind == "taobao-picks" else ""
+            links = f"; {output.count(s.links, 'link')}" if s.links else ""
             output.message(
-                f"{verb} {s.file} ({s.container}{', ' + s.encoding if s.encoding else ''}): "
+                f"{verb} {s.file} ({s.container}{', ' + s.encoding if s.encoding else ''}{kind}): "
                 f"{output.count(s.rows, 'row')}: {s.added} added, {s.changed} changed, "
-                f"{s.unchanged} unchanged, {s.archived} archived"
+                f"{s.unchanged} unchanged, {s.archived} archived{links}"
             )
     if as_json:
         output.json_out([r.as_dict() for r in results])
@@ -234,15 +249,22 @@ def list_goods(
     supplier: Annotated[str | None, typer.Option("--supplier", help="Only this supplier.")] = None,
     min_rate: Annotated[str | None, typer.Option("--min-rate", help="Only rates at or above this percent.")] = None,
     include_archived: Annotated[bool, typer.Option("--include-archived", help="Show archived goods too.")] = False,
-    sort: Annotated[str, typer.Option("--sort", help="price, rate, commission, title, updated or sku.")] = "sku",
+    with_coupon: Annotated[bool, typer.Option("--with-coupon", help="Only goods with a coupon valid today.")] = False,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", help="price, coupon_price (券后价), rate, commission, sales, title, updated or sku."),
+    ] = "sku",
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
     limit: LimitOpt = None,
     fmt: FormatOpt = Fmt.table,
     skus_only: Annotated[bool, typer.Option("--quiet", "-q", help="Print SKUs only, one a line.")] = False,
 ):
-    """List the catalogue with the commission per unit (price × rate)."""
+    """List the catalogue with the commission per unit (price × rate), and 券后价
+    and the coupon where goods have one."""
     from weimai_cli.catalog import goods as catalog
     from weimai_cli.cli import output
+    from weimai_cli.cli.render import goods as render
+    from weimai_cli.clock import today
     from weimai_cli.errors import UsageError
     from weimai_cli.money import MoneyError, parse_rate
 
@@ -252,9 +274,10 @@ def list_goods(
         min_bp = parse_rate(min_rate) if min_rate else None
     except MoneyError as exc:
         raise UsageError(f"--min-rate: {exc}", "write a percent like 10 or 10%") from None
+    day = today()
     data = catalog.query_goods(
         open_db(), search=search, category=category, supplier=supplier, min_rate_bp=min_bp,
-        include_archived=include_archived, sort=sort, desc=desc, limit=limit,
+        include_archived=include_archived, with_coupon=with_coupon, sort=sort, desc=desc, limit=limit, day=day,
     )
     if not data:
         output.message("no goods match")
@@ -265,8 +288,14 @@ def list_goods(
         return
     # JSON always carries the currency (price_fen means nothing without it); the
     # text formats show a cur column only when something is not priced in CNY
-    foreign = fmt in (Fmt.json, Fmt.nl) or any(r["currency"] != "CNY" for r in data)
-    output.rows(data, _goods_cols(include_archived, foreign), fmt.value)
+    json_like = fmt in (Fmt.json, Fmt.nl)
+    foreign = json_like or any(r["currency"] != "CNY" for r in data)
+    # 券后价 and the coupon: in the text formats only when some listed goods has a coupon
+    couponed = json_like or any(r["coupon_fen"] for r in data)
+    cols = render.list_cols(
+        with_status=include_archived, with_currency=foreign, with_coupon=couponed, json_like=json_like
+    )
+    output.rows(render.list_rows(data, day), cols, fmt.value)
 
 
 app.command("list")(list_goods)
