@@ -163,7 +163,7 @@ def _fit_template(tmpl: posts.Template, goods: dict, choice: affiliate.Choice, d
     return tmpl
 
 
-def _plan_files(
+def plan_files(
     qr_file: str | None, card: str | None, font: str | None, force: bool, title: str, currency: str | None,
 ):
     """(qr path, card plan): the output files checked now (weimai_cli.files: exists
@@ -286,7 +286,7 @@ def create_share(
     if link_name == "amazon" and not slot:
         warnings.append("Amazon credits you through your tracking id: give it with --slot")
     warnings += choice.warnings
-    qr_path, card_plan = _plan_files(qr_file, card, font, force, goods["title"], goods["currency"])
+    qr_path, card_plan = plan_files(qr_file, card, font, force, goods["title"], goods["currency"])
     shortener = None
     if shorten:
         from weimai_cli.sharing.shorten import from_config
@@ -340,7 +340,7 @@ def create_share(
         result.post = compose(share["code"], short)
         return result.post.text
 
-    _deliver(conn, result, shortener, repost, qr_path, card_plan, force)
+    deliver(conn, result, shortener, repost, qr_path, card_plan, force)
     return result
 
 
@@ -355,7 +355,7 @@ def _warn_over_budget(result: ShareResult) -> None:
         )
 
 
-def _deliver(conn, result: ShareResult, shortener, repost, qr_path, card_plan, force: bool) -> None:
+def deliver(conn, result: ShareResult, shortener, repost, qr_path, card_plan, force: bool) -> None:
     """After the commit: the short link (stored with the post ``repost`` gives
     for it), then the files. The share is committed: a short link or a file that
     cannot be made now (disk full, a file or link that appeared since the check)
@@ -395,44 +395,3 @@ def _deliver(conn, result: ShareResult, shortener, repost, qr_path, card_plan, f
             result.files[kind] = str(write())
         except WeimaiError as exc:
             result.unwritten[kind] = str(exc)
-
-
-def render_share(
-    conn: sqlite3.Connection,
-    code: str,
-    *,
-    qr_file: str | None = None,
-    card: str | None = None,
-    font: str | None = None,
-    shorten: bool = False,
-    force: bool = False,
-    settings: ShareSettings | None = None,
-) -> ShareResult:
-    """Redo a recorded share's QR code or card files, or make its short link
-    (a failed --shorten can be retried). Checks first (the code, the paths, the
-    font, the shortener config), then shortens, then writes the files with the
-    share's link (the short one when there is one). A new short link is stored
-    and replaces the long link in the recorded post (its text otherwise as it
-    was); a share that has a short link keeps it. The card shows the share's
-    price and the goods' title and original price now."""
-    from weimai_cli.sharing.lookup import get_share
-
-    settings = settings or load_settings()
-    row = get_share(conn, code, settings.secret)
-    share = {c: row[c] for c in SHARE_COLUMNS}
-    goods = conn.execute("SELECT title, original_price_fen FROM goods WHERE sku = ?", (share["sku"],)).fetchone()
-    qr_path, card_plan = _plan_files(qr_file, card, font, force, goods["title"], share["currency"])
-    shortener = None
-    result = ShareResult(share, goods["title"], None, goods["original_price_fen"])
-    if shorten and share["short_link"]:
-        result.warnings.append(f"{share['code']} has a short link already, kept: {share['short_link']}")
-    elif shorten:
-        from weimai_cli.sharing.shorten import from_config
-
-        shortener = from_config(settings.shortener)
-
-    def repost(short: str) -> str:
-        return (share["post"] or "").replace(share["link"], short)
-
-    _deliver(conn, result, shortener, repost, qr_path, card_plan, force)
-    return result

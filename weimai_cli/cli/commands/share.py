@@ -182,7 +182,7 @@ def render_cmd(
     """
     from weimai_cli.cli import output
     from weimai_cli.errors import UsageError
-    from weimai_cli.sharing.service import render_share
+    from weimai_cli.sharing.rerender import render_share
 
     if not (qr or card or shorten):
         raise UsageError("nothing to render", "give --qr [FILE], --card FILE or --shorten")
