@@ -1,18 +1,25 @@
 """Shares: create one (code, link, post, QR, card, short link).
 
 :func:`create_share` is the one function ``weimai share`` calls. It checks
-everything first (goods active, url, channel, distributor, link and post
-templates, card prerequisites, shortener config), so bad input records
+everything first (goods active, url, channel, distributor active, link and
+post templates, the affiliate link, 淘口令 and coupon of the slot — see
+affiliate.py —, card prerequisites, shortener config), so bad input records
 nothing. Then, in one ``BEGIN IMMEDIATE`` transaction, it takes the next
-share id, makes the signed code, the link and the post, and inserts the
-share with the price and rate in force now (a distributor's rate override
-wins over the goods' terms). Network and files come after the commit: a
-short link that fails leaves the share with its long link and sets
-``ShareResult.shorten_error`` (the CLI exits 4).
+share id, makes the signed code, the link (the slot's affiliate link
+unchanged, else the product link with the code) and the post, and inserts
+the share with the price and rate in force now (a distributor's rate
+override wins over the goods' terms). Network and files come after the
+commit (:func:`deliver`): a short link that fails leaves the share with its
+long link and sets ``ShareResult.shorten_error`` (the CLI exits 4).
+
+``dry_run`` makes the same checks and the same share (with the next id's
+code) without inserting it, writing files or asking the shortener.
+Warnings (a link that will not earn, …) are returned in
+``ShareResult.warnings``; the CLI prints them.
 
 Share ids are never reused (shares are not deleted), so a code handed out
 once always names the same share. Listing, showing and verifying shares is
-in lookup.py.
+in lookup.py; redoing a share's files or short link in rerender.py.
 """
 
 from __future__ import annotations
