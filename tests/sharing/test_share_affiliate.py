@@ -317,3 +317,12 @@ def test_deactivated_distributor_cannot_share(run, db, shop):
     )
     run("share", "NX-GQ-500", "--as", "xiaohong", "--dry-run", code=1)
     assert share_count(db) == 0
+
+
+def test_goods_without_url_share_their_affiliate_link(run, db, shop):
+    run("goods", "add", "TB-NEW-1", "--title", "联盟App里选的商品", "--price", "19.90", "--platform", "taobao")
+    r = run("share", "TB-NEW-1", code=1)
+    assert r.stderr.startswith("error: goods 'TB-NEW-1' has no product url\n")
+    add_link(db, "TB-NEW-1", SLOT, "short", SHORT_LINK)
+    s = _share(run, "TB-NEW-1", "--channel", "link")
+    assert (s["link"], s["post"], s["slot"], s["warnings"]) == (SHORT_LINK, SHORT_LINK, SLOT, [])

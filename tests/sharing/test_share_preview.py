@@ -137,3 +137,11 @@ def test_render_a_file_that_fails_is_exit_4(run, tmp_path, shared, monkeypatch):
         f"the share {shared['code']} is recorded\n"
         "hint: free the path or fix the folder, then run it again\n"
     )
+
+
+def test_dry_run_on_a_terminal_shows_the_card_preview_as_a_share_would(run, db, shop, monkeypatch):
+    monkeypatch.setenv("WEIMAI_FORCE_TERMINAL", "1")
+    r = run("share", "NX-GQ-500", "--channel", "qq", "--dry-run")
+    code = codes.make_code(1, shop)
+    assert f"│ ¥59.90  原价 ¥89.00                  │\n│ 推广码 {code}                    │\n" in r.stdout
+    assert share_count(db) == 0

@@ -281,12 +281,13 @@ def create_share(
         handle = dist["handle"]
         raise BadInput(f"distributor {handle!r} is deactivated",
                        f"reactivate with `weimai distributors edit {handle} --active`")
-    url = links.check_product_url(goods.get("url"), sku)
-    link_name, link_template = links.choose_template(goods.get("platform"), settings.links)
-    links.check_template(link_name, link_template)
     day = today()
     choice = affiliate.choose(conn, goods, ch, slot, day)
     slot = choice.slot
+    # the product url is needed only when there is no affiliate link to hand out
+    url = goods.get("url") if choice.link else links.check_product_url(goods.get("url"), sku)
+    link_name, link_template = links.choose_template(goods.get("platform"), settings.links)
+    links.check_template(link_name, link_template)
     tmpl = _fit_template(resolve_template(template, ch, settings), goods, choice, day)
     limit, counter = posts.budget(ch, settings.budgets)
     warnings = []
