@@ -32,9 +32,10 @@ needs ``{link}``, or ``{tkl}`` for the posts that carry a 淘口令 (WeChat, Mom
 and QQ posts of Taobao/Tmall goods: WeChat blocks Taobao links, so there
 ``{link}`` is empty and ``{tkl}`` holds the 淘口令). An expired coupon is never
 posted (its placeholders are empty); the service refuses a template of the
-user's own that asks for it. Trailing spaces
-are trimmed. Rendering is a pure function of the share, so the same share
-always gives the same text.
+user's own that asks for it. Trailing spaces are trimmed. Rendering is a
+pure function of the share, so the same share always gives the same text.
+A built-in template whose plain form would be wrong in a 淘口令 post has a
+form for it in :data:`TKL_FORMS`.
 
 Each channel has a length budget (``[share.budget]`` in the config
 overrides it). Weibo counts 字: each character counts 2 units if above
