@@ -51,3 +51,43 @@ def share_count(db) -> int:
 
 def dump(conn, sql: str, params=()) -> list[tuple]:
     return [tuple(r) for r in conn.execute(sql, params)]
+
+
+# 淘宝联盟 links of NX-GQ-500 for slot (adzone) 108000000001 of the PID mm_12345678_2233445_108000000001
+SLOT = "108000000001"
+PID = f"mm_12345678_2233445_{SLOT}"
+COUPON_LINK = f"https://uland.taobao.com/coupon/edetail?e=Xk2cQ8Zm%2BaA%3D&traceId=213e&pid={PID}"
+TAOKE_LINK = "https://s.click.taobao.com/t?e=m%3D2%26s%3DqWz9Yb1KfE0cQipKwQzePOeEDrYVVa64K7Vc7tFgwiHjf2vlNIV67"
+SHORT_LINK = "https://s.click.taobao.com/Xy7pQ2u"
+TKL = "￥AbCd1234XyZ￥"
+
+
+def add_link(db, sku: str, slot: str, kind: str, value: str, expires_on: str | None = None) -> None:
+    """One goods_links row, as the 选品库 import or `goods link` would leave it."""
+    from weimai_cli.catalog.offers import set_link
+
+    set_link(db, sku, slot, kind, value, pid=f"mm_12345678_2233445_{slot}" if slot else None,
+             expires_on=expires_on, source="test")
+
+
+def add_coupon(db, text: str = "满50元减10元", *, sku: str = "NX-GQ-500", start: str | None = "2026-11-01",
+               end: str | None = "2026-11-30", remaining: int | None = 800) -> None:
+    """A coupon on the goods row, as the 选品库 import fills it."""
+    from weimai_cli.catalog.offers import parse_face
+
+    off, threshold = parse_face(text)
+    db.execute(
+        "UPDATE goods SET coupon_fen = ?, coupon_threshold_fen = ?, coupon_text = ?, coupon_start = ?, "
+        "coupon_end = ?, coupon_total = 1000, coupon_remaining = ?, coupon_url = ? WHERE sku = ?",
+        (off, threshold, text, start, end, remaining, "https://uland.taobao.com/quan/detail?activityId=1", sku),
+    )
+
+
+def add_union_links(db, sku: str = "NX-GQ-500", slot: str = SLOT, expires_on: str | None = "2027-09-15") -> None:
+    """The four links a 选品库 row gives for one slot."""
+    for kind, value in (("coupon_link", COUPON_LINK), ("link", TAOKE_LINK), ("short", SHORT_LINK), ("tkl", TKL)):
+        add_link(db, sku, slot, kind, value, expires_on)
+
+
+def rows_of(db, table: str = "shares") -> list[tuple]:
+    return dump(db, f"SELECT * FROM {table} ORDER BY rowid")

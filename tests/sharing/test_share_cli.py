@@ -45,7 +45,11 @@ def test_share_text_output(run, shop):
     code = codes.make_code(1, shop)
     link = f"https://item.jd.com/100012345678.html?subUnionId={code}"
     assert r.stdout == f"link  {link}\ncode  {code}\n\n{link}\n"
-    assert r.stderr == f"shared WC-DM-5KG on link as me: {code}\n"
+    assert r.stderr == (  # a bare JD item link earns nothing: the one new line
+        "warning: this link of WC-DM-5KG will not earn: it has no 京东联盟 link; "
+        "add one: `weimai goods link WC-DM-5KG --slot 推广位ID URL`\n"
+        f"shared WC-DM-5KG on link as me: {code}\n"
+    )
 
 
 def test_share_on_a_terminal_shows_card_preview(run, shop, monkeypatch):

@@ -138,9 +138,9 @@ def test_default_template_per_channel_from_config(run, home, shop):
 
 def test_unknown_placeholder_is_exit_1_and_records_nothing(run, db, tmp_path, shop):
     f = tmp_path / "bad.txt"
-    f.write_text("{title}\n{price} {coupon}\n{link}\n", encoding="utf-8")
+    f.write_text("{title}\n{price} {voucher}\n{link}\n", encoding="utf-8")
     r = run("share", "NX-GQ-500", "--template", str(f), code=1)
-    assert f"error: {f}:2: unknown placeholder {{coupon}}" in r.stderr
+    assert f"error: {f}:2: unknown placeholder {{voucher}}" in r.stderr
     assert "hint: placeholders are: {title} {short_title} {price}" in r.stderr
     assert share_count(db) == 0
 

@@ -301,3 +301,71 @@ def test_private_shortener_address_is_refused_without_allow_private(run, db, htt
     _assert_failed_but_recorded(
         r, db, f"shortener {url}/rest/v3/short-urls refused: 127.0.0.1 is a loopback address")
     assert httpserver.log == []
+
+
+# --- retrying a failed shortening: weimai shares render CODE --shorten -----------------------
+
+
+def test_failed_shortening_is_retried_with_shares_render(run, db, httpserver, shop):
+    server = Shlink()
+    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_handler(server)
+    _shlink_config(httpserver, api_key="wrong-key")
+    run("share", "NX-GQ-500", "--shorten", code=4)
+    (before,) = _rows(db)
+    code = db.execute("SELECT code FROM shares").fetchone()[0]
+    # still failing: exit 4, the share untouched
+    r = run("shares", "render", code, "--shorten", code=4)
+    assert r.stderr == (
+        f"error: shortening failed: {httpserver.url_for('/rest/v3/short-urls')}: HTTP 401: Provided API key "
+        "does not exist or is invalid.; the share is recorded with its long link\n"
+        "hint: check [shortener] in the config file, then run it again\n"
+    )
+    assert _rows(db) == [before]
+    _shlink_config(httpserver)
+    r = run("shares", "render", code, "--shorten")
+    assert r.stdout == f"link  https://s.example.cn/x001\ncode  {code}\n"
+    assert r.stderr == f"short link of {code}: https://s.example.cn/x001\n"
+    (after,) = _rows(db)
+    # the short link is stored and takes the long link's place in the recorded post, nothing else changes
+    assert after == {**before, "short_link": "https://s.example.cn/x001",
+                     "post": before["post"].replace(before["link"], "https://s.example.cn/x001")}
+    assert "👉https://s.example.cn/x001\n" in after["post"]
+    assert server.requests[-1]["longUrl"] == before["link"]
+    # again: the short link is kept, nothing is asked
+    sent = len(httpserver.log)
+    r = run("shares", "render", code, "--shorten")
+    assert r.stderr == f"warning: {code} has a short link already, kept: https://s.example.cn/x001\n"
+    assert len(httpserver.log) == sent and _rows(db) == [after]
+
+
+def test_render_shorten_needs_a_configured_shortener(run, db, shop):
+    run("share", "TW-FLS-10")
+    code = db.execute("SELECT code FROM shares").fetchone()[0]
+    r = run("shares", "render", code, "--shorten", code=1)
+    assert r.stderr.startswith("error: --shorten needs a shortener in the config file\n")
+    assert _rows(db)[0]["short_link"] is None
+
+
+def test_render_with_a_new_short_link_writes_files_with_it(run, db, httpserver, shop, tmp_path):
+    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_handler(Shlink())
+    _shlink_config(httpserver)
+    run("share", "TW-FLS-10", "--channel", "link")
+    code = db.execute("SELECT code FROM shares").fetchone()[0]
+    card = tmp_path / "card.svg"
+    r = run("shares", "render", code, "--shorten", "--card", str(card))
+    assert r.stderr == f"short link of {code}: https://s.example.cn/x001\nwrote card: {card}\n"
+    assert _rows(db)[0]["post"] == "https://s.example.cn/x001"
+    from weimai_cli.sharing.cards import CardInfo, card_svg
+
+    assert card.read_text(encoding="utf-8") == card_svg(
+        CardInfo("台湾凤梨酥 礼盒 10入", "¥58.00", "", code, "https://s.example.cn/x001"))
+
+
+def test_dry_run_makes_no_short_link(run, db, httpserver, shop):
+    httpserver.expect_request("/rest/v3/short-urls", method="POST").respond_with_handler(Shlink())
+    _shlink_config(httpserver)
+    r = run("share", "NX-GQ-500", "--shorten", "--dry-run")
+    assert "dry run: no short link made (the shortener would record one)\n" in r.stderr
+    assert httpserver.log == [] and share_count(db) == 0
+    set_config("shortener", {"service": "bitly", "url": "https://x.example"})  # still checked
+    assert "is not supported" in run("share", "NX-GQ-500", "--shorten", "--dry-run", code=1).stderr

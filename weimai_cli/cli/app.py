@@ -25,7 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "goods": ("weimai_cli.cli.commands.goods", "app", "Keep the goods catalogue: add, import, show, edit, archive."),
     "db": ("weimai_cli.cli.commands.db", "app", "The database: path, backup, check, migrations."),
     "share": ("weimai_cli.cli.commands.share", "share_app", "Share a product: tracked link, post, QR code and card."),
-    "shares": ("weimai_cli.cli.commands.share", "shares_app", "The history of shares: list and show."),
+    "shares": ("weimai_cli.cli.commands.share", "shares_app", "The history of shares: list, show and render again."),
     "codes": ("weimai_cli.cli.commands.share", "codes_app", "Tracking codes: verify one."),
     "distributors": ("weimai_cli.cli.commands.distributors", "app", "Distributors (达人) and their rate overrides."),
     "orders": ("weimai_cli.cli.commands.orders", "app", "Import platform order exports; list, show and attribute order lines."),

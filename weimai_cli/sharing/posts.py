@@ -12,16 +12,30 @@ brace as ``{{`` or ``}}``):
 ``{selling_points}`` the goods' selling points
 ``{hashtags}``       the goods' tags (else category) in the channel's syntax:
                      Weibo ``#枸杞# #养生#``, others ``#枸杞 #养生``
-``{link}``           the tracked link (the short link with ``--shorten``)
+``{coupon_price}``   券后价, the price less a valid coupon, ``¥49.90`` (in the goods'
+                     currency; the price when the threshold is not met; empty
+                     without a valid coupon)
+``{coupon}``         the valid coupon's 满减 text, ``满50元减10元`` (empty if none)
+``{coupon_end}``     the valid coupon's last day, ``2026-11-30`` (empty if none or open)
+``{link}``           the tracked link (the short link with ``--shorten``); empty in
+                     a post that carries the 淘口令 instead (below)
+``{tkl}``            the 淘口令 of the share's slot, ``￥AbCd1234XyZ￥`` (empty if none
+                     usable)
 ``{code}``           the share's tracking code
 ``{sku}``            the SKU
 ``{campaign}``       the campaign name (empty if none)
 ==================  ==========================================================
 
 A line whose placeholders all come out empty is left out, so optional parts
-(original price, selling points) go on lines of their own. Trailing spaces
-are trimmed. Rendering is a pure function of the share, so the same share
-always gives the same text.
+(original price, coupon, selling points) go on lines of their own. A template
+needs ``{link}``, or ``{tkl}`` for the posts that carry a 淘口令 (WeChat, Moments
+and QQ posts of Taobao/Tmall goods: WeChat blocks Taobao links, so there
+``{link}`` is empty and ``{tkl}`` holds the 淘口令). An expired coupon is never
+posted (its placeholders are empty); the service refuses a template of the
+user's own that asks for it. Trailing spaces are trimmed. Rendering is a
+pure function of the share, so the same share always gives the same text.
+A built-in template whose plain form would be wrong in a 淘口令 post has a
+form for it in :data:`TKL_FORMS`.
 
 Each channel has a length budget (``[share.budget]`` in the config
 overrides it). Weibo counts 字: each character counts 2 units if above
@@ -43,14 +57,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from weimai_cli.catalog import offers
 from weimai_cli.errors import BadInput
-from weimai_cli.money import format_price
+from weimai_cli.money import format_fen, format_price
 
 CHANNELS = ("weibo", "wechat", "moments", "xiaohongshu", "douyin", "qq", "link")
 
 PLACEHOLDERS = (
     "title", "short_title", "price", "original_price", "discount",
     "selling_points", "hashtags", "link", "code", "sku", "campaign",
+    "coupon_price", "coupon", "coupon_end", "tkl",
 )
 
 # (limit, counter): "weibo" = 字 as Weibo counts them, "chars" = characters
@@ -70,6 +86,8 @@ BUILTIN_TEMPLATES: dict[str, str] = {
         "【{title}】\n"
         "到手价{price}\n"
         "原价{original_price} {discount}\n"
+        "券后价{coupon_price} {coupon}\n"
+        "领券截止{coupon_end}\n"
         "{selling_points}\n"
         "👉{link}\n"
         "推广码 {code}\n"
@@ -78,8 +96,11 @@ BUILTIN_TEMPLATES: dict[str, str] = {
         "{title}\n"
         "到手价 {price}\n"
         "原价 {original_price}（{discount}）\n"
+        "券后价 {coupon_price}（{coupon}）\n"
+        "领券截止 {coupon_end}\n"
         "{selling_points}\n"
         "下单链接：{link}\n"
+        "复制 {tkl} 打开手机淘宝\n"
         "推广码：{code}\n"
     ),
     "moments": (
@@ -87,6 +108,8 @@ BUILTIN_TEMPLATES: dict[str, str] = {
         "{selling_points}\n"
         "💰 到手价 {price}\n"
         "原价 {original_price}，{discount}\n"
+        "🎫 券后价 {coupon_price}（{coupon}）\n"
+        "领券截止 {coupon_end}\n"
         "👇 戳链接\n"
         "{link}\n"
         "推广码 {code}\n"
@@ -98,6 +121,8 @@ BUILTIN_TEMPLATES: dict[str, str] = {
         "✅ {selling_points}\n"
         "💰 到手价 {price}\n"
         "原价 {original_price}，{discount}\n"
+        "🎫 券后价 {coupon_price}（{coupon}）\n"
+        "领券截止 {coupon_end}\n"
         "🔗 {link}\n"
         "推广码 {code}\n"
         "\n"
@@ -105,6 +130,7 @@ BUILTIN_TEMPLATES: dict[str, str] = {
     ),
     "douyin": (
         "{short_title} 到手价{price} {discount}\n"
+        "券后价{coupon_price} {coupon}\n"
         "{selling_points}\n"
         "链接 {link}\n"
         "推广码 {code}\n"
@@ -114,11 +140,21 @@ BUILTIN_TEMPLATES: dict[str, str] = {
         "{title}\n"
         "到手价 {price}\n"
         "原价 {original_price}（{discount}）\n"
+        "券后价 {coupon_price}（{coupon}）\n"
+        "领券截止 {coupon_end}\n"
         "{selling_points}\n"
         "{link}\n"
+        "复制 {tkl} 打开手机淘宝\n"
         "推广码 {code}\n"
     ),
     "link": "{link}\n",
+}
+
+# The form a built-in template takes in a post that carries the 淘口令 instead
+# of the link, where the plain form would be wrong: Moments' "戳链接" line has no
+# placeholder, so it would stay above a link that is not there.
+TKL_FORMS: dict[str, str] = {
+    "moments": BUILTIN_TEMPLATES["moments"].replace("👇 戳链接\n{link}\n", "👇 复制口令打开手机淘宝\n{tkl}\n"),
 }
 
 _TAG_SPLIT = re.compile(r"[|,，;；、/\s]+")
@@ -151,6 +187,11 @@ class Template:
     # per line: (a str.format pattern with named fields only, the fields in it)
     lines: tuple[tuple[str, tuple[str, ...]], ...]
 
+    @property
+    def fields(self) -> frozenset[str]:
+        """Every placeholder the template uses."""
+        return frozenset(f for _, fields in self.lines for f in fields)
+
 
 @lru_cache(maxsize=64)
 def parse_template(text: str, name: str = "template") -> Template:
@@ -181,11 +222,16 @@ def parse_template(text: str, name: str = "template") -> Template:
                 pattern.append("{" + field + "}")
                 fields.append(field)
         lines.append(("".join(pattern), tuple(fields)))
-    if not any("link" in fields for _, fields in lines):
+    if not any({"link", "tkl"} & set(fields) for _, fields in lines):
         raise TemplateError(
             "template has no {link}", "put {link} where the tracked link goes", file=name
         )
     return Template(name, text, tuple(lines))
+
+
+def is_builtin(template: Template) -> bool:
+    """True for a built-in template (or a file holding the same text)."""
+    return template.text in BUILTIN_TEMPLATES.values() or template.text in TKL_FORMS.values()
 
 
 def render(template: Template, values: Mapping[str, str]) -> str:
@@ -227,14 +273,40 @@ def short_title(title: str) -> str:
     return _cut(first, SHORT_TITLE_MAX)
 
 
-def values_for(goods: Mapping, *, channel: str, link: str, code: str, campaign: str | None) -> dict[str, str]:
-    """The placeholder values of one share."""
+def coupon_values(goods: Mapping, day: str | None = None) -> dict[str, str]:
+    """``{coupon_price}``, ``{coupon}`` and ``{coupon_end}``: empty unless the
+    goods' coupon is valid on ``day`` (an expired coupon is never posted)."""
+    coupon = offers.valid_coupon(goods, day)
+    if coupon is None:
+        return {"coupon_price": "", "coupon": "", "coupon_end": ""}
+    return {
+        "coupon_price": format_price(offers.coupon_price_fen(goods, day), goods.get("currency")),
+        "coupon": coupon.text.strip() or coupon_text(coupon.off_fen, coupon.threshold_fen),
+        "coupon_end": coupon.end or "",
+    }
+
+
+def coupon_text(off_fen: int, threshold_fen: int) -> str:
+    """The 面额 text of a coupon known by its figures: 满50元减10元, 10元无条件券."""
+    def yuan(fen: int) -> str:
+        return format_fen(fen).removesuffix(".00")
+
+    return f"满{yuan(threshold_fen)}元减{yuan(off_fen)}元" if threshold_fen else f"{yuan(off_fen)}元无条件券"
+
+
+def values_for(
+    goods: Mapping, *, channel: str, link: str, code: str, campaign: str | None,
+    tkl: str = "", day: str | None = None,
+) -> dict[str, str]:
+    """The placeholder values of one share (coupons as valid on ``day``, default today)."""
     price = goods["price_fen"]
     currency = goods.get("currency")  # CNY when absent
     original = goods.get("original_price_fen")
     has_original = bool(original and original > price)
     title = (goods.get("title") or "").strip()
     return {
+        **coupon_values(goods, day),
+        "tkl": tkl or "",
         "title": title,
         "short_title": short_title(title),
         "price": format_price(price, currency),

@@ -1,4 +1,4 @@
-"""weimai share SKU,  weimai shares list|show,  weimai codes verify."""
+"""weimai share SKU,  weimai shares list|show|render,  weimai codes verify."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from weimai_cli.cli.options import (
 from weimai_cli.db.store import open_db
 
 share_app = typer.Typer(add_completion=False)
-shares_app = typer.Typer(help="The history of shares: list and show.", no_args_is_help=True)
+shares_app = typer.Typer(help="The history of shares: list, show and render again.", no_args_is_help=True)
 codes_app = typer.Typer(help="Tracking codes: verify one.", no_args_is_help=True)
 
 
@@ -75,25 +75,31 @@ def share_cmd(
     card: Annotated[str | None, typer.Option("--card", help="Write a product card: FILE.svg or FILE.png.")] = None,
     font: Annotated[str | None, typer.Option("--font", help="Font file for a PNG card (with Chinese characters).")] = None,
     shorten: Annotated[bool, typer.Option("--shorten", help="Also make a short link (Shlink or YOURLS, see config).")] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show the link, post, QR code and card without recording a share or writing files."),
+    ] = False,
     force: ForceOpt = False,
     fmt: TextFormatOpt = TextFmt.text,
 ):
     """Share a product: a tracked link, a ready-to-paste post, QR code and card.
 
     Records the share with its signed tracking code and the price and rate in
-    force now. Exit 4 if --shorten failed (the share is kept with its long link)
-    or a --qr/--card file could not be written after the share was recorded (the
-    message says which); a path refused up front (exists without --force, a link,
-    a folder, no such folder) records nothing.
+    force now. A goods with affiliate links (选品库 import, `goods link`) shares
+    its slot's link unchanged, and WeChat, Moments and QQ posts of Taobao goods
+    carry its 淘口令; --slot is needed when it has links for several slots (exit 2).
+    Exit 4 if --shorten failed (the share is kept with its long link) or a
+    --qr/--card file could not be written after the share was recorded (the
+    message says which); a path refused up front (exists without --force, a
+    link, a folder, no such folder) records nothing.
     """
     from weimai_cli.cli import output
-    from weimai_cli.errors import DeliveryFailed
     from weimai_cli.sharing.service import create_share
 
     result = create_share(
         open_db(), sku, channel=channel, campaign=campaign, distributor=distributor,
         slot=slot, template=template, shorten=shorten, qr_file=None if qr in (None, QR_TERMINAL) else qr,
-        card=card, font=font, force=force,
+        card=card, font=font, force=force, dry_run=dry_run,
     )
     s = result.share
     for w in result.warnings:
@@ -102,35 +108,100 @@ def share_cmd(
         output.json_out(result.as_dict())
     else:
         output.line(f"link  {result.link}")
-        output.line(f"code  {s['code']}")
+        if result.tkl:
+            output.line(f"tkl   {result.tkl}")
+        output.line(f"code  {s['code']}" + (" (dry run: not recorded)" if dry_run else ""))
         output.line()
         output.line(result.post.text)
-        if output.is_terminal():
+        if output.is_terminal() or "card" in result.planned:
             from weimai_cli.sharing.cards import card_text
 
             output.line()
             output.line(card_text(result.card_info()))
-        if qr == QR_TERMINAL:
+        if qr == QR_TERMINAL or "qr" in result.planned:
             from weimai_cli.sharing.cards import qr_text
 
             output.line()
             output.line(qr_text(result.link))
     cut = f", shortened {', '.join(result.post.shortened)}" if result.post.shortened else ""
     budget = f" ({result.post.length}/{result.post.limit}{cut})" if result.post.limit else ""
+    if dry_run:
+        output.message(f"dry run: would share {s['sku']} on {s['channel']} as {s['distributor']}: {s['code']}{budget}")
+        for kind, path in result.planned.items():
+            output.message(f"dry run: would write {kind}: {path}")
+        if shorten:
+            output.message("dry run: no short link made (the shortener would record one)")
+        output.message("dry run: nothing recorded")
+        return
     output.message(f"shared {s['sku']} on {s['channel']} as {s['distributor']}: {s['code']}{budget}")
+    _report_files_and_failures(result, "or share without --shorten", "share again")
+
+
+def _report_files_and_failures(result, retry: str, again: str) -> None:
+    """The files written, then exit 4 when a short link or a file could not be
+    made after the share was recorded."""
+    from weimai_cli.cli import output
+    from weimai_cli.errors import DeliveryFailed
+
+    s = result.share
     for kind, path in result.files.items():
         output.message(f"wrote {kind}: {path}")
     failed, hints = [], []
     if result.shorten_error:
         failed.append(f"shortening failed: {result.shorten_error}; the share is recorded with its long link")
-        hints.append("check [shortener] in the config file, or share without --shorten")
+        hints.append(f"check [shortener] in the config file, {retry}")
     if result.unwritten:
         failed += [f"{kind} not written: {why}" for kind, why in result.unwritten.items()]
         written = f" ({', '.join(result.files)} written)" if result.files else ""
         failed.append(f"the share {s['code']} is recorded{written}")
-        hints.append("free the path or fix the folder, then share again")
+        hints.append(f"free the path or fix the folder, then {again}")
     if failed:
         raise DeliveryFailed("; ".join(failed), "; ".join(hints))
+
+
+@shares_app.command("render", cls=OptionalQrValue)
+def render_cmd(
+    code: Annotated[str, typer.Argument(help="The share's tracking code.")],
+    qr: Annotated[
+        str | None,
+        typer.Option("--qr", metavar="[FILE]", help="Draw the QR code in the terminal, or save it to FILE (.png or .svg)."),
+    ] = None,
+    card: Annotated[str | None, typer.Option("--card", help="Write the product card again: FILE.svg or FILE.png.")] = None,
+    font: Annotated[str | None, typer.Option("--font", help="Font file for a PNG card (with Chinese characters).")] = None,
+    shorten: Annotated[
+        bool, typer.Option("--shorten", help="Make the short link a share lacks (e.g. after a failed --shorten).")
+    ] = False,
+    force: ForceOpt = False,
+):
+    """Redo a recorded share's QR code, card or short link.
+
+    The files hold the share's link (the short one when it has one). A new short
+    link is stored and replaces the long link in the recorded post. Exit 4 if
+    shortening failed or a file could not be written (the short link, when made,
+    is kept).
+    """
+    from weimai_cli.cli import output
+    from weimai_cli.errors import UsageError
+    from weimai_cli.sharing.rerender import render_share
+
+    if not (qr or card or shorten):
+        raise UsageError("nothing to render", "give --qr [FILE], --card FILE or --shorten")
+    result = render_share(
+        open_db(), code, qr_file=None if qr in (None, QR_TERMINAL) else qr, card=card, font=font,
+        shorten=shorten, force=force,
+    )
+    for w in result.warnings:
+        output.warn(w)
+    output.line(f"link  {result.link}")
+    output.line(f"code  {result.share['code']}")
+    if qr == QR_TERMINAL:
+        from weimai_cli.sharing.cards import qr_text
+
+        output.line()
+        output.line(qr_text(result.link))
+    if shorten and not result.shorten_error and not result.warnings:
+        output.message(f"short link of {result.share['code']}: {result.share['short_link']}")
+    _report_files_and_failures(result, "then run it again", "run it again")
 
 
 def _share_cols(with_currency: bool = False):

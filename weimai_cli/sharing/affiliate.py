@@ -1,0 +1,121 @@
+"""Which link and 淘口令 a share hands out, so that it earns.
+
+Taobao/Tmall and JD credit commission only through the 联盟's own links made
+for the distributor's PID; a bare item link earns nothing. A goods may carry
+such links per slot (推广位, ``goods_links``, filled by the 选品库 import or
+``weimai goods link``; see :mod:`weimai_cli.catalog.offers`). :func:`choose`
+decides, before anything is recorded:
+
+* **the slot**: ``--slot`` when given; else, when the goods has links for
+  exactly one named slot, that slot (recorded on the share, so the 推广位ID of
+  order exports still finds it); links for several slots and no ``--slot`` is
+  a usage error (exit 2) listing them. Links of slot '' ("no slot named")
+  serve any slot and never make the choice ambiguous.
+* **the link**: ``offers.pick`` (the coupon link first when the coupon is
+  valid, then the 淘客链接, then the short link; none expired). It is handed
+  out unchanged: nothing is appended to an s.click / uland link; the share is
+  tracked through its slot. Without one, the share gets the tracked product
+  link as before, and for a platform that needs an affiliate link a warning
+  says it will not earn and how to get one.
+* **the 淘口令**: WeChat blocks Taobao links, so a WeChat, Moments or QQ post of
+  Taobao/Tmall goods carries the slot's 淘口令 instead of the link. When its
+  淘口令 has expired (and no other is usable) the post is refused (exit 1): the
+  export must be refreshed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from weimai_cli.catalog import offers
+from weimai_cli.errors import BadInput, UsageError
+
+TAOBAO = frozenset({"taobao", "tmall", "淘宝", "天猫"})
+JD = frozenset({"jd", "京东"})
+WECHAT_CHANNELS = ("wechat", "moments", "qq")
+REFRESH_HINT = "refresh the export: `weimai goods import <选品库 file>`"
+
+
+@dataclass
+class Choice:
+    slot: str | None  # the slot recorded on the share
+    link: str | None  # the affiliate link handed out unchanged; None: the tracked product link
+    kind: str | None  # the link's kind (offers.LINK_KINDS)
+    tkl: str = ""  # the slot's usable 淘口令 ('' when none)
+    tkl_post: bool = False  # the post carries the 淘口令, not the link
+    warnings: list[str] = field(default_factory=list)
+
+
+def family(platform: str | None) -> str | None:
+    """'taobao' (Taobao, Tmall), 'jd', or None for a platform whose plain link is fine."""
+    key = (platform or "").strip().lower()
+    return "taobao" if key in TAOBAO else "jd" if key in JD else None
+
+
+def _slot_rows(rows: list[dict], slot: str) -> list[dict]:
+    """The rows that serve ``slot``, as offers.pick reads them."""
+    return [r for r in rows if r["slot"] == slot] or [r for r in rows if r["slot"] == ""]
+
+
+def _resolve_slot(sku: str, rows: list[dict], slot: str | None) -> str | None:
+    if slot or not rows:
+        return slot
+    named = [s for s in offers.slots_of(rows) if s]
+    if len(named) > 1:
+        raise UsageError(
+            f"goods {sku!r} has affiliate links for {len(named)} slots: {', '.join(named)}",
+            f"say which one the share goes through: --slot {named[0]}",
+        )
+    return named[0] if named else None
+
+
+def _no_earn(sku: str, fam: str, slot: str | None, rows: list[dict], day: str) -> str:
+    union = "淘宝联盟" if fam == "taobao" else "京东联盟"
+    where = f" for slot {slot}" if slot else ""
+    mine = [r for r in _slot_rows(rows, slot or "") if r["kind"] != "tkl"]
+    expired = [r["expires_on"] for r in mine if not offers.link_usable(r, day)]
+    if expired:
+        why = f"its {union} links{where} expired on {max(expired)}"
+    elif mine:  # only a coupon link, and the coupon is not valid
+        why = f"its only {union} link{where} is a coupon link and the coupon is not valid"
+    elif rows and slot:
+        others = ", ".join(s or "(no slot)" for s in offers.slots_of(rows))
+        why = f"it has no {union} link{where} (links for: {others})"
+    else:
+        why = f"it has no {union} link{where}"
+    how = "import your 选品库 export (`weimai goods import FILE`) or add one" if fam == "taobao" else "add one"
+    return f"this link of {sku} will not earn: {why}; {how}: `weimai goods link {sku} --slot 推广位ID URL`"
+
+
+def choose(conn: sqlite3.Connection, goods: Mapping, channel: str, slot: str | None, day: str) -> Choice:
+    """The slot, link and 淘口令 of a share (see the module docstring); raises
+    UsageError (several slots, no --slot) or BadInput (expired 淘口令)."""
+    sku = goods["sku"]
+    rows = offers.links_of(conn, sku)
+    slot = _resolve_slot(sku, rows, slot)
+    coupon_ok = offers.valid_coupon(goods, day) is not None
+    link, tkl = offers.pick(rows, slot or "", coupon_ok=coupon_ok, day=day) if rows else (None, None)
+    fam = family(goods.get("platform"))
+    choice = Choice(slot, link["value"] if link else None, link["kind"] if link else None, tkl["value"] if tkl else "")
+    if fam == "taobao" and channel in WECHAT_CHANNELS:
+        if tkl:
+            choice.tkl_post = True
+        else:
+            expired = [r for r in _slot_rows(rows, slot or "") if r["kind"] == "tkl"]
+            if expired:
+                where = f" for slot {slot}" if slot else ""
+                raise BadInput(
+                    f"the 淘口令 of {sku!r}{where} expired on {max(r['expires_on'] for r in expired)}, "
+                    f"and WeChat blocks Taobao links, so a {channel} post needs one",
+                    f"{REFRESH_HINT}, or add a new one: `weimai goods link {sku} --slot 推广位ID ￥…￥`",
+                )
+            if link:
+                choice.warnings.append(
+                    f"WeChat blocks Taobao links and {sku} has no 淘口令{' for slot ' + slot if slot else ''}: "
+                    f"the post carries the link; {REFRESH_HINT} or `weimai goods link {sku} --slot 推广位ID ￥…￥`"
+                )
+    if fam and link is None and not choice.tkl_post:
+        choice.warnings.append(_no_earn(sku, fam, slot, rows, day))
+    return choice
