@@ -4,6 +4,7 @@ per slot (catalog/picks.py), in every format variant the 联盟 downloads."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,23 @@ def test_platform_currency_keeps_a_given_or_own_currency(run, db, tmp_path):
 def test_goods_add_amazon_is_usd(run, db):
     run("goods", "add", "AZ", "--title", "t", "--price", "5", "--platform", "amazon")
     assert db.execute("SELECT currency FROM goods").fetchone()[0] == "USD"
+
+
+def test_the_demo_picks_are_the_same_in_xls_and_xlsx(tmp_path):
+    """The demo ships its 选品库 export twice (GBK text named .xls, and .xlsx), made by
+    tests/data/make_demo_xuanpinku.py: both import to the same goods and links."""
+    from weimai_cli.catalog.goods_import import import_goods
+    from weimai_cli.db.store import connect
+
+    data = Path(__file__).resolve().parents[2] / "weimai_cli" / "data"
+    got = []
+    for name in ("demo_xuanpinku.xls", "demo_xuanpinku.xlsx"):
+        conn = connect(tmp_path / f"{name}.db")
+        summary = import_goods(conn, data / name)
+        assert (summary.kind, summary.added, summary.links) == ("taobao-picks", 5, 19)
+        got.append((
+            conn.execute("SELECT sku, title, price_fen, commission_bp, platform, coupon_fen, coupon_threshold_fen, "
+                         "coupon_start, coupon_end, coupon_remaining FROM goods ORDER BY sku").fetchall(),
+            conn.execute("SELECT sku, slot, kind, value, expires_on FROM goods_links ORDER BY 1, 2, 3").fetchall(),
+        ))
+    assert got[0] == got[1]

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def demo_time(monkeypatch):
+    """The demo runs in its own story time (1 November 2026), as it does for a user."""
+    monkeypatch.delenv("WEIMAI_NOW", raising=False)
+
 
 def test_demo_builds_a_home_and_shows_the_catalogue(run, tmp_path):
     home = tmp_path / "demo-home"
@@ -12,7 +20,7 @@ def test_demo_builds_a_home_and_shows_the_catalogue(run, tmp_path):
     assert "$ weimai list-goods --sort commission --desc --limit 10" in r.stdout
     assert "HZ-LJ-250   杭州西湖龙井 明前特级 250g" in r.stdout
     conn = sqlite3.connect(home / "weimai.db")
-    assert conn.execute("SELECT count(*) FROM goods").fetchone()[0] == 30
+    assert conn.execute("SELECT count(*) FROM goods").fetchone()[0] == 35  # 30 + 5 picks of the 选品库
     assert conn.execute(
         "SELECT price_fen FROM goods_history WHERE sku = 'NX-GQ-500' ORDER BY id"
     ).fetchall() == [(5990,), (6490,)]
@@ -50,8 +58,39 @@ def test_demo_delivers_a_daily_report_to_its_own_receiver(run, tmp_path):
     r = run("demo", "--home", home)
     assert "$ weimai report daily --date 2026-11-05 --lang zh --notify demo-hook" in r.stdout
     got = r.stdout.split("# the receiver on 127.0.0.1 got (日报 2026-11-05 · me):\n", 1)[1]
-    assert got.startswith("### 日报 2026-11-05 · me\n\n- **新订单**: 2\n- **成交额**: 247.80\n")
+    assert got.startswith("### 日报 2026-11-05 · me\n\n> (统计中：本期尚未结束)\n\n- **新订单**: 2\n- **成交额**: 247.80\n")
     assert r.stdout.count("# the receiver on 127.0.0.1 got") == 1  # the re-run sent nothing
     assert "already sent to demo-hook" in r.stderr
     conn = sqlite3.connect(home / "weimai.db")
-    assert conn.execute("SELECT report_key, status FROM deliveries").fetchall() == [("daily:2026-11-05:me:zh", "sent")]
+    assert conn.execute("SELECT report_key, target, status FROM deliveries ORDER BY rowid").fetchall() == [
+        ("daily:2026-11-05:me:zh", "demo-hook", "sent"),
+        ("monthly:2026-11:me:zh", "demo-wecom", "sent"),
+        ("monthly:2026-11:xiaohong:zh", "demo-wecom", "sent"),
+    ]
+
+
+def test_demo_takes_a_pick_from_the_xuanpinku_to_a_wechat_group_and_it_earns(run, tmp_path):
+    """The 淘客 path end to end: 选品库 export → coupon and 淘口令 → a WeChat post that
+    carries the 淘口令 (no Taobao link) → the order through 推广位 108000000003 is
+    attributed to that share → statements reach WeCom as lines, never as tables."""
+    home = tmp_path / "demo-home"
+    r = run("demo", "--home", home)
+    conn = sqlite3.connect(home / "weimai.db")
+    assert conn.execute(
+        "SELECT coupon_fen, coupon_threshold_fen, coupon_end FROM goods WHERE sku = '675012398001'"
+    ).fetchone() == (1000, 3900, "2026-11-11")
+    code, slot, link, post = conn.execute(
+        "SELECT code, slot, link, post FROM shares WHERE sku = '675012398001' AND channel = 'wechat'").fetchone()
+    assert slot == "108000000003"
+    assert link.startswith("https://uland.taobao.com/coupon/edetail?") and "pid=mm_26880001_3110002_108000000003" in link
+    assert "复制 ￥Xa8bC3dEf9Q￥ 打开手机淘宝" in post and "taobao.com" not in post
+    assert "券后价 ¥29.90（满39元减10元）\n领券截止 2026-11-11" in post
+    assert conn.execute(
+        "SELECT s.code FROM orders o JOIN shares s ON s.id = o.share_id WHERE o.line_key = '3401234567890000007'"
+    ).fetchone() == (code,)
+    # the dry run recorded nothing: the WeChat share is the newest
+    assert conn.execute("SELECT max(id) FROM shares").fetchone()[0] == conn.execute(
+        "SELECT id FROM shares WHERE code = ?", (code,)).fetchone()[0]
+    wecom = r.stdout.split("# the WeCom robot on 127.0.0.1 got a markdown message:\n")[1:]
+    assert len(wecom) == 2 and wecom[1].startswith("### 月度对账单 2026-11 · xiaohong\n")
+    assert not any("|" in part.split("\n# ", 1)[0] for part in wecom)

@@ -22,18 +22,22 @@ def picks(run, home):
 def test_list_with_coupon_sorted_by_coupon_price(run, picks):
     r = run("list-goods", "--with-coupon", "--sort", "coupon_price", "--format", "tsv")
     # valid today (2026-11-20): not the expired 满30元减5元, not the goods without one;
-    # 满99元减15元 is valid but 45.80 is under its threshold: 券后价 is the price
+    # 满99元减15元 is valid but 45.80 is under its threshold: 券后价 is the price (left blank)
     assert r.stdout.splitlines() == [
         "SKU\ttitle\tprice\tcoupon price\trate\tcommission\tcategory\tsupplier\tstock\tcoupon",
-        "620001234572\t新疆若羌红枣 1kg\t45.80\t45.80\t18.00%\t8.24\t食品/保健\t若羌枣园旗舰店\t\t满99元减15元, ends 2026-12-31",
+        "620001234572\t新疆若羌红枣 1kg\t45.80\t\t18.00%\t8.24\t食品/保健\t若羌枣园旗舰店\t\t满99元减15元, ends 2026-12-31",
         "620001234567\t宁夏枸杞 特级 500g\t59.90\t49.90\t20.00%\t11.98\t食品/保健\t杞乡旗舰店\t\t满50元减10元, ends 2026-12-15",
         "620001234568\t云南普洱茶饼 357g\t128.00\t108.00\t15.00%\t19.20\t茶\t勐海茶叶店\t\t20元无条件券, ends 2026-11-30",
     ]
 
 
 def test_list_marks_expired_coupon_and_json_carries_coupons(run, picks):
-    r = run("list-goods", "--search", "木耳", "--format", "csv")
-    assert r.stdout.splitlines()[1].endswith(",35.00,35.00,30.00%,10.50,食品/保健,长白山特产,,\"满30元减5元, expired 2026-11-10\"")
+    r = run("list-goods", "--format", "csv")
+    (row,) = [x for x in r.stdout.splitlines() if "木耳" in x]
+    assert row.endswith(",35.00,,30.00%,10.50,食品/保健,长白山特产,,\"满30元减5元, expired 2026-11-10\"")
+    # an expired coupon alone adds no coupon columns
+    assert run("list-goods", "--search", "木耳", "--format", "csv").stdout.splitlines()[0] == (
+        "SKU,title,price,rate,commission,category,supplier,stock")
     (item,) = json.loads(run("list-goods", "--search", "枸杞", "--format", "json").stdout)
     assert {k: item[k] for k in ("price_fen", "coupon_price_fen", "coupon_fen", "coupon_threshold_fen",
                                  "coupon_text", "coupon_end", "coupon_remaining", "monthly_sales", "platform")} == {

@@ -35,6 +35,8 @@ DEMO_FILES = {
     "goods": "demo_goods.csv",
     "taobao_orders": "demo_taobao_union.csv",
     "amazon_earnings": "demo_amazon_earnings.csv",
+    "picks_xls": "demo_xuanpinku.xls",
+    "picks_xlsx": "demo_xuanpinku.xlsx",
 }
 
 
@@ -51,8 +53,22 @@ STEPS: list[tuple[str, list[str]]] = [
     ("Share a product on Weibo: tracked link + a post within 140 字:", ["share", "NX-GQ-500", "--channel", "weibo", "--campaign", "双11", "--slot", "108000000001"]),
     ("A JD product carries the code as subUnionId:", ["share", "WC-DM-5KG", "--channel", "link"]),
     ("A seller adds a distributor whose rate overrides the goods rate:", ["distributors", "add", "xiaohong", "--name", "小红", "--rate", "25%"]),
+    ("On tea she gets more (per-SKU rate > per-category rate > her rate > the goods' terms):",
+     ["distributors", "rate", "xiaohong", "--category", "茶叶", "28%"]),
     ("She shares for WeChat Moments and gets a product card (SVG):", ["share", "HZ-LJ-250", "--as", "xiaohong", "--channel", "moments", "--card", "{home}/card.svg"]),
     ("Amazon: the slot is your tracking id, the code goes in ascsubtag:", ["share", "YN-SJ-1KG", "--channel", "link", "--slot", "weimai-20"]),
+    ("A 淘客 downloads the picks (选品库) from 淘宝联盟: GBK text named .xls, as the 联盟 gives it:",
+     ["goods", "import", "{picks_xls}"]),
+    ("The .xlsx download of the same picks changes nothing (coupons and links refreshed):",
+     ["goods", "import", "{picks_xlsx}"]),
+    ("Goods with a coupon valid today, lowest 券后价 first:",
+     ["list-goods", "--with-coupon", "--sort", "coupon_price"]),
+    ("One pick: its coupon, and the 联盟's own links for 推广位 108000000003 (only these earn):",
+     ["goods", "show", "675012398001"]),
+    ("Share it to a WeChat group: WeChat blocks Taobao links, so the post carries the 淘口令:",
+     ["share", "675012398001", "--channel", "wechat", "--campaign", "双11"]),
+    ("Preview a Weibo post without recording a share (the coupon link, 券后价, 领券截止):",
+     ["share", "675012398005", "--channel", "weibo", "--dry-run"]),
     ("Every share is remembered with its price and rate:", ["shares", "list"]),
     ("Is a code genuine, and whose is it?", ["codes", "verify", "{last_code}"]),
     ("Distributors and their shares:", ["distributors", "list"]),
@@ -71,6 +87,15 @@ STEPS: list[tuple[str, list[str]]] = [
      ["report", "daily", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-hook"]),
     ("Cron runs it again: every delivery is logged, nothing is sent twice:",
      ["report", "daily", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-hook"]),
+    ("A 微店 shop's export (generic CSV) whose lines carry xiaohong's code (the demo writes it with her share's code):",
+     ["orders", "import", "{weidian}", "--platform", "weidian"]),
+    ("A team's WeCom group robot (here the same receiver) gets reports in a shape WeCom renders:",
+     ["notify", "add", "demo-wecom", "--kind", "wecom", "--url", "{wecom_url}", "--allow-private"]),
+    ("November so far as a WeCom message: bold figures and lines, no tables WeCom would show as raw |:",
+     ["report", "monthly", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-wecom"]),
+    ("xiaohong's statements go to her own group; every distributor with a target gets their own:",
+     ["distributors", "edit", "xiaohong", "--notify", "demo-wecom"]),
+    ("", ["report", "monthly", "--date", "2026-11-05", "--lang", "zh", "--each-distributor", "--notify-from-distributor"]),
     ("A 粉丝头条 boost for the Weibo share cost 20 元:",
      ["spend", "add", "{first_code}", "20", "--date", "2026-11-03", "--note", "粉丝头条"]),
     ("What each share brought in (orders, GMV, commission, spend, ROI):",
@@ -117,15 +142,20 @@ def demo(
     for text, argv in STEPS:
         if any("{last_code}" in a for a in argv):
             files["last_code"] = _last_code()
+        if any("{weidian}" in a for a in argv):  # a shop export with the code of xiaohong's share
+            files["weidian"] = _shop_export(target, _code_of("xiaohong"))
+            names[files["weidian"]] = "weidian_2026-11.csv"
         if any("{first_code}" in a for a in argv):
             files["first_code"] = _first_code()
-        if hook is None and any("{hook_url}" in a for a in argv):  # the report steps' receiver
+        if hook is None and any("{hook_url}" in a or "{wecom_url}" in a for a in argv):  # the reports' receiver
             hook = _HookReceiver()
             files["hook_url"] = hook.url
+            files["wecom_url"] = hook.url.replace("/hook", "/cgi-bin/webhook/send?key=demo")
         args = [a.format(**files) for a in argv]
         shown = [names.get(a, a).replace(files["home"], "<demo>") for a in args]
         output.line()
-        output.line(f"# {text}")
+        if text:
+            output.line(f"# {text}")
         output.line("$ weimai " + " ".join(shown))
         try:
             root.main(args, prog_name="weimai", standalone_mode=False)
@@ -150,6 +180,18 @@ def _show_received(path: str, body: dict) -> None:
     else:  # weimai's own webhook JSON
         output.line(f"# the receiver on 127.0.0.1 got ({body['title']}):")
         output.text(body["text"])
+
+
+def _shop_export(home: Path, code: str) -> str:
+    path = home / "weidian_2026-11.csv"
+    path.write_text(demo_file("demo_weidian.csv").read_text(encoding="utf-8").replace("{code}", code), encoding="utf-8")
+    return str(path)
+
+
+def _code_of(handle: str) -> str:
+    row = open_db().execute(
+        "SELECT code FROM shares WHERE distributor = ? ORDER BY id LIMIT 1", (handle,)).fetchone()
+    return row[0]
 
 
 def _last_code() -> str:

@@ -290,8 +290,9 @@ def list_goods(
     # text formats show a cur column only when something is not priced in CNY
     json_like = fmt in (Fmt.json, Fmt.nl)
     foreign = json_like or any(r["currency"] != "CNY" for r in data)
-    # 券后价 and the coupon: in the text formats only when some listed goods has a coupon
-    couponed = json_like or any(r["coupon_fen"] for r in data)
+    # 券后价 and the coupon: in the text formats only when a coupon lowers the price
+    # of some listed goods today
+    couponed = json_like or any(r["coupon_price_fen"] < r["price_fen"] for r in data)
     cols = render.list_cols(
         with_status=include_archived, with_currency=foreign, with_coupon=couponed, json_like=json_like
     )

@@ -51,10 +51,14 @@ def report_message(data: dict, lang: str) -> Message:
 def _statement(msg: Message, st: dict, L: dict, lang: str) -> None:
     msg.notes.append(f"({L['closed'] if st['closed'] else L['open']})")
     header, rows = summary_rows(st, lang)
-    multi = len(header) > 2
-    # currency by currency: all the CNY figures, then the USD ones
-    figures = [Figure(row[0] + (f" ({cur})" if multi else ""), row[1 + i])
-               for i, cur in enumerate(header[1:]) for row in rows if row[1 + i] != ""]
+    currencies = header[1:]
+    # one line per figure; with several currencies their values side by side:
+    # "成交额: 705.60 CNY · 142.96 USD"
+    figures = [
+        Figure(row[0], row[1]) if len(currencies) == 1 else
+        Figure(row[0], " · ".join(f"{v} {cur}" for v, cur in zip(row[1:], currencies, strict=True) if v != ""))
+        for row in rows if any(v != "" for v in row[1:])
+    ]
     msg.sections.append(Section(figures=figures))
     unattributed = [unattributed_row(u, L) for u in st["unattributed"]]
     msg.sections.append(Section(L["unattributed"], rows=[

@@ -50,8 +50,13 @@ def coupon_cell(item: Mapping, day: str) -> str:
 
 
 def list_rows(data: Sequence[dict], day: str) -> list[dict]:
-    """list-goods rows with their coupon cell (``coupon``)."""
-    return [{**r, "coupon": coupon_cell(r, day) or None} for r in data]
+    """list-goods rows with their coupon cell (``coupon``) and, for the text formats,
+    the 券后价 only where a coupon lowers the price (``coupon_price_shown``)."""
+    return [
+        {**r, "coupon": coupon_cell(r, day) or None,
+         "coupon_price_shown": r["coupon_price_fen"] if r["coupon_price_fen"] < r["price_fen"] else None}
+        for r in data
+    ]
 
 
 def list_cols(*, with_status: bool, with_currency: bool, with_coupon: bool, json_like: bool) -> list[Col]:
@@ -60,7 +65,7 @@ def list_cols(*, with_status: bool, with_currency: bool, with_coupon: bool, json
         Col("title", "title"),
         Col("price_fen", "price", "money"),
         *([Col("currency", "cur")] if with_currency else []),
-        *([Col("coupon_price_fen", "coupon price", "money")] if with_coupon and not json_like else []),
+        *([Col("coupon_price_shown", "coupon price", "money")] if with_coupon and not json_like else []),
         Col("commission_bp", "rate", "rate"),
         Col("unit_commission_fen", "commission", "money"),
         Col("category", "category"),
