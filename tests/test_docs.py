@@ -287,12 +287,12 @@ def test_version_is_the_packages():
     from weimai_cli import __version__
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert __version__ == project["version"] == "0.2.0"
+    assert __version__ == project["version"] == "0.3.0"
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0
-    assert result.output == "weimai 0.2.0\n"
+    assert result.output == "weimai 0.3.0\n"
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.search(r"^## 0\.2\.0 — \d{4}-\d{2}-\d{2}$", changelog, re.M)
+    assert re.search(r"^## 0\.3\.0 — \d{4}-\d{2}-\d{2}$", changelog, re.M)
 
 
 def test_readme_test_command_is_the_ci_one():

@@ -1,3 +1,3 @@
 """weimai: a command-line toolkit for social-commerce sellers and distributors."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -5,7 +5,7 @@ def test_help_lists_commands(run):
 
 
 def test_version(run):
-    assert run("--version").stdout == "weimai 0.2.0\n"
+    assert run("--version").stdout == "weimai 0.3.0\n"
 
 
 def test_usage_errors_are_one_line_and_a_hint(run):

@@ -133,7 +133,7 @@ def test_python_dash_m_works():
     import sys
 
     out = subprocess.run([sys.executable, "-m", "weimai_cli", "--version"], capture_output=True, text=True)
-    assert out.stdout == "weimai 0.2.0\n"
+    assert out.stdout == "weimai 0.3.0\n"
 
 
 def test_a_mistyped_db_folder_is_refused_not_created(run, tmp_path):
