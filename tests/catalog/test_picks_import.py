@@ -13,6 +13,7 @@ from tests.golden_util import check_golden
 
 GOODS = DATA / "goods"
 XLS, XLSX, VARIANT = GOODS / "picks_2026-11.xls", GOODS / "picks_2026-11.xlsx", GOODS / "picks_variant.csv"
+BIFF = GOODS / "picks_2026-11_biff.xls"  # a real Excel 97 workbook
 
 
 def dump(db) -> str:
@@ -26,7 +27,7 @@ def dump(db) -> str:
     return json.dumps({"goods": goods, "goods_links": links}, ensure_ascii=False, indent=1) + "\n"
 
 
-@pytest.mark.parametrize(("path", "container"), [(XLS, "csv, gb18030"), (XLSX, "xlsx")])
+@pytest.mark.parametrize(("path", "container"), [(XLS, "csv, gb18030"), (XLSX, "xlsx"), (BIFF, "xls")])
 def test_picks_export_golden(run, db, path, container):
     r = run("goods", "import", path, "--source", "picks")
     # GBK text with an .xls name is read by its content; 卖家旺旺, 佣金 … are left out quietly

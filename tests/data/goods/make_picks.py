@@ -6,6 +6,8 @@ Built from the header names in shared/FORMATS.md §5b. The tests' clock is
 
 * picks_2026-11.xls: what the 联盟 often downloads: GBK text (CSV) with an .xls name;
 * picks_2026-11.xlsx: the same content as a real workbook (prices and dates as numbers / dates);
+* picks_2026-11_biff.xls: the same content as a real Excel 97 (BIFF8) workbook, as older
+  联盟 downloads are (written with xlwt, needed only to rebuild this file: pip install xlwt);
 * picks_variant.csv: a later download, GB18030, other columns in another order (no short
   link or 淘口令, 卖家id/优惠券id/推荐理由 extra, ``商品价格(单位:元)`` with an ASCII colon).
 """
@@ -131,9 +133,32 @@ def write_xlsx(path: Path) -> None:
     wb.save(path)
 
 
+def write_biff(path: Path) -> None:
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("Page1")
+    dates = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for j, h in enumerate(HEADER):
+        ws.write(0, j, h)
+    numbers = {"商品价格(单位：元)": float, "收入比率(%)": float, "佣金": float, "商品月销量": int,
+               "优惠券总量": int, "优惠券剩余量": int}
+    for i, r in enumerate(ROWS, 1):
+        for j, h in enumerate(HEADER):
+            v = r[h]
+            if v and h in numbers:
+                ws.write(i, j, numbers[h](v))
+            elif v and h in ("优惠券开始时间", "优惠券结束时间"):
+                ws.write(i, j, datetime.fromisoformat(v), dates)
+            else:
+                ws.write(i, j, v)
+    wb.save(str(path))
+
+
 def main() -> None:
     write_csv(HERE / "picks_2026-11.xls", HEADER, ROWS, "gbk")
     write_xlsx(HERE / "picks_2026-11.xlsx")
+    write_biff(HERE / "picks_2026-11_biff.xls")
     write_csv(HERE / "picks_variant.csv", VARIANT_HEADER, variant_rows(), "gb18030")
 
 
