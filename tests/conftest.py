@@ -22,6 +22,13 @@ def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.delenv("WEIMAI_FORCE_TERMINAL", raising=False)
     monkeypatch.delenv("WEIMAI_READER_PROCESS", raising=False)
     monkeypatch.setenv("WEIMAI_NOW", FROZEN_NOW)
+    # English unless a test asks for Chinese (LANG=zh_CN…, WEIMAI_LANG=zh or --lang zh)
+    for var in ("WEIMAI_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    from weimai_cli import i18n
+
+    monkeypatch.setattr(i18n, "_lang", None)
     return h
 
 

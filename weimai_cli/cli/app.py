@@ -15,28 +15,63 @@ from typing import Annotated
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from weimai_cli import __version__
-from weimai_cli.cli import failures
+from weimai_cli import __version__, i18n
+from weimai_cli.cli import failures, translate
+from weimai_cli.i18n import N_
 
 # name -> (module, attribute holding a typer.Typer, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "demo": ("weimai_cli.cli.commands.demo", "app", "Build a demo home and run weimai's main jobs in front of you."),
-    "list-goods": ("weimai_cli.cli.commands.goods", "list_app", "List the catalogue (filters, sorting, formats)."),
-    "goods": ("weimai_cli.cli.commands.goods", "app", "Keep the goods catalogue: add, import, show, edit, archive."),
-    "db": ("weimai_cli.cli.commands.db", "app", "The database: path, backup, check, migrations."),
-    "share": ("weimai_cli.cli.commands.share", "share_app", "Share a product: tracked link, post, QR code and card."),
-    "shares": ("weimai_cli.cli.commands.share", "shares_app", "The history of shares: list, show and render again."),
-    "codes": ("weimai_cli.cli.commands.share", "codes_app", "Tracking codes: verify one."),
-    "distributors": ("weimai_cli.cli.commands.distributors", "app", "Distributors (达人) and their rate overrides."),
-    "orders": ("weimai_cli.cli.commands.orders", "app", "Import platform order exports; list, show and attribute order lines."),
-    "notify": ("weimai_cli.cli.commands.notify", "app", "Delivery targets: webhook, WeCom, DingTalk, Feishu, Slack, email."),
-    "feeds": ("weimai_cli.cli.commands.feeds", "app", "Supplier catalogue feeds (fetched by `weimai goods sync`)."),
-    "earnings": ("weimai_cli.cli.commands.earnings", "app", "Commission statements by month; close a month."),
-    "payouts": ("weimai_cli.cli.commands.earnings", "payouts_app", "Money paid out to distributors: record, list."),
-    "spend": ("weimai_cli.cli.commands.earnings", "spend_app", "Promotion spend per share or campaign: add, list."),
-    "doctor": ("weimai_cli.cli.commands.doctor", "app", "Check everything a cron job depends on."),
-    "report": ("weimai_cli.cli.commands.report", "app", "Daily, weekly and monthly reports: print, --out, --notify."),
+    "demo": ("weimai_cli.cli.commands.demo", "app", N_("Build a demo home and run weimai's main jobs in front of you.")),
+    "list-goods": ("weimai_cli.cli.commands.goods", "list_app", N_("List the catalogue (filters, sorting, formats).")),
+    "goods": ("weimai_cli.cli.commands.goods", "app", N_("Keep the goods catalogue: add, import, show, edit, archive.")),
+    "db": ("weimai_cli.cli.commands.db", "app", N_("The database: path, backup, check, migrations.")),
+    "share": ("weimai_cli.cli.commands.share", "share_app", N_("Share a product: tracked link, post, QR code and card.")),
+    "shares": ("weimai_cli.cli.commands.share", "shares_app", N_("The history of shares: list, show and render again.")),
+    "codes": ("weimai_cli.cli.commands.share", "codes_app", N_("Tracking codes: verify one.")),
+    "distributors": ("weimai_cli.cli.commands.distributors", "app", N_("Distributors (达人) and their rate overrides.")),
+    "orders": ("weimai_cli.cli.commands.orders", "app", N_("Import platform order exports; list, show and attribute order lines.")),
+    "notify": ("weimai_cli.cli.commands.notify", "app", N_("Delivery targets: webhook, WeCom, DingTalk, Feishu, Slack, email.")),
+    "feeds": ("weimai_cli.cli.commands.feeds", "app", N_("Supplier catalogue feeds (fetched by `weimai goods sync`).")),
+    "earnings": ("weimai_cli.cli.commands.earnings", "app", N_("Commission statements by month; close a month.")),
+    "payouts": ("weimai_cli.cli.commands.earnings", "payouts_app", N_("Money paid out to distributors: record, list.")),
+    "spend": ("weimai_cli.cli.commands.earnings", "spend_app", N_("Promotion spend per share or campaign: add, list.")),
+    "doctor": ("weimai_cli.cli.commands.doctor", "app", N_("Check everything a cron job depends on.")),
+    "report": ("weimai_cli.cli.commands.report", "app", N_("Daily, weekly and monthly reports: print, --out, --notify.")),
 }
+
+
+def _root_lang(args) -> str | None:
+    """The root's ``--lang`` (before the command's name), read before click
+    parses anything: help texts are translated as commands are built."""
+    args = list(args)
+    for i, arg in enumerate(args):
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if arg == "--db":
+            continue
+        if not arg.startswith("-") and (i == 0 or args[i - 1] != "--db"):
+            return None  # the command's name: its own --lang is its own
+    return None
+
+
+class _RootOnly:
+    """The root group's own help and options, without walking its commands."""
+
+    def __init__(self, group):
+        self.group = group
+
+    def __getattr__(self, name):
+        return getattr(self.group, name)
+
+    def __setattr__(self, name, value):
+        if name == "group":
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.group, name, value)
+
+    commands: dict = {}
 
 
 class LazyGroup(TyperGroup):
@@ -63,16 +98,20 @@ class LazyGroup(TyperGroup):
             return None
         module, attr, help_text = spec
         if self._listing:
-            return TyperCommand(name=cmd_name, help=help_text, callback=lambda: None)
+            return TyperCommand(name=cmd_name, help=i18n.tr(help_text), callback=lambda: None)
         import importlib
 
         sub_app = getattr(importlib.import_module(module), attr)
         cmd = typer.main.get_command(sub_app)
         cmd.name = cmd_name
-        return cmd
+        return translate.command(cmd)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Usage errors as one line and a hint, like every other weimai error (exit 2)."""
+        i18n.set_lang(i18n.resolve(_root_lang(sys.argv[1:] if args is None else args)))
+        if i18n.lang() != "en":
+            translate.install()
+            translate.command(_RootOnly(self))
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         from typer import _click
@@ -130,10 +169,20 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", metavar="zh|en", show_default=False,
+                     help="Interface language: zh or en (default: WEIMAI_LANG, \\[ui] lang in the config, "
+                          "else the locale)."),
+    ] = None,
 ):
     from weimai_cli import config
     from weimai_cli.cli import output
 
+    if lang is not None and i18n.normalise(lang) is None:
+        from weimai_cli.errors import UsageError
+
+        raise UsageError(i18n._("--lang {lang!r} is not zh or en").format(lang=lang))
     config.DB_OVERRIDE = db
     output.state.quiet = quiet
 

@@ -8,7 +8,7 @@ keep the full markdown and text of :mod:`.reports`.
 
 from __future__ import annotations
 
-from weimai_cli.cli.render.labels import LABELS
+from weimai_cli.cli.render.labels import labels
 from weimai_cli.cli.render.reports import _head, _sections, _summary, title
 from weimai_cli.cli.render.statements import summary_rows, unattributed_row
 from weimai_cli.money import format_amount, format_fen, format_rate
@@ -33,7 +33,7 @@ def _rows(cells: list[list[str]], header: list[str], spec) -> list[Row]:
 
 def report_message(data: dict, lang: str) -> Message:
     """The report as figures (label: value) and numbered rows, for chat robots."""
-    L = LABELS[lang]
+    L = labels(lang)
     msg = Message(title(data, lang), notes=_head(data, lang))
     if data["report"] == "monthly":
         _statement(msg, data["statement"], L, lang)

@@ -1,14 +1,15 @@
-"""The labels every rendering uses, in Simplified Chinese (zh) or English (en).
+"""The labels every rendering uses, in English here and in Simplified Chinese
+through the catalog (weimai_cli/locale, see weimai_cli/i18n.py).
 
 One set: statements (``weimai earnings``) and reports (``weimai report``) share
 their common words; a report's own rows are ``new_orders`` and
-``commission_reversed``. The default language follows the locale (LC_ALL /
-LC_MESSAGES / LANG starting with zh).
+``commission_reversed``. The default language is the interface language.
 """
 
 from __future__ import annotations
 
-import os
+from weimai_cli import i18n
+from weimai_cli.i18n import ptr
 
 LABELS = {
     "en": {
@@ -95,106 +96,38 @@ LABELS = {
         "item_orders": "{n} orders",
         "sep": ", ",
     },
-    "zh": {
-        "title": "佣金对账单 {period} · {who}",
-        "all": "全部达人",
-        "closed": "已结账",
-        "open": "未结账",
-        "orders": "订单数",
-        "gmv": "成交额",
-        "accrued": "计提佣金",
-        "reversed": "冲回",
-        "adjustments": "已结账月份调整",
-        "estimated": "预估佣金（已付款未收货）",
-        "confirmed": "已收货",
-        "settled": "已结算",
-        "net": "净佣金",
-        "paid_out": "已支付",
-        "brought_forward": "上期结转",
-        "outstanding": "待支付",
-        "spend": "推广花费",
-        "net_after_spend": "扣除花费后",
-        "roi": "投资回报率",
-        "breakdown": "按{by}",
-        "more_rows": "（其余 {n:,} 项）",
-        "unattributed": "未归因订单",
-        "findings": "对账差异（平台比率 ≠ 预期）",
-        "adjustment_lines": "调整明细",
-        "trend": "近 6 个月（净佣金，人民币）",
-        "none": "无",
-        "title_col": "商品名称",
-        "cur": "币种",
-        "col_orders": "订单",
-        "col_gmv": "成交额",
-        "col_accrued": "计提",
-        "col_estimated": "预估",
-        "col_confirmed": "已收货",
-        "col_settled": "已结算",
-        "col_reversed": "冲回",
-        "col_adjustments": "调整",
-        "col_net": "净佣金",
-        "col_spend": "花费",
-        "col_roi": "ROI",
-        "kind": "类型",
-        "note": "说明",
-        "platform": "平台",
-        "line": "订单行",
-        "sku": "商品编码",
-        "reported": "平台比率",
-        "expected": "预期比率",
-        "from_period": "月份",
-        "amount": "金额",
-        "reason": "原因",
-        "period": "月份",
-        "note_affiliate": "计佣，归入（无分享）",
-        "note_shop": "无分享的销售，不计佣",
-        "more": "…… 另有 {n} 条",
-        "daily": "日报 {period} · {who}",
-        "weekly": "周报 {period} · {who}",
-        "monthly": "月度对账单 {period} · {who}",
-        "so_far": "统计中：本期尚未结束",
-        "nothing": "本期无事发生：没有新订单、佣金或导入。",
-        "nothing_month": "本月无事发生：没有订单或佣金。",
-        "new_orders": "新订单",
-        "commission": "预估佣金",
-        "commission_reversed": "佣金冲回",
-        "refunds": "退款订单",
-        "refunded": "退款金额",
-        "this_week": "本周",
-        "previous": "上周",
-        "change": "变化",
-        "top_shares": "热门分享",
-        "top_skus": "热门商品",
-        "imports": "导入记录",
-        "share": "分享",
-        "channel": "渠道",
-        "col_commission": "佣金",
-        "file": "文件",
-        "format": "格式",
-        "rows": "行数",
-        "new": "新增",
-        "changed": "变更",
-        "rejected": "拒绝",
-        "at": "时间",
-        "item_orders": "{n} 单",
-        "sep": "，",
-    },
 }
-BY_ZH = {"sku": "商品", "share": "分享", "channel": "渠道", "campaign": "活动", "platform": "平台",
-         "day": "日期", "distributor": "达人"}
-# words inside the data that a Chinese rendering shows in Chinese
-ZH_WORDS = {"(no share)": "（无分享）", "(none)": "（无）", "(nobody)": "（无人）",
-            "affiliate": "联盟", "shop": "店铺"}
+
+
+# words inside the data that a rendering shows in its language (context "word")
+WORDS = (ptr("word", "(no share)", "en"), ptr("word", "(none)", "en"), ptr("word", "(nobody)", "en"),
+         ptr("word", "affiliate", "en"), ptr("word", "shop", "en"))
+
+# the --by dimensions as a column title (context "by")
+BY = (ptr("by", "sku", "en"), ptr("by", "share", "en"), ptr("by", "channel", "en"), ptr("by", "campaign", "en"),
+      ptr("by", "platform", "en"), ptr("by", "day", "en"), ptr("by", "distributor", "en"))
+
+_cache: dict[str, dict] = {}
+
+
+def by_title(by: str, lang: str) -> str:
+    return ptr("by", by, lang)
+
+
+def labels(lang: str) -> dict:
+    """The labels in a language: the English above, translated through the
+    catalog with each key as its context (one English word can have two
+    Chinese ones)."""
+    if lang not in _cache:
+        _cache[lang] = {k: ptr(k, v, lang) for k, v in LABELS["en"].items()} | {"_lang": lang}
+    return _cache[lang]
 
 
 def default_lang() -> str:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var)
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
+    """The interface language (--lang, WEIMAI_LANG, [ui] lang, the locale)."""
+    return i18n.lang()
 
 
 def word(text: str, L: dict) -> str:
     """A word of the data (a kind, "(no share)") in the labels' language."""
-    return ZH_WORDS.get(text, text) if L is LABELS["zh"] else text
+    return ptr("word", text, L["_lang"])

@@ -4,7 +4,7 @@ as plain text, markdown (for chat robots) or CSV; a monthly one is its statement
 from __future__ import annotations
 
 from weimai_cli.cli.output import csv_text, json_text
-from weimai_cli.cli.render.labels import LABELS
+from weimai_cli.cli.render.labels import labels
 from weimai_cli.cli.render.statements import (
     statement_csv_rows,
     statement_md,
@@ -24,7 +24,7 @@ _SUMMARY = [
 
 
 def title(data: dict, lang: str) -> str:
-    L = LABELS[lang]
+    L = labels(lang)
     who = L["all"] if data["distributor"] == "*" else data["distributor"]
     period = data["period"]
     if data["report"] == "weekly":
@@ -57,7 +57,7 @@ def _shown_currencies(data: dict) -> list[dict]:
 
 def _summary(data: dict, lang: str) -> list[tuple[str, list[str]]]:
     """(label, [value, (previous, change)]) per summary row, per currency shown."""
-    L = LABELS[lang]
+    L = labels(lang)
     prev = {c["currency"]: c for c in data.get("previous", {}).get("currencies", [])}
     change = {c["currency"]: c for c in data.get("change", [])}
     curs = _shown_currencies(data)
@@ -95,7 +95,7 @@ def _import_rows(data: dict) -> list[list[str]]:
 
 
 def _sections(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str]], list[bool]]]:
-    L = LABELS[lang]
+    L = labels(lang)
     return [
         (L["top_shares"], [L["share"], L["channel"], L["sku"], L["col_orders"], L["col_gmv"], L["col_commission"]],
          _share_rows(data), [False, False, False, True, True, True]),
@@ -109,7 +109,7 @@ def _sections(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str
 
 
 def _head(data: dict, lang: str) -> list[str]:
-    L = LABELS[lang]
+    L = labels(lang)
     notes = []
     if not data["finished"]:
         notes.append(f"({L['so_far']})")
@@ -122,7 +122,7 @@ def render_text(data: dict, lang: str) -> str:
     notes = _head(data, lang)
     if data["report"] == "monthly":
         return "\n".join([title(data, lang), *notes, "", statement_text(data["statement"], lang)])
-    L = LABELS[lang]
+    L = labels(lang)
     lines = [title(data, lang), *notes, ""]
     summary = _summary(data, lang)
     if "change" in data:
@@ -142,7 +142,7 @@ def render_md(data: dict, lang: str) -> str:
     if data["report"] == "monthly":
         head = [f"# {title(data, lang)}", *[f"> {n}" for n in notes], ""]
         return "\n".join(head) + "\n" + statement_md(data["statement"], lang)
-    L = LABELS[lang]
+    L = labels(lang)
     out = [f"### {title(data, lang)}", ""]
     out += [f"> {n}" for n in notes]
     if notes:

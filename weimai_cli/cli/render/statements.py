@@ -3,14 +3,14 @@ plain text (aligned, CJK-aware), markdown, or CSV rows."""
 
 from __future__ import annotations
 
-from weimai_cli.cli.render.labels import BY_ZH, LABELS, word
+from weimai_cli.cli.render.labels import by_title, labels, word
 from weimai_cli.cli.render.tables import table
 from weimai_cli.money import format_amount, format_fen, format_rate
 
 
 def summary_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
     """The totals as rows of [label, value per currency], money flow too (each currency its own balance)."""
-    L = LABELS[lang]
+    L = labels(lang)
     # (statements stored before balances had currencies: the CNY one only)
     balances = {b["currency"]: b for b in data.get("balances") or [{"currency": "CNY", **data}]}
     moved = {c for c, b in balances.items() if any(b[k] for k in _FLOW)}
@@ -57,11 +57,11 @@ BREAKDOWN_COLS = [
 
 
 def breakdown_table(data: dict, lang: str) -> tuple[list[str], list[list[str]], list[bool]]:
-    L = LABELS[lang]
+    L = labels(lang)
     by = data["by"]
     with_spend = by in ("share", "campaign") and any(r["spend_fen"] for r in data["breakdown"])
     multi = len({r["currency"] for r in data["breakdown"]}) > 1
-    header = [BY_ZH[by] if lang == "zh" else by]
+    header = [by_title(by, lang)]
     right = [False]
     if by == "sku":
         header.append(L["title_col"])
@@ -98,7 +98,7 @@ def unattributed_row(u: dict, L: dict) -> list[str]:
 
 
 def statement_text(data: dict, lang: str) -> str:
-    L = LABELS[lang]
+    L = labels(lang)
     who = L["all"] if data["distributor"] == "*" else data["distributor"]
     state = L["closed"] if data["closed"] else L["open"]
     lines = [L["title"].format(period=data["period"], who=who) + f" ({state})", ""]
@@ -106,7 +106,7 @@ def statement_text(data: dict, lang: str) -> str:
     summary = table(header, rows, [False] + [True] * (len(header) - 1))
     lines += summary if any(header) else summary[2:]
     if data.get("breakdown") is not None:
-        by = BY_ZH[data["by"]] if lang == "zh" else data["by"]
+        by = by_title(data["by"], lang)
         lines += ["", L["breakdown"].format(by=by)]
         if data["breakdown"]:
             lines += table(*breakdown_table(data, lang))
@@ -157,7 +157,7 @@ def statement_text(data: dict, lang: str) -> str:
 def statement_md(data: dict, lang: str) -> str:
     from weimai_cli.cli.output import shown
 
-    L = LABELS[lang]
+    L = labels(lang)
     who = L["all"] if data["distributor"] == "*" else data["distributor"]
     state = L["closed"] if data["closed"] else L["open"]
     out = [f"## {L['title'].format(period=data['period'], who=who)} ({state})", ""]
@@ -176,7 +176,7 @@ def statement_md(data: dict, lang: str) -> str:
         return block
 
     if data.get("breakdown") is not None:
-        by = BY_ZH[data["by"]] if lang == "zh" else data["by"]
+        by = by_title(data["by"], lang)
         out += md_table(L["breakdown"].format(by=by), *breakdown_table(data, lang))
     out += md_table(
         L["unattributed"], [L["kind"], L["cur"], L["col_orders"], L["col_gmv"], L["note"]],
