@@ -56,24 +56,6 @@ def _root_lang(args) -> str | None:
     return None
 
 
-class _RootOnly:
-    """The root group's own help and options, without walking its commands."""
-
-    def __init__(self, group):
-        self.group = group
-
-    def __getattr__(self, name):
-        return getattr(self.group, name)
-
-    def __setattr__(self, name, value):
-        if name == "group":
-            object.__setattr__(self, name, value)
-        else:
-            setattr(self.group, name, value)
-
-    commands: dict = {}
-
-
 class LazyGroup(TyperGroup):
     """A TyperGroup that imports command modules only when a command is run."""
 
@@ -111,7 +93,7 @@ class LazyGroup(TyperGroup):
         i18n.set_lang(i18n.resolve(_root_lang(sys.argv[1:] if args is None else args)))
         if i18n.lang() != "en":
             translate.install()
-            translate.command(_RootOnly(self))
+            translate.command(self, recurse=False)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         from typer import _click

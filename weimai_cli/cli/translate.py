@@ -64,9 +64,9 @@ def install() -> None:
     _installed.add(language)
 
 
-def command(cmd):
+def command(cmd, *, recurse: bool = True):
     """Translate a click command's help, short help and its parameters' help, and
-    its subcommands' (a group's), in place; returns it."""
+    (``recurse``) its subcommands' (a group's), in place; returns it."""
     language = lang()
     if language == "en":
         return cmd
@@ -78,6 +78,6 @@ def command(cmd):
         value = getattr(param, "help", None)
         if isinstance(value, str) and value:
             param.help = tr(value, language)
-    for sub in (getattr(cmd, "commands", None) or {}).values():
+    for sub in (getattr(cmd, "commands", None) or {}).values() if recurse else ():
         command(sub)
     return cmd
