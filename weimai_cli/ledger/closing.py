@@ -10,6 +10,7 @@ import sqlite3
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound
+from weimai_cli.i18n import _
 from weimai_cli.ledger.scope import ALL, OPEN_LINES, check_month, current_month
 from weimai_cli.ledger.statements import LIVE_KEYS, compute, compute_many
 
@@ -27,23 +28,25 @@ def close(conn: sqlite3.Connection, month: str, *, force: bool = False) -> dict:
     check_month(month)
     cur = current_month()
     if month > cur:
-        raise BadInput(f"{month} has not begun (this month is {cur})", "close a finished month")
+        raise BadInput(_("{month} has not begun (this month is {current})").format(month=month, current=cur),
+                       _("close a finished month"))
     if month == cur and not force:
         raise BadInput(
-            f"{month} is not over yet (this month is {cur})",
-            "close a finished month, or add --force to close it anyway",
+            _("{month} is not over yet (this month is {current})").format(month=month, current=cur),
+            _("close a finished month, or add --force to close it anyway"),
         )
     with transaction(conn):
         if conn.execute("SELECT 1 FROM closed_periods WHERE period = ?", (month,)).fetchone():
-            raise BadInput(f"{month} is already closed", f"see `weimai earnings --month {month}`")
+            raise BadInput(_("{month} is already closed").format(month=month),
+                           _("see `weimai earnings --month {month}`").format(month=month))
         earlier = conn.execute(
             "SELECT min(period) FROM ledger_totals WHERE period < ? "
             "AND period NOT IN (SELECT period FROM closed_periods)", (month,),
         ).fetchone()[0]
         if earlier:
             raise BadInput(
-                f"{earlier} is still open and comes before {month}",
-                f"close months in order: `weimai earnings close --month {earlier}` first",
+                _("{earlier} is still open and comes before {month}").format(earlier=earlier, month=month),
+                _("close months in order: `weimai earnings close --month {earlier}` first").format(earlier=earlier),
             )
         # the month's lines as they are now; the expected rate only where the
         # ledger recorded a finding for the month, as its open statement listed them
@@ -90,16 +93,19 @@ def verify(conn: sqlite3.Connection, month: str, distributor: str | None) -> lis
     ).fetchone()
     if row is None:
         if not conn.execute("SELECT 1 FROM closed_periods WHERE period = ?", (month,)).fetchone():
-            raise BadInput(f"{month} is not closed", f"close it with `weimai earnings close --month {month}`")
-        raise NotFound(f"no closed statement for {distributor} in {month}", "see `weimai distributors list`")
+            raise BadInput(_("{month} is not closed").format(month=month),
+                           _("close it with `weimai earnings close --month {month}`").format(month=month))
+        raise NotFound(_("no closed statement for {who} in {month}").format(who=distributor, month=month),
+                       _("see `weimai distributors list`"))
     problems = []
     stored = json.loads(row[0])
     if checksum(stored) != row[1]:
-        problems.append("the stored statement does not match its checksum")
+        problems.append(_("the stored statement does not match its checksum"))
     fresh = compute(conn, months=[month], distributor=distributor)
     for key in sorted((set(stored) | set(fresh)) - LIVE_KEYS):
         if stored.get(key) != fresh.get(key):
-            problems.append(f"{key}: closed {_short(stored.get(key))}, now {_short(fresh.get(key))}")
+            problems.append(_("{key}: closed {closed}, now {now}").format(
+                key=key, closed=_short(stored.get(key)), now=_short(fresh.get(key))))
     return problems
 
 

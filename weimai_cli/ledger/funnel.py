@@ -3,6 +3,7 @@ spend and ROI (``weimai shares show``)."""
 
 from __future__ import annotations
 
+from weimai_cli.i18n import N_
 from weimai_cli.ledger.scope import VALID, placeholders, roi
 
 
@@ -44,10 +45,11 @@ def share_funnel(conn, share_ids: list[int] | None = None) -> dict[int, dict]:
     return out
 
 
+# labels marked for the catalog: `shares show` translates them for people (JSON keeps them English)
 FUNNEL_COLS = [
-    ("orders", "orders", "int"), ("gmv_fen", "GMV", "money"), ("commission_fen", "commission", "money"),
-    ("reversed_fen", "reversed", "money"), ("spend_fen", "spend", "money"),
-    ("net_after_spend_fen", "net after spend", "money"), ("roi", "ROI", "text"),
+    ("orders", N_("orders"), "int"), ("gmv_fen", N_("GMV"), "money"), ("commission_fen", N_("commission"), "money"),
+    ("reversed_fen", N_("reversed"), "money"), ("spend_fen", N_("spend"), "money"),
+    ("net_after_spend_fen", N_("net after spend"), "money"), ("roi", N_("ROI"), "text"),
 ]
 
 
@@ -56,4 +58,5 @@ def share_earnings_section(conn, share: dict):
     from weimai_cli.sharing.lookup import Section
 
     funnel = share_funnel(conn, [int(share["id"])]).get(int(share["id"]))
-    return Section(title="earnings", rows=[funnel] if funnel else [], cols=FUNNEL_COLS, empty="no orders or spend yet")
+    return Section(title=N_("earnings"), rows=[funnel] if funnel else [], cols=FUNNEL_COLS,
+                   empty=N_("no orders or spend yet"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, UsageError
+from weimai_cli.i18n import _
 from weimai_cli.ledger.scope import BASE, check_currency, check_month, known_distributor
 from weimai_cli.ledger.statements import compute_many
 
@@ -16,9 +17,10 @@ def _positive_amount(text: str) -> int:
     try:
         fen = parse_money(text, allow_negative=True)
     except MoneyError as exc:
-        raise BadInput(f"--amount: {exc}", "write an amount like 1,200.00") from None
+        raise BadInput(_("--amount: {error}").format(error=exc), _("write an amount like 1,200.00")) from None
     if fen is None or fen <= 0:
-        raise BadInput(f"--amount must be more than zero, not {text!r}", "record money paid out as a positive amount")
+        raise BadInput(_("--amount must be more than zero, not {text!r}").format(text=text),
+                       _("record money paid out as a positive amount"))
     return fen
 
 
@@ -58,7 +60,7 @@ def add_spend(conn, *, code: str | None, campaign: str | None, amount: str, date
     from weimai_cli.clock import parse_bound
 
     if bool(code) == bool(campaign):
-        raise UsageError("give a share CODE or --campaign NAME (one of them)", "weimai spend add wm0001K7QX 50")
+        raise UsageError(_("give a share CODE or --campaign NAME (one of them)"), "weimai spend add wm0001K7QX 50")
     currency = check_currency(currency)
     fen = _positive_amount(amount)
     day = (parse_bound(date)[:10] if date else now_iso()[:10])

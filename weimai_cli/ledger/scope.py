@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from weimai_cli.clock import now
 from weimai_cli.errors import UsageError
+from weimai_cli.i18n import _
 from weimai_cli.ledger.booking import next_month
 from weimai_cli.ledger.commission import STATUS_BUCKET
 from weimai_cli.money import currency_option
@@ -59,18 +60,19 @@ def check_currency(text: str) -> str:
 
 def check_month(text: str, option: str = "--month") -> str:
     if not MONTH_RE.fullmatch(text or ""):
-        raise UsageError(f"{option} {text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11")
+        raise UsageError(_("{option} {text!r} is not a month").format(option=option, text=text),
+                         _("write it as YYYY-MM, e.g. 2026-11"))
     return text
 
 
 def months_between(start: str, end: str) -> list[str]:
     if end < start:
-        raise UsageError(f"--to {end} is before --from {start}", "swap them")
+        raise UsageError(_("--to {end} is before --from {start}").format(end=end, start=start), _("swap them"))
     out = [start]
     while out[-1] != end:
         out.append(next_month(out[-1]))
         if len(out) > 120:
-            raise UsageError("a statement covers at most 120 months", "narrow --from/--to")
+            raise UsageError(_("a statement covers at most 120 months"), _("narrow --from/--to"))
     return out
 
 

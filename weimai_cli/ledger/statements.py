@@ -23,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 
 from weimai_cli.errors import UsageError
+from weimai_cli.i18n import _
 from weimai_cli.ledger.booking import closed_periods
 from weimai_cli.ledger.breakdown import BREAKDOWN_SHOWN, breakdown, net_trend
 from weimai_cli.ledger.scope import (
@@ -332,7 +333,7 @@ def compute(
     one row per currency for the rest, so its rows still add up to the
     totals; ``limit`` None or 0 shows every row."""
     if by is not None and by not in BY:
-        raise UsageError(f"--by {by!r} is not one of: {', '.join(BY)}")
+        raise UsageError(_("--by {by!r} is not one of: {choices}").format(by=by, choices=", ".join(BY)))
     by_lines: dict = {}
     data = compute_many(conn, months, [distributor], status, by, by_lines)[distributor]
     if by:

@@ -26,6 +26,7 @@ from weimai_cli import net
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, DatabaseBusy, DeliveryFailed
+from weimai_cli.i18n import _
 from weimai_cli.notify.message import Message
 from weimai_cli.notify.services import (
     MAX_ATTEMPTS,
@@ -90,17 +91,18 @@ def _claim(conn, target: Target, key: str, title: str, parts: int, digest: str,
         did, status = row["id"], row["status"]
         if status == "sending" and (row["lease_until"] or 0) > now_epoch:
             raise DatabaseBusy(
-                f"another weimai is sending delivery {did} ({key}) to {target.name!r} right now",
-                "wait for it to finish; `weimai notify log` shows the outcome",
+                _("another weimai is sending delivery {id} ({key}) to {target!r} right now").format(
+                    id=did, key=key, target=target.name),
+                _("wait for it to finish; `weimai notify log` shows the outcome"),
             )
         if status == "sent" and not resend:
             return None
         if status in ("unconfirmed", "sending") and not resend:
-            why = (row["error"] or "the sending process stopped midway").replace(net.MAYBE_ARRIVED, "")
+            why = (row["error"] or _("the sending process stopped midway")).replace(net.MAYBE_ARRIVED, "")
             raise DeliveryFailed(
-                f"delivery {did} ({key}) to {target.name!r} is unconfirmed ({why}); "
-                "it may have arrived, so it is not sent again",
-                "look in the group; to send it anyway, run again with --resend",
+                _("delivery {id} ({key}) to {target!r} is unconfirmed ({why}); "
+                  "it may have arrived, so it is not sent again").format(id=did, key=key, target=target.name, why=why),
+                _("look in the group; to send it anyway, run again with --resend"),
             )
         start = row["parts_sent"] or 0
         if status == "sent" or row["content_sha256"] != digest or row["parts"] != parts:
@@ -172,12 +174,13 @@ def deliver(
         reason = redact(reason)
         _update(conn, did, owner, status=status, error=reason, lease_until=None)
         hint = (
-            "it may have arrived: look in the group; `--resend` sends it again"
+            _("it may have arrived: look in the group; `--resend` sends it again")
             if maybe_received else
-            "fix the cause and run the same command again: parts already sent are not sent twice"
+            _("fix the cause and run the same command again: parts already sent are not sent twice")
         )
         raise DeliveryFailed(
-            f"delivery {did} to {target.name!r} ({target.kind} {target.shown_url}) failed: {reason}", hint
+            _("delivery {id} to {target!r} ({kind} {url}) failed: {reason}").format(
+                id=did, target=target.name, kind=target.kind, url=target.shown_url, reason=reason), hint
         ) from None
 
     refused = None
@@ -209,7 +212,7 @@ def deliver(
     except SendError as exc:
         failure = (exc.reason, exc.maybe_received)
     except BaseException:
-        _update(conn, did, owner, status="unconfirmed", error="interrupted while sending", lease_until=None)
+        _update(conn, did, owner, status="unconfirmed", error=_("interrupted while sending"), lease_until=None)
         raise
     finally:
         if sess is not None:
@@ -222,9 +225,11 @@ def deliver(
 
 def send_test(conn, name: str, *, allow_private: bool = False) -> DeliveryResult:
     """`notify test`: a short message, always sent (logged under report key "test")."""
-    title = "weimai test"
-    md = f"### weimai test\n\nThis is a test message from weimai to **{name}** at {now_iso()}."
-    plain = f"weimai test\n\nThis is a test message from weimai to {name} at {now_iso()}."
+    title = _("weimai test")
+    md = f"### {title}\n\n" + _("This is a test message from weimai to **{name}** at {time}.").format(
+        name=name, time=now_iso())
+    plain = f"{title}\n\n" + _("This is a test message from weimai to {name} at {time}.").format(
+        name=name, time=now_iso())
     return deliver(conn, name, "test", title, md, plain, resend=True, allow_private=allow_private)
 
 

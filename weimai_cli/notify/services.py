@@ -10,6 +10,7 @@ import time
 from urllib.parse import urlsplit
 
 from weimai_cli import net
+from weimai_cli.i18n import _
 from weimai_cli.notify.targets import SERVICE, Target
 
 MAX_ATTEMPTS = 3
@@ -89,15 +90,15 @@ def _reply_problem(kind: str, status: int, raw: bytes) -> tuple[str, bool] | Non
     if kind in ("webhook", "slack"):
         if 200 <= status < 300 and (kind == "webhook" or text == "ok"):
             return None
-        return f"answered HTTP {status}" + (f": {snippet}" if snippet else ""), False
+        return _answered(status, snippet), False
     if status != 200:
-        return f"answered HTTP {status}" + (f": {snippet}" if snippet else ""), False
+        return _answered(status, snippet), False
     try:
         reply = json.loads(text)
     except json.JSONDecodeError:
-        return f"answered something that is not the robot's JSON reply: {snippet!r}", False
+        return _("answered something that is not the robot's JSON reply: {reply!r}").format(reply=snippet), False
     if not isinstance(reply, dict):
-        return f"answered unexpected JSON: {snippet!r}", False
+        return _("answered unexpected JSON: {reply!r}").format(reply=snippet), False
     if kind == "feishu":
         code = reply.get("code", reply.get("StatusCode"))
         msg = reply.get("msg", reply.get("StatusMessage", ""))
@@ -105,7 +106,14 @@ def _reply_problem(kind: str, status: int, raw: bytes) -> tuple[str, bool] | Non
         code, msg = reply.get("errcode"), reply.get("errmsg", "")
     if code == 0:
         return None
-    return f"{SERVICE[kind]} refused the message: code {code} {msg}".rstrip(), code in THROTTLED.get(kind, ())
+    reason = _("{service} refused the message: code {code} {msg}").format(service=SERVICE[kind], code=code, msg=msg)
+    return reason.rstrip(), code in THROTTLED.get(kind, ())
+
+
+def _answered(status: int, snippet: str) -> str:
+    if snippet:
+        return _("answered HTTP {status}: {reply}").format(status=status, reply=snippet)
+    return _("answered HTTP {status}").format(status=status)
 
 
 def pause(seconds: float) -> None:
@@ -134,10 +142,10 @@ def post_part(sess, target: Target, body: dict) -> None:
                 continue
             raise SendError(failure.reason, maybe_received=failure.maybe_received) from None
         if 300 <= resp.status_code < 400:
-            where = urlsplit(resp.headers.get("Location", "")).hostname or "elsewhere"
+            where = urlsplit(resp.headers.get("Location", "")).hostname or _("elsewhere")
             raise SendError(
-                f"answered HTTP {resp.status_code}, a redirect to {where}; "
-                "weimai never follows redirects when posting"
+                _("answered HTTP {status}, a redirect to {where}; weimai never follows redirects when posting").format(
+                    status=resp.status_code, where=where)
             )
         if resp.status_code == 429:
             if not last:
@@ -145,7 +153,7 @@ def post_part(sess, target: Target, body: dict) -> None:
                 seconds = float(after) if after.replace(".", "", 1).isdigit() else 2 ** attempt
                 pause(min(seconds, RETRY_AFTER_CAP) * base)
                 continue
-            raise SendError(f"rate limited (HTTP 429) after {MAX_ATTEMPTS} tries")
+            raise SendError(_("rate limited (HTTP 429) after {n} tries").format(n=MAX_ATTEMPTS))
         problem = _reply_problem(target.kind, resp.status_code, raw)
         if problem is None:
             return
@@ -185,7 +193,7 @@ def send_email(target: Target, title: str, text: str, delivery_id: str, allow_pr
             smtp.ehlo()
             if not implicit_tls:
                 if not smtp.has_extn("starttls"):
-                    raise SendError("the SMTP server does not offer STARTTLS; weimai never logs in or sends in clear")
+                    raise SendError(_("the SMTP server does not offer STARTTLS; weimai never logs in or sends in clear"))
                 smtp.starttls(context=ctx)
                 smtp.ehlo()
             if target.username:
@@ -197,19 +205,21 @@ def send_email(target: Target, title: str, text: str, delivery_id: str, allow_pr
     except net.BlockedAddress as exc:
         raise SendError(str(exc)) from None
     except smtplib.SMTPAuthenticationError as exc:
-        raise SendError(f"the SMTP server refused the login ({exc.smtp_code})") from None
+        raise SendError(_("the SMTP server refused the login ({code})").format(code=exc.smtp_code)) from None
     except smtplib.SMTPResponseException as exc:
         detail = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
-        raise SendError(f"the SMTP server refused: {exc.smtp_code} {detail}") from None
+        raise SendError(_("the SMTP server refused: {code} {detail}").format(code=exc.smtp_code, detail=detail)) from None
     except smtplib.SMTPRecipientsRefused as exc:
-        raise SendError(f"the SMTP server refused the recipients {', '.join(exc.recipients)}") from None
+        raise SendError(_("the SMTP server refused the recipients {recipients}").format(
+            recipients=", ".join(exc.recipients))) from None
     except ssl.SSLCertVerificationError as exc:
-        raise SendError(f"TLS certificate verification failed ({exc.verify_message})") from None
+        raise SendError(_("TLS certificate verification failed ({detail})").format(detail=exc.verify_message)) from None
     except ssl.SSLError as exc:
-        raise SendError(f"TLS failed ({exc.reason})") from None
+        raise SendError(_("TLS failed ({detail})").format(detail=exc.reason)) from None
     except TimeoutError:
-        raise SendError(f"no answer within {timeout:g} s", maybe_received=sent_data) from None
+        raise SendError(_("no answer within {seconds} s").format(seconds=f"{timeout:g}"),
+                        maybe_received=sent_data) from None
     except ConnectionRefusedError:
-        raise SendError("connection refused") from None
+        raise SendError(_("connection refused")) from None
     except (OSError, smtplib.SMTPException) as exc:
         raise SendError(f"{exc.__class__.__name__}: {exc}", maybe_received=sent_data) from None

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from weimai_cli.i18n import N_, _
 from weimai_cli.notify.message import Figure, Message, Row, Section
 from weimai_cli.notify.services import body_bytes
 from weimai_cli.notify.targets import Target
@@ -253,7 +254,7 @@ def _trim(parts: list[list[dict]], fits: Callable[[list[dict]], bool], note: dic
     return parts
 
 
-_LIMIT = {"feishu": "Feishu takes at most 20 KB", "slack": "Slack takes at most 50 blocks per message"}
+_LIMIT = {"feishu": N_("Feishu takes at most 20 KB"), "slack": N_("Slack takes at most 50 blocks per message")}
 _SIGN_ROOM = 200  # Feishu signing adds "timestamp" and "sign" to the body
 
 
@@ -264,21 +265,22 @@ def structured_parts(kind: str, msg: Message) -> tuple[list[dict], list[str]]:
         groups, divider = _feishu_groups(msg), {"tag": "hr"}
         body = lambda t, els: feishu_card(t, els)  # noqa: E731
         fits = lambda els: len(body_bytes(feishu_card(worst, els))) <= 20000 - _SIGN_ROOM  # noqa: E731
-        note = {"tag": "note", "elements": [{"tag": "plain_text", "content": TRIM_NOTE.format(n=MAX_PARTS)}]}
+        note = {"tag": "note", "elements": [{"tag": "plain_text", "content": _(TRIM_NOTE).format(n=MAX_PARTS)}]}
     else:
         groups, divider = _slack_groups(msg), {"type": "divider"}
         body = lambda t, els: slack_body(msg, t, els)  # noqa: E731
         fits = lambda els: len(els) + 1 <= SLACK_BLOCKS  # noqa: E731
-        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": TRIM_NOTE.format(n=MAX_PARTS)}]}
+        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": _(TRIM_NOTE).format(n=MAX_PARTS)}]}
     parts = _pack(groups, fits, divider)
     notes = []
     if len(parts) > MAX_PARTS:
         dropped = len(parts) - MAX_PARTS
         parts = _trim(parts, fits, note)
-        notes = [f"split into {MAX_PARTS} messages and trimmed: {dropped} more would not be sent "
-                 f"({_LIMIT[kind]}, at most {MAX_PARTS} messages per report)"]
+        notes = [_("split into {n} messages and trimmed: {dropped} more would not be sent "
+                   "({limit}, at most {n} messages per report)").format(
+            n=MAX_PARTS, dropped=dropped, limit=_(_LIMIT[kind]))]
     elif len(parts) > 1:
-        notes = [f"split into {len(parts)} messages ({_LIMIT[kind]})"]
+        notes = [_("split into {n} messages ({limit})").format(n=len(parts), limit=_(_LIMIT[kind]))]
     n = len(parts)
     return [body(msg.title if n == 1 else f"{msg.title} ({i}/{n})", els) for i, els in enumerate(parts, 1)], notes
 

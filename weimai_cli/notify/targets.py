@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from weimai_cli import net
 from weimai_cli.config import NAME_RE
 from weimai_cli.errors import BadInput, NotFound
+from weimai_cli.i18n import _
 
 KINDS = ("webhook", "wecom", "dingtalk", "feishu", "slack", "email")
 SERVICE = {
@@ -85,10 +86,10 @@ def load_targets() -> dict[str, Target]:
 def get_target(name: str) -> Target:
     targets = load_targets()
     if name not in targets:
-        known = ", ".join(sorted(targets)) or "none yet"
+        known = ", ".join(sorted(targets)) or _("none yet")
         raise NotFound(
-            f"no notify target {name!r} (configured: {known})",
-            "add one with `weimai notify add NAME --kind wecom --url …`",
+            _("no notify target {name!r} (configured: {known})").format(name=name, known=known),
+            _("add one with `weimai notify add NAME --kind wecom --url …`"),
         )
     return targets[name]
 
@@ -106,9 +107,10 @@ def list_targets() -> list[dict]:
 
 
 def check_target_url(t: Target, allow_private: bool) -> None:
-    what = f"{SERVICE[t.kind]} URL"
+    what = _("{service} URL").format(service=SERVICE[t.kind])
     if t.kind == "email":
-        net.check_url(t.url, allow_private=allow_private, what="SMTP URL", schemes=("smtp", "smtps"))
+        net.check_url(t.url, allow_private=allow_private, what=_("{service} URL").format(service="SMTP"),
+                      schemes=("smtp", "smtps"))
         return
     net.check_url(t.url, allow_private=allow_private, what=what)
     parts = urlsplit(t.url)
@@ -121,8 +123,9 @@ def check_target_url(t: Target, allow_private: bool) -> None:
     }.get(t.kind)
     if need and not need[0]:
         raise BadInput(
-            f"{what} {t.shown_url} does not look like a {SERVICE[t.kind]} robot URL",
-            f"copy the robot's webhook address; it looks like {need[1]}",
+            _("{what} {url} does not look like a {service} robot URL").format(
+                what=what, url=t.shown_url, service=SERVICE[t.kind]),
+            _("copy the robot's webhook address; it looks like {example}").format(example=need[1]),
         )
 
 
@@ -142,41 +145,43 @@ def add_target(
     from weimai_cli.config import load_config, save_config
 
     if not NAME_RE.fullmatch(name):
-        raise BadInput(f"target name {name!r} is not allowed", "use letters, digits, - _ . (≤ 40)")
+        raise BadInput(_("target name {name!r} is not allowed").format(name=name),
+                       _("use letters, digits, - _ . (≤ 40)"))
     if kind not in KINDS:
-        raise BadInput(f"unknown kind {kind!r}", f"use one of: {', '.join(KINDS)}")
+        raise BadInput(_("unknown kind {kind!r}").format(kind=kind),
+                       _("use one of: {choices}").format(choices=", ".join(KINDS)))
     username = None
     if kind == "email":
         parts = urlsplit(url)
         if parts.password:
             raise BadInput(
-                "the SMTP URL holds a password; weimai never takes passwords on the command line",
-                "give smtp://USER@HOST:587 and the password with --password-stdin "
-                "(or type it at the prompt)",
+                _("the SMTP URL holds a password; weimai never takes passwords on the command line"),
+                _("give smtp://USER@HOST:587 and the password with --password-stdin "
+                  "(or type it at the prompt)"),
             )
         from urllib.parse import unquote
 
         username = unquote(parts.username) if parts.username else None
         url = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "")
         if not to:
-            raise BadInput("an email target needs --to ADDRESS", "give --to once per recipient")
+            raise BadInput(_("an email target needs --to ADDRESS"), _("give --to once per recipient"))
         if username and not password:
             raise BadInput(
-                f"the SMTP login {username!r} needs a password",
-                "pipe it in with --password-stdin, or run on a terminal to be asked",
+                _("the SMTP login {login!r} needs a password").format(login=username),
+                _("pipe it in with --password-stdin, or run on a terminal to be asked"),
             )
         sender = sender or username
         if not sender or "@" not in sender:
-            raise BadInput("an email target needs a sender address", "give --from ADDRESS")
+            raise BadInput(_("an email target needs a sender address"), _("give --from ADDRESS"))
     else:
         if password or to or sender:
             raise BadInput(
-                "--password-stdin, --to and --from are for --kind email", "leave them out"
+                _("--password-stdin, --to and --from are for --kind email"), _("leave them out")
             )
         if secret and kind not in ("dingtalk", "feishu"):
             raise BadInput(
-                f"--secret is for DingTalk and Feishu signing, not {kind}",
-                "put the key in the URL as the service gives it",
+                _("--secret is for DingTalk and Feishu signing, not {kind}").format(kind=kind),
+                _("put the key in the URL as the service gives it"),
             )
     target = Target(
         name=name, kind=kind, url=url, secret=secret, password=password, username=username,
@@ -187,8 +192,8 @@ def add_target(
     section = cfg.setdefault("notify", {})
     if name in section and not replace:
         raise BadInput(
-            f"notify target {name!r} already exists",
-            f"use --replace, or `weimai notify remove {name}` first",
+            _("notify target {name!r} already exists").format(name=name),
+            _("use --replace, or `weimai notify remove {name}` first").format(name=name),
         )
     section[name] = target.as_config()
     save_config(cfg)

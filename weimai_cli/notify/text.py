@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from weimai_cli.i18n import N_, _
 from weimai_cli.notify.services import body_bytes, payload
 from weimai_cli.notify.targets import Target
 
@@ -46,12 +47,13 @@ def _fits(kind: str, title: str, meta: dict) -> Callable[[str], bool]:
 
 
 def _limit_text(kind: str) -> str:
-    return {
-        "wecom": "WeCom markdown takes at most 4096 bytes",
-        "dingtalk": "DingTalk takes at most 20000 bytes",
-        "feishu": "Feishu takes at most 20 KB",
-        "slack": "Slack truncates text over 40,000 characters",
+    text = {
+        "wecom": N_("WeCom markdown takes at most 4096 bytes"),
+        "dingtalk": N_("DingTalk takes at most 20000 bytes"),
+        "feishu": N_("Feishu takes at most 20 KB"),
+        "slack": N_("Slack truncates text over 40,000 characters"),
     }.get(kind, "")
+    return _(text) if text else ""
 
 
 def _hard_split(line: str, fits: Callable[[str], bool]) -> list[str]:
@@ -69,7 +71,7 @@ def _hard_split(line: str, fits: Callable[[str], bool]) -> list[str]:
     return out
 
 
-TRIM_NOTE = "… (trimmed: the rest did not fit in {n} messages; see the full report with weimai)"
+TRIM_NOTE = N_("… (trimmed: the rest did not fit in {n} messages; see the full report with weimai)")
 
 
 def split_text(kind: str, title: str, text: str, meta: dict | None = None) -> tuple[list[str], list[str]]:
@@ -93,17 +95,18 @@ def split_text(kind: str, title: str, text: str, meta: dict | None = None) -> tu
                 current = piece
     if current:
         parts.append(current)
-    notes = [f"split into {len(parts)} messages ({_limit_text(kind)})"]
+    notes = [_("split into {n} messages ({limit})").format(n=len(parts), limit=_limit_text(kind))]
     if len(parts) > MAX_PARTS:
         dropped = len(parts) - MAX_PARTS
         parts = parts[:MAX_PARTS]
-        note = TRIM_NOTE.format(n=MAX_PARTS)
+        note = _(TRIM_NOTE).format(n=MAX_PARTS)
         last = parts[-1]
         while last and not fits(last + "\n" + note):
             last = last[: max(0, len(last) - 200)]
         parts[-1] = (last + "\n" + note) if last else note
-        notes = [f"split into {MAX_PARTS} messages and trimmed: {dropped} more would not be sent "
-                 f"({_limit_text(kind)}, at most {MAX_PARTS} messages per report)"]
+        notes = [_("split into {n} messages and trimmed: {dropped} more would not be sent "
+                   "({limit}, at most {n} messages per report)").format(
+            n=MAX_PARTS, dropped=dropped, limit=_limit_text(kind))]
     n = len(parts)
     return [f"{p}\n\n({i}/{n})" for i, p in enumerate(parts, start=1)], notes
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from weimai_cli.clock import now
 from weimai_cli.errors import UsageError
+from weimai_cli.i18n import _
 
 KINDS = ("daily", "weekly", "monthly")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -27,7 +28,7 @@ class Period:
         if self.kind == "daily":
             return self.start.isoformat()
         if self.kind == "weekly":
-            year, week, _ = self.start.isocalendar()
+            year, week, _day = self.start.isocalendar()
             return f"{year}-W{week:02d}"
         return self.start.isoformat()[:7]
 
@@ -48,14 +49,16 @@ def _parse_date(kind: str, text: str) -> date:
             return date.fromisoformat(text + "-01")
     except ValueError:
         pass
-    example = "2026-10 or 2026-10-15" if kind == "monthly" else "2026-11-05"
-    raise UsageError(f"--date {text!r} is not a date", f"write it as YYYY-MM-DD, e.g. {example}")
+    example = _("2026-10 or 2026-10-15") if kind == "monthly" else "2026-11-05"
+    raise UsageError(_("--date {text!r} is not a date").format(text=text),
+                     _("write it as YYYY-MM-DD, e.g. {example}").format(example=example))
 
 
 def period_for(kind: str, date_text: str | None = None) -> Period:
     """The period of ``kind`` containing ``date_text``, else the last finished one."""
     if kind not in KINDS:
-        raise UsageError(f"unknown report {kind!r}", f"use one of: {', '.join(KINDS)}")
+        raise UsageError(_("unknown report {kind!r}").format(kind=kind),
+                         _("use one of: {choices}").format(choices=", ".join(KINDS)))
     today = now().date()
     if date_text is not None:
         day = _parse_date(kind, date_text)

@@ -21,22 +21,30 @@ def doctor(
 
     Exit 0 when everything passes, 1 with the list of problems otherwise.
     """
-    from weimai_cli import config
+    from weimai_cli import config, i18n
     from weimai_cli.cli import output
+    from weimai_cli.i18n import _
     from weimai_cli.reports import doctor as lib
 
     if quiet:
         output.state.quiet = True
-    checks = lib.run_checks(config.db_path(config.DB_OVERRIDE), max_age=lib.parse_age(max_age))
-    problems = [c for c in checks if not c.ok]
-    if as_json:
+    age = lib.parse_age(max_age)
+    if as_json:  # JSON stays English (scripts read it)
+        language = i18n.lang()
+        i18n.set_lang("en")
+        try:
+            checks = lib.run_checks(config.db_path(config.DB_OVERRIDE), max_age=age)
+        finally:
+            i18n.set_lang(language)
         output.json_out([c.__dict__ for c in checks])
     else:
+        checks = lib.run_checks(config.db_path(config.DB_OVERRIDE), max_age=age)
         for c in checks:
             if c.ok:
-                output.message(f"ok       {c.name}: {c.detail}")
+                output.message(_("ok       {name}: {detail}").format(name=lib.check_name(c.name), detail=c.detail))
             else:
-                output.line(f"problem  {c.name}: {c.detail}")
+                output.line(_("problem  {name}: {detail}").format(name=lib.check_name(c.name), detail=c.detail))
+    problems = [c for c in checks if not c.ok]
     if problems:
-        output.error(f"{len(problems)} problem(s) found", "fix them, then run `weimai doctor` again")
+        output.error(_("{n} problem(s) found").format(n=len(problems)), _("fix them, then run `weimai doctor` again"))
         raise typer.Exit(1)

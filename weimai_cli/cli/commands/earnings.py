@@ -9,6 +9,7 @@ import typer
 
 from weimai_cli.cli.options import AllDistributorsOpt, AsOpt, LangOpt
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import N_, _
 
 app = typer.Typer(
     help="Commission statements: weimai earnings [--month YYYY-MM]; close a month.",
@@ -54,13 +55,14 @@ def earnings(
     from weimai_cli.ledger import closing, statements
 
     if by is not None and by not in statements.BY:
-        raise UsageError(f"--by {by!r} is not one of: {', '.join(statements.BY)}")
+        raise UsageError(_("--by {by!r} is not one of: {choices}").format(by=by, choices=", ".join(statements.BY)))
     if status is not None and status not in statements.STATUSES:
-        raise UsageError(f"--status {status!r} is not one of: {', '.join(statements.STATUSES)}")
+        raise UsageError(_("--status {status!r} is not one of: {choices}").format(
+            status=status, choices=", ".join(statements.STATUSES)))
     if as_ and all_distributors:
-        raise UsageError("--as and --all-distributors exclude each other")
+        raise UsageError(_("--as and --all-distributors exclude each other"))
     if month and (from_ or to):
-        raise UsageError("--month and --from/--to exclude each other")
+        raise UsageError(_("--month and --from/--to exclude each other"))
     trend = not (month or from_ or to)
     if from_ or to:
         start = statements.check_month(from_ or to, "--from")
@@ -74,22 +76,24 @@ def earnings(
         statements.known_distributor(conn, distributor)
     if verify:
         if len(months) != 1:
-            raise UsageError("--verify checks one --month")
+            raise UsageError(_("--verify checks one --month"))
         problems = closing.verify(conn, months[0], distributor)
         for p in problems:
             output.line(p)
         if problems:
-            output.error(f"the closed statement for {months[0]} drifted", "restore a backup, or investigate the ledger")
+            output.error(_("the closed statement for {month} drifted").format(month=months[0]),
+                         _("restore a backup, or investigate the ledger"))
             raise typer.Exit(1)
-        output.message(f"ok: {months[0]} recomputes identically to its closed statement")
+        output.message(_("ok: {month} recomputes identically to its closed statement").format(month=months[0]))
         return
     data = statements.compute(conn, months=months, distributor=distributor, by=by, status=status, trend=trend,
                                 limit=limit)
+    # the interface language, or --lang; CSV for scripts is English unless --lang asks
     language = (lang.value if lang else default_lang())
     if fmt == StatementFmt.json:
         output.json_out(data)
     elif fmt == StatementFmt.csv:
-        header, rows = rendered.statement_csv_rows(data, language)
+        header, rows = rendered.statement_csv_rows(data, lang.value if lang else "en")
         output.csv_rows(header, rows)
     elif fmt == StatementFmt.md:
         output.text(rendered.statement_md(data, language))
@@ -107,9 +111,10 @@ def close_cmd(
     from weimai_cli.ledger import closing, statements
 
     result = closing.close(open_db(), month, force=force)
-    output.message(f"closed {result['period']}: {result['lines']} order lines frozen")
+    output.message(_("closed {month}: {n} order lines frozen").format(month=result["period"], n=result["lines"]))
     for s in result["statements"]:
-        output.message(f"  {s['distributor']}: net {statements.format_fen(s['net_fen'])}, checksum {s['checksum'][:16]}")
+        output.message(_("  {who}: net {net}, checksum {checksum}").format(
+            who=s["distributor"], net=statements.format_fen(s["net_fen"]), checksum=s["checksum"][:16]))
 
 
 @payouts_app.command("record")
@@ -128,13 +133,13 @@ def payouts_record(
     conn = open_db()
     p = payouts.record_payout(conn, distributor=as_, month=month, amount=amount, ref=ref, currency=currency)
     paid = format_amount(p["amount_fen"], p["currency"])
-    output.message(f"recorded payout {p['id']}: {paid} to {p['distributor']} for {p['period']}")
+    output.message(_("recorded payout {id}: {amount} to {who} for {month}").format(
+        id=p["id"], amount=paid, who=p["distributor"], month=p["period"]))
     owed = payouts.owed_after(conn, as_, month, p["currency"])
     if owed < 0:
-        output.warn(
-            f"{p['distributor']} has now been paid {format_amount(-owed, p['currency'])} more than earned "
-            f"up to {month}; it carries forward as a negative balance"
-        )
+        output.warn(_("{who} has now been paid {amount} more than earned up to {month}; it carries forward "
+                      "as a negative balance").format(who=p["distributor"], amount=format_amount(-owed, p["currency"]),
+                                                     month=month))
 
 
 @payouts_app.command("list")
@@ -148,10 +153,10 @@ def payouts_list(
 
     data = payouts.list_payouts(open_db(), as_)
     output.rows(data, [
-        output.Col("id", "id", "int"), output.Col("distributor", "distributor"), output.Col("period", "month"),
-        output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("ref", "ref"),
-        output.Col("paid_at", "recorded"),
-    ], fmt.value, empty="no payouts")
+        output.Col("id", N_("id"), "int"), output.Col("distributor", N_("distributor")),
+        output.Col("period", N_("month")), output.Col("amount_fen", N_("amount"), "money"),
+        output.Col("currency", N_("cur")), output.Col("ref", N_("ref")), output.Col("paid_at", N_("recorded")),
+    ], fmt.value, empty=_("no payouts"))
 
 
 @spend_app.command("add")
@@ -171,20 +176,22 @@ def spend_add(
 
     if campaign:
         if len(args) != 1:
-            raise UsageError("with --campaign give just the AMOUNT", "weimai spend add --campaign 双11 200")
+            raise UsageError(_("with --campaign give just the AMOUNT"), "weimai spend add --campaign 双11 200")
         code, amount = None, args[0]
     else:
         if len(args) != 2:
-            raise UsageError("give CODE AMOUNT, or --campaign NAME AMOUNT", "weimai spend add wm0001K7QX 50")
+            raise UsageError(_("give CODE AMOUNT, or --campaign NAME AMOUNT"), "weimai spend add wm0001K7QX 50")
         code, amount = args
     currency = statements.check_currency(currency)  # before any warning
     conn = open_db()
     if campaign and not conn.execute("SELECT 1 FROM shares WHERE campaign = ? LIMIT 1", (campaign,)).fetchone():
-        output.warn(f"no share has the campaign {campaign!r} yet (a typo?); the spend is recorded anyway")
+        output.warn(_("no share has the campaign {campaign!r} yet (a typo?); the spend is recorded anyway").format(
+            campaign=campaign))
     s = payouts.add_spend(conn, code=code, campaign=campaign, amount=amount, date=date,
                              note=note, distributor=as_, currency=currency)
-    what = code or f"campaign {campaign}"
-    output.message(f"recorded spend {s['id']}: {format_amount(s['amount_fen'], s['currency'])} on {what} ({s['date']})")
+    what = code or _("campaign {campaign}").format(campaign=campaign)
+    output.message(_("recorded spend {id}: {amount} on {what} ({date})").format(
+        id=s["id"], amount=format_amount(s["amount_fen"], s["currency"]), what=what, date=s["date"]))
 
 
 @spend_app.command("list")
@@ -196,7 +203,8 @@ def spend_list(
     from weimai_cli.ledger import payouts
 
     output.rows(payouts.list_spend(open_db()), [
-        output.Col("id", "id", "int"), output.Col("date", "date"), output.Col("share_code", "share"),
-        output.Col("campaign", "campaign"), output.Col("distributor", "as"),
-        output.Col("amount_fen", "amount", "money"), output.Col("currency", "cur"), output.Col("note", "note"),
-    ], fmt.value, empty="no spend recorded")
+        output.Col("id", N_("id"), "int"), output.Col("date", N_("date")), output.Col("share_code", N_("share")),
+        output.Col("campaign", N_("campaign")), output.Col("distributor", N_("as")),
+        output.Col("amount_fen", N_("amount"), "money"), output.Col("currency", N_("cur")),
+        output.Col("note", N_("note")),
+    ], fmt.value, empty=_("no spend recorded"))

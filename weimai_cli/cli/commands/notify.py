@@ -9,11 +9,23 @@ import typer
 
 from weimai_cli.cli.options import MAX_ROWS, Fmt, FormatOpt
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import N_, _, lang, pgettext
 
 app = typer.Typer(
     help="Delivery targets for reports: webhook, wecom, dingtalk, feishu, slack, email.",
     no_args_is_help=True,
 )
+
+def _shown_words(data: list[dict], key: str, fmt: Fmt) -> list[dict]:
+    """``data`` with ``key``'s value (yes, a delivery's status) in the interface language,
+    for table and md; json, nl, csv and tsv keep the stored words."""
+    if fmt not in (Fmt.table, Fmt.md) or lang() == "en":
+        return data
+    words = {"yes": pgettext("value", "yes"), "sent": pgettext("value", "sent"),
+             "failed": pgettext("value", "failed"), "unconfirmed": pgettext("value", "unconfirmed"),
+             "sending": pgettext("value", "sending")}
+    return [{**r, key: words.get(r.get(key), r.get(key))} for r in data]
+
 
 AllowPrivateOpt = Annotated[
     bool,
@@ -29,7 +41,8 @@ def _read_stdin_secret(what: str) -> str:
 
     value = sys.stdin.readline().rstrip("\r\n")
     if not value:
-        raise BadInput(f"{what}: nothing on standard input", f"pipe the {what} in, e.g. from a file")
+        raise BadInput(_("{what}: nothing on standard input").format(what=what),
+                       _("pipe the {what} in, e.g. from a file").format(what=what))
     return value
 
 
@@ -54,22 +67,23 @@ def add_cmd(
     from weimai_cli.notify import targets as notify
 
     if secret_stdin:
-        secret = _read_stdin_secret("signing secret")
+        secret = _read_stdin_secret(_("signing secret"))
     password = None
     if password_stdin:
-        password = _read_stdin_secret("SMTP password")
+        password = _read_stdin_secret(_("SMTP password"))
     elif kind == "email" and urlsplit(url).username and not urlsplit(url).password:
         if not (sys.stdin.isatty() and sys.stderr.isatty()):
             raise BadInput(
-                "the SMTP password is needed and there is no terminal to ask on",
-                "pipe it in with --password-stdin",
+                _("the SMTP password is needed and there is no terminal to ask on"),
+                _("pipe it in with --password-stdin"),
             )
-        password = typer.prompt("SMTP password", hide_input=True, err=True)
+        password = typer.prompt(_("SMTP password"), hide_input=True, err=True)
     target = notify.add_target(
         name, kind, url, secret=secret, password=password, sender=sender, to=to or [],
         allow_private=allow_private, replace=replace,
     )
-    output.message(f"added {target.kind} target {target.name}: {target.shown_url}")
+    output.message(_("added {kind} target {name}: {url}").format(kind=target.kind, name=target.name,
+                                                                  url=target.shown_url))
 
 
 @app.command("list")
@@ -80,13 +94,13 @@ def list_cmd(fmt: FormatOpt = Fmt.table):
 
     data = notify.list_targets()
     if not data:
-        output.message("no notify targets; add one with `weimai notify add NAME --kind … --url …`")
+        output.message(_("no notify targets; add one with `weimai notify add NAME --kind … --url …`"))
         return
     cols = [
-        output.Col("name", "name"), output.Col("kind", "kind"), output.Col("url", "url"),
-        output.Col("signing", "signing"), output.Col("login", "login"), output.Col("to", "to"),
+        output.Col("name", N_("name")), output.Col("kind", N_("kind")), output.Col("url", N_("url")),
+        output.Col("signing", N_("signing")), output.Col("login", N_("login")), output.Col("to", N_("to")),
     ]
-    output.rows(data, cols, fmt.value)
+    output.rows(_shown_words(data, "signing", fmt), cols, fmt.value)
 
 
 @app.command("test")
@@ -101,7 +115,7 @@ def test_cmd(
     result = notify.send_test(open_db(), name, allow_private=allow_private)
     for note in result.notes:
         output.warn(note)
-    output.message(f"sent test message to {name} (delivery {result.delivery_id})")
+    output.message(_("sent test message to {name} (delivery {id})").format(name=name, id=result.delivery_id))
 
 
 @app.command("send")
@@ -131,9 +145,10 @@ def send_cmd(
         try:
             text = Path(file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise BadInput(f"cannot read it ({exc.__class__.__name__})", "give a UTF-8 text file", file=file) from None
+            raise BadInput(_("cannot read it ({error})").format(error=exc.__class__.__name__),
+                           _("give a UTF-8 text file"), file=file) from None
     if not text.strip():
-        raise BadInput("nothing to send: the text is empty", file=file)
+        raise BadInput(_("nothing to send: the text is empty"), file=file)
     title = title or markdown_to_plain(text.strip().splitlines()[0])[:100]
     key = key or "send:" + hashlib.sha256(f"{title}\0{text}".encode()).hexdigest()[:16]
     result = notify.deliver(
@@ -143,9 +158,11 @@ def send_cmd(
     for note in result.notes:
         output.warn(note)
     if result.status == "already sent":
-        output.message(f"already sent to {name} (delivery {result.delivery_id}); --resend sends it again")
+        output.message(_("already sent to {target} (delivery {id}); --resend sends it again").format(
+            target=name, id=result.delivery_id))
     else:
-        output.message(f"sent to {name} (delivery {result.delivery_id}, {result.parts} message(s))")
+        output.message(_("sent to {target} (delivery {id}, {n} message(s))").format(
+            target=name, id=result.delivery_id, n=result.parts))
 
 
 @app.command("remove")
@@ -155,7 +172,7 @@ def remove_cmd(name: Annotated[str, typer.Argument(help="The target to remove.")
     from weimai_cli.notify import targets as notify
 
     notify.remove_target(name)
-    output.message(f"removed notify target {name}")
+    output.message(_("removed notify target {name}").format(name=name))
 
 
 @app.command("log")
@@ -170,9 +187,9 @@ def log_cmd(
 
     data = notify.delivery_log(open_db(), target=target, limit=limit)
     cols = [
-        output.Col("id", "delivery"), output.Col("target", "target"), output.Col("report_key", "report"),
-        output.Col("status", "status"), output.Col("parts_sent", "sent", "int"),
-        output.Col("parts", "parts", "int"), output.Col("attempts", "tries", "int"),
-        output.Col("sent_at", "sent at"), output.Col("error", "error"),
+        output.Col("id", N_("delivery")), output.Col("target", N_("target")), output.Col("report_key", N_("report")),
+        output.Col("status", N_("status")), output.Col("parts_sent", N_("sent"), "int"),
+        output.Col("parts", N_("parts"), "int"), output.Col("attempts", N_("tries"), "int"),
+        output.Col("sent_at", N_("sent at")), output.Col("error", N_("error")),
     ]
-    output.rows(data, cols, fmt.value, empty="no deliveries yet")
+    output.rows(_shown_words(data, "status", fmt), cols, fmt.value, empty=_("no deliveries yet"))

@@ -9,6 +9,7 @@ import typer
 
 from weimai_cli.cli.options import AllDistributorsOpt, AsOpt, ForceOpt, LangOpt
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import _
 
 app = typer.Typer(add_completion=False)
 
@@ -100,29 +101,29 @@ def report(
     sends each to its distributor's own target; exit 4 if any delivery failed.
     """
     from weimai_cli import files
-    from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.errors import UsageError
     from weimai_cli.ledger import statements
     from weimai_cli.notify import targets as notify_lib
     from weimai_cli.reports.periods import period_for
 
     if close and kind != Kind.monthly:
-        raise UsageError("--close is for monthly reports only", "weimai report monthly --close")
+        raise UsageError(_("--close is for monthly reports only"), "weimai report monthly --close")
     if as_ and all_distributors:
-        raise UsageError("--as and --all-distributors exclude each other")
+        raise UsageError(_("--as and --all-distributors exclude each other"))
     if each_distributor and (as_ or all_distributors):
-        raise UsageError(f"--each-distributor and {'--as' if as_ else '--all-distributors'} exclude each other",
-                         "--each-distributor makes every active distributor's own report")
+        raise UsageError(_("--each-distributor and {option} exclude each other").format(
+            option="--as" if as_ else "--all-distributors"),
+                         _("--each-distributor makes every active distributor's own report"))
     if notify_from_distributor and not each_distributor:
-        raise UsageError("--notify-from-distributor goes with --each-distributor",
+        raise UsageError(_("--notify-from-distributor goes with --each-distributor"),
                          "weimai report monthly --each-distributor --notify-from-distributor")
     period = period_for(kind.value, date)
-    language = lang.value if lang else default_lang()
+    language = lang.value if lang else None  # None: the interface language (CSV: English), see _emit
     targets = list(dict.fromkeys(notify or []))
     if each_distributor:
         if fmt == ReportFmt.csv and (not out or out == files.STDOUT):
-            raise UsageError("--each-distributor prints no CSV to stdout (one table per distributor)",
-                             "write them to files: --out FOLDER or --out 'statements/{handle}.csv'")
+            raise UsageError(_("--each-distributor prints no CSV to stdout (one table per distributor)"),
+                             _("write them to files: --out FOLDER or --out 'statements/{handle}.csv'"))
         _each(period, fmt, out, force, targets, notify_from_distributor, close, language,
               resend=resend, allow_private=allow_private, wait=wait)
         return
@@ -150,36 +151,41 @@ def _close(conn, month: str, wait: float) -> None:
     from weimai_cli.reports import closing
 
     if closing.close_month(conn, month, wait_seconds=wait):
-        output.message(f"closed {month}")
+        output.message(_("closed {month}").format(month=month))
     else:
-        output.message(f"{month} is closed already; reporting the closed month")
+        output.message(_("{month} is closed already; reporting the closed month").format(month=month))
 
 
-def _emit(data: dict, fmt: str, lang: str, out_path, *, printed: bool, force: bool) -> None:
-    """Write the report to ``out_path``, or print it when ``printed``."""
+def _emit(data: dict, fmt: str, lang: str | None, out_path, *, printed: bool, force: bool) -> None:
+    """Write the report to ``out_path``, or print it when ``printed``. ``lang`` None: the
+    interface language, but CSV (for scripts) in English."""
     from weimai_cli import files
     from weimai_cli.cli import output
     from weimai_cli.cli.render import reports as rendered
+    from weimai_cli.cli.render.labels import default_lang
 
-    text = rendered.render(data, fmt, lang)
+    text = rendered.render(data, fmt, lang or ("en" if fmt == "csv" else default_lang()))
     if out_path is not None:
         files.write_text(out_path, text, force=force)
-        output.message(f"wrote {out_path}")
+        output.message(_("wrote {path}").format(path=out_path))
     elif printed:
         output.text(text)
 
 
-def _deliver(conn, data: dict, targets: list[str], lang: str, *, resend: bool, allow_private: bool, wait: float,
-             who: str = "") -> list[Exception]:
-    """Deliver one report to its targets (markdown and text, and each robot's own shape);
-    print what happened; the errors, to be raised once everything was tried."""
+def _deliver(conn, data: dict, targets: list[str], lang: str | None, *, resend: bool, allow_private: bool,
+             wait: float, who: str = "") -> list[Exception]:
+    """Deliver one report to its targets (markdown and text, and each robot's own shape) in
+    ``lang`` (None: the interface language); print what happened; the errors, to be raised
+    once everything was tried."""
     from weimai_cli.cli import output
     from weimai_cli.cli.render import reports as rendered
     from weimai_cli.cli.render.chat import report_message
+    from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.reports import delivery
 
     if not targets:
         return []
+    lang = lang or default_lang()
     outcomes = delivery.deliver(
         conn, targets, delivery.report_key(data, lang), rendered.title(data, lang),
         rendered.render_md(data, lang), rendered.render_text(data, lang),
@@ -191,10 +197,11 @@ def _deliver(conn, data: dict, targets: list[str], lang: str, *, resend: bool, a
         for note in o.result.notes:
             output.warn(f"{prefix}{o.target}: {note}")
         if o.result.status == "already sent":
-            output.message(f"{prefix}already sent to {o.target} (delivery {o.result.delivery_id}); "
-                           "--resend sends it again")
+            output.message(prefix + _("already sent to {target} (delivery {id}); --resend sends it again").format(
+                target=o.target, id=o.result.delivery_id))
         else:
-            output.message(f"{prefix}sent to {o.target} (delivery {o.result.delivery_id}, {o.result.parts} message(s))")
+            output.message(prefix + _("sent to {target} (delivery {id}, {n} message(s))").format(
+                target=o.target, id=o.result.delivery_id, n=o.result.parts))
     return [o.error for o in outcomes if o.error]
 
 
@@ -226,16 +233,17 @@ def _out_paths(out: str, fmt: ReportFmt | None, period_key: str, handles: list[s
         folder = Path(out).expanduser()
         names = {h: str(folder / f"{file_name_part(h)}-{period_key}.{EXTENSION[chosen]}") for h in handles}
     else:
-        raise UsageError(f"--out {out!r} with --each-distributor is neither a folder nor a pattern with {{handle}}",
-                         "give a folder that exists, or a file name like 'statements/{handle}-{period}.md'")
+        raise UsageError(_("--out {out!r} with --each-distributor is neither a folder nor a pattern with "
+                           "{{handle}}").format(out=out),
+                         _("give a folder that exists, or a file name like 'statements/{handle}-{period}.md'"))
     if len(set(names.values())) < len(names):
-        raise BadInput("two distributors' handles make the same --out file name",
-                       "put {handle} in the file name part of the pattern")
+        raise BadInput(_("two distributors' handles make the same --out file name"),
+                       _("put {handle} in the file name part of the pattern"))
     return chosen, {h: files.check_target(n, force=force) for h, n in names.items()}
 
 
 def _each(period, fmt: ReportFmt | None, out: str | None, force: bool, targets: list[str], from_distributor: bool,
-          close: bool, lang: str, *, resend: bool, allow_private: bool, wait: float) -> None:
+          close: bool, lang: str | None, *, resend: bool, allow_private: bool, wait: float) -> None:
     """--each-distributor: every active distributor's own report, written, printed or delivered."""
     from weimai_cli import files
     from weimai_cli.cli import output
@@ -248,17 +256,17 @@ def _each(period, fmt: ReportFmt | None, out: str | None, force: bool, targets: 
     conn = open_db()
     everyone = active_distributors(conn)
     if from_distributor and not any(r.notify_target for r in everyone):
-        raise BadInput("no active distributor has a notify target, so --notify-from-distributor has nowhere to send",
-                       "set one: weimai distributors edit HANDLE --notify TARGET")
+        raise BadInput(_("no active distributor has a notify target, so --notify-from-distributor has nowhere "
+                         "to send"), _("set one: weimai distributors edit HANDLE --notify TARGET"))
     busy, empty = with_reports(conn, period, everyone)  # before the close: refuse bad --out files first
     to_stdout = not out or out == files.STDOUT
     chosen, paths = (format_for(None, fmt), {}) if to_stdout else _out_paths(
         out, fmt, period.key, [r.handle for r in busy], force)
     if close:
         _close(conn, period.key, wait)
-        busy, _ = with_reports(conn, period, busy)  # rebuilt: the closed month
+        busy = with_reports(conn, period, busy)[0]  # rebuilt: the closed month
     for r in empty:
-        output.message(f"skipped {r.handle}: nothing in {period.key}")
+        output.message(_("skipped {handle}: nothing in {period}").format(handle=r.handle, period=period.key))
     errors: list[Exception] = []
     printed = to_stdout and (not (targets or from_distributor) or out == files.STDOUT)
     if printed and chosen == "json":
@@ -275,19 +283,21 @@ def _each(period, fmt: ReportFmt | None, out: str | None, force: bool, targets: 
         mine = list(targets)
         if from_distributor:
             if not r.notify_target:
-                output.message(f"skipped {r.handle}: no notify target of their own "
-                               f"(set one: weimai distributors edit {r.handle} --notify TARGET)")
+                output.message(_("skipped {handle}: no notify target of their own "
+                                 "(set one: weimai distributors edit {handle} --notify TARGET)").format(handle=r.handle))
             else:
                 try:
                     notify_lib.get_target(r.notify_target)
                     mine = list(dict.fromkeys([*mine, r.notify_target]))
                 except NotFound as exc:
                     errors.append(DeliveryFailed(
-                        f"distributor {r.handle!r}: their notify target {r.notify_target!r} does not exist; "
-                        f"their report was not sent there ({exc.message})",
-                        f"fix it: weimai distributors edit {r.handle} --notify TARGET (see weimai notify list)"))
+                        _("distributor {handle!r}: their notify target {target!r} does not exist; "
+                          "their report was not sent there ({error})").format(
+                            handle=r.handle, target=r.notify_target, error=exc.message),
+                        _("fix it: weimai distributors edit {handle} --notify TARGET (see weimai notify list)").format(
+                            handle=r.handle)))
         errors += _deliver(conn, r.data, mine, lang, resend=resend, allow_private=allow_private, wait=wait,
                            who=r.handle)
     if not busy:
-        output.message(f"no active distributor has anything in {period.key}")
+        output.message(_("no active distributor has anything in {period}").format(period=period.key))
     _raise(errors)

@@ -224,4 +224,6 @@ def render(data: dict, fmt: str, lang: str) -> str:
         return render_md(data, lang)
     if fmt == "text":
         return render_text(data, lang)
-    raise UsageError(f"--format {fmt!r} is not one of: text, md, json, csv")
+    from weimai_cli.i18n import _
+
+    raise UsageError(_("--format {fmt!r} is not one of: {choices}").format(fmt=fmt, choices="text, md, json, csv"))
