@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import _
 from weimai_cli.tables.cells import cell_text
 
 HEADER_SCAN_ROWS = 30
@@ -95,7 +96,7 @@ def _find_header(
     if is_header is not None and seen:
         # no row looked like a header: report against the first non-empty one
         return seen[0][0], seen[0][1], [], 0
-    raise BadInput("the file has no header row", "the first row must name the columns", file=path)
+    raise BadInput(_("the file has no header row"), _("the first row must name the columns"), file=path)
 
 
 
