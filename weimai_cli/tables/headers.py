@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from weimai_cli.errors import BadInput
-from weimai_cli.i18n import _
+from weimai_cli.i18n import N_, _
 from weimai_cli.tables.cells import cell_text
 
 HEADER_SCAN_ROWS = 30
@@ -55,9 +55,9 @@ def mojibake_repairs(raw_header: list[str]) -> list[tuple[str, list[str]]]:
     """
     out = []
     for wrong, right, what in (
-        ("gb18030", "utf-8", "UTF-8 text that was read or saved as GBK/GB18030"),
-        ("utf-8", "gb18030", "GBK/GB18030 text that was read or saved as UTF-8"),
-        ("latin-1", "utf-8", "UTF-8 text that was read or saved as Latin-1"),
+        ("gb18030", "utf-8", N_("UTF-8 text that was read or saved as GBK/GB18030")),
+        ("utf-8", "gb18030", N_("GBK/GB18030 text that was read or saved as UTF-8")),
+        ("latin-1", "utf-8", N_("UTF-8 text that was read or saved as Latin-1")),
     ):
         fixed = []
         for cell in raw_header:
@@ -66,7 +66,7 @@ def mojibake_repairs(raw_header: list[str]) -> list[tuple[str, list[str]]]:
             except (UnicodeEncodeError, UnicodeDecodeError):
                 fixed.append(cell)
         if fixed != list(raw_header):
-            out.append((what, fixed))
+            out.append((_(what), fixed))
     return out
 
 

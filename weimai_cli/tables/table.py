@@ -174,7 +174,7 @@ def open_table(
             )
         if isinstance(exc, _UNPACK_ERRORS):
             return _damaged(path, exc)
-        return BadInput(f"CSV syntax error ({exc})", file=path)
+        return BadInput(_("CSV syntax error ({error})").format(error=exc), file=path)
 
     try:
         header_row, raw, _rest, skipped = _find_header(rows, path, is_header)
