@@ -324,6 +324,12 @@ def _chain(exc: BaseException):
         stack.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
 
 
+def without_maybe_arrived(reason: str) -> str:
+    """A reason without its " (the message may have arrived)", in English or
+    in the interface language (classify appends the translated one)."""
+    return reason.replace(_(MAYBE_ARRIVED), "").replace(MAYBE_ARRIVED, "")
+
+
 def classify(exc: BaseException, timeout: tuple[float, float]) -> NetFailure:
     """A requests exception as a reason without the URL (callers still redact)."""
     import requests

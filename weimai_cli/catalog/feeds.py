@@ -212,7 +212,7 @@ def _download(feed: dict, redact: net.Redactor, shown: str) -> tuple[str | None,
                 if total == 0:
                     raise fail(_("answered an empty body"))
             except requests.exceptions.RequestException as exc:
-                raise fail(net.classify(exc, timeout).reason.replace(_(net.MAYBE_ARRIVED), "")) from None
+                raise fail(net.without_maybe_arrived(net.classify(exc, timeout).reason)) from None
         info = {"etag": resp.headers.get("ETag"), "last_modified": resp.headers.get("Last-Modified"), "bytes": total}
         ok = True
         return path, info
