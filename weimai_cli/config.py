@@ -13,10 +13,20 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
 from weimai_cli.errors import EnvironmentProblem
+
+
+def _(text: str) -> str:
+    """Translate, once the interface language is known. i18n reads this config
+    file (``[ui] lang``), so it is looked up, not imported (no import cycle), and
+    an error met while the language is being resolved stays English."""
+    i18n = sys.modules.get("weimai_cli.i18n")
+    return text if i18n is None or i18n._lang is None else i18n.tr(text)
+
 
 # the name of a delivery target or a feed in the config file
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
@@ -70,20 +80,21 @@ def load_config(path: Path | None = None) -> dict[str, Any]:
         return {}
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise EnvironmentProblem(
-            f"{path}: config file mode is {stat.S_IMODE(st.st_mode):04o}; it holds secrets",
-            hint=f"run: chmod 600 {path}",
+            _("{path}: config file mode is {mode}; it holds secrets").format(
+                path=path, mode=f"{stat.S_IMODE(st.st_mode):04o}"),
+            hint=_("run: chmod 600 {path}").format(path=path),
         )
     try:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise EnvironmentProblem(
-            f"{path}: not valid TOML ({exc})", hint="fix or remove the config file"
+            _("{path}: not valid TOML ({error})").format(path=path, error=exc), hint=_("fix or remove the config file")
         ) from None
     except OSError as exc:  # (not readable: permissions, a directory, an I/O error)
         raise EnvironmentProblem(
-            f"{path}: cannot read the config file ({exc.strerror or exc})",
-            hint=f"make it readable by you (chmod 600 {path}), or restore it from a backup",
+            _("{path}: cannot read the config file ({error})").format(path=path, error=exc.strerror or exc),
+            hint=_("make it readable by you (chmod 600 {path}), or restore it from a backup").format(path=path),
         ) from None
 
 
@@ -104,8 +115,9 @@ def save_config(data: dict[str, Any], path: Path | None = None) -> Path:
         if tmp.is_file():
             tmp.unlink()
         raise EnvironmentProblem(
-            f"{path}: cannot write the config file ({exc.strerror})",
-            hint=f"check that {path.parent} is writable and the disk has room; the config is unchanged",
+            _("{path}: cannot write the config file ({error})").format(path=path, error=exc.strerror),
+            hint=_("check that {folder} is writable and the disk has room; the config is unchanged").format(
+                folder=path.parent),
         ) from None
     return path
 

@@ -89,4 +89,15 @@ def did_you_mean(word: str, choices, n: int = 3) -> str | None:
     close = [by_lower[c] for c in difflib.get_close_matches(low, list(by_lower), n=n, cutoff=0.6)]
     if not close:
         close = [orig for c, orig in by_lower.items() if low and (low in c or c in low)][:n]
-    return "did you mean " + ", ".join(close) + "?" if close else None
+    if not close:
+        return None
+    return _("did you mean {choices}?").format(choices=", ".join(close))
+
+
+def _(text: str) -> str:
+    """Translate into the interface language. i18n reads the config, which raises
+    these errors: it is looked up, not imported (no import cycle)."""
+    import sys
+
+    i18n = sys.modules.get("weimai_cli.i18n")
+    return text if i18n is None else i18n.tr(text)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO
 
 from weimai_cli.errors import BadInput, EnvironmentProblem
+from weimai_cli.i18n import _
 
 STDOUT = "-"
 
@@ -47,32 +48,42 @@ def check_target(path: str | os.PathLike, *, force: bool = False, option: str = 
     if str(path) == STDOUT:
         if stdout:
             return None
-        raise BadInput(f"{option} cannot write to standard output (-)", f"give {option} a file name")
+        raise BadInput(
+            _("{option} cannot write to standard output (-)").format(option=option),
+            _("give {option} a file name").format(option=option),
+        )
     p = Path(path).expanduser()
     if p.is_symlink():
         raise BadInput(
-            f"{p}: is a symbolic link; weimai does not write through links, even with --force",
-            "name the real file, or remove the link",
+            _("{path}: is a symbolic link; weimai does not write through links, even with --force").format(path=p),
+            _("name the real file, or remove the link"),
         )
     if p.is_dir():
-        raise BadInput(f"{p}: is a folder", f"give {option} a file name in it")
+        raise BadInput(_("{path}: is a folder").format(path=p), _("give {option} a file name in it").format(option=option))
     parent = p.parent
     if not parent.is_dir():
-        what = "is not a folder" if parent.exists() else "no such folder"
-        raise BadInput(f"{parent}: {what}", f"create the folder first, or choose another {option}")
+        what = _("{path}: is not a folder") if parent.exists() else _("{path}: no such folder")
+        raise BadInput(
+            what.format(path=parent), _("create the folder first, or choose another {option}").format(option=option)
+        )
     if p.exists():
         if not stat.S_ISREG(p.stat().st_mode):
-            raise BadInput(f"{p}: is not a regular file", f"choose another {option}")
+            raise BadInput(_("{path}: is not a regular file").format(path=p), _("choose another {option}").format(option=option))
         if not force:
-            raise BadInput(f"{p}: already exists", "add --force to replace it, or choose another file name")
+            raise BadInput(
+                _("{path}: already exists").format(path=p), _("add --force to replace it, or choose another file name")
+            )
     if not os.access(parent, os.W_OK | os.X_OK):
-        raise EnvironmentProblem(f"{parent}: cannot write in this folder (permission denied)",
-                                 f"check the folder's permissions, or choose another {option}")
+        raise EnvironmentProblem(_("{path}: cannot write in this folder (permission denied)").format(path=parent),
+                                 _("check the folder's permissions, or choose another {option}").format(option=option))
     return p
 
 
 def _cannot_write(path: Path, exc: OSError) -> EnvironmentProblem:
-    return EnvironmentProblem(f"{path}: cannot write ({exc.strerror or exc})", "check disk space and permissions")
+    return EnvironmentProblem(
+        _("{path}: cannot write ({error})").format(path=path, error=exc.strerror or exc),
+        _("check disk space and permissions"),
+    )
 
 
 class AtomicFile:
@@ -121,7 +132,10 @@ class AtomicFile:
         try:
             os.link(self.tmp, self.path)  # fails if the name exists: no clobbering in a race
         except FileExistsError:
-            raise BadInput(f"{self.path}: already exists", "add --force to replace it, or choose another file name") from None
+            raise BadInput(
+                _("{path}: already exists").format(path=self.path),
+                _("add --force to replace it, or choose another file name"),
+            ) from None
         except OSError:  # a file system without hard links
             check_target(self.path, force=False)
             os.replace(self.tmp, self.path)

@@ -28,6 +28,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from weimai_cli.i18n import _
+
 _CURRENCY = "¥￥$€"
 _DOT_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?")
 _COMMA_NUMBER = re.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
@@ -54,15 +56,16 @@ def _short(value: object) -> str:
 
 
 def too_large(value: object, noun: str = "amount") -> MoneyError:
-    limit = format_fen(MAX_FEN) if noun == "amount" else f"{MAX_COUNT}"
-    return MoneyError(f"{noun} too large (at most {limit}): {_short(value)}")
+    if noun == "amount":
+        return MoneyError(_("amount too large (at most {limit}): {value}").format(limit=format_fen(MAX_FEN), value=_short(value)))
+    return MoneyError(_("number too large (at most {limit}): {value}").format(limit=MAX_COUNT, value=_short(value)))
 
 
 def _strip_symbols(text: str) -> tuple[str, bool]:
     s = text.strip()
     negative = False
     # sign may stand before or after the currency symbol: -¥12, ¥-12
-    for _ in range(2):
+    for _i in range(2):
         if s[:1] and s[0] in "+-":
             negative = negative or s[0] == "-"
             s = s[1:].strip()
@@ -94,17 +97,17 @@ def parse_money(
     if value is None:
         return None
     if isinstance(value, bool):
-        raise MoneyError(f"not an amount: {value!r}")
+        raise MoneyError(_("not an amount: {value!r}").format(value=value))
     if isinstance(value, int):
         fen = value * 100
     elif isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise MoneyError(f"not an amount: {value!r}")
+            raise MoneyError(_("not an amount: {value!r}").format(value=value))
         if abs(value) > MAX_FEN / 100:  # 1e308 would not even quantize
             raise too_large(value)
         d = Decimal(repr(value))
         if d != d.quantize(Decimal("0.01")):
-            raise MoneyError(f"more than 2 decimals: {value!r}")
+            raise MoneyError(_("more than 2 decimals: {value!r}").format(value=value))
         fen = int(d * 100)
     else:
         text = str(value)
@@ -113,18 +116,18 @@ def parse_money(
         s, negative = _strip_symbols(text)
         m = (_COMMA_NUMBER if decimal_comma else _DOT_NUMBER).fullmatch(s)
         if not m:
-            raise MoneyError(f"not an amount: {text.strip()!r}")
+            raise MoneyError(_("not an amount: {value!r}").format(value=text.strip()))
         if decimal_comma:
-            whole, _, frac = s.replace(".", "").partition(",")
+            whole, _sep, frac = s.replace(".", "").partition(",")
         else:
-            whole, _, frac = s.replace(",", "").partition(".")
+            whole, _sep, frac = s.replace(",", "").partition(".")
         if len(whole.lstrip("0")) > MAX_YUAN_DIGITS:  # before int(): 5,000 digits would not even convert
             raise too_large(text.strip())
         fen = int(whole) * 100 + int((frac + "00")[:2])
         if negative:
             fen = -fen
     if fen < 0 and not allow_negative:
-        raise MoneyError(f"negative amount: {value!r}")
+        raise MoneyError(_("negative amount: {value!r}").format(value=value))
     if abs(fen) > MAX_FEN:  # an int or a float cell (a JSON price of 1e308)
         raise too_large(value)
     return fen
@@ -142,7 +145,7 @@ def parse_rate(value: object, *, empty: tuple[str, ...] = ("",)) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise MoneyError(f"not a rate: {value!r}")
+        raise MoneyError(_("not a rate: {value!r}").format(value=value))
     text = repr(value) if isinstance(value, float) else str(value)
     if text.strip() in empty:
         return None
@@ -150,16 +153,16 @@ def parse_rate(value: object, *, empty: tuple[str, ...] = ("",)) -> int | None:
     if s.endswith("%") or s.endswith("％"):
         s = s[:-1].rstrip()
     if not _RATE.fullmatch(s):
-        raise MoneyError(f"not a rate: {text.strip()!r}")
+        raise MoneyError(_("not a rate: {value!r}").format(value=text.strip()))
     try:
         d = Decimal(s) * 100
     except InvalidOperation:  # pragma: no cover - the regex already checked
-        raise MoneyError(f"not a rate: {text.strip()!r}") from None
+        raise MoneyError(_("not a rate: {value!r}").format(value=text.strip())) from None
     if d != d.to_integral_value():
-        raise MoneyError(f"rate finer than 0.01 %: {text.strip()!r}")
+        raise MoneyError(_("rate finer than 0.01 %: {value!r}").format(value=text.strip()))
     bp = int(d)
     if bp > 100_00:
-        raise MoneyError(f"rate over 100 %: {text.strip()!r}")
+        raise MoneyError(_("rate over 100 %: {value!r}").format(value=text.strip()))
     return bp
 
 
@@ -204,7 +207,7 @@ def parse_currency(value: object) -> str:
     if not text:
         return DEFAULT_CURRENCY
     if not _CURRENCY_CODE.fullmatch(text):
-        raise MoneyError(f"not a currency code: {text!r}")
+        raise MoneyError(_("not a currency code: {value!r}").format(value=text))
     code = text.upper()
     return _CURRENCY_ALIASES.get(code, code)
 
@@ -219,7 +222,9 @@ def currency_option(text: str | None, option: str = "--currency") -> str:
             return parse_currency(text)
     except MoneyError:
         pass
-    raise UsageError(f"{option} {text!r} is not a currency code", "write three letters, e.g. CNY or USD")
+    raise UsageError(
+        _("{option} {text!r} is not a currency code").format(option=option, text=text), _("write three letters, e.g. CNY or USD")
+    )
 
 
 def format_price(fen: int | None, currency: str | None = None) -> str:

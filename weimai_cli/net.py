@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import N_, _
 
 # query and path-parameter names whose values are shown; every other value is
 # redacted, whatever its name (``sendkey=``, ``t=``, ``;jsessionid=`` …): a
@@ -43,7 +44,9 @@ _TOKENISH = re.compile(r"[A-Za-z0-9_\-.~]{20,}")
 # path segments after these are secrets (Slack /services/T/B/X, Feishu /hook/<token>)
 _SECRET_PATH_AFTER = {"services", "hook", "hooks", "webhooks"}
 RESPONSE_CAP = 64 * 1024
-MAYBE_ARRIVED = " (the message may have arrived)"
+MAYBE_ARRIVED = N_(" (the message may have arrived)")
+# what check_url callers name (``what=``), in the catalog so check_url can translate them
+_WHATS = (N_("URL"), N_("SMTP URL"), N_("shortener"), N_("feed URL"))
 
 
 def _env_float(name: str, default: float) -> float:
@@ -53,7 +56,10 @@ def _env_float(name: str, default: float) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise BadInput(f"{name}={raw!r} is not a number", f"unset {name} or give seconds") from None
+        raise BadInput(
+            _("{name}={raw!r} is not a number").format(name=name, raw=raw),
+            _("unset {name} or give seconds").format(name=name),
+        ) from None
 
 
 def timeouts() -> tuple[float, float]:
@@ -66,7 +72,7 @@ def timeouts() -> tuple[float, float]:
         values = [float(p) for p in parts]
     except ValueError:
         raise BadInput(
-            f"WEIMAI_HTTP_TIMEOUT={raw!r} is not seconds", "write e.g. 5,20 (connect, read)"
+            _("WEIMAI_HTTP_TIMEOUT={raw!r} is not seconds").format(raw=raw), _("write e.g. 5,20 (connect, read)")
         ) from None
     return (values[0], values[-1])
 
@@ -170,17 +176,17 @@ def blocked_reason(ip: str) -> str | None:
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
         addr = addr.ipv4_mapped
     for attr, word in (
-        ("is_unspecified", "an unspecified"),
-        ("is_loopback", "a loopback"),
-        ("is_link_local", "a link-local"),
-        ("is_private", "a private"),
-        ("is_multicast", "a multicast"),
-        ("is_reserved", "a reserved"),
+        ("is_unspecified", N_("an unspecified address")),
+        ("is_loopback", N_("a loopback address")),
+        ("is_link_local", N_("a link-local address")),
+        ("is_private", N_("a private address")),
+        ("is_multicast", N_("a multicast address")),
+        ("is_reserved", N_("a reserved address")),
     ):
         if getattr(addr, attr):
-            return f"{word} address"
+            return _(word)
     if not addr.is_global:
-        return "a non-public address"
+        return _("a non-public address")
     return None
 
 
@@ -189,7 +195,8 @@ def resolve(host: str, port: int) -> list[str]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         raise BadInput(
-            f"cannot resolve host {host!r} ({exc.strerror})", "check the URL and your DNS"
+            _("cannot resolve host {host!r} ({error})").format(host=host, error=exc.strerror),
+            _("check the URL and your DNS"),
         ) from None
     return sorted({info[4][0] for info in infos})
 
@@ -197,18 +204,21 @@ def resolve(host: str, port: int) -> list[str]:
 def check_url(url: str, *, allow_private: bool = False, what: str = "URL",
               schemes: tuple[str, ...] = ("https",)) -> None:
     """Refuse a URL that is not https or whose host resolves to a non-public address."""
-    shown, _ = redact_url(url)
+    shown, _found = redact_url(url)
+    what = _(what)
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise BadInput(f"{what} {shown} is not a valid URL ({exc})", "check the URL") from None
+        raise BadInput(
+            _("{what} {url} is not a valid URL ({error})").format(what=what, url=shown, error=exc), _("check the URL")
+        ) from None
     allowed = schemes if not allow_private else (*schemes, "http")
     if parts.scheme not in allowed or not parts.hostname:
         raise BadInput(
-            f"{what} {shown} must start with {schemes[0]}://",
-            "use the https address the service gave you (--allow-private also allows http, "
-            "for testing against a local server)",
+            _("{what} {url} must start with {scheme}://").format(what=what, url=shown, scheme=schemes[0]),
+            _("use the https address the service gave you (--allow-private also allows http, "
+              "for testing against a local server)"),
         )
     if allow_private:
         return
@@ -217,10 +227,12 @@ def check_url(url: str, *, allow_private: bool = False, what: str = "URL",
         reason = blocked_reason(ip)
         if reason:
             raise BadInput(
-                f"{what} {shown} refused: {parts.hostname} is {reason}" if parts.hostname == ip
-                else f"{what} {shown} refused: {parts.hostname} resolves to {reason} ({ip})",
-                "weimai only sends to public addresses; --allow-private is for testing "
-                "against a local server",
+                _("{what} {url} refused: {host} is {reason}").format(
+                    what=what, url=shown, host=parts.hostname, reason=reason) if parts.hostname == ip
+                else _("{what} {url} refused: {host} resolves to {reason} ({ip})").format(
+                    what=what, url=shown, host=parts.hostname, reason=reason, ip=ip),
+                _("weimai only sends to public addresses; --allow-private is for testing "
+                  "against a local server"),
             )
 
 
@@ -233,7 +245,7 @@ def check_peer(sock: socket.socket) -> None:
     reason = blocked_reason(ip)
     if reason:
         sock.close()
-        raise BlockedAddress(f"refused: connected to {ip}, {reason}")
+        raise BlockedAddress(_("refused: connected to {ip}, {reason}").format(ip=ip, reason=reason))
 
 
 def _guarded_pools():
@@ -312,6 +324,12 @@ def _chain(exc: BaseException):
         stack.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
 
 
+def without_maybe_arrived(reason: str) -> str:
+    """A reason without its " (the message may have arrived)", in English or
+    in the interface language (classify appends the translated one)."""
+    return reason.replace(_(MAYBE_ARRIVED), "").replace(MAYBE_ARRIVED, "")
+
+
 def classify(exc: BaseException, timeout: tuple[float, float]) -> NetFailure:
     """A requests exception as a reason without the URL (callers still redact)."""
     import requests
@@ -319,17 +337,17 @@ def classify(exc: BaseException, timeout: tuple[float, float]) -> NetFailure:
     chain = list(_chain(exc))
     for e in chain:
         if isinstance(e, BlockedAddress):
-            return NetFailure(f"{e} (the address check runs on every connection)", False, False)
+            return NetFailure(_("{error} (the address check runs on every connection)").format(error=e), False, False)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return NetFailure(f"no connection within {timeout[0]:g} s", True, False)
+        return NetFailure(_("no connection within {seconds:g} s").format(seconds=timeout[0]), True, False)
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return NetFailure(
-            f"no answer within {timeout[1]:g} s" + MAYBE_ARRIVED, False, True
+            _("no answer within {seconds:g} s").format(seconds=timeout[1]) + _(MAYBE_ARRIVED), False, True
         )
     names = {e.__class__.__name__ for e in chain}
     if "ReadTimeoutError" in names:
         return NetFailure(
-            f"no data within {timeout[1]:g} s{MAYBE_ARRIVED}", False, True
+            _("no data within {seconds:g} s").format(seconds=timeout[1]) + _(MAYBE_ARRIVED), False, True
         )
     if isinstance(exc, requests.exceptions.SSLError):
         detail = next(
@@ -337,18 +355,19 @@ def classify(exc: BaseException, timeout: tuple[float, float]) -> NetFailure:
              for e in chain if e.__class__.__name__ == "SSLCertVerificationError"),
             None,
         )
-        text = f"TLS certificate verification failed ({detail})" if detail else "TLS handshake failed"
+        text = (_("TLS certificate verification failed ({detail})").format(detail=detail) if detail
+                else _("TLS handshake failed"))
         return NetFailure(text, False, False)
     if "NameResolutionError" in names or any(isinstance(e, socket.gaierror) for e in chain):
-        return NetFailure("cannot resolve the host name", True, False)
+        return NetFailure(_("cannot resolve the host name"), True, False)
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return NetFailure("connection refused", True, False)
+        return NetFailure(_("connection refused"), True, False)
     if "NewConnectionError" in names:
-        return NetFailure("cannot connect", True, False)
+        return NetFailure(_("cannot connect"), True, False)
     if any(isinstance(e, ConnectionResetError) for e in chain) or "RemoteDisconnected" in names:
-        return NetFailure("the server closed or reset the connection" + MAYBE_ARRIVED, False, True)
+        return NetFailure(_("the server closed or reset the connection") + _(MAYBE_ARRIVED), False, True)
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return NetFailure("the answer broke off midway", False, True)
+        return NetFailure(_("the answer broke off midway"), False, True)
     if isinstance(exc, requests.exceptions.RequestException):
-        return NetFailure(f"network error ({exc.__class__.__name__})", False, True)
+        return NetFailure(_("network error ({name})").format(name=exc.__class__.__name__), False, True)
     return NetFailure(f"{exc.__class__.__name__}", False, True)

@@ -26,6 +26,7 @@ from weimai_cli import net
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound, WeimaiError
+from weimai_cli.i18n import N_, _
 
 FORMATS = ("auto", "json", "csv", "xlsx")
 # container found by tables.encodings.sniff -> the --format it satisfies
@@ -46,7 +47,7 @@ def max_bytes() -> int:
     if not raw:
         return DEFAULT_MAX_BYTES
     if not raw.isdigit():
-        raise BadInput(f"WEIMAI_FEED_MAX_BYTES={raw!r} is not a byte count", "give a whole number")
+        raise BadInput(_("WEIMAI_FEED_MAX_BYTES={raw!r} is not a byte count").format(raw=raw), _("give a whole number"))
     return int(raw)
 
 
@@ -58,7 +59,7 @@ def parse_map(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         column, sep, fieldname = item.partition("=")
         if not sep or not column.strip() or not fieldname.strip():
-            raise BadInput(f"--map {item!r} is not COLUMN=field", "write e.g. --map 货号=sku")
+            raise BadInput(_("--map {item!r} is not COLUMN=field").format(item=item), _("write e.g. --map 货号=sku"))
         out[column.strip()] = fieldname.strip()
     check_column_map(out)
     return out
@@ -70,14 +71,14 @@ def add_feed(conn: sqlite3.Connection, name: str, url: str, *, fmt: str = "auto"
     from weimai_cli.config import NAME_RE
 
     if not NAME_RE.fullmatch(name):
-        raise BadInput(f"feed name {name!r} is not allowed", "use letters, digits, - _ . (≤ 40)")
+        raise BadInput(_("feed name {name!r} is not allowed").format(name=name), _("use letters, digits, - _ . (≤ 40)"))
     if fmt not in FORMATS:
-        raise BadInput(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
-    net.check_url(url, allow_private=allow_private, what="feed URL")
+        raise BadInput(_("--format {fmt!r} is not one of {formats}").format(fmt=fmt, formats=", ".join(FORMATS)))
+    net.check_url(url, allow_private=allow_private, what=N_("feed URL"))
     with transaction(conn):
         exists = conn.execute("SELECT 1 FROM feeds WHERE name = ?", (name,)).fetchone()
         if exists and not replace:
-            raise BadInput(f"feed {name!r} already exists", "use --replace to change it")
+            raise BadInput(_("feed {name!r} already exists").format(name=name), _("use --replace to change it"))
         conn.execute("DELETE FROM feeds WHERE name = ?", (name,))
         conn.execute(
             "INSERT INTO feeds (name, url, format, column_map, allow_private, created_at) "
@@ -90,7 +91,9 @@ def add_feed(conn: sqlite3.Connection, name: str, url: str, *, fmt: str = "auto"
 def get_feed(conn, name: str) -> dict:
     row = conn.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()
     if row is None:
-        raise NotFound(f"no feed {name!r}", "see `weimai feeds list`, add one with `weimai feeds add`")
+        raise NotFound(
+            _("no feed {name!r}").format(name=name), _("see `weimai feeds list`, add one with `weimai feeds add`")
+        )
     return dict(row)
 
 
@@ -155,8 +158,9 @@ def _download(feed: dict, redact: net.Redactor, shown: str) -> tuple[str | None,
 
     def fail(reason: str) -> FeedError:
         return FeedError(
-            f"feed {feed['name']} ({shown}): {redact(reason)}; the catalogue is unchanged",
-            "check the feed URL in a browser, then run `weimai goods sync` again",
+            _("feed {name} ({url}): {reason}; the catalogue is unchanged").format(
+                name=feed["name"], url=shown, reason=redact(reason)),
+            _("check the feed URL in a browser, then run `weimai goods sync` again"),
         )
 
     fd, path = tempfile.mkstemp(prefix="weimai-feed-")
@@ -164,9 +168,9 @@ def _download(feed: dict, redact: net.Redactor, shown: str) -> tuple[str | None,
     try:
         with sess, os.fdopen(fd, "wb") as out:
             try:
-                for _ in range(MAX_REDIRECTS + 1):
+                for _hop in range(MAX_REDIRECTS + 1):
                     try:
-                        net.check_url(url, allow_private=allow, what="feed URL")
+                        net.check_url(url, allow_private=allow, what=N_("feed URL"))
                     except BadInput as exc:
                         raise fail(exc.message) from None
                     resp = sess.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False)
@@ -176,17 +180,18 @@ def _download(feed: dict, redact: net.Redactor, shown: str) -> tuple[str | None,
                         continue
                     break
                 else:
-                    raise fail(f"more than {MAX_REDIRECTS} redirects")
+                    raise fail(_("more than {n} redirects").format(n=MAX_REDIRECTS))
                 if resp.status_code == 304:
                     resp.close()
                     return None, {}
                 if resp.status_code != 200:
                     snippet = " ".join(net.read_capped(resp, 300).decode("utf-8", "replace").split())[:120]
-                    raise fail(f"answered HTTP {resp.status_code}" + (f": {snippet}" if snippet else ""))
+                    raise fail(_("answered HTTP {status}").format(status=resp.status_code) + (f": {snippet}" if snippet else ""))
                 length = resp.headers.get("Content-Length", "")
                 if length.isdigit() and int(length) > cap:
                     resp.close()
-                    raise fail(f"is {int(length):,} bytes, over the {cap:,}-byte cap (WEIMAI_FEED_MAX_BYTES)")
+                    raise fail(_("is {size:,} bytes, over the {cap:,}-byte cap (WEIMAI_FEED_MAX_BYTES)").format(
+                        size=int(length), cap=cap))
                 ctype = resp.headers.get("Content-Type", "")
                 total = 0
                 head = b""
@@ -195,19 +200,19 @@ def _download(feed: dict, redact: net.Redactor, shown: str) -> tuple[str | None,
                         head = chunk[:512]
                         if _looks_like_html(head, ctype):
                             resp.close()
-                            raise fail("answered an HTML page, not a catalogue (a login or error page?)")
+                            raise fail(_("answered an HTML page, not a catalogue (a login or error page?)"))
                     total += len(chunk)
                     if total > cap:
                         resp.close()
-                        raise fail(f"sent more than the {cap:,}-byte cap (WEIMAI_FEED_MAX_BYTES); stopped")
+                        raise fail(_("sent more than the {cap:,}-byte cap (WEIMAI_FEED_MAX_BYTES); stopped").format(cap=cap))
                     if time.monotonic() > deadline:
                         resp.close()
-                        raise fail("took longer than the time limit (WEIMAI_FEED_MAX_SECONDS); stopped")
+                        raise fail(_("took longer than the time limit (WEIMAI_FEED_MAX_SECONDS); stopped"))
                     out.write(chunk)
                 if total == 0:
-                    raise fail("answered an empty body")
+                    raise fail(_("answered an empty body"))
             except requests.exceptions.RequestException as exc:
-                raise fail(net.classify(exc, timeout).reason.replace(net.MAYBE_ARRIVED, "")) from None
+                raise fail(net.without_maybe_arrived(net.classify(exc, timeout).reason)) from None
         info = {"etag": resp.headers.get("ETag"), "last_modified": resp.headers.get("Last-Modified"), "bytes": total}
         ok = True
         return path, info
@@ -242,13 +247,14 @@ def sync_feed(conn, name: str, *, warn: Callable[[str], None] | None = None) -> 
                     last_status="not modified", last_error=None)
             return result
         result.bytes = info["bytes"]
-        container, _ = sniff(path)
+        container, _enc = sniff(path)
         got = _CONTAINER_FORMAT.get(container, container)
         if feed["format"] != "auto" and got != feed["format"]:
             raise FeedError(
-                f"feed {name} ({shown}): expected {feed['format']} but got {container}; "
-                "the catalogue is unchanged",
-                f"fix the feed, or `weimai feeds add {name} URL --format {got} --replace`",
+                _("feed {name} ({url}): expected {expected} but got {got}; the catalogue is unchanged").format(
+                    name=name, url=shown, expected=feed["format"], got=container),
+                _("fix the feed, or `weimai feeds add {name} URL --format {format} --replace`").format(
+                    name=name, format=got),
             )
         t1 = time.perf_counter()
         try:
@@ -257,8 +263,10 @@ def sync_feed(conn, name: str, *, warn: Callable[[str], None] | None = None) -> 
                 column_map=json.loads(feed["column_map"] or "{}"),
             )
         except BadInput as exc:
-            exc.file = f"feed {name}" + (f" ({exc.file.replace(path, 'download')})" if exc.file and exc.file != path else "")
-            exc.hint = (exc.hint or "") + "; the catalogue is unchanged"
+            where = exc.file.replace(path, "download") if exc.file and exc.file != path else None
+            exc.file = (_("feed {name} ({file})").format(name=name, file=where) if where
+                        else _("feed {name}").format(name=name))
+            exc.hint = (exc.hint or "") + _("; the catalogue is unchanged")
             raise
         result.import_seconds = time.perf_counter() - t1
     except WeimaiError as exc:

@@ -15,6 +15,7 @@ from weimai_cli.catalog.offers import coupon_price_sql, valid_coupon_sql
 from weimai_cli.clock import now_iso, today
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound
+from weimai_cli.i18n import N_, _
 from weimai_cli.money import (
     MoneyError,
     parse_currency,
@@ -61,7 +62,7 @@ def _status(text: str) -> str:
         return "active"
     if s in _ARCHIVED:
         return "archived"
-    raise MoneyError(f"unknown status {text!r} (use active or archived)")
+    raise MoneyError(_("unknown status {text!r} (use active or archived)").format(text=text))
 
 
 def _int(text: str) -> int | None:
@@ -71,7 +72,7 @@ def _int(text: str) -> int | None:
     if not s:
         return None
     if not s.lstrip("-").isdigit():
-        raise MoneyError(f"not a whole number: {s!r}")
+        raise MoneyError(_("not a whole number: {value!r}").format(value=s))
     if len(s.lstrip("-0")) > 12:  # before int(): 5,000 digits would not even convert
         raise too_large(s, "number")
     return int(s)
@@ -136,15 +137,17 @@ _CONVERT: dict[str, Callable] = {
 
 
 def _hint(fieldname: str) -> str:
-    return {
-        "price": "write a price like 12.50, ¥12.50 or 1,299.00 (two decimals at most)",
-        "original_price": "write a price like 12.50, ¥12.50 or 1,299.00",
-        "rate": "write a percent like 12.5%, 12.5 % or 12.5 (all mean 12.5 %)",
-        "commission": "write an amount like 3.20",
-        "stock": "write a whole number",
-        "status": "use active or archived",
-        "currency": "write a three-letter currency code such as CNY, USD or EUR",
-    }.get(fieldname, "fix the value and import again")
+    """How to write a field's value, in the interface language."""
+    return _({
+        "price": N_("write a price like 12.50, ¥12.50 or 1,299.00 (two decimals at most)"),
+        "original_price": N_("write a price like 12.50, ¥12.50 or 1,299.00"),
+        # (the examples are placeholders: "12.5 % or" reads as a printf format to gettext tools)
+        "rate": N_("write a percent like {a}, {b} or {c} (all mean 12.5 %)"),
+        "commission": N_("write an amount like 3.20"),
+        "stock": N_("write a whole number"),
+        "status": N_("use active or archived"),
+        "currency": N_("write a three-letter currency code such as CNY, USD or EUR"),
+    }.get(fieldname, N_("fix the value and import again"))).format(a="12.5%", b="12.5 %", c="12.5")
 
 
 
@@ -152,7 +155,7 @@ def _set_fields(conn, sku: str, values: dict, source: str, now: str) -> bool:
     """Update columns of one item; append history if a tracked column changed."""
     row = conn.execute("SELECT * FROM goods WHERE sku = ?", (sku,)).fetchone()
     if row is None:
-        raise NotFound(f"no goods with SKU {sku!r}", hint="see `weimai list-goods`")
+        raise NotFound(_("no goods with SKU {sku!r}").format(sku=sku), hint=_("see `weimai list-goods`"))
     changed = {k: v for k, v in values.items() if row[k] != v}
     if not changed:
         return False
@@ -191,13 +194,13 @@ def add_goods(conn, sku: str, fields: dict) -> dict:
     try:
         sku = id_text(sku)
     except IdError as exc:
-        raise BadInput(str(exc), "give the SKU as text") from None
+        raise BadInput(str(exc), _("give the SKU as text")) from None
     if not sku:
-        raise BadInput("SKU is empty", "give a SKU")
+        raise BadInput(_("SKU is empty"), _("give a SKU"))
     if not fields.get("title"):
-        raise BadInput("--title is required", "give the product's title")
+        raise BadInput(_("--title is required"), _("give the product's title"))
     if fields.get("price_fen") is None:
-        raise BadInput("--price is required", "give a price like 12.50")
+        raise BadInput(_("--price is required"), _("give a price like 12.50"))
     now = now_iso()
     fields = {**fields, "status": fields.get("status") or "active"}
     if "currency" not in fields and platform_currency(fields.get("platform")):
@@ -205,7 +208,8 @@ def add_goods(conn, sku: str, fields: dict) -> dict:
     with transaction(conn):
         if conn.execute("SELECT 1 FROM goods WHERE sku = ?", (sku,)).fetchone():
             raise BadInput(
-                f"SKU {sku!r} already exists", f"change it with `weimai goods edit {sku} …`"
+                _("SKU {sku!r} already exists").format(sku=sku),
+                _("change it with `weimai goods edit {sku} …`").format(sku=sku),
             )
         cols = ["sku", *fields, "source", "created_at", "updated_at"]
         conn.execute(
@@ -218,7 +222,7 @@ def add_goods(conn, sku: str, fields: dict) -> dict:
 
 def edit_goods(conn, sku: str, fields: dict, *, source: str = "edit") -> bool:
     if not fields:
-        raise BadInput("nothing to change", "give at least one option, e.g. --price 12.50")
+        raise BadInput(_("nothing to change"), _("give at least one option, e.g. --price 12.50"))
     with transaction(conn):
         return _set_fields(conn, sku, fields, source, now_iso())
 
@@ -233,7 +237,7 @@ def get_goods(conn, sku: str) -> dict:
         f"SELECT *, {COMMISSION_SQL} AS unit_commission_fen FROM goods WHERE sku = ?", (sku,)
     ).fetchone()
     if row is None:
-        raise NotFound(f"no goods with SKU {sku!r}", hint=close_matches_hint(conn, sku))
+        raise NotFound(_("no goods with SKU {sku!r}").format(sku=sku), hint=close_matches_hint(conn, sku))
     return dict(row)
 
 
@@ -254,7 +258,7 @@ def close_matches_hint(conn, sku: str, *, active_only: bool = False) -> str:
 
     where = " WHERE status = 'active'" if active_only else ""
     skus = [r[0] for r in conn.execute("SELECT sku FROM goods" + where)]
-    return did_you_mean(sku, skus) or "see `weimai list-goods`"
+    return did_you_mean(sku, skus) or _("see `weimai list-goods`")
 
 
 SORTS = {

@@ -41,6 +41,7 @@ from weimai_cli.catalog.picks import (
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import N_, _
 from weimai_cli.money import DEFAULT_CURRENCY, MoneyError, parse_currency, platform_currency
 from weimai_cli.tables.cells import ID_HINT, IdError, cell_text, id_text
 from weimai_cli.tables.headers import match_columns
@@ -91,7 +92,7 @@ class ImportSummary:
         return asdict(self)
 
 def _is_goods_header(norm: list[str], overrides: dict[str, str] | None = None) -> bool:
-    mapping, _ = match_columns(split_validity(norm)[0], ALIASES, overrides)
+    mapping, _unknown = match_columns(split_validity(norm)[0], ALIASES, overrides)
     return sum(1 for f in REQUIRED if f in mapping) >= 2
 
 
@@ -107,11 +108,11 @@ def check_column_map(column_map: dict[str, str] | None) -> dict[str, str]:
     for column, fieldname in (column_map or {}).items():
         if fieldname not in FIELD_NAMES:
             raise BadInput(
-                f"--map {column}={fieldname}: unknown field {fieldname!r}",
-                f"map a column to one of: {', '.join(FIELD_NAMES)}",
+                _("--map {column}={field}: unknown field {field!r}").format(column=column, field=fieldname),
+                _("map a column to one of: {fields}").format(fields=", ".join(FIELD_NAMES)),
             )
         if fieldname in out.values():
-            raise BadInput(f"--map: two columns map to {fieldname!r}", "map each field once")
+            raise BadInput(_("--map: two columns map to {field!r}").format(field=fieldname), _("map each field once"))
         # a column's "(300天内有效)" is not part of its name (picks.split_validity)
         out[split_validity([normalise_header(column)])[0][0]] = fieldname
     return out
@@ -148,28 +149,31 @@ def import_goods(
             unknown = [i for i in unknown if header[i] not in IGNORED]
         missing = [f for f in REQUIRED if f not in mapping]
         if missing:
-            found = ", ".join(h for h in table.raw_header if h) or "(none)"
+            found = ", ".join(h for h in table.raw_header if h) or _("(none)")
             raise BadInput(
-                f"missing required column(s): {', '.join(missing)}; found: {found}",
-                "name the columns sku/商品编码, title/商品名称 and price/售价 in the header row",
+                _("missing required column(s): {missing}; found: {found}").format(
+                    missing=", ".join(missing), found=found),
+                _("name the columns sku/商品编码, title/商品名称 and price/售价 in the header row"),
                 file=table.path, row=table.header_row,
             )
         summary = ImportSummary(file=table.path, container=table.container, encoding=table.encoding)
         summary.dry_run = dry_run
         summary.kind = "taobao-picks" if picks else "goods"
 
-        def warning(msg):
-            summary.warnings.append(msg)
+        def warning(text, **kw):
+            """A warning: English in the summary (its JSON), the interface language shown."""
+            summary.warnings.append(text.format(**kw))
             if warn:
-                warn(msg)
+                warn(_(text).format(**kw))
 
         for i in unknown:
-            warning(f"{table.path}: ignoring unknown column {table.raw_header[i]!r}")
+            warning(N_("{file}: ignoring unknown column {column!r}"), file=table.path, column=table.raw_header[i])
         if "coupon" not in mapping and any(f in mapping for f in COUPON_FIELDS):
-            warning(f"{table.path}: ignoring the coupon columns: there is no 优惠券面额 (coupon) column")
+            warning(N_("{file}: ignoring the coupon columns: there is no 优惠券面额 (coupon) column"),
+                    file=table.path)
         extra = _Extras(table, mapping, link_days, slot, warning)
         if slot is not None and not extra.link_fields:
-            warning(f"{table.path}: --slot {slot}: the file has no link columns")
+            warning(N_("{file}: --slot {slot}: the file has no link columns"), file=table.path, slot=slot)
         fields = [f for f in COLUMNS if f in mapping and not (f == "currency" and extra.derive_currency)]
         cols = [COLUMNS[f] for f in fields]
         if "status" not in fields:
@@ -186,9 +190,9 @@ def import_goods(
             try:
                 sku = id_text(values[sku_i])
             except IdError as exc:
-                raise table.error(rownum, sku_i, str(exc), ID_HINT) from None
+                raise table.error(rownum, sku_i, str(exc), _(ID_HINT)) from None
             if not sku:
-                raise table.error(rownum, sku_i, "SKU is empty", "every row needs a SKU")
+                raise table.error(rownum, sku_i, _("SKU is empty"), _("every row needs a SKU"))
             out = [sku, rownum]
             for f, idx, conv in getters:
                 raw = values[idx] if idx is not None else ""
@@ -197,9 +201,9 @@ def import_goods(
                 except (MoneyError, ValueError) as exc:
                     raise table.error(rownum, idx, str(exc), _hint(f)) from None
             if out[2] is None:
-                raise table.error(rownum, mapping["title"], "title is empty", "every row needs a title")
+                raise table.error(rownum, mapping["title"], _("title is empty"), _("every row needs a title"))
             if out[3] is None:
-                raise table.error(rownum, mapping["price"], "price is empty", "every row needs a price")
+                raise table.error(rownum, mapping["price"], _("price is empty"), _("every row needs a price"))
             return out
 
         platform_at = fields.index("platform") + 2 if "platform" in fields else None
@@ -277,7 +281,7 @@ class _Extras:
         try:
             return conv(values[idx] if idx < len(values) else "")
         except (MoneyError, ValueError) as exc:
-            raise self.table.error(rownum, idx, str(exc), FIELD_HINTS.get(f, _hint(f))) from None
+            raise self.table.error(rownum, idx, str(exc), _(FIELD_HINTS[f]) if f in FIELD_HINTS else _hint(f)) from None
 
     def add(self, rownum: int, values: list, out: list, platform: str | None) -> None:
         """Append the row's extra columns to its record ``out``; keep its links."""
@@ -316,8 +320,8 @@ class _Extras:
             if self.slot is not None and pid and not pid.endswith("_" + self.slot) and not self._pid_warned:
                 self._pid_warned = True
                 self.warning(
-                    f"{self.table.path}:{rownum}: the links carry the PID {pid}, "
-                    f"kept under --slot {self.slot} as asked"
+                    N_("{file}:{row}: the links carry the PID {pid}, kept under --slot {slot} as asked"),
+                    file=self.table.path, row=rownum, pid=pid, slot=self.slot,
                 )
             self.links.append((out[0], slot, pid, links))
 
@@ -331,9 +335,9 @@ def check_source(name: str) -> str:
     name = (name or "").strip()
     if not name or name in _RESERVED_SOURCES or name.startswith("feed:"):
         raise BadInput(
-            f"--source {name!r} is not allowed",
-            "name the supplier or file, e.g. --source supplier; "
-            f"{', '.join(_RESERVED_SOURCES)} and feed:… are weimai's own",
+            _("--source {name!r} is not allowed").format(name=name),
+            _("name the supplier or file, e.g. --source supplier; "
+              "{reserved} and feed:… are weimai's own").format(reserved=", ".join(_RESERVED_SOURCES)),
         )
     return name
 
@@ -381,8 +385,9 @@ def _apply(conn, table, records, cols, summary, archive_missing, source):
             "ORDER BY conflict_row LIMIT 1"
         ).fetchone()
         raise BadInput(
-            f"SKU {clash[0]!r} appears again with different data (first in row {clash[1]})",
-            "keep one row per SKU, or make the duplicate rows identical",
+            _("SKU {sku!r} appears again with different data (first in row {row})").format(
+                sku=clash[0], row=clash[1]),
+            _("keep one row per SKU, or make the duplicate rows identical"),
             file=table.path, row=clash[2],
         )
 

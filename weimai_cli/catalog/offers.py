@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from weimai_cli.clock import now_iso, today
+from weimai_cli.i18n import _
 from weimai_cli.money import MoneyError, parse_money
 
 # kinds of affiliate link, in the order a share prefers them when the coupon is
@@ -66,14 +67,14 @@ def parse_face(text: object) -> tuple[int, int] | None:
         else:
             m = _FACE_PLAIN.fullmatch(s)
             if not m:
-                raise CouponError(f"coupon text {s!r} is not 满X元减Y元 or X元无条件券")
+                raise CouponError(_("coupon text {text!r} is not 满X元减Y元 or X元无条件券").format(text=s))
             threshold, off = 0, parse_money(m.group(1))
     except MoneyError as e:
-        raise CouponError(f"coupon text {s!r}: {e}") from None
+        raise CouponError(_("coupon text {text!r}: {error}").format(text=s, error=e)) from None
     if off is None or off <= 0:
-        raise CouponError(f"coupon text {s!r} takes nothing off")
+        raise CouponError(_("coupon text {text!r} takes nothing off").format(text=s))
     if threshold and off > threshold:
-        raise CouponError(f"coupon text {s!r} takes off more than its threshold")
+        raise CouponError(_("coupon text {text!r} takes off more than its threshold").format(text=s))
     return off, threshold or 0
 
 
@@ -189,7 +190,7 @@ def set_link(
 ) -> None:
     """Record (or replace) one affiliate link; the caller holds the transaction."""
     if kind not in LINK_KINDS:
-        raise ValueError(f"unknown link kind {kind!r}")
+        raise ValueError(_("unknown link kind {kind!r}").format(kind=kind))
     conn.execute(
         "INSERT INTO goods_links (sku, slot, kind, value, pid, expires_on, source, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sku, slot, kind) DO UPDATE SET "

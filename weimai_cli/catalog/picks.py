@@ -35,6 +35,7 @@ from weimai_cli.catalog.offers import LINK_KIND_NAMES, LINK_KINDS, find_tkl, set
 from weimai_cli.clock import today
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound, UsageError
+from weimai_cli.i18n import N_, _
 from weimai_cli.tables.cells import cell_text
 from weimai_cli.tables.headers import normalise_header
 
@@ -122,7 +123,7 @@ def parse_day(value: object) -> str | None:
     try:
         return date.fromisoformat("-".join(p.zfill(2) for p in head.split("-"))).isoformat()
     except ValueError:
-        raise ValueError(f"not a date: {s!r}") from None
+        raise ValueError(_("not a date: {value!r}").format(value=s)) from None
 
 
 def parse_count(value: object) -> int | None:
@@ -131,7 +132,7 @@ def parse_count(value: object) -> int | None:
     if s.lower() in _EMPTY:
         return None
     if not (s.isdigit() and s.isascii() and len(s) <= 12):
-        raise ValueError(f"not a whole number: {s!r}")
+        raise ValueError(_("not a whole number: {value!r}").format(value=s))
     return int(s)
 
 
@@ -149,7 +150,7 @@ def parse_link(value: object) -> str | None:
     elif not _SCHEME.match(s) and _BARE_HOST.match(s):
         s = "https://" + s
     if not _SCHEME.match(s) or any(c.isspace() for c in s):
-        raise ValueError(f"not a link: {s[:60]!r}")
+        raise ValueError(_("not a link: {value!r}").format(value=s[:60]))
     return s
 
 
@@ -160,21 +161,21 @@ def parse_tkl(value: object) -> str | None:
         return None
     tkl = find_tkl(s)
     if tkl is None:
-        raise ValueError(f"no 淘口令 in {s[:40]!r}")
+        raise ValueError(_("no 淘口令 in {value!r}").format(value=s[:40]))
     return tkl
 
 
 FIELD_HINTS = {
-    "coupon": "write the 面额 as 满100元减20元, 20元无条件券, or 无 for no coupon",
-    "coupon_start": "write a date like 2026-11-30",
-    "coupon_end": "write a date like 2026-11-30",
-    "coupon_total": "write a whole number",
-    "coupon_remaining": "write a whole number",
-    "monthly_sales": "write a whole number",
-    "link": "give the 联盟's link, https://s.click.taobao.com/…",
-    "coupon_link": "give the 联盟's coupon link, https://uland.taobao.com/coupon/edetail?…",
-    "short": "give the 联盟's short link, https://s.click.taobao.com/…",
-    "tkl": "give the 淘口令 as the export writes it, e.g. ￥AbCd1234XyZ￥",
+    "coupon": N_("write the 面额 as 满100元减20元, 20元无条件券, or 无 for no coupon"),
+    "coupon_start": N_("write a date like 2026-11-30"),
+    "coupon_end": N_("write a date like 2026-11-30"),
+    "coupon_total": N_("write a whole number"),
+    "coupon_remaining": N_("write a whole number"),
+    "monthly_sales": N_("write a whole number"),
+    "link": N_("give the 联盟's link, https://s.click.taobao.com/…"),
+    "coupon_link": N_("give the 联盟's coupon link, https://uland.taobao.com/coupon/edetail?…"),
+    "short": N_("give the 联盟's short link, https://s.click.taobao.com/…"),
+    "tkl": N_("give the 淘口令 as the export writes it, e.g. ￥AbCd1234XyZ￥"),
 }
 
 
@@ -236,8 +237,8 @@ BARE_HOSTS = (
 _HOST_NAMES = {"taobao": "Taobao/Tmall", "tmall": "Taobao/Tmall", "jd": "JD", "douyin": "Douyin",
                "pinduoduo": "Pinduoduo"}
 _LINK_HINTS = {
-    "taobao": "give the 联盟's link for the item (s.click.taobao.com, uland.taobao.com, m.tb.cn) or its 淘口令",
-    "jd": "give the 京东联盟's link for the item (u.jd.com or union-click.jd.com)",
+    "taobao": N_("give the 联盟's link for the item (s.click.taobao.com, uland.taobao.com, m.tb.cn) or its 淘口令"),
+    "jd": N_("give the 京东联盟's link for the item (u.jd.com or union-click.jd.com)"),
 }
 
 
@@ -271,35 +272,38 @@ def check_link(platform: str | None, kind: str, value: str, sku: str) -> None:
     Platforms without a rule here (shopify, weidian …, or none) take any URL."""
     p = (platform or "").lower()
     family = "taobao" if p in ("taobao", "tmall") else p
-    on = f"goods {sku} is on {platform}" if platform else f"goods {sku} has no platform"
+    on = (_("goods {sku} is on {platform}").format(sku=sku, platform=platform) if platform
+          else _("goods {sku} has no platform").format(sku=sku))
     if kind == "tkl":
         if family != "taobao":
             raise BadInput(
-                f"a 淘口令 is for Taobao/Tmall goods; {on}",
-                "give the platform's affiliate URL, or set the platform: "
-                f"weimai goods edit {sku} --platform taobao",
+                _("a 淘口令 is for Taobao/Tmall goods; {why}").format(why=on),
+                _("give the platform's affiliate URL, or set the platform: "
+                  "weimai goods edit {sku} --platform taobao").format(sku=sku),
             )
         return
     host = (urlsplit(value).hostname or "").lower()
     if host in BARE_HOSTS:
         raise BadInput(
-            f"{value} is the item's own page: a link without your PID earns nothing",
-            _LINK_HINTS.get(family, "give the affiliate link the 联盟 made for your 推广位"),
+            _("{value} is the item's own page: a link without your PID earns nothing").format(value=value),
+            _(_LINK_HINTS.get(family, N_("give the affiliate link the 联盟 made for your 推广位"))),
         )
     if p.startswith("amazon"):
         if not _is_amazon(host):
-            raise BadInput(f"{value} is not an Amazon link; {on}", "give the item's Amazon link with your tag=")
+            raise BadInput(_("{value} is not an Amazon link; {why}").format(value=value, why=on),
+                           _("give the item's Amazon link with your tag="))
         if host.startswith(("amzn.", "a.co")) or "tag" in parse_qs(urlsplit(value).query):
             return
         raise BadInput(
-            f"{value} has no tracking id (tag=): it earns nothing",
-            "copy the link from SiteStripe, or add &tag=YOURID-20",
+            _("{value} has no tracking id (tag=): it earns nothing").format(value=value),
+            _("copy the link from SiteStripe, or add &tag=YOURID-20"),
         )
     hosts = PLATFORM_HOSTS.get(family)
     if hosts and not _under(host, hosts):
         raise BadInput(
-            f"{value} is not a {_HOST_NAMES[family]} link; {on}",
-            _LINK_HINTS.get(family, f"give a link of {', '.join(hosts)}"),
+            _("{value} is not a {platform} link; {why}").format(value=value, platform=_HOST_NAMES[family], why=on),
+            _(_LINK_HINTS[family]) if family in _LINK_HINTS
+            else _("give a link of {hosts}").format(hosts=", ".join(hosts)),
         )
 
 
@@ -307,7 +311,9 @@ def _check_day(text: str) -> str:
     try:
         return date.fromisoformat(text.strip()).isoformat()
     except ValueError:
-        raise UsageError(f"--expires {text!r} is not a date", "write YYYY-MM-DD, e.g. 2026-12-31") from None
+        raise UsageError(
+            _("--expires {text!r} is not a date").format(text=text), _("write YYYY-MM-DD, e.g. 2026-12-31")
+        ) from None
 
 
 def add_link(
@@ -322,26 +328,28 @@ def add_link(
     if row is None:
         from weimai_cli.catalog.goods import close_matches_hint
 
-        raise NotFound(f"no goods with SKU {sku!r}", hint=close_matches_hint(conn, sku))
+        raise NotFound(_("no goods with SKU {sku!r}").format(sku=sku), hint=close_matches_hint(conn, sku))
     value = value.strip()
     if kind is not None and kind not in LINK_KINDS:
-        raise UsageError(f"--kind {kind!r} is not one of: {', '.join(LINK_KINDS)}",
-                       "coupon_link (券链接), link (淘客链接), short (短链接) or tkl (淘口令)")
+        raise UsageError(_("--kind {kind!r} is not one of: {kinds}").format(kind=kind, kinds=", ".join(LINK_KINDS)),
+                         _("coupon_link (券链接), link (淘客链接), short (短链接) or tkl (淘口令)"))
     kind = kind or link_kind(value)
     if kind == "tkl":
         tkl = find_tkl(value)
         if tkl is None:
-            raise BadInput(f"no 淘口令 in {value[:40]!r}", "paste the 淘口令 as the 联盟 gives it, e.g. ￥AbCd1234XyZ￥")
+            raise BadInput(_("no 淘口令 in {value!r}").format(value=value[:40]),
+                           _("paste the 淘口令 as the 联盟 gives it, e.g. ￥AbCd1234XyZ￥"))
         value = tkl
     else:
         try:
             value = parse_link(value) or ""
         except ValueError:
             raise BadInput(
-                f"{value[:60]!r} is neither a link nor a 淘口令", "give an https:// link, or a 淘口令 like ￥AbCd1234XyZ￥"
+                _("{value!r} is neither a link nor a 淘口令").format(value=value[:60]),
+                _("give an https:// link, or a 淘口令 like ￥AbCd1234XyZ￥"),
             ) from None
         if not value:
-            raise BadInput("the link is empty", "give the 联盟's link or 淘口令")
+            raise BadInput(_("the link is empty"), _("give the 联盟's link or 淘口令"))
     check_link(row["platform"], kind, value, row["sku"])
     found = slot_of_pid(value)
     if slot is None:

@@ -12,6 +12,7 @@ import zipfile
 import zlib
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import N_, _
 
 # Caps on what one file may make us hold or unpack (hostile or broken files:
 # a zip bomb, one endless line). No real export comes near them; over a cap
@@ -24,7 +25,7 @@ MAX_CELL = 131072  # characters of one CSV cell (the csv module's own default li
 MAX_XML_CELL = 1 << 20  # bytes of one XLSX cell or shared string, as XML
 MAX_SHARED_STRINGS = 10_000_000  # strings in an XLSX's shared string table
 MAX_UNCACHED = 10_000  # formula cells without a saved value kept per sheet (for errors)
-CAP_HINT = "a real export never gets there: check the file (download it again)"
+CAP_HINT = N_("a real export never gets there: check the file (download it again)")
 
 
 def max_uncompressed() -> int:
@@ -33,7 +34,9 @@ def max_uncompressed() -> int:
     if not raw:
         return DEFAULT_MAX_UNCOMPRESSED
     if not raw.isdigit() or int(raw) == 0:
-        raise BadInput(f"WEIMAI_MAX_UNCOMPRESSED={raw!r} is not a byte count", "give a whole number")
+        raise BadInput(
+            _("WEIMAI_MAX_UNCOMPRESSED={raw!r} is not a byte count").format(raw=raw), _("give a whole number")
+        )
     return int(raw)
 
 
@@ -43,14 +46,16 @@ def check_packed(info: zipfile.ZipInfo, where: str) -> None:
     cap = max_uncompressed()
     if info.file_size > cap:
         raise BadInput(
-            f"unpacks to {info.file_size:,} bytes, over the cap of {cap:,} bytes "
-            "(WEIMAI_MAX_UNCOMPRESSED)", CAP_HINT, file=where,
+            _("unpacks to {size:,} bytes, over the cap of {cap:,} bytes (WEIMAI_MAX_UNCOMPRESSED)").format(
+                size=info.file_size, cap=cap),
+            _(CAP_HINT), file=where,
         )
     if info.file_size >= RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
         ratio = info.file_size // max(info.compress_size, 1)
         raise BadInput(
-            f"unpacks {ratio:,} times its packed size, over the cap of {MAX_RATIO}:1 "
-            "(a zip bomb?)", CAP_HINT, file=where,
+            _("unpacks {ratio:,} times its packed size, over the cap of {max}:1 (a zip bomb?)").format(
+                ratio=ratio, max=MAX_RATIO),
+            _(CAP_HINT), file=where,
         )
 
 
@@ -59,11 +64,14 @@ _UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError)
 
 
 def _damaged(where: str, exc: Exception) -> BadInput:
-    return BadInput(f"the zip file is damaged ({exc})", "download or export it again", file=where)
+    return BadInput(
+        _("the zip file is damaged ({exc})").format(exc=exc), _("download or export it again"), file=where
+    )
 
 
 def _over_cap(where: str, cap: int) -> BadInput:
     """A part that unpacks to more than its directory said, and more than the cap."""
     return BadInput(
-        f"unpacks to more than the cap of {cap:,} bytes (WEIMAI_MAX_UNCOMPRESSED)", CAP_HINT, file=where,
+        _("unpacks to more than the cap of {cap:,} bytes (WEIMAI_MAX_UNCOMPRESSED)").format(cap=cap),
+        _(CAP_HINT), file=where,
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from weimai_cli.i18n import N_, _
+
 _SCI = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
 _DOT_ZERO = re.compile(r"\d+\.0+")
 
@@ -32,7 +34,7 @@ def cell_text(value: object) -> str:
     return s.strip()
 
 
-ID_HINT = "format the id column as Text in the spreadsheet (or download the CSV again) and re-import"
+ID_HINT = N_("format the id column as Text in the spreadsheet (or download the CSV again) and re-import")
 
 
 class IdError(ValueError):
@@ -42,24 +44,24 @@ class IdError(ValueError):
 def id_text(value: object) -> str:
     """An id as exact text. Scientific notation or ``123.0`` is an error."""
     if isinstance(value, bool):
-        raise IdError(f"not an id: {value!r}")
+        raise IdError(_("not an id: {value!r}").format(value=value))
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         if not value.is_integer():
-            raise IdError(f"id is a fractional number {value!r}; re-export ids as text")
+            raise IdError(_("id is a fractional number {value!r}; re-export ids as text").format(value=value))
         if abs(value) >= 1e15:
             raise IdError(
-                f"id {value:.0f} is a number with more than 15 digits, so its last digits "
-                "are lost; re-export ids as text"
+                _("id {value:.0f} is a number with more than 15 digits, so its last digits "
+                  "are lost; re-export ids as text").format(value=value)
             )
         return str(int(value))
     s = cell_text(value)
     if "." not in s and "e" not in s and "E" not in s:  # neither check below can match
         return s
     if _SCI.fullmatch(s):
-        raise IdError(f"id {s!r} was turned into scientific notation; re-export ids as text")
+        raise IdError(_("id {value!r} was turned into scientific notation; re-export ids as text").format(value=s))
     if _DOT_ZERO.fullmatch(s):
-        raise IdError(f"id {s!r} was turned into a number; re-export ids as text")
+        raise IdError(_("id {value!r} was turned into a number; re-export ids as text").format(value=s))
     return s
 

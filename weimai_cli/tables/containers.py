@@ -7,9 +7,10 @@ import zipfile
 from collections.abc import Iterator
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import N_, _
 
-NESTED = "not valid JSON for a table (nested too deeply)"
-NESTED_HINT = "give an array of flat objects, one per row"
+NESTED = N_("not valid JSON for a table (nested too deeply)")
+NESTED_HINT = N_("give an array of flat objects, one per row")
 
 
 def _json_rows(path: str, enc: str, container: str):
@@ -19,12 +20,12 @@ def _json_rows(path: str, enc: str, container: str):
                 data = json.load(fh)
             except json.JSONDecodeError as exc:
                 raise BadInput(
-                    f"not valid JSON ({exc.msg})", "check the file", file=path, row=exc.lineno
+                    _("not valid JSON ({error})").format(error=exc.msg), _("check the file"), file=path, row=exc.lineno
                 ) from None
             except RecursionError:
-                raise BadInput(NESTED, NESTED_HINT, file=path) from None
+                raise BadInput(_(NESTED), _(NESTED_HINT), file=path) from None
         if not isinstance(data, list) or not all(isinstance(o, dict) for o in data):
-            raise BadInput("JSON must be an array of objects", file=path)
+            raise BadInput(_("JSON must be an array of objects"), file=path)
         items: Iterator[tuple[int, dict]] = enumerate(data, start=1)
     else:
         fh = open(path, encoding=enc)
@@ -38,18 +39,18 @@ def _json_rows(path: str, enc: str, container: str):
                         obj = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise BadInput(
-                            f"not valid JSON ({exc.msg})", file=path, row=n
+                            _("not valid JSON ({error})").format(error=exc.msg), file=path, row=n
                         ) from None
                     except RecursionError:
-                        raise BadInput(NESTED, NESTED_HINT, file=path, row=n) from None
+                        raise BadInput(_(NESTED), _(NESTED_HINT), file=path, row=n) from None
                     if not isinstance(obj, dict):
-                        raise BadInput("each JSON line must be an object", file=path, row=n)
+                        raise BadInput(_("each JSON line must be an object"), file=path, row=n)
                     yield n, obj
 
         items = lines()
     first = next(items, None)
     if first is None:
-        raise BadInput("the file is empty", "export the data again", file=path)
+        raise BadInput(_("the file is empty"), _("export the data again"), file=path)
     keys = list(first[1].keys())
     if container == "json":
         for obj in data:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import N_, _
 
 SNIFF_BYTES = 1 << 20
 
@@ -38,7 +39,7 @@ def _hanzi_pair(data: bytes, start: int = 0, end: int | None = None) -> int:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ENCODING_HINT = "save the whole file in one encoding (UTF-8) and import it again"
+ENCODING_HINT = N_("save the whole file in one encoding (UTF-8) and import it again")
 
 
 def _utf8_line(data: bytes, pos: int = 0) -> int | None:
@@ -60,11 +61,11 @@ def _utf8_line(data: bytes, pos: int = 0) -> int | None:
 
 def _mixed_encodings(path: str | None, line: int, found: str) -> BadInput:
     if found == "gb18030":
-        what = "this line is UTF-8 but the lines above it are GB18030/GBK"
+        what = _("this line is UTF-8 but the lines above it are GB18030/GBK")
     else:
-        what = "this line is not UTF-8 but the lines above it are"
+        what = _("this line is not UTF-8 but the lines above it are")
     return BadInput(
-        f"{what}: one file in two encodings (tried UTF-8 and GB18030)", ENCODING_HINT,
+        _("{what}: one file in two encodings (tried UTF-8 and GB18030)").format(what=what), _(ENCODING_HINT),
         file=path, row=line,
     )
 
@@ -95,8 +96,8 @@ def _detect_encoding(sample: bytes, path: str) -> str:
         if enc:
             return enc
         raise BadInput(
-            "this is a binary file, not a table",
-            "give a CSV, TSV, XLSX, XLS or JSON export",
+            _("this is a binary file, not a table"),
+            _("give a CSV, TSV, XLSX, XLS or JSON export"),
             file=path,
         )
     try:
@@ -113,8 +114,8 @@ def _detect_encoding(sample: bytes, path: str) -> str:
         codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
     except UnicodeDecodeError:
         raise BadInput(
-            "text is neither UTF-8 nor GB18030",
-            "save the file as UTF-8 CSV",
+            _("text is neither UTF-8 nor GB18030"),
+            _("save the file as UTF-8 CSV"),
             file=path,
         ) from None
     # UTF-8 lines after GBK ones (the reader checks the lines after the sample);
@@ -151,21 +152,23 @@ def sniff(path: str | Path) -> tuple[str, str | None]:
         with open(path, "rb") as fh:
             sample = fh.read(SNIFF_BYTES)
     except IsADirectoryError:
-        raise BadInput("is a directory, not a file", file=path) from None
+        raise BadInput(_("is a directory, not a file"), file=path) from None
     except FileNotFoundError:
-        raise BadInput("no such file", "check the path", file=path) from None
+        raise BadInput(_("no such file"), _("check the path"), file=path) from None
     except OSError as exc:  # a name too long, permissions …
-        raise BadInput(f"cannot read the file: {exc.strerror}", "check the path", file=path) from None
+        raise BadInput(
+            _("cannot read the file: {error}").format(error=exc.strerror), _("check the path"), file=path
+        ) from None
     if not sample.strip(b" \t\r\n" + codecs.BOM_UTF8):
-        raise BadInput("the file is empty", "export the data again", file=path)
+        raise BadInput(_("the file is empty"), _("export the data again"), file=path)
     if sample.startswith(b"PK\x03\x04") or sample.startswith(b"PK\x05\x06"):
         try:
             with zipfile.ZipFile(path) as zf:
                 names = zf.namelist()
         except zipfile.BadZipFile:
             raise BadInput(
-                "the spreadsheet/zip file is truncated or damaged",
-                "download or export it again",
+                _("the spreadsheet/zip file is truncated or damaged"),
+                _("download or export it again"),
                 file=path,
             ) from None
         if any(n.startswith("xl/") for n in names):

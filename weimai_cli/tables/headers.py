@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import N_, _
 from weimai_cli.tables.cells import cell_text
 
 HEADER_SCAN_ROWS = 30
@@ -54,9 +55,9 @@ def mojibake_repairs(raw_header: list[str]) -> list[tuple[str, list[str]]]:
     """
     out = []
     for wrong, right, what in (
-        ("gb18030", "utf-8", "UTF-8 text that was read or saved as GBK/GB18030"),
-        ("utf-8", "gb18030", "GBK/GB18030 text that was read or saved as UTF-8"),
-        ("latin-1", "utf-8", "UTF-8 text that was read or saved as Latin-1"),
+        ("gb18030", "utf-8", N_("UTF-8 text that was read or saved as GBK/GB18030")),
+        ("utf-8", "gb18030", N_("GBK/GB18030 text that was read or saved as UTF-8")),
+        ("latin-1", "utf-8", N_("UTF-8 text that was read or saved as Latin-1")),
     ):
         fixed = []
         for cell in raw_header:
@@ -65,7 +66,7 @@ def mojibake_repairs(raw_header: list[str]) -> list[tuple[str, list[str]]]:
             except (UnicodeEncodeError, UnicodeDecodeError):
                 fixed.append(cell)
         if fixed != list(raw_header):
-            out.append((what, fixed))
+            out.append((_(what), fixed))
     return out
 
 
@@ -95,7 +96,7 @@ def _find_header(
     if is_header is not None and seen:
         # no row looked like a header: report against the first non-empty one
         return seen[0][0], seen[0][1], [], 0
-    raise BadInput("the file has no header row", "the first row must name the columns", file=path)
+    raise BadInput(_("the file has no header row"), _("the first row must name the columns"), file=path)
 
 
 

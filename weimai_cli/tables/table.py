@@ -12,6 +12,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import _
 from weimai_cli.tables import caps
 from weimai_cli.tables.caps import (
     _UNPACK_ERRORS,
@@ -121,7 +122,7 @@ def open_table(
         zf = zipfile.ZipFile(path)
         members = _zip_members(zf)
         if not members:
-            raise BadInput("the zip file holds no CSV or TSV file", file=path)
+            raise BadInput(_("the zip file holds no CSV or TSV file"), file=path)
         member = part or members[0]
         info = zf.getinfo(member)
         check_packed(info, f"{path}!{member}")  # before a byte is unpacked
@@ -155,21 +156,28 @@ def open_table(
         if isinstance(exc, UnicodeDecodeError):
             found = _bad_text_line(reopen, enc) if reader is not None else None
             if found is None:
-                return BadInput(f"text is not valid {enc} ({exc.reason})", ENCODING_HINT, file=path)
+                return BadInput(
+                    _("text is not valid {encoding} ({error})").format(encoding=enc, error=exc.reason),
+                    _(ENCODING_HINT), file=path,
+                )
             if enc in ("utf-8", "utf-8-sig"):
                 return _mixed_encodings(path, found[0], "utf-8")
-            return BadInput(f"text is not valid {enc} ({found[1]})", ENCODING_HINT, file=path, row=found[0])
+            return BadInput(
+                _("text is not valid {encoding} ({error})").format(encoding=enc, error=found[1]),
+                _(ENCODING_HINT), file=path, row=found[0],
+            )
         if "field larger than field limit" in str(exc):
             return BadInput(
-                f"a cell longer than {caps.MAX_CELL:,} characters (the cap): this is not a table export",
-                CAP_HINT, file=path, row=reader.line_num,  # (the line where it passed the cap)
+                _("a cell longer than {cap:,} characters (the cap): this is not a table export").format(
+                    cap=caps.MAX_CELL),
+                _(CAP_HINT), file=path, row=reader.line_num,  # (the line where it passed the cap)
             )
         if isinstance(exc, _UNPACK_ERRORS):
             return _damaged(path, exc)
-        return BadInput(f"CSV syntax error ({exc})", file=path)
+        return BadInput(_("CSV syntax error ({error})").format(error=exc), file=path)
 
     try:
-        header_row, raw, _, skipped = _find_header(rows, path, is_header)
+        header_row, raw, _rest, skipped = _find_header(rows, path, is_header)
     except (UnicodeDecodeError, csv.Error, *_UNPACK_ERRORS) as exc:
         raise read_error(exc) from None
     raw_header = [cell_text(v) for v in raw]
@@ -182,8 +190,9 @@ def open_table(
             continue
         if h in seen:
             raise BadInput(
-                f"column name {raw_header[i]!r} appears twice (columns {seen[h] + 1} and {i + 1})",
-                "rename or remove one of them",
+                _("column name {name!r} appears twice (columns {first} and {second})").format(
+                    name=raw_header[i], first=seen[h] + 1, second=i + 1),
+                _("rename or remove one of them"),
                 file=path, row=header_row, column=str(i + 1),
             )
         seen[h] = i
@@ -204,8 +213,9 @@ def open_table(
                     extra = values[width:]
                     if ragged == "error" and any(cell_text(v) for v in extra):
                         raise BadInput(
-                            f"row has {len(values)} cells but the header has {width}",
-                            "a cell probably holds an unquoted delimiter; fix or quote it",
+                            _("row has {cells} cells but the header has {width}").format(
+                                cells=len(values), width=width),
+                            _("a cell probably holds an unquoted delimiter; fix or quote it"),
                             file=path, row=rownum, column=str(width + 1),
                         )
                     values = values[:width]
@@ -262,7 +272,7 @@ def open_table(
 def parts(path: str | Path) -> list[str | None]:
     """The parts of a file worth reading: zip members, workbook sheets, or [None]."""
     path = str(path)
-    container, _ = sniff(path)
+    container, _enc = sniff(path)
     if container == "zip":
         with zipfile.ZipFile(path) as zf:
             return list(_zip_members(zf)) or [None]

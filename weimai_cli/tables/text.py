@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterator
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import _
 from weimai_cli.tables import caps
 from weimai_cli.tables.caps import CAP_HINT, _over_cap
 from weimai_cli.tables.encodings import _hanzi_pair, _mixed_encodings, _utf8_line
@@ -64,8 +65,9 @@ class _CountingReader(io.RawIOBase):
             # line between two breaks of one block is shorter than the block)
             line = self.lines + 1 + (data.count(nl) if 0 <= first and self.run < len(data) else 0)
             raise BadInput(
-                f"a line longer than {caps.MAX_LINE:,} bytes (the cap): this is not a table export",
-                CAP_HINT, file=self.where, row=line,
+                _("a line longer than {cap:,} bytes (the cap): this is not a table export").format(
+                    cap=caps.MAX_LINE),
+                _(CAP_HINT), file=self.where, row=line,
             )
         if self.limit is not None and self.count > self.limit:
             raise _over_cap(self.where, self.limit)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import _
 from weimai_cli.tables import caps
 from weimai_cli.tables.caps import (
     _UNPACK_ERRORS,
@@ -93,7 +94,8 @@ def _scan_xml(zf: zipfile.ZipFile, name: str, where: str, cap: int, max_cell: in
                     since += first
             if since > max_cell:
                 raise BadInput(
-                    f"one cell's text is longer than {max_cell:,} bytes (the cap)", CAP_HINT, file=where,
+                    _("one cell's text is longer than {cap:,} bytes (the cap)").format(cap=max_cell), _(CAP_HINT),
+                    file=where,
                 )
             if opens:
                 data = tail + block
@@ -101,7 +103,7 @@ def _scan_xml(zf: zipfile.ZipFile, name: str, where: str, cap: int, max_cell: in
                 count += sum(data.count(o, i) for o, i in zip(opens, starts))
                 tail = data[-16:]
                 if max_count and count > max_count:
-                    raise BadInput(f"holds more than {max_count:,} shared strings (the cap)", CAP_HINT,
+                    raise BadInput(_("holds more than {cap:,} shared strings (the cap)").format(cap=max_count), _(CAP_HINT),
                                    file=where)
             if formulas is not None and len(formulas) < caps.MAX_UNCACHED:
                 text = carry + block
@@ -179,8 +181,9 @@ def _workbook(path: str, container: str):
         return CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises its own family, plus zip/xml errors
         raise BadInput(
-            f"cannot read this {container.upper()} file ({type(exc).__name__}: {exc})",
-            "open it in a spreadsheet program and save it again",
+            _("cannot read this {container} file ({error})").format(
+                container=container.upper(), error=f"{type(exc).__name__}: {exc}"),
+            _("open it in a spreadsheet program and save it again"),
             file=path,
         ) from None
 
@@ -198,8 +201,9 @@ def _sheet_rows(
         it = sheet.iter_rows()
     except Exception as exc:  # calamine raises its own family, plus zip/xml errors
         raise BadInput(
-            f"cannot read this {container.upper()} file ({type(exc).__name__}: {exc})",
-            "open it in a spreadsheet program and save it again",
+            _("cannot read this {container} file ({error})").format(
+                container=container.upper(), error=f"{type(exc).__name__}: {exc}"),
+            _("open it in a spreadsheet program and save it again"),
             file=path,
         ) from None
     # the rows start at the sheet's row 1, their cells at its first used column

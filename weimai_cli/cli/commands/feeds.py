@@ -8,6 +8,7 @@ import typer
 
 from weimai_cli.cli.options import Fmt, FormatOpt
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import N_, _
 
 app = typer.Typer(help="Supplier catalogue feeds (fetched by `weimai goods sync`).", no_args_is_help=True)
 
@@ -35,7 +36,7 @@ def add_cmd(
         open_db(), name, url, fmt=fmt, column_map=column_map,
         allow_private=allow_private, replace=replace,
     )
-    output.message(f"added feed {feed['name']}; fetch it with `weimai goods sync {feed['name']}`")
+    output.message(_("added feed {name}; fetch it with `weimai goods sync {name}`").format(name=feed["name"]))
 
 
 @app.command("list")
@@ -45,12 +46,30 @@ def list_cmd(fmt: FormatOpt = Fmt.table):
     from weimai_cli.cli import output
 
     cols = [
-        output.Col("name", "name"), output.Col("url", "url"), output.Col("format", "format"),
-        output.Col("map", "map"), output.Col("last_ok_at", "last ok"),
-        output.Col("last_status", "last result"), output.Col("last_error", "error"),
+        output.Col("name", N_("name")), output.Col("url", N_("url")), output.Col("format", N_("format")),
+        output.Col("map", N_("map")), output.Col("last_ok_at", N_("last ok")),
+        output.Col("last_status", N_("last result")), output.Col("last_error", N_("error")),
     ]
-    output.rows(feeds.list_feeds(open_db()), cols, fmt.value,
-                empty="no feeds; add one with `weimai feeds add NAME URL`")
+    data = feeds.list_feeds(open_db())
+    if fmt in (Fmt.table, Fmt.md):  # JSON and CSV keep English headers and values
+        cols = [output.Col(c.key, _(c.label), c.kind) for c in cols]
+        data = [{**d, "last_status": _last_result(d["last_status"])} for d in data]
+    output.rows(data, cols, fmt.value, empty=_("no feeds; add one with `weimai feeds add NAME URL`"))
+
+
+def _last_result(status: str | None) -> str | None:
+    """A feed's stored last result (English: ``3 added, 1 changed, 0 archived``) for people."""
+    import re
+
+    m = re.fullmatch(r"(\d+) added, (\d+) changed, (\d+) archived", status or "")
+    if m:
+        return _("{added} added, {changed} changed, {archived} archived").format(
+            added=m[1], changed=m[2], archived=m[3])
+    if status == "not modified":
+        return _("not modified")
+    if status == "failed":
+        return _("failed")
+    return status
 
 
 @app.command("remove")
@@ -60,4 +79,4 @@ def remove_cmd(name: Annotated[str, typer.Argument(help="The feed to remove.")])
     from weimai_cli.cli import output
 
     feeds.remove_feed(open_db(), name)
-    output.message(f"removed feed {name}")
+    output.message(_("removed feed {name}").format(name=name))

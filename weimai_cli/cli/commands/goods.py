@@ -8,6 +8,7 @@ import typer
 
 from weimai_cli.cli.options import DryRunOpt, Fmt, FormatOpt, JsonOpt, LimitOpt
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import N_, _, ngettext
 
 app = typer.Typer(help="Keep the goods catalogue: add, import, show, edit, archive.", no_args_is_help=True)
 list_app = typer.Typer()
@@ -70,14 +71,14 @@ def _item_command(kind: str):
         conn = open_db()
         if kind == "add":
             item = catalog.add_goods(conn, sku, fields)
-            output.message(f"added {item['sku']}: {item['title']}")
+            output.message(_("added {sku}: {title}").format(sku=item["sku"], title=item["title"]))
         else:
             changed = catalog.edit_goods(conn, sku, fields)
-            output.message(f"{'changed' if changed else 'unchanged'} {sku}")
+            output.message((_("changed {sku}") if changed else _("unchanged {sku}")).format(sku=sku))
 
     command.__doc__ = {
-        "add": "Add one item to the catalogue.",
-        "edit": "Change fields of one item; price and rate changes go into its history.",
+        "add": N_("Add one item to the catalogue."),
+        "edit": N_("Change fields of one item; price and rate changes go into its history."),
     }[kind]
     return command
 
@@ -93,7 +94,7 @@ def archive_cmd(sku: Annotated[str, typer.Argument(help="The SKU to archive.")])
     from weimai_cli.cli import output
 
     changed = catalog.archive_goods(open_db(), sku)
-    output.message(f"archived {sku}" if changed else f"{sku} was already archived")
+    output.message((_("archived {sku}") if changed else _("{sku} was already archived")).format(sku=sku))
 
 
 @app.command("show")
@@ -113,7 +114,8 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
     from weimai_cli.sharing.distributors import rates_for_goods
 
     dist_rates = rates_for_goods(conn, item)
-    links = render.link_rows(links_of(conn, item["sku"]), day)
+    text_format = fmt in (Fmt.table, Fmt.md)
+    links = render.link_rows(links_of(conn, item["sku"]), day, text_format=text_format)
     if fmt == Fmt.json:
         output.json_out({
             **item, "coupon_price_fen": coupon_price_fen(item, day), "coupon_state": render.coupon_state(item, day),
@@ -123,24 +125,16 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
         return
     pairs = [*render.item_pairs(item), *render.coupon_pairs(item, day), *render.item_tail(item)]
     output.fields([(k, v) for k, v in pairs if v])
+    link_cols = render.LINK_COLS
+    history_cols = render.history_cols(any(h["currency"] != "CNY" for h in history))
+    if text_format:
+        link_cols, history_cols = render.text_cols(link_cols), render.text_cols(history_cols)
+        history = [{**h, "status": render.status_text(h["status"])} for h in history]
     if links:
         output.line()
-        output.rows(links, render.LINK_COLS, fmt.value, title="links")
+        output.rows(links, link_cols, fmt.value, title=_("links") if text_format else "links")
     output.line()
-    output.rows(
-        history,
-        [
-            output.Col("changed_at", "changed"),
-            output.Col("price_fen", "price", "money"),
-            *([output.Col("currency", "cur")] if any(h["currency"] != "CNY" for h in history) else []),
-            output.Col("commission_bp", "rate", "rate"),
-            output.Col("commission_fen", "fixed", "money"),
-            output.Col("status", "status"),
-            output.Col("source", "source"),
-        ],
-        fmt.value,
-        title="history",
-    )
+    output.rows(history, history_cols, fmt.value, title=_("history") if text_format else "history")
     from weimai_cli.cli.render.distributors import show_goods_rates
 
     show_goods_rates(dist_rates, fmt.value)
@@ -167,10 +161,14 @@ def link_cmd(
     from weimai_cli.cli import output
 
     link = add_link(open_db(), sku, value, slot=slot, kind=kind, expires_on=expires)
-    where = f"slot {link['slot']}" if link["slot"] else "any slot"
-    until = f", until {link['expires_on']}" if link["expires_on"] else ""
+    where = _("slot {slot}").format(slot=link["slot"]) if link["slot"] else _("any slot")
     name = f"{link['kind_name']} ({link['kind']})" if link["platform"] in ("taobao", "tmall") else link["kind"]
-    output.message(f"{link['sku']}: {name} for {where}{until}")
+    if link["expires_on"]:
+        text = _("{sku}: {name} for {where}, until {day}").format(
+            sku=link["sku"], name=name, where=where, day=link["expires_on"])
+    else:
+        text = _("{sku}: {name} for {where}").format(sku=link["sku"], name=name, where=where)
+    output.message(text)
 
 
 @app.command("import")
@@ -214,13 +212,13 @@ def import_cmd(
         if archive_missing and len(files) > 1:
             # one source, several files: each file would archive the others' goods
             raise UsageError(
-                "--archive-missing with --source takes one file",
-                "import the files one at a time, or join them into one file",
+                _("--archive-missing with --source takes one file"),
+                _("import the files one at a time, or join them into one file"),
             )
     conn = open_db()
     results = []
     for f in files:
-        bar = output.Progress(f"importing {f}", 0)
+        bar = output.Progress(_("importing {file}").format(file=f), 0)
         try:
             s = catalog.import_goods(
                 conn, f, dry_run=dry_run, archive_missing=archive_missing,
@@ -231,16 +229,25 @@ def import_cmd(
             bar.close()
         results.append(s)
         if not as_json:
-            verb = "would import" if dry_run else "imported"
-            kind = ", 淘宝联盟 选品库" if s.kind == "taobao-picks" else ""
-            links = f"; {output.count(s.links, 'link')}" if s.links else ""
-            output.message(
-                f"{verb} {s.file} ({s.container}{', ' + s.encoding if s.encoding else ''}{kind}): "
-                f"{output.count(s.rows, 'row')}: {s.added} added, {s.changed} changed, "
-                f"{s.unchanged} unchanged, {s.archived} archived{links}"
-            )
+            output.message(import_line(s, dry_run))
     if as_json:
         output.json_out([r.as_dict() for r in results])
+
+
+def import_line(s, dry_run: bool) -> str:
+    """The summary of one imported file: ``imported a.csv (csv, utf-8): 3 rows: 2 added, …``."""
+    what = s.container + (", " + s.encoding if s.encoding else "") + (", 淘宝联盟 选品库" if s.kind == "taobao-picks" else "")
+    text = (
+        _("would import {file} ({what}): {rows}: {added} added, {changed} changed, {unchanged} unchanged, "
+          "{archived} archived") if dry_run
+        else _("imported {file} ({what}): {rows}: {added} added, {changed} changed, {unchanged} unchanged, "
+               "{archived} archived")
+    )
+    links = ngettext("; {n} link", "; {n} links", s.links).format(n=s.links) if s.links else ""
+    return text.format(
+        file=s.file, what=what, rows=ngettext("{n} row", "{n} rows", s.rows).format(n=s.rows),
+        added=s.added, changed=s.changed, unchanged=s.unchanged, archived=s.archived,
+    ) + links
 
 
 def list_goods(
@@ -259,8 +266,6 @@ def list_goods(
     fmt: FormatOpt = Fmt.table,
     skus_only: Annotated[bool, typer.Option("--quiet", "-q", help="Print SKUs only, one a line.")] = False,
 ):
-    """List the catalogue with the commission per unit (price × rate), and 券后价
-    and the coupon where goods have one."""
     from weimai_cli.catalog import goods as catalog
     from weimai_cli.cli import output
     from weimai_cli.cli.render import goods as render
@@ -269,18 +274,18 @@ def list_goods(
     from weimai_cli.money import MoneyError, parse_rate
 
     if sort not in catalog.SORTS:
-        raise UsageError(f"--sort {sort!r} is not one of: {', '.join(catalog.SORTS)}")
+        raise UsageError(_("--sort {sort!r} is not one of: {sorts}").format(sort=sort, sorts=", ".join(catalog.SORTS)))
     try:
         min_bp = parse_rate(min_rate) if min_rate else None
     except MoneyError as exc:
-        raise UsageError(f"--min-rate: {exc}", "write a percent like 10 or 10%") from None
+        raise UsageError(f"--min-rate: {exc}", _("write a percent like 10 or 10%")) from None
     day = today()
     data = catalog.query_goods(
         open_db(), search=search, category=category, supplier=supplier, min_rate_bp=min_bp,
         include_archived=include_archived, with_coupon=with_coupon, sort=sort, desc=desc, limit=limit, day=day,
     )
     if not data:
-        output.message("no goods match")
+        output.message(_("no goods match"))
         return
     if skus_only:
         for r in data:
@@ -296,9 +301,15 @@ def list_goods(
     cols = render.list_cols(
         with_status=include_archived, with_currency=foreign, with_coupon=couponed, json_like=json_like
     )
-    output.rows(render.list_rows(data, day), cols, fmt.value)
+    text_format = fmt in (Fmt.table, Fmt.md)  # JSON and CSV keep English headers and values
+    if text_format:
+        cols = render.text_cols(cols)
+    output.rows(render.list_rows(data, day, text_format=text_format), cols, fmt.value)
 
 
+# (registered twice below, so its help is marked here for the catalog)
+list_goods.__doc__ = N_("List the catalogue with the commission per unit (price × rate), and 券后价\n"
+                        "and the coupon where goods have one.")
 app.command("list")(list_goods)
 list_app.command("list-goods")(list_goods)
 
@@ -321,7 +332,7 @@ def sync_cmd(
     conn = open_db()
     names = names or feeds.feed_names(conn)
     if not names:
-        output.message("no feeds; add one with `weimai feeds add NAME URL`")
+        output.message(_("no feeds; add one with `weimai feeds add NAME URL`"))
         return
     results, failures = [], []
     for name in names:
@@ -336,11 +347,13 @@ def sync_cmd(
         results.append(r)
         if not as_json:
             if r.status == "not modified":
-                output.message(f"{r.feed}: not modified since the last sync")
+                output.message(_("{feed}: not modified since the last sync").format(feed=r.feed))
             else:
                 output.message(
-                    f"{r.feed}: {output.count(r.rows, 'item')}: {r.added} added, {r.changed} changed, "
-                    f"{r.unchanged} unchanged, {r.archived} archived"
+                    _("{feed}: {items}: {added} added, {changed} changed, {unchanged} unchanged, "
+                      "{archived} archived").format(
+                        feed=r.feed, items=ngettext("{n} item", "{n} items", r.rows).format(n=r.rows),
+                        added=r.added, changed=r.changed, unchanged=r.unchanged, archived=r.archived)
                 )
     if as_json:
         output.json_out([r.as_dict() for r in results])
