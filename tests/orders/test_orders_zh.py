@@ -107,7 +107,7 @@ def test_orders_list_titles_and_status_words(run, shared):
     run("orders", "import", TAOBAO)
     r = run("--lang", "zh", "orders", "list")
     header, rule, *rows = r.stdout.splitlines()
-    assert header.split() == ["平台", "订单行", "SKU", "商品名称", "数量", "实付", "退款", "币种", "状态", "月份",
+    assert header.split() == ["平台", "订单行", "SKU", "标题", "数量", "实付", "退款", "币种", "状态", "月份",
                               "分享", "达人", "佣金"]
     assert set(rule) == {"-", " "}
     words = {w for row in rows for w in row.split()}
@@ -132,6 +132,18 @@ def test_orders_show_labels_and_status(run, shared):
     labels = dict(ln.split(None, 1) for ln in r.stdout.split("\n\n")[0].splitlines())
     assert labels["状态"] == "已付款" and labels["平台"] == "taobao" and labels["订单行编号"] == line_key
     assert "历史" in r.stdout
+
+
+def test_orders_show_history_in_chinese_json_in_english(run, shared):
+    run("orders", "import", TAOBAO)
+    run("orders", "import", ORDERS / "taobao_union_2026-11-later.csv")
+    r = run("--lang", "zh", "orders", "show", "3301234567890300001")
+    history = [ln.split()[3:] for ln in r.stdout.split("历史\n")[1].splitlines()[2:]]
+    assert ["创建", "taobao-union"] in history and ["状态", "已收货", "已结算"] in history
+    assert ["结算金额（分）", "11980"] in history
+    r = run("--lang", "zh", "orders", "show", "3301234567890300001", "--format", "json")
+    assert {"field": "status", "old_value": "confirmed", "new_value": "settled"}.items() <= next(
+        e for e in json.loads(r.stdout)["history"] if e["field"] == "status").items()
 
 
 def test_db_check_in_chinese(run, home):

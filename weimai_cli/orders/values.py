@@ -43,13 +43,13 @@ def status_words() -> dict[str, str]:
     """The canonical statuses as people read them, in the interface language
     (tables and text only: JSON, CSV and the database keep the canonical words)."""
     return {
-        "pending": pgettext("order status", "pending"),
-        "paid": pgettext("order status", "paid"),
-        "confirmed": pgettext("order status", "confirmed"),
-        "settled": pgettext("order status", "settled"),
-        "cancelled": pgettext("order status", "cancelled"),
-        "refunded": pgettext("order status", "refunded"),
-        "invalid": pgettext("order status", "invalid"),
+        "pending": pgettext("status", "pending"),
+        "paid": pgettext("status", "paid"),
+        "confirmed": pgettext("status", "confirmed"),
+        "settled": pgettext("status", "settled"),
+        "cancelled": pgettext("status", "cancelled"),
+        "refunded": pgettext("status", "refunded"),
+        "invalid": pgettext("status", "invalid"),
     }
 
 

@@ -8,7 +8,7 @@ import typer
 
 from weimai_cli.cli.options import DryRunOpt, Fmt, ForceOpt, FormatOpt, JsonOpt, LimitOpt, SkuOpt
 from weimai_cli.db.store import open_db
-from weimai_cli.i18n import N_, _, lang
+from weimai_cli.i18n import N_, _, lang, pgettext
 
 app = typer.Typer(
     help="Orders: import platform exports (Taobao Union, JD, Amazon, Shopify, Douyin, generic), "
@@ -228,13 +228,35 @@ def show_cmd(
         pairs.append((_(SHOW_LABELS[label]) if label in SHOW_LABELS else label, str(v)))
     output.fields(pairs)
     output.line()
+    history = line["history"]
+    if words and fmt.value in ("table", "md"):
+        history = [_shown_event(e, words) for e in history]
     output.rows(
-        line["history"],
+        history,
         _shown_cols([output.Col("at", N_("at")), output.Col("import_id", N_("import"), "int"),
                      output.Col("file", N_("file")), output.Col("field", N_("field")),
                      output.Col("old_value", N_("old")), output.Col("new_value", N_("new"))], fmt.value),
         fmt.value, title=_("history"),
     )
+
+
+def _shown_event(event: dict, words: dict) -> dict:
+    """A history row for people: its field's label, status words (the interface language)."""
+    field = event["field"]
+    label = field.removesuffix("_fen").replace("_", " ")
+    if field == "created":
+        label = pgettext("order event", "created")
+    elif label not in SHOW_LABELS:
+        label = field
+    elif field.endswith("_fen"):  # (the values are in fen)
+        label = _("{field} (fen)").format(field=_(SHOW_LABELS[label]))
+    else:
+        label = _(SHOW_LABELS[label])
+    shown = {**event, "field": label}
+    if field == "status":
+        shown["old_value"] = words.get(event["old_value"], event["old_value"])
+        shown["new_value"] = words.get(event["new_value"], event["new_value"])
+    return shown
 
 
 def _status_words() -> dict:
