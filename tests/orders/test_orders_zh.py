@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sqlite3
 
 import pytest
 
@@ -196,3 +197,41 @@ def test_help_has_no_english_sentence(run, monkeypatch, command):
         prose = _NOT_PROSE.sub(" ", line)
         left += _SENTENCE.findall(prose)
     assert left == []
+
+
+def test_database_errors_in_chinese(monkeypatch, tmp_path):
+    from weimai_cli import i18n
+    from weimai_cli.db.store import connect
+    from weimai_cli.db.tx import translate
+    from weimai_cli.errors import DatabaseBusy, EnvironmentProblem
+
+    monkeypatch.setattr(i18n, "_lang", "zh")
+    busy = translate(sqlite3.OperationalError("database is locked"), "w.db")
+    assert isinstance(busy, DatabaseBusy)
+    assert (str(busy), busy.hint) == ("w.db: 数据库正忙（另一个 weimai 正在写入）", "请重试，或调大 WEIMAI_BUSY_TIMEOUT_MS")
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("hello, not a database", encoding="utf-8")
+    with pytest.raises(EnvironmentProblem) as exc:
+        connect(not_db)
+    assert (str(exc.value), exc.value.hint) == (f"{not_db}：不是 SQLite 数据库", "请让 --db 指向 weimai 数据库，或把该文件移走")
+
+
+def test_mapping_and_attribute_messages(run, db):
+    r = run("--lang", "zh", "orders", "mapping", "save", "shop", "--map", "单号=line_key", "--map", "金额=paid")
+    assert r.stderr == "已保存映射 shop：单号=line_key, 金额=paid\n"
+    r = run("--lang", "zh", "orders", "mapping", "list")
+    assert r.stdout.split("\n")[0].split() == ["名称", "平台", "映射", "更新时间"]
+    r = run("--lang", "zh", "orders", "import", "x.csv", "--mapping", "nosuch", code=1)
+    assert lines_after_prefix(r.stderr) == [
+        "没有已保存的映射 'nosuch'", "请用 `weimai orders mapping save NAME --map COLUMN=field` 保存一个；已保存：shop"]
+    r = run("--lang", "zh", "orders", "attribute")
+    assert r.stderr == "已归因 0 条订单行；仍有 0 条未归因\n"
+
+
+def test_import_help_names_every_input_format():
+    """The --format help is a plain literal (the catalog's message id): it must list INPUT_FORMATS."""
+    import inspect
+
+    from weimai_cli.cli.commands.orders import INPUT_FORMATS, import_cmd
+
+    assert f'help="Input format: {", ".join(INPUT_FORMATS)}."' in inspect.getsource(import_cmd)

@@ -61,18 +61,16 @@ def _shown_cols(cols, fmt: str):
 
 def _shown_statuses(data: list[dict], fmt: str) -> list[dict]:
     """Status words in the interface language for people (table, md); JSON/CSV keep the canonical ones."""
-    if fmt not in ("table", "md") or lang() == "en":
+    words = _status_words()
+    if fmt not in ("table", "md") or not words:
         return data
-    from weimai_cli.orders.values import status_words
-
-    words = status_words()
     return [{**r, "status": words.get(r.get("status"), r.get("status"))} for r in data]
 
 
 @app.command("import")
 def import_cmd(
     files: Annotated[list[str], typer.Argument(help="Order exports: CSV/TSV (UTF-8, GB18030, UTF-16), XLSX, XLS, zip.")],
-    input_format: Annotated[
+    input_format: Annotated[  # (the help names INPUT_FORMATS: a test checks it)
         str, typer.Option("--format", help="Input format: auto, taobao-union, taobao-union-legacy, taobao-refund, jd-union, amazon-earnings, amazon-orders, shopify, douyin, douyin-affiliate, generic.")
     ] = "auto",
     maps: MapOpt = None,
@@ -260,6 +258,7 @@ def _shown_event(event: dict, words: dict) -> dict:
 
 
 def _status_words() -> dict:
+    """canonical status -> its word in the interface language (none in English)."""
     if lang() == "en":
         return {}
     from weimai_cli.orders.values import status_words
