@@ -92,16 +92,21 @@ def test_backup_while_another_writer_holds_a_transaction(run, home, tmp_path):
     assert "already exists" in r.stderr
 
 
-def test_db_check_clean_and_broken(run, home):
-    r = run("db", "check")
-    assert r.stderr == "ok: integrity and foreign keys check clean\n"
-    raw = sqlite3.connect(home / "weimai.db")
+def add_orphan_row(path) -> None:
+    """A goods_history row of no goods (foreign keys off): what `db check` reports."""
+    raw = sqlite3.connect(path)
     raw.execute("PRAGMA foreign_keys = OFF")
     raw.execute(
         "INSERT INTO goods_history (sku, price_fen, changed_at) VALUES ('GHOST', 1, '2026-11-20T10:00:00+08:00')"
     )
     raw.commit()
     raw.close()
+
+
+def test_db_check_clean_and_broken(run, home):
+    r = run("db", "check")
+    assert r.stderr == "ok: integrity and foreign keys check clean\n"
+    add_orphan_row(home / "weimai.db")
     r = run("db", "check", code=1)
     assert r.stdout == "foreign key: goods_history rowid 1 points at missing goods row\n"
     assert r.stderr.startswith("error: 1 problem(s) found\n")

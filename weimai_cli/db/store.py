@@ -39,6 +39,7 @@ from weimai_cli.db.tx import (
     translate,
 )
 from weimai_cli.errors import EnvironmentProblem
+from weimai_cli.i18n import _
 
 BUSY_TIMEOUT_MS = int(os.environ.get("WEIMAI_BUSY_TIMEOUT_MS", "5000"))
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -47,21 +48,21 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 def _check_path(path: Path, create_dirs: bool = True) -> None:
     if path.is_dir():
         raise EnvironmentProblem(
-            f"{path}: is a directory, not a database file",
-            hint="point --db or WEIMAI_DB at a file path",
+            _("{path}: is a directory, not a database file").format(path=path),
+            hint=_("point --db or WEIMAI_DB at a file path"),
         )
     if path.exists():
         with open(path, "rb") as fh:
             head = fh.read(16)
         if head and head != _SQLITE_MAGIC:
             raise EnvironmentProblem(
-                f"{path}: is not a SQLite database",
-                hint="point --db at a weimai database, or move this file away",
+                _("{path}: is not a SQLite database").format(path=path),
+                hint=_("point --db at a weimai database, or move this file away"),
             )
     elif not create_dirs and not path.parent.is_dir():
         raise EnvironmentProblem(
-            f"{path.parent}: no such folder",
-            "check the --db / WEIMAI_DB path (weimai creates the database file, not its folders)",
+            _("{path}: no such folder").format(path=path.parent),
+            _("check the --db / WEIMAI_DB path (weimai creates the database file, not its folders)"),
         )
     else:
         try:
@@ -70,8 +71,8 @@ def _check_path(path: Path, create_dirs: bool = True) -> None:
             make_private_dir(path.parent)
         except OSError as exc:
             raise EnvironmentProblem(
-                f"{path.parent}: cannot create folder ({exc.strerror})",
-                hint="check WEIMAI_HOME / --db and permissions",
+                _("{path}: cannot create folder ({reason})").format(path=path.parent, reason=exc.strerror),
+                hint=_("check WEIMAI_HOME / --db and permissions"),
             ) from None
 
 
@@ -96,7 +97,7 @@ def connect(path: Path, *, migrate: bool = True, create_dirs: bool = True) -> sq
         if is_corrupt(exc):
             mark_corrupt(path, str(exc))
         raise EnvironmentProblem(
-            f"{path}: {exc}", hint="run `weimai db check`, or restore from a backup"
+            f"{path}: {exc}", hint=_("run `weimai db check`, or restore from a backup")
         ) from None
     if migrate:
         from weimai_cli.db.migrations import migrate as run_migrations
@@ -153,19 +154,22 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     data to fix, not damage."""
     path = main_file(conn)
     problems = []
+    damage = []  # (in English: the marker file's line)
     try:
         for (msg,) in conn.execute("PRAGMA integrity_check"):
             if msg != "ok":
-                problems.append(f"integrity: {msg}")
+                damage.append(f"integrity: {msg}")
+                problems.append(_("integrity: {problem}").format(problem=msg))
         for row in conn.execute("PRAGMA foreign_key_check"):
             problems.append(
-                f"foreign key: {row[0]} rowid {row[1]} points at missing {row[2]} row"
+                _("foreign key: {table} rowid {rowid} points at missing {parent} row").format(
+                    table=row[0], rowid=row[1], parent=row[2])
             )
     except sqlite3.DatabaseError as exc:
         if not is_corrupt(exc):
             raise
-        problems.append(f"integrity: {exc}")
-    damage = [p for p in problems if p.startswith("integrity: ")]
+        damage.append(f"integrity: {exc}")
+        problems.append(_("integrity: {problem}").format(problem=exc))
     if damage:
         mark_corrupt(path, damage[0])
     else:
@@ -179,7 +183,7 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
     if dest.exists():
         from weimai_cli.errors import BadInput
 
-        raise BadInput(f"{dest}: already exists", hint="choose a new file name")
+        raise BadInput(_("{path}: already exists").format(path=dest), hint=_("choose a new file name"))
     tmp = dest.with_name(dest.name + ".partial")
     try:
         create_private(tmp)  # the copy is 0600, as the database
@@ -187,14 +191,15 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
         from weimai_cli.errors import BadInput
 
         # never removed here: it may be another backup's, still being written
-        raise BadInput(f"{tmp}: left over from a backup that did not finish (or one still running)",
-                       hint=f"if no other `weimai db backup` is running, delete {tmp} and try again") from None
+        raise BadInput(_("{path}: left over from a backup that did not finish (or one still running)").format(
+            path=tmp), hint=_("if no other `weimai db backup` is running, delete {path} and try again").format(
+            path=tmp)) from None
     except FileNotFoundError:
-        raise EnvironmentProblem(f"{dest.parent}: no such folder",
-                                 hint="create the folder first, or give another path for the copy") from None
+        raise EnvironmentProblem(_("{path}: no such folder").format(path=dest.parent),
+                                 hint=_("create the folder first, or give another path for the copy")) from None
     except OSError as exc:
-        raise EnvironmentProblem(f"{tmp}: cannot create the copy ({exc.strerror})",
-                                 hint="check the folder's permissions and free space") from None
+        raise EnvironmentProblem(_("{path}: cannot create the copy ({reason})").format(path=tmp, reason=exc.strerror),
+                                 hint=_("check the folder's permissions and free space")) from None
     try:
         target = sqlite3.connect(tmp)
         try:
@@ -219,7 +224,7 @@ def plain_indexes_dropped(conn: sqlite3.Connection, table: str, drop: bool) -> I
     them with everything else."""
     rebuild: list[str] = []
     if drop:
-        for _, name, unique, origin, partial in conn.execute(f'PRAGMA index_list("{table}")').fetchall():
+        for _seq, name, unique, origin, partial in conn.execute(f'PRAGMA index_list("{table}")').fetchall():
             if unique or partial or origin != "c":
                 continue
             rebuild.append(conn.execute(

@@ -18,11 +18,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from weimai_cli.errors import DatabaseBusy, EnvironmentProblem
+from weimai_cli.i18n import N_, _
 
 # primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF)
 _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_NOTADB = 11, 13, 26
-CORRUPT_HINT = ("run `weimai db check`; if it finds problems, restore a `weimai db backup` copy "
-                "(a clean check lets weimai write again)")
+CORRUPT_HINT = N_("run `weimai db check`; if it finds problems, restore a `weimai db backup` copy "
+                   "(a clean check lets weimai write again)")
 
 
 def create_private(path: Path) -> None:
@@ -39,20 +40,21 @@ def translate(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:
     msg = str(exc)
     where = f"{path}: " if path else ""
     if _code(exc) == _SQLITE_FULL:
-        return EnvironmentProblem(f"{where}the disk is full (SQLite: {msg}); nothing was written",
-                                  hint="free some disk space, then run the command again")
+        return EnvironmentProblem(_("{where}the disk is full (SQLite: {msg}); nothing was written").format(
+            where=where, msg=msg), hint=_("free some disk space, then run the command again"))
     if is_corrupt(exc):
-        return EnvironmentProblem(f"{where}{msg}; nothing was written", hint=CORRUPT_HINT)
+        return EnvironmentProblem(_("{where}{msg}; nothing was written").format(where=where, msg=msg),
+                                  hint=_(CORRUPT_HINT))
     if "locked" in msg or "busy" in msg:
         return DatabaseBusy(
-            f"{where}database is busy (another weimai is writing)",
-            hint="try again, or raise WEIMAI_BUSY_TIMEOUT_MS",
+            _("{where}database is busy (another weimai is writing)").format(where=where),
+            hint=_("try again, or raise WEIMAI_BUSY_TIMEOUT_MS"),
         )
     if "readonly" in msg or "unable to open" in msg:
-        return EnvironmentProblem(f"{where}{msg}", hint="check the file's permissions")
+        return EnvironmentProblem(f"{where}{msg}", hint=_("check the file's permissions"))
     if "disk" in msg and ("full" in msg or "I/O" in msg):
-        return EnvironmentProblem(f"{where}{msg}", hint="free some disk space")
-    return EnvironmentProblem(f"{where}{msg}", hint="run `weimai db check`")
+        return EnvironmentProblem(f"{where}{msg}", hint=_("free some disk space"))
+    return EnvironmentProblem(f"{where}{msg}", hint=_("run `weimai db check`"))
 
 
 def _code(exc: BaseException) -> int:
@@ -66,7 +68,7 @@ def is_corrupt(exc: BaseException) -> bool:
 
 def main_file(conn: sqlite3.Connection) -> Path | None:
     """The file of the connection's main database (None in memory)."""
-    for _, name, file in conn.execute("PRAGMA database_list"):
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
         if name == "main":
             return Path(file) if file else None
     return None
@@ -108,8 +110,8 @@ def _quick_check_bytes() -> int:
     except ValueError:
         from weimai_cli.errors import UsageError
 
-        raise UsageError(f"WEIMAI_QUICK_CHECK_MIB={text!r} is not a number",
-                         "give a size in MiB (0 turns the check before writes off)") from None
+        raise UsageError(_("WEIMAI_QUICK_CHECK_MIB={text!r} is not a number").format(text=text),
+                         _("give a size in MiB (0 turns the check before writes off)")) from None
     return int(mib * (1 << 20))
 
 
@@ -124,9 +126,10 @@ def _refuse_damaged(conn: sqlite3.Connection, path: Path | None) -> None:
             seen = marker.read_text(encoding="utf-8").strip()
         except OSError:
             seen = ""
+        seen = seen or _("see {marker}").format(marker=marker)
         raise EnvironmentProblem(
-            f"{path}: the database is damaged ({seen or 'see ' + str(marker)}); weimai will not write to it",
-            hint=CORRUPT_HINT,
+            _("{path}: the database is damaged ({seen}); weimai will not write to it").format(path=path, seen=seen),
+            hint=_(CORRUPT_HINT),
         )
     page_count = conn.execute("PRAGMA page_count").fetchone()[0]
     if page_count * conn.execute("PRAGMA page_size").fetchone()[0] > _quick_check_bytes():
@@ -135,8 +138,9 @@ def _refuse_damaged(conn: sqlite3.Connection, path: Path | None) -> None:
     if found != ["ok"]:
         mark_corrupt(path, f"quick_check: {found[0]}")
         raise EnvironmentProblem(
-            f"{path}: the database is damaged (quick_check: {found[0]}); nothing was written",
-            hint=CORRUPT_HINT,
+            _("{path}: the database is damaged (quick_check: {found}); nothing was written").format(
+                path=path, found=found[0]),
+            hint=_(CORRUPT_HINT),
         )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from weimai_cli.i18n import _
+
 
 def code_reader(secret: bytes | None, problem: Exception | None = None) -> Callable[..., dict]:
     """``codes(*texts)``: the first code-shaped token, verified against the secret.
@@ -54,8 +56,8 @@ def read_secret(conn) -> tuple[bytes | None, Exception | None]:
     try:
         codes = load_config().get("codes", {})
         if not isinstance(codes, dict):
-            return None, EnvironmentProblem(f"{config_path()}: [codes] is not a table",
-                                            "restore config.toml from a backup")
+            return None, EnvironmentProblem(_("{path}: [codes] is not a table").format(path=config_path()),
+                                            _("restore config.toml from a backup"))
         if codes.get("secret"):
             return get_secret(create=False), None
     except EnvironmentProblem as exc:
@@ -63,8 +65,8 @@ def read_secret(conn) -> tuple[bytes | None, Exception | None]:
     if conn.execute("SELECT 1 FROM shares LIMIT 1").fetchone() is None:
         return None, None
     return None, EnvironmentProblem(
-        f"{config_path()}: no tracking-code secret, but the shares were made with one",
-        "restore config.toml (its [codes] secret) from a backup, then run the command again",
+        _("{path}: no tracking-code secret, but the shares were made with one").format(path=config_path()),
+        _("restore config.toml (its [codes] secret) from a backup, then run the command again"),
     )
 
 

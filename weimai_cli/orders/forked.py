@@ -33,6 +33,8 @@ import pickle
 import signal
 from collections.abc import Callable, Iterable, Iterator
 
+from weimai_cli.i18n import _
+
 MIN_BYTES = 8 << 20  # smaller files: the fork and the pipe cost more than they give
 BATCH = 2000  # items per message (by default)
 MODES = ("auto", "always", "never")
@@ -51,7 +53,8 @@ def usable(container: str | None, size: int) -> bool:
     if mode not in MODES:
         from weimai_cli.errors import UsageError
 
-        raise UsageError(f"WEIMAI_READER_PROCESS={mode!r} is not one of: {', '.join(MODES)}")
+        raise UsageError(_("WEIMAI_READER_PROCESS={mode!r} is not one of: {modes}").format(
+            mode=mode, modes=", ".join(MODES)))
     if mode == "never" or not hasattr(os, "fork") or container not in ("csv", "tsv"):
         return False
     return mode == "always" or (_cores() > 1 and size >= MIN_BYTES)
@@ -108,8 +111,8 @@ class Forked:
                 from weimai_cli.errors import EnvironmentProblem
 
                 raise EnvironmentProblem(
-                    "the process reading the file ended before it was done (killed?); nothing was written",
-                    "run the import again, or set WEIMAI_READER_PROCESS=never",
+                    _("the process reading the file ended before it was done (killed?); nothing was written"),
+                    _("run the import again, or set WEIMAI_READER_PROCESS=never"),
                 ) from None
             if message[:1] == _ITEMS:
                 yield from marshal.loads(message[1:])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from weimai_cli.clock import now_iso
+from weimai_cli.i18n import N_, _, tr
 from weimai_cli.orders import replay
 from weimai_cli.orders.request import ImportResult
 
@@ -23,7 +24,7 @@ def record_import(conn, path, part, digest, fmt_name, container, encoding, platf
 
 
 def record_outcome(conn, res: ImportResult, key: str, repeated_header_rows: list[int],
-                   totals: list[tuple[int, str]]) -> None:
+                   totals: list[tuple[int, str | dict]]) -> None:
     """The counts of a finished part, and what a replay of it needs (replay.py)."""
     conn.execute(
         "UPDATE imports SET rows = ?, new = ?, changed = ?, unchanged = ?, stale = ?, "
@@ -37,19 +38,33 @@ def record_outcome(conn, res: ImportResult, key: str, repeated_header_rows: list
     )
 
 
+REPEATED_HEADER = N_("{file}:{row}: repeated header row skipped")
+TOTAL_ABOVE = N_("{file}:{row}: the total row says {column} {says}, but the lines above it add up to {all}")
+TOTAL_SINCE = N_("{file}:{row}: the total row says {column} {says}, but the lines since row {since} "
+                 "add up to {sum} (all above it: {all})")
+
+
 def warn_repeated_headers(res: ImportResult, rows: list[int], warn) -> None:
+    """Each repeated header row skipped: a warning (in the interface language)
+    and the report's ``warnings`` (in English, as JSON keeps them)."""
     for rownum in rows:
-        msg = f"{res.file}:{rownum}: repeated header row skipped"
-        res.warnings.append(msg)
+        res.warnings.append(REPEATED_HEADER.format(file=res.file, row=rownum))
         if warn:
-            warn(msg)
+            warn(_(REPEATED_HEADER).format(file=res.file, row=rownum))
 
 
-def warn_totals(res: ImportResult, totals: list[tuple[int, str]], warn) -> None:
+def total_message(file: str, rownum: int, said, language: str | None = None) -> str:
+    """The warning of a total row whose amount is not the lines' sum: ``said``
+    is what the row says (lines.from_rows), or the message itself (an outcome
+    recorded before the figures were)."""
+    if isinstance(said, str):
+        return f"{file}:{rownum}: {said}"
+    return tr(TOTAL_SINCE if "since" in said else TOTAL_ABOVE, language).format(file=file, row=rownum, **said)
+
+
+def warn_totals(res: ImportResult, totals: list[tuple[int, str | dict]], warn) -> None:
     """Total rows (合计) whose amount is not the lines' sum: skipped all the same, with a warning."""
-    for rownum, text in totals:
-        msg = f"{res.file}:{rownum}: {text}"
-        res.warnings.append(msg)
+    for rownum, said in totals:
+        res.warnings.append(total_message(res.file, rownum, said, "en"))
         if warn:
-            warn(msg)
-
+            warn(total_message(res.file, rownum, said))

@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, UsageError
+from weimai_cli.i18n import _
 from weimai_cli.money import currency_option
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders import replay
@@ -88,7 +89,7 @@ def prepare(conn, request: ImportRequest) -> Run:
     if currency is not None:
         currency = currency_option(currency)
     if request.skip_bad and not request.rejects:
-        raise UsageError("--skip-bad needs --rejects FILE", "name a file for the rejected rows")
+        raise UsageError(_("--skip-bad needs --rejects FILE"), _("name a file for the rejected rows"))
     extra, platform = dict(request.maps or {}), request.platform
     if request.mapping:
         saved, saved_platform = load_mapping(conn, request.mapping)
@@ -100,8 +101,8 @@ def prepare(conn, request: ImportRequest) -> Run:
     if distributor is not None:
         if fmt not in ("auto",) and fmts.get(fmt).kind == "shop":
             raise UsageError(
-                f"--as applies to affiliate reports; {fmt} is a shop export",
-                "shop lines earn for the distributor of the share they are attributed to",
+                _("--as applies to affiliate reports; {format} is a shop export").format(format=fmt),
+                _("shop lines earn for the distributor of the share they are attributed to"),
             )
         from weimai_cli.sharing.distributors import get_distributor
 
@@ -122,7 +123,7 @@ def prepare(conn, request: ImportRequest) -> Run:
 
 def _import_file(conn, run: Run, path: str) -> list[ImportResult]:
     if os.path.isdir(path):  # False, not an error, for a name too long: the read below says so
-        raise BadInput("is a directory, not a file", file=path)
+        raise BadInput(_("is a directory, not a file"), file=path)
     pieces = parts(path)
     digest = sha256_file(path)
     prior = conn.execute(
@@ -149,8 +150,8 @@ def _import_file(conn, run: Run, path: str) -> list[ImportResult]:
                 results.append(res)
             if not results:
                 raise BadInput(
-                    "no part of this file is an order report",
-                    "give --format NAME, or see `weimai orders import --help`", file=path,
+                    _("no part of this file is an order report"),
+                    _("give --format NAME, or see `weimai orders import --help`"), file=path,
                 )
             replay.seal(conn, [r.import_id for r in results])
             if run.request.dry_run:

@@ -16,6 +16,7 @@ from itertools import compress, islice, repeat
 from operator import itemgetter, methodcaller, not_
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import N_, _
 from weimai_cli.money import format_fen
 from weimai_cli.orders.values import LINE_FIELDS, FieldError, month_of
 from weimai_cli.tables.headers import SUMMARY_START, is_summary_row
@@ -31,7 +32,7 @@ def staged_fields(parser) -> tuple[str, ...]:
     return parser.fields if parser.fields is not None else LINE_FIELDS[1:]
 
 
-FORMULA_HINT = "open and save the file in Excel, or export values"
+FORMULA_HINT = N_("open and save the file in Excel, or export values")
 
 
 def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=True, currency=None, totals=None):
@@ -54,7 +55,7 @@ def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=Tr
         if col is not None and col < len(table.raw_header):
             message = f"{table.raw_header[col]}: {message}"
         if not skip_bad:
-            raise BadInput(message, hint or "fix the row, or use --skip-bad --rejects FILE",
+            raise BadInput(message, hint or _("fix the row, or use --skip-bad --rejects FILE"),
                            file=table.path, row=rownum, column=column)
         res.rejected += 1
         rejects.add(table.path, rownum, column, message, table.raw_header, values)
@@ -75,12 +76,13 @@ def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=Tr
         for rownum, line in out:
             q = line.get("quantity")
             if q is not None and q <= 0 and not line.get("is_return"):
-                bad(rownum, qty_col, f"quantity {q} on a sale", "a sale needs a quantity of 1 or more", values)
+                bad(rownum, qty_col, _("quantity {n} on a sale").format(n=q), _("a sale needs a quantity of 1 or more"),
+                    values)
                 continue
             if need_currency and line.get("currency") is None:
                 if currency is None:
-                    bad(rownum, cur_col, "the currency of this line is not known (the file names none)",
-                        "use --currency CODE (e.g. --currency GBP for an amazon.co.uk report)", values)
+                    bad(rownum, cur_col, _("the currency of this line is not known (the file names none)"),
+                        _("use --currency CODE (e.g. --currency GBP for an amazon.co.uk report)"), values)
                     continue
                 line["currency"] = currency
             yield staged(rownum, line)
@@ -126,8 +128,8 @@ def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=Tr
             if col is None:
                 out.append((rownum, values))
             else:
-                bad(rownum, col, f"cell {cells[col]} holds a formula with no saved value",
-                    FORMULA_HINT, values)
+                bad(rownum, col, _("cell {cell} holds a formula with no saved value").format(cell=cells[col]),
+                    _(FORMULA_HINT), values)
         return out
 
     # a total row's paid amount against the sum of the lines' (since the
@@ -151,10 +153,11 @@ def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=Tr
         except FieldError:
             figure = None  # (not an amount: nothing to compare)
         if figure is not None and figure not in sums and totals is not None:
-            says = f"the total row says {table.raw_header[paid_col]} {format_fen(figure)}, but the lines"
-            totals.append((rownum, f"{says} above it add up to {format_fen(sums[1])}" if not last_total else
-                           f"{says} since row {last_total[-1]} add up to {format_fen(sums[0])} "
-                           f"(all above it: {format_fen(sums[1])})"))
+            # (what it says, not a message: history.total_message words it in the interface language)
+            totals.append((rownum, {
+                "column": table.raw_header[paid_col], "says": format_fen(figure), "all": format_fen(sums[1]),
+                **({"since": last_total[-1], "sum": format_fen(sums[0])} if last_total else {}),
+            }))
         sums[0] = 0
         last_total.append(rownum)
 

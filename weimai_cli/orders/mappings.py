@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, UsageError
+from weimai_cli.i18n import _
 
 
 def parse_maps(items: Iterable[str]) -> dict[str, tuple[str, ...]]:
@@ -19,10 +20,12 @@ def parse_maps(items: Iterable[str]) -> dict[str, tuple[str, ...]]:
         column, sep, fieldname = item.rpartition("=")
         column, fieldname = column.strip(), fieldname.strip()
         if not sep or not column or not fieldname:
-            raise UsageError(f"--map {item!r}: write COLUMN=field", f"fields: {', '.join(FIELDS)}")
+            raise UsageError(_("--map {item!r}: write COLUMN=field").format(item=item),
+                             _("fields: {fields}").format(fields=", ".join(FIELDS)))
         if fieldname not in FIELDS:
             raise UsageError(
-                f"--map {item!r}: unknown field {fieldname!r}", f"fields: {', '.join(FIELDS)}"
+                _("--map {item!r}: unknown field {field!r}").format(item=item, field=fieldname),
+                _("fields: {fields}").format(fields=", ".join(FIELDS)),
             )
         out.setdefault(fieldname, []).append(column)
     return {f: tuple(cols) for f, cols in out.items()}
@@ -30,7 +33,7 @@ def parse_maps(items: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 def save_mapping(conn, name: str, maps: dict, platform: str | None = None) -> None:
     if not maps:
-        raise UsageError("give at least one --map COLUMN=field")
+        raise UsageError(_("give at least one --map COLUMN=field"))
     now = now_iso()
     with transaction(conn):
         conn.execute(
@@ -48,9 +51,9 @@ def load_mapping(conn, name: str) -> tuple[dict, str | None]:
     if row is None:
         names = [r[0] for r in conn.execute("SELECT name FROM order_mappings ORDER BY name")]
         raise BadInput(
-            f"no saved mapping {name!r}",
-            "save one with `weimai orders mapping save NAME --map COLUMN=field`"
-            + (f"; saved: {', '.join(names)}" if names else ""),
+            _("no saved mapping {name!r}").format(name=name),
+            _("save one with `weimai orders mapping save NAME --map COLUMN=field`")
+            + (_("; saved: {names}").format(names=", ".join(names)) if names else ""),
         )
     return {f: tuple(c) for f, c in json.loads(row[0]).items()}, row[1]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from weimai_cli.clock import now_iso
 from weimai_cli.errors import BadInput, UsageError
+from weimai_cli.i18n import _
 from weimai_cli.orders import attribution, book, forked, lines, merge, write
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.history import (
@@ -53,24 +54,25 @@ def import_part(conn, run: Run, path: str, part, digest: str, *, several: bool,
             except BadInput:
                 if several:
                     if req.warn:
-                        req.warn(f"{table.path}: not an order report, skipped")
+                        req.warn(_("{file}: not an order report, skipped").format(file=table.path))
                     return None
                 raise
         fmt = chosen
         mapping, missing = fmt.match(table.header, req.maps)
         if missing:
-            found = ", ".join(h for h in table.raw_header if h) or "(none)"
+            found = ", ".join(h for h in table.raw_header if h) or _("(none)")
             raise BadInput(
-                f"missing required column(s) for {fmt.name}: "
-                f"{', '.join(fmt.label(f) for f in missing)}; found: {found}",
-                "export the full report, or map columns with --map COLUMN=field",
+                _("missing required column(s) for {format}: {missing}; found: {found}").format(
+                    format=fmt.name, missing=", ".join(fmt.label(f) for f in missing), found=found),
+                _("export the full report, or map columns with --map COLUMN=field"),
                 file=table.path, row=table.header_row,
             )
         kind = fmt.kind
         if req.distributor is not None and kind == "shop":
             raise UsageError(
-                f"--as applies to affiliate reports; {table.path} is a {fmt.name} shop export",
-                "shop lines earn for the distributor of the share they are attributed to",
+                _("--as applies to affiliate reports; {file} is a {format} shop export").format(
+                    file=table.path, format=fmt.name),
+                _("shop lines earn for the distributor of the share they are attributed to"),
             )
         plat = (req.platform or fmt.platform) if fmt.name == "generic" else fmt.platform
         # the currency of lines whose row names none (a Currency column, an Amazon
@@ -98,7 +100,7 @@ def import_part(conn, run: Run, path: str, part, digest: str, *, several: bool,
         target = Target(plat, kind, owner, import_id)
         writer = write.Direct(conn, plat, kind, req.distributor, import_id) if direct else write.Staged(conn)
         try:
-            totals: list[tuple[int, str]] = []  # (row, message) of total rows that disagree
+            totals: list[tuple[int, str | dict]] = []  # (row, message) of total rows that disagree
             bar = None
             try:
                 bar = _read_and_write(run, table, fmt, parser, cols, res, writer, currency, totals)

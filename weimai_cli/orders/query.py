@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from weimai_cli.errors import BadInput, NotFound, UsageError
+from weimai_cli.i18n import N_, _
 from weimai_cli.orders.values import STATUSES
 
 LIST_COLUMNS = (
@@ -29,14 +30,15 @@ def list_orders(
     where, params = [], []
     if month:
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-            raise UsageError(f"--month {month!r}: write YYYY-MM", "e.g. --month 2026-11")
+            raise UsageError(_("--month {month!r}: write YYYY-MM").format(month=month), _("e.g. --month 2026-11"))
         where.append("o.month = ?")
         params.append(month)
     if status:
         wanted = [s.strip() for s in status.split(",") if s.strip()]
         unknown = [s for s in wanted if s not in STATUSES]
         if unknown:
-            raise UsageError(f"--status {', '.join(unknown)}: unknown", f"statuses: {', '.join(STATUSES)}")
+            raise UsageError(_("--status {unknown}: unknown").format(unknown=", ".join(unknown)),
+                             _("statuses: {statuses}").format(statuses=", ".join(STATUSES)))
         where.append(f"o.status IN ({', '.join('?' for _ in wanted)})")
         params += wanted
     if sku:
@@ -69,7 +71,7 @@ def share_id(conn, share: str) -> int:
 
         row = conn.execute("SELECT id FROM shares WHERE code = ?", (normalise(share),)).fetchone()
     if row is None:
-        raise NotFound(f"no share {share!r}", "see `weimai shares list`")
+        raise NotFound(_("no share {share!r}").format(share=share), _("see `weimai shares list`"))
     return row[0]
 
 
@@ -95,12 +97,12 @@ def show_order(conn, line_key: str, platform: str | None = None) -> dict:
         params.append(platform)
     rows = conn.execute(sql, params).fetchall()
     if not rows:
-        raise NotFound(f"no order line {line_key!r}", "see `weimai orders list`")
+        raise NotFound(_("no order line {key!r}").format(key=line_key), _("see `weimai orders list`"))
     if len(rows) > 1:
         raise BadInput(
-            f"line {line_key!r} exists on several platforms: "
-            f"{', '.join(r['platform'] for r in rows)}",
-            "add --platform NAME",
+            _("line {key!r} exists on several platforms: {platforms}").format(
+                key=line_key, platforms=", ".join(r["platform"] for r in rows)),
+            _("add --platform NAME"),
         )
     line = dict(rows[0])
     first = conn.execute(
@@ -128,17 +130,17 @@ def share_orders_section(conn, share: dict):
     from weimai_cli.sharing.lookup import Section
 
     return Section(
-        title="orders",
+        title=N_("orders"),
         rows=orders_for_share(conn, int(share["id"])),
         cols=[
-            ("platform", "platform", "text"),
-            ("line_key", "line", "text"),
-            ("paid_at", "paid at", "text"),
-            ("quantity", "qty", "int"),
-            ("paid_fen", "paid", "money"),
-            ("refunded_fen", "refunded", "money"),
-            ("status", "status", "text"),
-            ("reported_commission_fen", "commission (reported)", "money"),
+            ("platform", N_("platform"), "text"),
+            ("line_key", N_("line"), "text"),
+            ("paid_at", N_("paid at"), "text"),
+            ("quantity", N_("qty"), "int"),
+            ("paid_fen", N_("paid"), "money"),
+            ("refunded_fen", N_("refunded"), "money"),
+            ("status", N_("status"), "text"),
+            ("reported_commission_fen", N_("commission (reported)"), "money"),
         ],
-        empty="no orders yet",
+        empty=N_("no orders yet"),
     )

@@ -77,7 +77,7 @@ def state_stamp(conn) -> str:
 
 
 def outcome(key: str, *, stale_keys: list[str], bad_code_list: list[str],
-            repeated_header_rows: list[int], totals: list[tuple[int, str]] = ()) -> str:
+            repeated_header_rows: list[int], totals: list[tuple[int, str | dict]] = ()) -> str:
     """The ``imports.outcome`` of a finished part, without its stamp (see seal)."""
     return json.dumps({
         "key": key, "stale_keys": stale_keys, "bad_code_list": bad_code_list,

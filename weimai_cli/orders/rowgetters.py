@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from weimai_cli.i18n import _
 from weimai_cli.money import MAX_COUNT, MoneyError, parse_money, parse_rate, too_large
 from weimai_cli.orders.values import (
     _MONEY_ONE,
@@ -75,17 +76,17 @@ class Cols:
             if type(v) is str:
                 if v in NONE:
                     if required:
-                        raise FieldError(i, "id is empty", "every order line needs its id")
+                        raise FieldError(i, _("id is empty"), _("every order line needs its id"))
                     return None
                 if v.isalnum() and "e" not in v and "E" not in v:
                     return v
             try:
                 s = id_text(v)
             except IdError as exc:
-                raise FieldError(i, str(exc), "re-export the report with ids as text (CSV)") from None
+                raise FieldError(i, str(exc), _("re-export the report with ids as text (CSV)")) from None
             if s in NONE:
                 if required:
-                    raise FieldError(i, "id is empty", "every order line needs its id")
+                    raise FieldError(i, _("id is empty"), _("every order line needs its id"))
                 return None
             return s
 
@@ -109,7 +110,7 @@ class Cols:
                 return parse_money(v, allow_negative=negative, decimal_comma=comma, empty=NONE)
             except MoneyError as exc:
                 raise FieldError(
-                    i, str(exc), "write amounts like 12.50, ¥1,299.00 (two decimals at most)"
+                    i, str(exc), _("write amounts like 12.50, ¥1,299.00 (two decimals at most)")
                 ) from None
 
         return get
@@ -123,7 +124,9 @@ class Cols:
             try:
                 return parse_rate(values[i], empty=NONE)
             except MoneyError as exc:
-                raise FieldError(i, str(exc), "rates are percent: 0.45, 7.50% or 70.00 %") from None
+                # ({pct}: "% o" would read as a printf placeholder to the catalog's tools)
+                raise FieldError(i, str(exc), _("rates are percent: 0.45, 7.50{pct} or 70.00 %").format(pct="%")) \
+                    from None
 
         return get
 
@@ -136,7 +139,7 @@ class Cols:
             v = values[i]
             if isinstance(v, float):
                 if not v.is_integer():
-                    raise FieldError(i, f"not a whole number: {v!r}", "write a whole number")
+                    raise FieldError(i, _("not a whole number: {value!r}").format(value=v), _("write a whole number"))
                 n = int(v)
             elif isinstance(v, int):
                 n = v
@@ -148,16 +151,16 @@ class Cols:
                     return None
                 t = s.replace(",", "")
                 if t[:1] == "-" and t[1:].isdigit() and not negative:
-                    raise FieldError(i, f"negative number: {t}", "write a whole number of 1 or more")
+                    raise FieldError(i, _("negative number: {n}").format(n=t), _("write a whole number of 1 or more"))
                 if not (t.isdigit() or (negative and t[:1] == "-" and t[1:].isdigit())):
-                    raise FieldError(i, f"not a whole number: {s!r}", "write a whole number")
+                    raise FieldError(i, _("not a whole number: {value!r}").format(value=s), _("write a whole number"))
                 if len(t.lstrip("-0")) > 12:  # before int(): 5,000 digits would not even convert
-                    raise FieldError(i, str(too_large(s, "number")), "write a whole number")
+                    raise FieldError(i, str(too_large(s, "number")), _("write a whole number"))
                 n = int(t)
             if abs(n) > MAX_COUNT:
-                raise FieldError(i, str(too_large(v, "number")), "write a whole number")
+                raise FieldError(i, str(too_large(v, "number")), _("write a whole number"))
             if n < 0 and not negative:
-                raise FieldError(i, f"negative number: {n}", "write a whole number of 1 or more")
+                raise FieldError(i, _("negative number: {n}").format(n=n), _("write a whole number of 1 or more"))
             return n
 
         return get
@@ -182,10 +185,10 @@ class Cols:
             try:
                 out = parse_time(v, order)
             except ValueError as exc:
-                raise FieldError(i, str(exc), "write times as YYYY-MM-DD HH:MM:SS") from None
+                raise FieldError(i, str(exc), _("write times as YYYY-MM-DD HH:MM:SS")) from None
             why = out and _out_of_bounds(out[:10], bounds)
             if why:
-                raise FieldError(i, why, "check the date, or import with --allow-any-date")
+                raise FieldError(i, why, _("check the date, or import with --allow-any-date"))
             if isinstance(v, str) and out is not None:
                 if len(cache) > 4096:
                     cache.clear()
@@ -209,10 +212,11 @@ class Cols:
             if raw in NONE:
                 if default is not None:
                     return default, None
-                raise FieldError(i, "status is empty", f"known statuses: {known}")
+                raise FieldError(i, _("status is empty"), _("known statuses: {known}").format(known=known))
             canon = exact.get(raw) or lookup.get(_status_key(raw))
             if canon is None:
-                raise FieldError(i, f"unknown status {raw!r}", f"known statuses: {known}")
+                raise FieldError(i, _("unknown status {raw!r}").format(raw=raw),
+                                 _("known statuses: {known}").format(known=known))
             return canon, raw
 
         return get

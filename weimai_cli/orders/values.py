@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from weimai_cli.clock import SHANGHAI, day_of
+from weimai_cli.i18n import _, pgettext
 from weimai_cli.money import MAX_YUAN_DIGITS
 from weimai_cli.tables.cells import cell_text
 
@@ -36,6 +37,20 @@ LINE_FIELDS = (
     "code_share_id", "code_status", "slot", "reported_commission_fen",
     "settled_commission_fen", "reported_rate_bp", "extra",
 )
+
+
+def status_words() -> dict[str, str]:
+    """The canonical statuses as people read them, in the interface language
+    (tables and text only: JSON, CSV and the database keep the canonical words)."""
+    return {
+        "pending": pgettext("status", "pending"),
+        "paid": pgettext("status", "paid"),
+        "confirmed": pgettext("status", "confirmed"),
+        "settled": pgettext("status", "settled"),
+        "cancelled": pgettext("status", "cancelled"),
+        "refunded": pgettext("status", "refunded"),
+        "invalid": pgettext("status", "invalid"),
+    }
 
 
 class FieldError(ValueError):
@@ -114,7 +129,7 @@ def parse_time(value: object, order: str | None = None) -> str | None:
         else:
             m = _SLASHED.fullmatch(s)
             if not m:
-                raise ValueError(f"not a date/time: {s!r}")
+                raise ValueError(_("not a date/time: {value!r}").format(value=s))
             a, b, y = int(m[1]), int(m[2]), int(m[3])
             if y < 100:
                 y += 2000
@@ -124,12 +139,12 @@ def parse_time(value: object, order: str | None = None) -> str | None:
                 mo, d = b, a
             else:
                 raise ValueError(
-                    f"ambiguous date {s!r}: day and month could be either way round"
+                    _("ambiguous date {value!r}: day and month could be either way round").format(value=s)
                 )
             hh, mi, ss = int(m[4] or 0), int(m[5] or 0), int(m[6] or 0)
             off = None
     if not _valid(y, mo, d, hh, mi, ss):
-        raise ValueError(f"impossible date/time: {s!r}")
+        raise ValueError(_("impossible date/time: {value!r}").format(value=s))
     return _iso(y, mo, d, hh, mi, ss, off)
 
 
@@ -161,9 +176,9 @@ FIRST_DAY = "2000-01-01"
 def _out_of_bounds(day: str, bounds: tuple[str, str]) -> str | None:
     """Why a time's day is outside the bounds, or None."""
     if day < bounds[0]:
-        return f"date {day} is before 2000"
+        return _("date {day} is before 2000").format(day=day)
     if day > bounds[1]:
-        return f"date {day} is more than a year from now (after {bounds[1]})"
+        return _("date {day} is more than a year from now (after {last})").format(day=day, last=bounds[1])
     return None
 
 

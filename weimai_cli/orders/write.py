@@ -27,6 +27,7 @@ from operator import itemgetter
 from weimai_cli.clock import DAY_SQL, now_iso
 from weimai_cli.db.store import plain_indexes_dropped
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import _
 from weimai_cli.orders.codes import BadCodes
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES
 
@@ -202,14 +203,15 @@ class Staged(Writer):
             rows = [int(r) for r in later.split(",")]
             if not skip_bad:
                 raise BadInput(
-                    f"line {key!r} appears twice with different data: rows {first} and {rows[0]}",
-                    "keep one row per line, or make the duplicate rows identical",
+                    _("line {key!r} appears twice with different data: rows {first} and {row}").format(
+                        key=key, first=first, row=rows[0]),
+                    _("keep one row per line, or make the duplicate rows identical"),
                     file=table.path, row=rows[0],
                 )
             for r in rows:
                 res.rejected += 1
                 rejects.add(table.path, r, None,
-                            f"line {key!r} conflicts with row {first} (kept)")
+                            _("line {key!r} conflicts with row {first} (kept)").format(key=key, first=first))
         res.merged = self.conn.execute("SELECT coalesce(sum(merged), 0) FROM _lines").fetchone()[0]
         res.merged -= sum(len(later.split(",")) for _, _, later in clashes)
         # presale pairs: the combined line's month follows its final payment

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import _
 
 app = typer.Typer(help="The database: path, backup, check, migrations.", no_args_is_help=True)
 
@@ -29,7 +30,7 @@ def backup_cmd(dest: Annotated[str, typer.Argument(help="New file for the copy."
 
     conn = open_db()
     copy = store.backup(conn, dest)
-    output.message(f"backed up {config.db_path(config.DB_OVERRIDE)} to {copy}")
+    output.message(_("backed up {db} to {copy}").format(db=config.db_path(config.DB_OVERRIDE), copy=copy))
 
 
 @app.command("check")
@@ -43,9 +44,9 @@ def check_cmd():
     for p in problems:
         output.line(p)
     if problems:
-        output.error(f"{len(problems)} problem(s) found", "restore from `weimai db backup` copy")
+        output.error(_("{n} problem(s) found").format(n=len(problems)), _("restore from `weimai db backup` copy"))
         raise typer.Exit(1)
-    output.message("ok: integrity and foreign keys check clean")
+    output.message(_("ok: integrity and foreign keys check clean"))
 
 
 @app.command("migrations")
@@ -55,4 +56,4 @@ def migrations_cmd():
 
     conn = open_db()
     data = [dict(r) for r in conn.execute("SELECT name, applied_at FROM _migrations ORDER BY rowid")]
-    output.rows(data, [output.Col("name", "name"), output.Col("applied_at", "applied_at")])
+    output.rows(data, [output.Col("name", _("name")), output.Col("applied_at", _("applied_at"))])

@@ -8,6 +8,7 @@ import typer
 
 from weimai_cli.cli.options import DryRunOpt, Fmt, ForceOpt, FormatOpt, JsonOpt, LimitOpt, SkuOpt
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import N_, _, lang, pgettext
 
 app = typer.Typer(
     help="Orders: import platform exports (Taobao Union, JD, Amazon, Shopify, Douyin, generic), "
@@ -29,26 +30,48 @@ MapOpt = Annotated[
 
 
 def _summary(r) -> str:
-    from weimai_cli.cli import output
+    from weimai_cli.i18n import ngettext
 
-    verb = "would import" if r.dry_run else "imported"
     enc = f", {r.encoding}" if r.encoding else ""
-    text = (
-        f"{verb} {r.file} ({r.format}, {r.container}{enc}): {output.count(r.rows, 'row')}: {r.new} new, "
-        f"{r.changed} changed, {r.unchanged} unchanged, {r.stale} stale, {r.rejected} rejected"
-    )
+    rows = ngettext("{n} row", "{n} rows", r.rows).format(n=r.rows)
+    counts = dict(file=r.file, format=r.format, container=r.container, enc=enc, rows=rows, new=r.new,
+                  changed=r.changed, unchanged=r.unchanged, stale=r.stale, rejected=r.rejected)
+    if r.dry_run:
+        text = _("would import {file} ({format}, {container}{enc}): {rows}: {new} new, {changed} changed, "
+                 "{unchanged} unchanged, {stale} stale, {rejected} rejected").format(**counts)
+    else:
+        text = _("imported {file} ({format}, {container}{enc}): {rows}: {new} new, {changed} changed, "
+                 "{unchanged} unchanged, {stale} stale, {rejected} rejected").format(**counts)
     if r.merged:
-        text += f", {r.merged} merged"
+        text += _(", {n} merged").format(n=r.merged)
     if r.unmatched:
-        text += f", {r.unmatched} unmatched"
-    return text + f"; {r.attributed} attributed, {r.unattributed} unattributed"
+        text += _(", {n} unmatched").format(n=r.unmatched)
+    return text + _("; {attributed} attributed, {unattributed} unattributed").format(
+        attributed=r.attributed, unattributed=r.unattributed)
+
+
+def _shown_cols(cols, fmt: str):
+    """Column titles in the interface language for people (table, md); CSV/TSV keep English."""
+    from weimai_cli.cli.output import Col
+
+    if fmt not in ("table", "md"):
+        return cols
+    return [Col(c.key, _(c.label), c.kind) for c in cols]
+
+
+def _shown_statuses(data: list[dict], fmt: str) -> list[dict]:
+    """Status words in the interface language for people (table, md); JSON/CSV keep the canonical ones."""
+    words = _status_words()
+    if fmt not in ("table", "md") or not words:
+        return data
+    return [{**r, "status": words.get(r.get("status"), r.get("status"))} for r in data]
 
 
 @app.command("import")
 def import_cmd(
     files: Annotated[list[str], typer.Argument(help="Order exports: CSV/TSV (UTF-8, GB18030, UTF-16), XLSX, XLS, zip.")],
-    input_format: Annotated[
-        str, typer.Option("--format", help=f"Input format: {', '.join(INPUT_FORMATS)}.")
+    input_format: Annotated[  # (the help names INPUT_FORMATS: a test checks it)
+        str, typer.Option("--format", help="Input format: auto, taobao-union, taobao-union-legacy, taobao-refund, jd-union, amazon-earnings, amazon-orders, shopify, douyin, douyin-affiliate, generic.")
     ] = "auto",
     maps: MapOpt = None,
     mapping: Annotated[str | None, typer.Option("--mapping", help="Use a saved mapping (see `orders mapping save`).")] = None,
@@ -75,12 +98,13 @@ def import_cmd(
     from weimai_cli.orders.mappings import parse_maps
 
     if input_format not in INPUT_FORMATS:
-        raise UsageError(f"--format {input_format!r} is not one of: {', '.join(INPUT_FORMATS)}")
+        raise UsageError(_("--format {value!r} is not one of: {names}").format(
+            value=input_format, names=", ".join(INPUT_FORMATS)))
     conn = open_db()
     bars: list = []
 
     def progress(name):
-        bar = output.Progress(f"importing {name}", 0)
+        bar = output.Progress(_("importing {name}").format(name=name), 0)
         bars.append(bar)
         return bar  # (called with done, total; closed when the importer gives up an attempt)
 
@@ -92,18 +116,20 @@ def import_cmd(
         output.message(_summary(r))
         if r.bad_codes:
             output.warn(
-                f"{r.file}: {r.bad_codes} line(s) carry a tracking code that does not verify "
-                f"or names no share, not credited: {', '.join(r.bad_code_list)}"
+                _("{file}: {n} line(s) carry a tracking code that does not verify "
+                  "or names no share, not credited: {codes}").format(
+                    file=r.file, n=r.bad_codes, codes=", ".join(r.bad_code_list))
             )
         if r.stale:
             output.warn(
-                f"{r.file}: {r.stale} stale line(s) left alone (older than what is stored): "
-                f"{', '.join(r.stale_keys)}"
+                _("{file}: {n} stale line(s) left alone (older than what is stored): {keys}").format(
+                    file=r.file, n=r.stale, keys=", ".join(r.stale_keys))
             )
         if r.unmatched:
-            output.warn(f"{r.file}: {r.unmatched} line(s) match no imported order; import the order report first")
+            output.warn(_("{file}: {n} line(s) match no imported order; import the order report first").format(
+                file=r.file, n=r.unmatched))
         if r.same_as_import:
-            output.message(f"(same content as import #{r.same_as_import})")
+            output.message(_("(same content as import #{id})").format(id=r.same_as_import))
 
     try:
         request = ImportRequest(
@@ -124,19 +150,19 @@ def _order_cols():
     from weimai_cli.cli.output import Col
 
     return [
-        Col("platform", "platform"),
-        Col("line_key", "line"),
-        Col("sku", "SKU"),
-        Col("title", "title"),
-        Col("quantity", "qty", "int"),
-        Col("paid_fen", "paid", "money"),
-        Col("refunded_fen", "refunded", "money"),
-        Col("currency", "cur"),
-        Col("status", "status"),
-        Col("month", "month"),
-        Col("share_code", "share"),
-        Col("distributor", "distributor"),
-        Col("reported_commission_fen", "commission", "money"),
+        Col("platform", N_("platform")),
+        Col("line_key", N_("line")),
+        Col("sku", N_("SKU")),
+        Col("title", N_("title")),
+        Col("quantity", N_("qty"), "int"),
+        Col("paid_fen", N_("paid"), "money"),
+        Col("refunded_fen", N_("refunded"), "money"),
+        Col("currency", N_("cur")),
+        Col("status", N_("status")),
+        Col("month", N_("month")),
+        Col("share_code", N_("share")),
+        Col("distributor", N_("distributor")),
+        Col("reported_commission_fen", N_("commission"), "money"),
     ]
 
 
@@ -161,9 +187,10 @@ def list_cmd(
     )
     if fmt in (Fmt.json, Fmt.nl):
         keys = [c.split(" AS ")[-1].split(".")[-1] for c in LIST_COLUMNS.split(", ")]
-        output.rows(data, [output.Col(k, k) for k in keys], fmt.value, empty="no orders match")
+        output.rows(data, [output.Col(k, k) for k in keys], fmt.value, empty=_("no orders match"))
         return
-    output.rows(data, _order_cols(), fmt.value, empty="no orders match")
+    output.rows(_shown_statuses(data, fmt.value), _shown_cols(_order_cols(), fmt.value), fmt.value,
+                empty=_("no orders match"))
 
 
 @app.command("show")
@@ -183,6 +210,7 @@ def show_cmd(
         return
     money = ("unit_price_fen", "paid_fen", "refunded_fen", "settled_fen",
              "reported_commission_fen", "settled_commission_fen")
+    words = _status_words()
     pairs = []
     for k, v in line.items():
         if k == "history" or v is None:
@@ -192,15 +220,67 @@ def show_cmd(
             k, v = k.removesuffix("_fen"), format_fen(v)
         elif k == "reported_rate_bp":
             k, v = "reported_rate", format_rate(v)
-        pairs.append((k.replace("_", " "), str(v)))
+        elif k == "status":
+            v = words.get(v, v)
+        label = k.replace("_", " ")
+        pairs.append((_(SHOW_LABELS[label]) if label in SHOW_LABELS else label, str(v)))
     output.fields(pairs)
     output.line()
+    history = line["history"]
+    if words and fmt.value in ("table", "md"):
+        history = [_shown_event(e, words) for e in history]
     output.rows(
-        line["history"],
-        [output.Col("at", "at"), output.Col("import_id", "import", "int"), output.Col("file", "file"),
-         output.Col("field", "field"), output.Col("old_value", "old"), output.Col("new_value", "new")],
-        fmt.value, title="history",
+        history,
+        _shown_cols([output.Col("at", N_("at")), output.Col("import_id", N_("import"), "int"),
+                     output.Col("file", N_("file")), output.Col("field", N_("field")),
+                     output.Col("old_value", N_("old")), output.Col("new_value", N_("new"))], fmt.value),
+        fmt.value, title=_("history"),
     )
+
+
+def _shown_event(event: dict, words: dict) -> dict:
+    """A history row for people: its field's label, status words (the interface language)."""
+    field = event["field"]
+    label = field.removesuffix("_fen").replace("_", " ")
+    if field == "created":
+        label = pgettext("order event", "created")
+    elif label not in SHOW_LABELS:
+        label = field
+    elif field.endswith("_fen"):  # (the values are in fen)
+        label = _("{field} (fen)").format(field=_(SHOW_LABELS[label]))
+    else:
+        label = _(SHOW_LABELS[label])
+    shown = {**event, "field": label}
+    if field == "status":
+        shown["old_value"] = words.get(event["old_value"], event["old_value"])
+        shown["new_value"] = words.get(event["new_value"], event["new_value"])
+    return shown
+
+
+def _status_words() -> dict:
+    """canonical status -> its word in the interface language (none in English)."""
+    if lang() == "en":
+        return {}
+    from weimai_cli.orders.values import status_words
+
+    return status_words()
+
+
+# the labels of `orders show` (an order line's columns, "_" as spaces)
+SHOW_LABELS = {
+    "platform": N_("platform"), "line key": N_("line key"), "order id": N_("order id"), "sku": N_("sku"),
+    "title": N_("title"), "quantity": N_("quantity"), "unit price": N_("unit price"), "paid": N_("paid"),
+    "refunded": N_("refunded"), "settled": N_("settled"), "currency": N_("currency"), "status": N_("status"),
+    "raw status": N_("raw status"), "refund status": N_("refund status"), "created at": N_("created at"),
+    "paid at": N_("paid at"), "confirmed at": N_("confirmed at"), "settled at": N_("settled at"),
+    "month": N_("month"), "day": N_("day"), "tracking code": N_("tracking code"),
+    "code share id": N_("code share id"), "code status": N_("code status"), "slot": N_("slot"),
+    "share id": N_("share id"), "share code": N_("share code"), "distributor": N_("distributor"),
+    "attribution": N_("attribution"), "reported commission": N_("reported commission"),
+    "settled commission": N_("settled commission"), "reported rate": N_("reported rate"),
+    "kind": N_("kind"), "extra": N_("extra"), "first import id": N_("first import id"),
+    "last import id": N_("last import id"), "updated at": N_("updated at"), "seen valid": N_("seen valid"),
+}
 
 
 @app.command("attribute")
@@ -215,9 +295,11 @@ def attribute_cmd(as_json: JsonOpt = False):
     if as_json:
         output.json_out(result)
         return
-    verified = f"; {result['codes_verified']} code(s) verified again" if result["codes_verified"] else ""
+    verified = _("; {n} code(s) verified again").format(n=result["codes_verified"]) \
+        if result["codes_verified"] else ""
     output.message(
-        f"attributed {result['attributed']} line(s); {result['still_unattributed']} still unattributed"
+        _("attributed {n} line(s); {left} still unattributed").format(
+            n=result["attributed"], left=result["still_unattributed"])
         + verified
     )
 
@@ -234,7 +316,8 @@ def mapping_save(
 
     parsed = parse_maps(maps or [])
     save_mapping(open_db(), name, parsed, platform)
-    output.message(f"saved mapping {name}: " + ", ".join(f"{c}={f}" for f, cs in parsed.items() for c in cs))
+    output.message(_("saved mapping {name}: {maps}").format(
+        name=name, maps=", ".join(f"{c}={f}" for f, cs in parsed.items() for c in cs)))
 
 
 @mapping_app.command("list")
@@ -245,7 +328,7 @@ def mapping_list(fmt: FormatOpt = Fmt.table):
 
     output.rows(
         list_mappings(open_db()),
-        [output.Col("name", "name"), output.Col("platform", "platform"),
-         output.Col("mapping", "mapping"), output.Col("updated_at", "updated")],
-        fmt.value, empty="no saved mappings",
+        _shown_cols([output.Col("name", N_("name")), output.Col("platform", N_("platform")),
+                     output.Col("mapping", N_("mapping")), output.Col("updated_at", N_("updated"))], fmt.value),
+        fmt.value, empty=_("no saved mappings"),
     )

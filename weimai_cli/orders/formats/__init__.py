@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import _
 from weimai_cli.tables.headers import normalise_header
 
 # format name -> module (in this package)
@@ -129,7 +130,7 @@ def get(name: str) -> Format:
         from weimai_cli.errors import UsageError
 
         raise UsageError(
-            f"unknown format {name!r}", f"use auto or one of: {', '.join(NAMES)}"
+            _("unknown format {name!r}").format(name=name), _("use auto or one of: {names}").format(names=", ".join(NAMES))
         )
     if name not in _cache:
         _cache[name] = importlib.import_module(f"{__name__}.{MODULES[name]}").FORMAT
@@ -180,25 +181,27 @@ def detect(header: list[str], raw_header: list[str], path: str, row: int | None)
         if any(known(t) >= min(2, len(t[0].required)) and known(t) > best[t[0].name]
                for t in candidates(norm)):
             raise BadInput(
-                f"the header is mojibake: {what} (read {', '.join(raw_header[:3])} …, "
-                f"meant {', '.join(fixed[:3])} …)",
-                "export the report again, or save it as UTF-8 CSV without converting it",
+                _("the header is mojibake: {what} (read {read} …, meant {meant} …)").format(
+                    what=what, read=", ".join(raw_header[:3]), meant=", ".join(fixed[:3])),
+                _("export the report again, or save it as UTF-8 CSV without converting it"),
                 file=path, row=row,
             )
     if looks_like_mojibake(raw_header):
         raise BadInput(
-            "the header is garbled (mojibake: replacement characters)",
-            "the file was saved with the wrong encoding; export it again",
+            _("the header is garbled (mojibake: replacement characters)"),
+            _("the file was saved with the wrong encoding; export it again"),
             file=path, row=row,
         )
     close = [t for t in found if t[0].name != "generic"][:3]
+    missing_text = _("{format} (missing {columns})")
     parts = [
-        f"{fmt.name} (missing {', '.join(fmt.label(f) for f in missing)})"
-        for fmt, _, missing in close
+        missing_text.format(format=fmt.name, columns=", ".join(fmt.label(f) for f in missing))
+        for fmt, _m, missing in close
     ]
-    shown = ", ".join(h for h in raw_header if h) or "(none)"
+    shown = ", ".join(h for h in raw_header if h) or _("(none)")
     raise BadInput(
-        f"no known order format matches this header; closest: {'; '.join(parts)}; found: {shown}",
-        "give --format NAME, or map the columns with --map COLUMN=field (generic)",
+        _("no known order format matches this header; closest: {closest}; found: {found}").format(
+            closest="; ".join(parts), found=shown),
+        _("give --format NAME, or map the columns with --map COLUMN=field (generic)"),
         file=path, row=row,
     )

@@ -24,6 +24,7 @@ discount code itself is the slot.
 
 from __future__ import annotations
 
+from weimai_cli.i18n import _
 from weimai_cli.orders.formats import Format, Parser
 
 STATUSES = {
@@ -117,7 +118,7 @@ def build(c, ctx) -> Parser:
         if not order_name:
             from weimai_cli.orders.values import FieldError
 
-            raise FieldError(name_col, "Name (the order) is empty", "every row needs its order's Name")
+            raise FieldError(name_col, _("Name (the order) is empty"), _("every row needs its order's Name"))
         out = []
         if order_name != state["name"]:
             out = finish()

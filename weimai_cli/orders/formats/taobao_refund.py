@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from itertools import compress
 
+from weimai_cli.i18n import _
 from weimai_cli.orders.formats import Format
 from weimai_cli.orders.formats.convert import Description, Id, Money, Status
 from weimai_cli.orders.values import FieldError
@@ -55,8 +56,8 @@ def _derive(b) -> None:
         amount, base = amounts[j], bases[j]
         if base is not None and amount > base:
             raise FieldError(
-                b.cols.index("refund"), f"refund {amount / 100:.2f} is more than the settled amount "
-                f"{base / 100:.2f}", "check the 维权退款金额 column",
+                b.cols.index("refund"), _("refund {amount:.2f} is more than the settled amount {base:.2f}").format(
+                    amount=amount / 100, base=base / 100), _("check the 维权退款金额 column"),
             )
         if base is not None and amount == base and amount > 0:
             status[j] = "refunded"
