@@ -103,6 +103,12 @@ def test_json_stays_english_under_chinese(run, shop):
     csv = run(*ZH, "distributors", "list", "--format", "csv").stdout
     assert csv.splitlines()[0] == "handle,name,contact,rate,status,notify,shares,last share,created"
     assert ",active," in csv and "启用" not in csv
+    r = run(*ZH, "share", "NX-GQ-500", "--format", "json")  # a warning: Chinese on stderr, English in JSON
+    assert json.loads(r.stdout)["warnings"] == [
+        "this link of NX-GQ-500 will not earn: it has no 淘宝联盟 link; import your 选品库 export "
+        "(`weimai goods import FILE`) or add one: `weimai goods link NX-GQ-500 --slot 推广位ID URL`"
+    ]
+    assert _message(r.stderr).startswith("NX-GQ-500 的这个链接不会产生佣金：")
     shown = json.loads(run(*ZH, "shares", "show", data["code"], "--format", "json").stdout)
     assert set(shown["sections"]) >= {"terms"}
     assert [r["when"] for r in shown["sections"]["terms"]] == ["at share time", "now (goods)"]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from weimai_cli.catalog import offers
 from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.i18n import N_, tr
+from weimai_cli.sharing.notes import note
 
 TAOBAO = frozenset({"taobao", "tmall", "淘宝", "天猫"})
 JD = frozenset({"jd", "京东"})
@@ -73,23 +74,27 @@ def _resolve_slot(sku: str, rows: list[dict], slot: str | None) -> str | None:
     return named[0] if named else None
 
 
-def _no_earn(sku: str, fam: str, slot: str | None, rows: list[dict], day: str) -> str:
+def _no_earn(sku: str, fam: str, slot: str | None, rows: list[dict], day: str, lang: str | None = None) -> str:
+    """The warning that a share's link will not earn, in ``lang`` (default: the interface language)."""
     union = "淘宝联盟" if fam == "taobao" else "京东联盟"
-    where = tr(" for slot {slot}").format(slot=slot) if slot else ""
+    where = tr(" for slot {slot}", lang).format(slot=slot) if slot else ""
     mine = [r for r in _slot_rows(rows, slot or "") if r["kind"] != "tkl"]
     expired = [r["expires_on"] for r in mine if not offers.link_usable(r, day)]
     if expired:
-        why = tr("its {union} links{where} expired on {day}").format(union=union, where=where, day=max(expired))
+        why = tr("its {union} links{where} expired on {day}", lang).format(union=union, where=where, day=max(expired))
     elif mine:  # only a coupon link, and the coupon is not valid
-        why = tr("its only {union} link{where} is a coupon link and the coupon is not valid").format(
+        why = tr("its only {union} link{where} is a coupon link and the coupon is not valid", lang).format(
             union=union, where=where)
     elif rows and slot:
-        others = ", ".join(s or tr("(no slot)") for s in offers.slots_of(rows))
-        why = tr("it has no {union} link{where} (links for: {others})").format(union=union, where=where, others=others)
+        others = ", ".join(s or tr("(no slot)", lang) for s in offers.slots_of(rows))
+        why = tr("it has no {union} link{where} (links for: {others})", lang).format(
+            union=union, where=where, others=others)
     else:
-        why = tr("it has no {union} link{where}").format(union=union, where=where)
-    how = tr("import your 选品库 export (`weimai goods import FILE`) or add one") if fam == "taobao" else tr("add one")
-    return tr("this link of {sku} will not earn: {why}; {how}: `weimai goods link {sku} --slot 推广位ID URL`").format(
+        why = tr("it has no {union} link{where}", lang).format(union=union, where=where)
+    how = (tr("import your 选品库 export (`weimai goods import FILE`) or add one", lang) if fam == "taobao"
+           else tr("add one", lang))
+    return tr("this link of {sku} will not earn: {why}; {how}: `weimai goods link {sku} --slot 推广位ID URL`",
+              lang).format(
         sku=sku, why=why, how=how)
 
 
@@ -118,12 +123,11 @@ def choose(conn: sqlite3.Connection, goods: Mapping, channel: str, slot: str | N
                         refresh=tr(REFRESH_HINT), sku=sku),
                 )
             if link:
-                choice.warnings.append(
-                    tr("WeChat blocks Taobao links and {sku} has no 淘口令{where}: "
-                      "the post carries the link; {refresh} or `weimai goods link {sku} --slot 推广位ID ￥…￥`").format(
-                        sku=sku, where=tr(" for slot {slot}").format(slot=slot) if slot else "",
-                        refresh=tr(REFRESH_HINT))
-                )
+                choice.warnings.append(note(lambda lang: tr(
+                    "WeChat blocks Taobao links and {sku} has no 淘口令{where}: "
+                    "the post carries the link; {refresh} or `weimai goods link {sku} --slot 推广位ID ￥…￥`", lang,
+                ).format(sku=sku, where=tr(" for slot {slot}", lang).format(slot=slot) if slot else "",
+                         refresh=tr(REFRESH_HINT, lang))))
     if fam and link is None and not choice.tkl_post:
-        choice.warnings.append(_no_earn(sku, fam, slot, rows, day))
+        choice.warnings.append(note(lambda lang: _no_earn(sku, fam, slot, rows, day, lang)))
     return choice

@@ -36,6 +36,7 @@ from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound, did_you_mean
 from weimai_cli.i18n import tr
 from weimai_cli.sharing import affiliate, codes, links, posts
+from weimai_cli.sharing.notes import note
 
 DEFAULT_CHANNEL = "weibo"
 SHARE_COLUMNS = (
@@ -296,7 +297,7 @@ def create_share(
     limit, counter = posts.budget(ch, settings.budgets)
     warnings = []
     if link_name == "amazon" and not slot:
-        warnings.append(tr("Amazon credits you through your tracking id: give it with --slot"))
+        warnings.append(note(lambda lang: tr("Amazon credits you through your tracking id: give it with --slot", lang)))
     warnings += choice.warnings
     qr_path, card_plan = plan_files(qr_file, card, font, force, goods["title"], goods["currency"])
     shortener = None
@@ -362,10 +363,10 @@ def _next_id(conn: sqlite3.Connection) -> int:
 
 def _warn_over_budget(result: ShareResult) -> None:
     if result.post is not None and result.post.over_budget:
-        result.warnings.append(
-            tr("post is {length}/{limit} even shortened; edit it before posting").format(
-                length=result.post.length, limit=result.post.limit)
-        )
+        post = result.post
+        result.warnings.append(note(lambda lang: tr(
+            "post is {length}/{limit} even shortened; edit it before posting", lang,
+        ).format(length=post.length, limit=post.limit)))
 
 
 def deliver(conn, result: ShareResult, shortener, repost, qr_path, card_plan, force: bool) -> None:

@@ -97,6 +97,7 @@ def share_cmd(
     link, a folder, no such folder) records nothing.
     """
     from weimai_cli.cli import output
+    from weimai_cli.sharing.notes import shown
     from weimai_cli.sharing.service import create_share
 
     result = create_share(
@@ -106,7 +107,7 @@ def share_cmd(
     )
     s = result.share
     for w in result.warnings:
-        output.warn(w)
+        output.warn(shown(w))  # JSON keeps the English
     if fmt == TextFmt.json:
         output.json_out(result.as_dict())
     else:
@@ -209,6 +210,7 @@ def render_cmd(
     """
     from weimai_cli.cli import output
     from weimai_cli.errors import UsageError
+    from weimai_cli.sharing.notes import shown
     from weimai_cli.sharing.rerender import render_share
 
     if not (qr or card or shorten):
@@ -218,7 +220,7 @@ def render_cmd(
         shorten=shorten, force=force,
     )
     for w in result.warnings:
-        output.warn(w)
+        output.warn(shown(w))  # JSON keeps the English
     labels = _labels()
     output.line(labels["link"] + result.link)
     output.line(labels["code"] + result.share["code"])
