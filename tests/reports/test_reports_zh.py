@@ -173,7 +173,7 @@ def test_doctor_in_chinese_has_no_english_sentence(run, home):
     r = run("--lang", "zh", "doctor")
     assert r.stderr.splitlines() == [
         f"正常  配置：{home / 'config.toml'}：权限 0600",
-        "正常  通知：team：wecom https://1.1.1.1/cgi-bin/webhook/send?key=***",
+        "正常  推送目标：team：wecom https://1.1.1.1/cgi-bin/webhook/send?key=***",
         f"正常  数据库：{home / 'weimai.db'}：完整性与外键检查通过",
         "正常  最近导入：商品库导入于 2026-11-20T10:00:00+08:00（0 小时前）",
     ]
@@ -183,7 +183,7 @@ def test_doctor_in_chinese_has_no_english_sentence(run, home):
 def test_doctor_problems_in_chinese_and_json_stays_english(run, home, monkeypatch):
     r = run("--lang", "zh", "doctor", code=1)
     assert r.stdout.splitlines() == [
-        "问题  通知：未配置通知目标（提示：weimai notify add NAME --kind wecom --url …）",
+        "问题  推送目标：未配置通知目标（提示：weimai notify add NAME --kind wecom --url …）",
         f"问题  数据库：{home / 'weimai.db'}：尚无数据库（提示：weimai goods import FILE 或 weimai goods sync）",
     ]
     assert "发现 2 个问题\n" in r.stderr and "请修复后再运行 `weimai doctor`\n" in r.stderr

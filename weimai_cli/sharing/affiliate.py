@@ -31,11 +31,13 @@ from dataclasses import dataclass, field
 
 from weimai_cli.catalog import offers
 from weimai_cli.errors import BadInput, UsageError
+from weimai_cli.i18n import N_, tr
+from weimai_cli.sharing.notes import note
 
 TAOBAO = frozenset({"taobao", "tmall", "淘宝", "天猫"})
 JD = frozenset({"jd", "京东"})
 WECHAT_CHANNELS = ("wechat", "moments", "qq")
-REFRESH_HINT = "refresh the export: `weimai goods import <选品库 file>`"
+REFRESH_HINT = N_("refresh the export: `weimai goods import <选品库 file>`")  # shown through tr()
 
 
 @dataclass
@@ -65,28 +67,35 @@ def _resolve_slot(sku: str, rows: list[dict], slot: str | None) -> str | None:
     named = [s for s in offers.slots_of(rows) if s]
     if len(named) > 1:
         raise UsageError(
-            f"goods {sku!r} has affiliate links for {len(named)} slots: {', '.join(named)}",
-            f"say which one the share goes through: --slot {named[0]}",
+            tr("goods {sku!r} has affiliate links for {n} slots: {slots}").format(
+                sku=sku, n=len(named), slots=", ".join(named)),
+            tr("say which one the share goes through: --slot {slot}").format(slot=named[0]),
         )
     return named[0] if named else None
 
 
-def _no_earn(sku: str, fam: str, slot: str | None, rows: list[dict], day: str) -> str:
+def _no_earn(sku: str, fam: str, slot: str | None, rows: list[dict], day: str, lang: str | None = None) -> str:
+    """The warning that a share's link will not earn, in ``lang`` (default: the interface language)."""
     union = "淘宝联盟" if fam == "taobao" else "京东联盟"
-    where = f" for slot {slot}" if slot else ""
+    where = tr(" for slot {slot}", lang).format(slot=slot) if slot else ""
     mine = [r for r in _slot_rows(rows, slot or "") if r["kind"] != "tkl"]
     expired = [r["expires_on"] for r in mine if not offers.link_usable(r, day)]
     if expired:
-        why = f"its {union} links{where} expired on {max(expired)}"
+        why = tr("its {union} links{where} expired on {day}", lang).format(union=union, where=where, day=max(expired))
     elif mine:  # only a coupon link, and the coupon is not valid
-        why = f"its only {union} link{where} is a coupon link and the coupon is not valid"
+        why = tr("its only {union} link{where} is a coupon link and the coupon is not valid", lang).format(
+            union=union, where=where)
     elif rows and slot:
-        others = ", ".join(s or "(no slot)" for s in offers.slots_of(rows))
-        why = f"it has no {union} link{where} (links for: {others})"
+        others = ", ".join(s or tr("(no slot)", lang) for s in offers.slots_of(rows))
+        why = tr("it has no {union} link{where} (links for: {others})", lang).format(
+            union=union, where=where, others=others)
     else:
-        why = f"it has no {union} link{where}"
-    how = "import your 选品库 export (`weimai goods import FILE`) or add one" if fam == "taobao" else "add one"
-    return f"this link of {sku} will not earn: {why}; {how}: `weimai goods link {sku} --slot 推广位ID URL`"
+        why = tr("it has no {union} link{where}", lang).format(union=union, where=where)
+    how = (tr("import your 选品库 export (`weimai goods import FILE`) or add one", lang) if fam == "taobao"
+           else tr("add one", lang))
+    return tr("this link of {sku} will not earn: {why}; {how}: `weimai goods link {sku} --slot 推广位ID URL`",
+              lang).format(
+        sku=sku, why=why, how=how)
 
 
 def choose(conn: sqlite3.Connection, goods: Mapping, channel: str, slot: str | None, day: str) -> Choice:
@@ -105,17 +114,20 @@ def choose(conn: sqlite3.Connection, goods: Mapping, channel: str, slot: str | N
         else:
             expired = [r for r in _slot_rows(rows, slot or "") if r["kind"] == "tkl"]
             if expired:
-                where = f" for slot {slot}" if slot else ""
+                where = tr(" for slot {slot}").format(slot=slot) if slot else ""
                 raise BadInput(
-                    f"the 淘口令 of {sku!r}{where} expired on {max(r['expires_on'] for r in expired)}, "
-                    f"and WeChat blocks Taobao links, so a {channel} post needs one",
-                    f"{REFRESH_HINT}, or add a new one: `weimai goods link {sku} --slot 推广位ID ￥…￥`",
+                    tr("the 淘口令 of {sku!r}{where} expired on {day}, "
+                      "and WeChat blocks Taobao links, so a {channel} post needs one").format(
+                        sku=sku, where=where, day=max(r["expires_on"] for r in expired), channel=channel),
+                    tr("{refresh}, or add a new one: `weimai goods link {sku} --slot 推广位ID ￥…￥`").format(
+                        refresh=tr(REFRESH_HINT), sku=sku),
                 )
             if link:
-                choice.warnings.append(
-                    f"WeChat blocks Taobao links and {sku} has no 淘口令{' for slot ' + slot if slot else ''}: "
-                    f"the post carries the link; {REFRESH_HINT} or `weimai goods link {sku} --slot 推广位ID ￥…￥`"
-                )
+                choice.warnings.append(note(lambda lang: tr(
+                    "WeChat blocks Taobao links and {sku} has no 淘口令{where}: "
+                    "the post carries the link; {refresh} or `weimai goods link {sku} --slot 推广位ID ￥…￥`", lang,
+                ).format(sku=sku, where=tr(" for slot {slot}", lang).format(slot=slot) if slot else "",
+                         refresh=tr(REFRESH_HINT, lang))))
     if fam and link is None and not choice.tkl_post:
-        choice.warnings.append(_no_earn(sku, fam, slot, rows, day))
+        choice.warnings.append(note(lambda lang: _no_earn(sku, fam, slot, rows, day, lang)))
     return choice

@@ -28,10 +28,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from weimai_cli.errors import BadInput, EnvironmentProblem
+from weimai_cli.i18n import N_, tr
 
 QR_FORMATS = (".png", ".svg")
 CARD_FORMATS = (".svg", ".png")
-FONT_HINT = (
+FONT_HINT = N_(  # shown through tr()
     "give a CJK font with --font FILE (.ttf/.otf/.ttc), or install one: "
     "apt install fonts-noto-cjk (or fonts-wqy-microhei); "
     "macOS and Windows ship PingFang / Microsoft YaHei; or write an .svg card"
@@ -82,7 +83,7 @@ def check_qr_path(path: str | os.PathLike, force: bool = False) -> Path:
 
     p = Path(path)
     if p.suffix.lower() not in QR_FORMATS:
-        raise BadInput(f"{p}: a QR file must end in .png or .svg", "e.g. --qr qr.png")
+        raise BadInput(tr("{file}: a QR file must end in .png or .svg").format(file=p), tr("e.g. --qr qr.png"))
     return check_target(p, force=force, option="--qr")
 
 
@@ -214,18 +215,19 @@ def find_font(text: str, explicit: str | None = None) -> str:
         from PIL import ImageFont
     except ImportError:
         raise EnvironmentProblem(
-            "PNG cards need Pillow, which is not installed",
-            "pip install pillow (or pip install 'weimai[card]'), or write an .svg card",
+            tr("PNG cards need Pillow, which is not installed"),
+            tr("pip install pillow (or pip install 'weimai[card]'), or write an .svg card"),
         ) from None
     if explicit:
         if not Path(explicit).is_file():
-            raise BadInput(f"{explicit}: font file not found", FONT_HINT)
+            raise BadInput(tr("{file}: font file not found").format(file=explicit), tr(FONT_HINT))
         try:
             font = ImageFont.truetype(explicit, 24)
         except OSError as exc:
-            raise BadInput(f"{explicit}: not a font Pillow can read ({exc})", FONT_HINT) from None
+            raise BadInput(tr("{file}: not a font Pillow can read ({error})").format(file=explicit, error=exc),
+                           tr(FONT_HINT)) from None
         if not _has_glyphs(font, text):
-            raise BadInput(f"{explicit}: font lacks characters of this card", FONT_HINT)
+            raise BadInput(tr("{file}: font lacks characters of this card").format(file=explicit), tr(FONT_HINT))
         return explicit
     for path in [*SYSTEM_FONTS, *_fc_match()]:
         if not Path(path).is_file():
@@ -236,7 +238,7 @@ def find_font(text: str, explicit: str | None = None) -> str:
             continue
         if _has_glyphs(font, text):
             return path
-    raise EnvironmentProblem("no font with Chinese characters found for the PNG card", FONT_HINT)
+    raise EnvironmentProblem(tr("no font with Chinese characters found for the PNG card"), tr(FONT_HINT))
 
 
 def card_png(info: CardInfo, out, font_path: str) -> None:
@@ -292,7 +294,7 @@ def plan_card(path: str | os.PathLike, info_text: str, font: str | None = None, 
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in CARD_FORMATS:
-        raise BadInput(f"{p}: a card must end in .svg or .png", "e.g. --card card.svg")
+        raise BadInput(tr("{file}: a card must end in .svg or .png").format(file=p), tr("e.g. --card card.svg"))
     p = check_target(p, force=force, option="--card")
     if ext == ".svg":
         return CardPlan(p, "svg", None)

@@ -23,6 +23,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from weimai_cli.i18n import tr
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
 _VALUE.update({"O": 0, "I": 1, "L": 1})
@@ -112,7 +114,7 @@ def get_secret(create: bool = True) -> bytes:
             from weimai_cli.errors import EnvironmentProblem
 
             raise EnvironmentProblem(
-                "no tracking-code secret yet", "share something first with `weimai share`"
+                tr("no tracking-code secret yet"), tr("share something first with `weimai share`")
             )
         hexed = secrets.token_hex(32)
         update_config("codes", "secret", hexed)
@@ -123,6 +125,6 @@ def get_secret(create: bool = True) -> bytes:
         from weimai_cli.errors import EnvironmentProblem
 
         raise EnvironmentProblem(
-            f"{config_path()}: [codes] secret is not the hex secret weimai wrote",
-            "restore config.toml from a backup (codes made with another secret never verify)",
+            tr("{file}: [codes] secret is not the hex secret weimai wrote").format(file=config_path()),
+            tr("restore config.toml from a backup (codes made with another secret never verify)"),
         ) from None

@@ -33,11 +33,12 @@ from typing import NamedTuple
 from weimai_cli.clock import now_iso
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound, did_you_mean
+from weimai_cli.i18n import N_, tr
 
 _HANDLE = re.compile(r"[^\s\-][^\s]{0,63}")
 ME = "me"
 SCOPES = ("sku", "category")
-SCOPE_NAMES = {"sku": "per-SKU", "category": "per-category"}
+SCOPE_NAMES = {"sku": N_("per-SKU"), "category": N_("per-category")}  # shown through tr()
 # the columns edit_distributor changes
 EDITABLE = ("name", "contact", "rate_bp", "notify_target", "active")
 
@@ -49,8 +50,9 @@ def get_distributor(conn: sqlite3.Connection, handle: str) -> dict:
     if row is None:
         handles = [r[0] for r in conn.execute("SELECT handle FROM distributors")]
         close = did_you_mean(handle, handles)
-        hint = f"add one: weimai distributors add {handle} --name … --rate …"
-        raise NotFound(f"no distributor {handle!r}", f"{close} or {hint}" if close else hint)
+        hint = tr("add one: weimai distributors add {handle} --name … --rate …").format(handle=handle)
+        raise NotFound(tr("no distributor {handle!r}").format(handle=handle),
+                       tr("{close} or {hint}").format(close=close, hint=hint) if close else hint)
     return dict(row)
 
 
@@ -65,12 +67,12 @@ def add_distributor(
     handle = handle.strip()
     if not _HANDLE.fullmatch(handle):
         raise BadInput(
-            f"distributor handle {handle!r} is not usable",
-            "use 1–64 characters without spaces, not starting with '-' (e.g. xiaohong)",
+            tr("distributor handle {handle!r} is not usable").format(handle=handle),
+            tr("use 1–64 characters without spaces, not starting with '-' (e.g. xiaohong)"),
         )
     with transaction(conn):
         if conn.execute("SELECT 1 FROM distributors WHERE handle = ?", (handle,)).fetchone():
-            raise BadInput(f"distributor {handle!r} already exists", "pick another handle")
+            raise BadInput(tr("distributor {handle!r} already exists").format(handle=handle), tr("pick another handle"))
         conn.execute(
             "INSERT INTO distributors (handle, name, contact, rate_bp, created_at) VALUES (?, ?, ?, ?, ?)",
             (handle, name or handle, contact, rate_bp, now_iso()),
@@ -116,11 +118,11 @@ def edit_distributor(conn: sqlite3.Connection, handle: str, changes: dict) -> tu
     if "name" in changes:
         changes = {**changes, "name": (changes["name"] or "").strip()}
         if not changes["name"]:
-            raise BadInput("--name is empty", "give a display name, or leave the option out")
+            raise BadInput(tr("--name is empty"), tr("give a display name, or leave the option out"))
     if "contact" in changes:
         changes = {**changes, "contact": (changes["contact"] or "").strip() or None}
     if changes.get("active", 1) != 1:
-        raise BadInput("edit only reactivates", f"use `weimai distributors deactivate {handle}`")
+        raise BadInput(tr("edit only reactivates"), tr("use `weimai distributors deactivate {handle}`").format(handle=handle))
     with transaction(conn):
         old = get_distributor(conn, handle)
         changed = [k for k, v in changes.items() if old[k] != v]
@@ -140,8 +142,8 @@ def deactivate_distributor(conn: sqlite3.Connection, handle: str) -> bool:
         d = get_distributor(conn, handle)
         if d["handle"] == ME:
             raise BadInput(
-                "the distributor 'me' cannot be deactivated",
-                "it is the default distributor (your own shares); edit it instead",
+                tr("the distributor 'me' cannot be deactivated"),
+                tr("it is the default distributor (your own shares); edit it instead"),
             )
         if not d["active"]:
             return False
@@ -203,7 +205,7 @@ def _check_key(conn: sqlite3.Connection, scope: str, key: str) -> str:
     if scope == "sku":
         if get_goods(conn, key)["status"] != "active":  # NotFound names close SKUs
             raise BadInput(
-                f"goods {key!r} is archived: a rate for it would never apply",
+                tr("goods {sku!r} is archived: a rate for it would never apply").format(sku=key),
                 close_matches_hint(conn, key, active_only=True),
             )
         return key
@@ -213,10 +215,12 @@ def _check_key(conn: sqlite3.Connection, scope: str, key: str) -> str:
     )]
     if key not in known:
         close = did_you_mean(key, known)
-        listed = ("categories: " + ", ".join(known[:10]) + (", …" if len(known) > 10 else "")) if known else (
-            "no active goods has a category yet (`weimai goods edit SKU --category …`)"
+        listed = tr("categories: {names}").format(
+            names=", ".join(known[:10]) + (", …" if len(known) > 10 else "")) if known else (
+            tr("no active goods has a category yet (`weimai goods edit SKU --category …`)")
         )
-        raise NotFound(f"no active goods in category {key!r}", f"{close} {listed}" if close else listed)
+        raise NotFound(tr("no active goods in category {category!r}").format(category=key),
+                       f"{close} {listed}" if close else listed)
     return key
 
 
@@ -225,7 +229,8 @@ def _check_scope(scope: str, key: str) -> str:
         raise ValueError(f"scope {scope!r}")
     key = (key or "").strip()
     if not key:
-        raise BadInput(f"--{scope} is empty", f"give a {'SKU' if scope == 'sku' else 'category'}")
+        raise BadInput(tr("--{scope} is empty").format(scope=scope),
+                       tr("give a SKU") if scope == "sku" else tr("give a category"))
     return key
 
 
@@ -263,8 +268,8 @@ def remove_rate(conn: sqlite3.Connection, handle: str, scope: str, key: str) -> 
         ).fetchone()
         if old is None:
             raise NotFound(
-                f"{handle} has no {SCOPE_NAMES[scope]} rate for {key!r}",
-                f"see `weimai distributors rate {handle}`",
+                tr("{handle} has no {scope} rate for {key!r}").format(handle=handle, scope=tr(SCOPE_NAMES[scope]), key=key),
+                tr("see `weimai distributors rate {handle}`").format(handle=handle),
             )
         conn.execute("DELETE FROM distributor_rates WHERE handle = ? AND scope = ? AND key = ?", (handle, scope, key))
     return old[0]

@@ -38,6 +38,7 @@ from functools import lru_cache
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import tr
 
 LINK_FIELDS = ("code", "channel", "campaign", "slot", "sku")
 
@@ -74,7 +75,8 @@ def placeholders(text: str) -> list[str]:
     try:
         return [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
     except ValueError as exc:
-        raise BadInput(f"template {text!r}: {exc}", "write literal braces as {{ and }}") from None
+        raise BadInput(tr("template {text!r}: {error}").format(text=text, error=exc),
+                       tr("write literal braces as {{ and }}")) from None
 
 
 def check_template(name: str, template: Mapping[str, str] | str) -> None:
@@ -84,14 +86,14 @@ def check_template(name: str, template: Mapping[str, str] | str) -> None:
     for text in texts:
         if not isinstance(text, str):
             raise BadInput(
-                f"link template {name!r}: value {text!r} is not text",
-                "write each parameter as name = \"{code}\" in [share.links.<platform>]",
+                tr("link template {name!r}: value {value!r} is not text").format(name=name, value=text),
+                tr("write each parameter as name = \"{code}\" in [share.links.<platform>]"),
             )
         for f in placeholders(text):
             if f not in allowed:
                 raise BadInput(
-                    f"link template {name!r}: unknown placeholder {{{f}}}",
-                    "use one of: " + ", ".join("{" + a + "}" for a in allowed),
+                    tr("link template {name!r}: unknown placeholder {{{field}}}").format(name=name, field=f),
+                    tr("use one of: {names}").format(names=", ".join("{" + a + "}" for a in allowed)),
                 )
 
 
@@ -116,13 +118,13 @@ def _split(url: str):
 
 def check_product_url(url: str | None, sku: str) -> str:
     """The goods URL, or a clear error asking to set it."""
-    hint = f"set the product's url: weimai goods edit {sku} --url https://…"
+    hint = tr("set the product's url: weimai goods edit {sku} --url https://…").format(sku=sku)
     if not url or not url.strip():
-        raise BadInput(f"goods {sku!r} has no product url", hint)
+        raise BadInput(tr("goods {sku!r} has no product url").format(sku=sku), hint)
     url = url.strip()
     parts = _split(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise BadInput(f"goods {sku!r} has url {url!r}, which is not an http(s) link", hint)
+        raise BadInput(tr("goods {sku!r} has url {url!r}, which is not an http(s) link").format(sku=sku, url=url), hint)
     return url
 
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 from weimai_cli.clock import parse_bound
 from weimai_cli.errors import NotFound
+from weimai_cli.i18n import N_, tr
 from weimai_cli.sharing import codes
 from weimai_cli.sharing.service import SHARE_COLUMNS, check_channel
 
@@ -65,11 +66,12 @@ class CodeCheck:
         return asdict(self)
 
 
+# why a code is (not) genuine, in English; shown through tr()
 REASONS = {
-    "ok": "genuine",
-    "checksum": "the check character does not match (a typo?)",
-    "signature": "the signature does not match (not made by this weimai)",
-    "malformed": "not a weimai code (wm + at least 8 letters and digits)",
+    "ok": N_("genuine"),
+    "checksum": N_("the check character does not match (a typo?)"),
+    "signature": N_("the signature does not match (not made by this weimai)"),
+    "malformed": N_("not a weimai code (wm + at least 8 letters and digits)"),
 }
 
 
@@ -92,11 +94,11 @@ def get_share(conn: sqlite3.Connection, code: str, secret: bytes | None = None) 
     """The share of a genuine code, or exit 1 saying why not."""
     check = check_code(conn, code, secret)
     if not check.genuine:
-        raise NotFound(f"{check.code}: {REASONS[check.reason]}", "check the code, or see `weimai shares list`")
+        raise NotFound(f"{check.code}: {tr(REASONS[check.reason])}", tr("check the code, or see `weimai shares list`"))
     if check.share is None:
         raise NotFound(
-            f"{check.code}: genuine, but share {check.share_id} is not in this database",
-            "is --db / WEIMAI_HOME the database the share was made in?",
+            tr("{code}: genuine, but share {id} is not in this database").format(code=check.code, id=check.share_id),
+            tr("is --db / WEIMAI_HOME the database the share was made in?"),
         )
     return check.share
 
@@ -106,12 +108,14 @@ def get_share(conn: sqlite3.Connection, code: str, secret: bytes | None = None) 
 
 @dataclass
 class Section:
-    """A titled table under a share in `weimai shares show`."""
+    """A titled table under a share in `weimai shares show`. The title (also
+    the section's key in JSON), the labels and the empty text are English,
+    marked ``N_()`` where they are made; the text formats translate them."""
 
     title: str
     rows: list[dict]
     cols: list[tuple[str, str, str]]  # (key, label, kind: text|money|rate|int)
-    empty: str = "none"
+    empty: str = N_("none")
 
 
 def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
@@ -124,13 +128,13 @@ def goods_now_section(conn: sqlite3.Connection, share: dict) -> Section:
         (share["sku"],),
     ).fetchone()
     rows = [
-        {"when": "at share time", "price_fen": share["price_fen"], "currency": share["currency"],
+        {"when": N_("at share time"), "price_fen": share["price_fen"], "currency": share["currency"],
          "commission_bp": share["commission_bp"], "commission_fen": share["commission_fen"], "status": ""},
-        {"when": "now (goods)", "price_fen": now["price_fen"], "currency": now["currency"],
+        {"when": N_("now (goods)"), "price_fen": now["price_fen"], "currency": now["currency"],
          "commission_bp": now["commission_bp"], "commission_fen": now["commission_fen"], "status": now["status"]},
     ]
     # a currency column only when one of them is not CNY, as in list-goods
-    cur = [("currency", "cur", "text")] if {r["currency"] for r in rows} != {"CNY"} else []
-    cols = [("when", "", "text"), ("price_fen", "price", "money"), *cur, ("commission_bp", "rate", "rate"),
-            ("commission_fen", "fixed", "money"), ("status", "status", "text")]
-    return Section("terms", rows, cols)
+    cur = [("currency", N_("cur"), "text")] if {r["currency"] for r in rows} != {"CNY"} else []
+    cols = [("when", "", "text"), ("price_fen", N_("price"), "money"), *cur, ("commission_bp", N_("rate"), "rate"),
+            ("commission_fen", N_("fixed"), "money"), ("status", N_("status"), "text")]
+    return Section(N_("terms"), rows, cols)

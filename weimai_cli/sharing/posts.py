@@ -59,6 +59,7 @@ from functools import lru_cache
 
 from weimai_cli.catalog import offers
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import tr
 from weimai_cli.money import format_fen, format_price
 
 CHANNELS = ("weibo", "wechat", "moments", "xiaohongshu", "douyin", "qq", "link")
@@ -202,20 +203,20 @@ def parse_template(text: str, name: str = "template") -> Template:
             parts = list(string.Formatter().parse(line))
         except ValueError as exc:
             raise TemplateError(
-                f"{exc}", "write a literal brace as {{ or }}", file=name, row=lineno
+                f"{exc}", tr("write a literal brace as {{ or }}"), file=name, row=lineno
             ) from None
         pattern, fields = [], []
         for literal, field, spec, conv in parts:
             if field is not None and field not in PLACEHOLDERS:
                 raise TemplateError(
-                    f"unknown placeholder {{{field}}}",
-                    "placeholders are: " + " ".join("{" + p + "}" for p in PLACEHOLDERS),
+                    tr("unknown placeholder {{{field}}}").format(field=field),
+                    tr("placeholders are: {names}").format(names=" ".join("{" + p + "}" for p in PLACEHOLDERS)),
                     file=name, row=lineno,
                 )
             if spec or conv:
                 raise TemplateError(
-                    f"{{{field}}}: format specs and conversions are not supported",
-                    f"write just {{{field}}}", file=name, row=lineno,
+                    tr("{{{field}}}: format specs and conversions are not supported").format(field=field),
+                    tr("write just {{{field}}}").format(field=field), file=name, row=lineno,
                 )
             pattern.append(literal.replace("{", "{{").replace("}", "}}"))
             if field is not None:
@@ -224,7 +225,7 @@ def parse_template(text: str, name: str = "template") -> Template:
         lines.append(("".join(pattern), tuple(fields)))
     if not any({"link", "tkl"} & set(fields) for _, fields in lines):
         raise TemplateError(
-            "template has no {link}", "put {link} where the tracked link goes", file=name
+            tr("template has no {link}"), tr("put {link} where the tracked link goes"), file=name
         )
     return Template(name, text, tuple(lines))
 

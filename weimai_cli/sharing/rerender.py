@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from weimai_cli.i18n import tr
 from weimai_cli.sharing.lookup import get_share
+from weimai_cli.sharing.notes import note
 from weimai_cli.sharing.service import (
     SHARE_COLUMNS,
     ShareResult,
@@ -46,7 +48,8 @@ def render_share(
     shortener = None
     result = ShareResult(share, goods["title"], None, goods["original_price_fen"])
     if shorten and share["short_link"]:
-        result.warnings.append(f"{share['code']} has a short link already, kept: {share['short_link']}")
+        result.warnings.append(note(lambda lang: tr("{code} has a short link already, kept: {link}", lang).format(
+            code=share["code"], link=share["short_link"])))
     elif shorten:
         from weimai_cli.sharing.shorten import from_config
 

@@ -34,7 +34,9 @@ from weimai_cli.catalog import offers
 from weimai_cli.clock import now_iso, today
 from weimai_cli.db.tx import transaction
 from weimai_cli.errors import BadInput, NotFound, did_you_mean
+from weimai_cli.i18n import tr
 from weimai_cli.sharing import affiliate, codes, links, posts
+from weimai_cli.sharing.notes import note
 
 DEFAULT_CHANNEL = "weibo"
 SHARE_COLUMNS = (
@@ -80,8 +82,8 @@ def check_channel(channel: str) -> str:
     ch = (channel or "").strip().lower()
     if ch not in posts.CHANNELS:
         close = did_you_mean(ch, posts.CHANNELS)
-        hint = "channels: " + ", ".join(posts.CHANNELS)
-        raise BadInput(f"unknown channel {channel!r}", f"{close} {hint}" if close else hint)
+        hint = tr("channels: {names}").format(names=", ".join(posts.CHANNELS))
+        raise BadInput(tr("unknown channel {channel!r}").format(channel=channel), f"{close} {hint}" if close else hint)
     return ch
 
 
@@ -99,7 +101,8 @@ def resolve_template(spec: str | None, channel: str, settings: ShareSettings) ->
     if any(sep in spec for sep in "/\\") or os.path.splitext(spec)[1]:
         path = Path(spec).expanduser()
         if not path.is_file():
-            raise BadInput(f"{spec}: template file not found", "give an existing file or a template name")
+            raise BadInput(tr("{file}: template file not found").format(file=spec),
+                           tr("give an existing file or a template name"))
         return posts.parse_template(_read_template(path), str(spec))
     if settings.home:
         home_file = os.path.join(settings.home, "templates", spec + ".txt")
@@ -109,15 +112,15 @@ def resolve_template(spec: str | None, channel: str, settings: ShareSettings) ->
         return posts.parse_template(posts.BUILTIN_TEMPLATES[spec], spec)
     names = template_names(settings.home)
     close = did_you_mean(spec, names)
-    hint = "templates: " + ", ".join(names) + ", or a file path"
-    raise BadInput(f"unknown template {spec!r}", f"{close} {hint}" if close else hint)
+    hint = tr("templates: {names}, or a file path").format(names=", ".join(names))
+    raise BadInput(tr("unknown template {name!r}").format(name=spec), f"{close} {hint}" if close else hint)
 
 
 def _read_template(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise BadInput(f"{path}: template is not UTF-8 text", "save it as UTF-8") from None
+        raise BadInput(tr("{file}: template is not UTF-8 text").format(file=path), tr("save it as UTF-8")) from None
 
 
 def _active_goods(conn: sqlite3.Connection, sku: str) -> dict:
@@ -125,10 +128,10 @@ def _active_goods(conn: sqlite3.Connection, sku: str) -> dict:
 
     row = conn.execute("SELECT * FROM goods WHERE sku = ?", (sku,)).fetchone()
     if row is None:
-        raise NotFound(f"no goods with SKU {sku!r}", close_matches_hint(conn, sku, active_only=True))
+        raise NotFound(tr("no goods with SKU {sku!r}").format(sku=sku), close_matches_hint(conn, sku, active_only=True))
     if row["status"] != "active":
         raise BadInput(
-            f"goods {sku!r} is archived and cannot be shared",
+            tr("goods {sku!r} is archived and cannot be shared").format(sku=sku),
             close_matches_hint(conn, sku, active_only=True),
         )
     return dict(row)
@@ -144,28 +147,29 @@ def _fit_template(tmpl: posts.Template, goods: dict, choice: affiliate.Choice, d
             tmpl = posts.parse_template(posts.TKL_FORMS[tmpl.name], tmpl.name)
         if "tkl" not in tmpl.fields:
             raise posts.TemplateError(
-                "template has no {tkl}, and this post carries the 淘口令 (WeChat blocks Taobao links)",
-                "put {tkl} where the 淘口令 goes", file=tmpl.name,
+                tr("template has no {tkl}, and this post carries the 淘口令 (WeChat blocks Taobao links)"),
+                tr("put {tkl} where the 淘口令 goes"), file=tmpl.name,
             )
     elif "link" not in tmpl.fields:
         raise posts.TemplateError(
-            "template has no {link}",
-            "put {link} where the tracked link goes ({tkl} alone serves only WeChat, Moments "
-            "and QQ posts of Taobao/Tmall goods with a 淘口令)", file=tmpl.name,
+            tr("template has no {link}"),
+            tr("put {link} where the tracked link goes ({tkl} alone serves only WeChat, Moments "
+              "and QQ posts of Taobao/Tmall goods with a 淘口令)"), file=tmpl.name,
         )
     coupon = offers.coupon_of(goods)
     asked = sorted({"coupon", "coupon_end"} & tmpl.fields)
     if asked and not builtin and coupon is not None and not coupon.valid_on(day):
         if coupon.end is not None and coupon.end < day:
-            why = f"expired on {coupon.end}"
+            why = tr("expired on {day}").format(day=coupon.end)
         elif coupon.start is not None and day < coupon.start:
-            why = f"starts on {coupon.start}"
+            why = tr("starts on {day}").format(day=coupon.start)
         else:
-            why = "has none left"
+            why = tr("has none left")
         raise BadInput(
-            f"the coupon of {goods['sku']!r} {why} and is never posted, but template {tmpl.name} uses "
-            + " and ".join("{" + f + "}" for f in asked),
-            f"{affiliate.REFRESH_HINT}, or share with a template without {{coupon}} and {{coupon_end}}",
+            tr("the coupon of {sku!r} {why} and is never posted, but template {name} uses {fields}").format(
+                sku=goods["sku"], why=why, name=tmpl.name, fields=tr(" and ").join("{" + f + "}" for f in asked)),
+            tr("{refresh}, or share with a template without {{coupon}} and {{coupon_end}}").format(
+                refresh=tr(affiliate.REFRESH_HINT)),
         )
     return tmpl
 
@@ -189,7 +193,8 @@ def plan_files(
         card_text = f"{title}{sign}.0123456789{codes.ALPHABET}wm原价推广码扫码购买"
         card_plan = plan_card(card, card_text, font, force)
         if qr_path is not None and os.path.abspath(qr_path) == os.path.abspath(card_plan.path):
-            raise BadInput(f"{qr_path}: --qr and --card name the same file", "give each its own file name")
+            raise BadInput(tr("{file}: --qr and --card name the same file").format(file=qr_path),
+                           tr("give each its own file name"))
     return qr_path, card_plan
 
 
@@ -279,8 +284,8 @@ def create_share(
     dist = get_distributor(conn, distributor)
     if not dist.get("active", 1):
         handle = dist["handle"]
-        raise BadInput(f"distributor {handle!r} is deactivated",
-                       f"reactivate with `weimai distributors edit {handle} --active`")
+        raise BadInput(tr("distributor {handle!r} is deactivated").format(handle=handle),
+                       tr("reactivate with `weimai distributors edit {handle} --active`").format(handle=handle))
     day = today()
     choice = affiliate.choose(conn, goods, ch, slot, day)
     slot = choice.slot
@@ -292,7 +297,7 @@ def create_share(
     limit, counter = posts.budget(ch, settings.budgets)
     warnings = []
     if link_name == "amazon" and not slot:
-        warnings.append("Amazon credits you through your tracking id: give it with --slot")
+        warnings.append(note(lambda lang: tr("Amazon credits you through your tracking id: give it with --slot", lang)))
     warnings += choice.warnings
     qr_path, card_plan = plan_files(qr_file, card, font, force, goods["title"], goods["currency"])
     shortener = None
@@ -304,7 +309,7 @@ def create_share(
     from weimai_cli.sharing.distributors import terms_for
 
     # per-SKU > per-category > distributor's rate > goods' terms
-    rate_bp, rate_fen, _ = terms_for(conn, dist["handle"], goods)
+    rate_bp, rate_fen, _source = terms_for(conn, dist["handle"], goods)
     link_values = {"channel": ch, "campaign": campaign, "slot": slot, "sku": sku}
 
     def compose(code: str, link: str) -> posts.Post:
@@ -358,9 +363,10 @@ def _next_id(conn: sqlite3.Connection) -> int:
 
 def _warn_over_budget(result: ShareResult) -> None:
     if result.post is not None and result.post.over_budget:
-        result.warnings.append(
-            f"post is {result.post.length}/{result.post.limit} even shortened; edit it before posting"
-        )
+        post = result.post
+        result.warnings.append(note(lambda lang: tr(
+            "post is {length}/{limit} even shortened; edit it before posting", lang,
+        ).format(length=post.length, limit=post.limit)))
 
 
 def deliver(conn, result: ShareResult, shortener, repost, qr_path, card_plan, force: bool) -> None:

@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from weimai_cli.errors import BadInput
+from weimai_cli.i18n import tr
 
 SERVICES = ("shlink", "yourls")
 MAX_ANSWER = 1 << 20
@@ -71,29 +72,30 @@ def from_config(section: Mapping | None) -> Shortener:
     url = str(section.get("url", "")).strip().rstrip("/")
     if not service or not url:
         raise BadInput(
-            "--shorten needs a shortener in the config file",
-            f"add to config.toml: {CONFIG_EXAMPLE}",
+            tr("--shorten needs a shortener in the config file"),
+            tr("add to config.toml: {example}").format(example=CONFIG_EXAMPLE),
         )
     if service not in SERVICES:
         raise BadInput(
-            f"[shortener] service {service!r} is not supported", "use shlink or yourls"
+            tr("[shortener] service {service!r} is not supported").format(service=service), tr("use shlink or yourls")
         )
     allow_private = section.get("allow_private", False) is True
     if not url.startswith("https://") and not (allow_private and url.startswith("http://")):
         raise BadInput(
-            f"[shortener] url {url!r} must start with https://",
-            "e.g. https://s.example.com (allow_private = true also allows http://, for a local server)",
+            tr("[shortener] url {url!r} must start with https://").format(url=url),
+            tr("e.g. https://s.example.com (allow_private = true also allows http://, for a local server)"),
         )
     key = "api_key" if service == "shlink" else "token"
     secret = str(section.get(key, "")).strip()
     if not secret:
-        raise BadInput(f"[shortener] needs {key} for {service}", f"add {key} = \"…\" under [shortener]")
+        raise BadInput(tr("[shortener] needs {key} for {service}").format(key=key, service=service),
+                       tr("add {key} = \"…\" under [shortener]").format(key=key))
     try:
         timeout = float(section.get("timeout", DEFAULT_TIMEOUT))
     except (TypeError, ValueError):
-        raise BadInput("[shortener] timeout must be a number of seconds") from None
+        raise BadInput(tr("[shortener] timeout must be a number of seconds")) from None
     if timeout <= 0:
-        raise BadInput("[shortener] timeout must be more than 0 seconds")
+        raise BadInput(tr("[shortener] timeout must be more than 0 seconds"))
     return Shortener(
         service, url, secret, timeout,
         str(section.get("domain", "")).strip(), str(section.get("ca_bundle", "")).strip(), allow_private,
@@ -105,7 +107,7 @@ def _read_capped(resp) -> bytes:
     for chunk in resp.iter_content(65536):
         size += len(chunk)
         if size > MAX_ANSWER:
-            raise ShortenError(f"{resp.url}: answer larger than {MAX_ANSWER} bytes")
+            raise ShortenError(tr("{url}: answer larger than {n} bytes").format(url=resp.url, n=MAX_ANSWER))
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -136,13 +138,13 @@ def _post(sh: Shortener, endpoint: str, **kw) -> tuple[int, object]:
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise ShortenError(f"{endpoint}: HTTP {status}, answer is not JSON") from None
+        raise ShortenError(tr("{url}: HTTP {status}, answer is not JSON").format(url=endpoint, status=status)) from None
     return status, data
 
 
 def _checked(endpoint: str, short: object) -> str:
     if not isinstance(short, str) or not short.startswith(("http://", "https://")):
-        raise ShortenError(f"{endpoint}: answer has no short URL")
+        raise ShortenError(tr("{url}: answer has no short URL").format(url=endpoint))
     return short
 
 

@@ -8,6 +8,7 @@ import typer
 
 from weimai_cli.cli.options import Fmt, FormatOpt
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import ngettext, tr
 
 app = typer.Typer(
     help="Distributors (达人): their rates (also per SKU or category), status and delivery target.",
@@ -24,9 +25,9 @@ def _rate(value: str, option: str) -> int:
     try:
         bp = parse_rate(value)
     except MoneyError as exc:
-        raise BadInput(f"{option}: {exc}", "write a percent from 0 to 100, like 25% or 25") from None
+        raise BadInput(f"{option}: {exc}", tr("write a percent from 0 to 100, like {a} or {b}").format(a="25%", b="25")) from None
     if bp is None:
-        raise BadInput(f"{option} is empty", "write a percent from 0 to 100, like 25% or 25")
+        raise BadInput(tr("{option} is empty").format(option=option), tr("write a percent from 0 to 100, like {a} or {b}").format(a="25%", b="25"))
     return bp
 
 
@@ -46,8 +47,9 @@ def add_cmd(
 
     rate_bp = _rate(rate, "--rate") if rate is not None else None
     d = add_distributor(open_db(), handle, name=name, contact=contact, rate_bp=rate_bp)
-    rate_text = f", rate {format_rate(d['rate_bp'])}" if d["rate_bp"] is not None else ""
-    output.message(f"added distributor {d['handle']} ({d['name']}{rate_text})")
+    rate_text = tr(", rate {rate}").format(rate=format_rate(d["rate_bp"])) if d["rate_bp"] is not None else ""
+    output.message(tr("added distributor {handle} ({name}{rate})").format(handle=d["handle"], name=d["name"],
+                                                                         rate=rate_text))
 
 
 @app.command("list")
@@ -57,14 +59,16 @@ def list_cmd(
 ):
     """List active distributors with their rate, status, delivery target and shares."""
     from weimai_cli.cli import output
-    from weimai_cli.cli.render.distributors import list_cols
+    from weimai_cli.cli.render.distributors import list_cols, list_rows
     from weimai_cli.sharing.distributors import inactive_count, list_distributors
 
     conn = open_db()
-    output.rows(list_distributors(conn, include_inactive=everyone), list_cols(), fmt.value)
+    output.rows(list_rows(list_distributors(conn, include_inactive=everyone), fmt.value), list_cols(), fmt.value,
+                empty=tr("no rows"))
     hidden = 0 if everyone else inactive_count(conn)
     if hidden:
-        output.message(f"{output.count(hidden, 'deactivated distributor')} not listed (--all lists them)")
+        output.message(ngettext("{n} deactivated distributor not listed (--all lists them)",
+                                "{n} deactivated distributors not listed (--all lists them)", hidden).format(n=hidden))
 
 
 @app.command("show")
@@ -81,7 +85,8 @@ def show_cmd(handle: HandleArg, fmt: FormatOpt = Fmt.table):
     output.fields(render.distributor_fields(d))
     if d["rates"]:
         output.line()
-        output.rows(render.rate_rows(d["rates"]), render.rate_cols(), fmt.value, title=f"rates ({render.PRECEDENCE})")
+        output.rows(render.rate_rows(d["rates"], fmt.value), render.rate_cols(), fmt.value,
+                    title=tr("rates ({precedence})").format(precedence=tr(render.PRECEDENCE)))
 
 
 @app.command("edit")
@@ -104,9 +109,9 @@ def edit_cmd(
     from weimai_cli.sharing.distributors import edit_distributor
 
     if rate is not None and no_rate:
-        raise UsageError("--rate and --no-rate exclude each other")
+        raise UsageError(tr("--rate and --no-rate exclude each other"))
     if notify is not None and no_notify:
-        raise UsageError("--notify and --no-notify exclude each other")
+        raise UsageError(tr("--notify and --no-notify exclude each other"))
     changes: dict = {}
     if rate is not None or no_rate:
         changes["rate_bp"] = None if no_rate else _rate(rate, "--rate")
@@ -120,20 +125,23 @@ def edit_cmd(
         changes["active"] = 1
     if not changes:
         raise UsageError(
-            "nothing to change", "give --rate, --no-rate, --name, --contact, --notify, --no-notify or --active"
+            tr("nothing to change"), tr("give --rate, --no-rate, --name, --contact, --notify, --no-notify or --active")
         )
     d, changed = edit_distributor(open_db(), handle, changes)
     if not changed:
-        output.message(f"unchanged {d['handle']}")
+        output.message(tr("unchanged {handle}").format(handle=d["handle"]))
         return
+    none = tr("(none)")
     shown = {
-        "name": lambda: f"name {d['name']}",
-        "contact": lambda: f"contact {d['contact'] or '(none)'}",
-        "rate_bp": lambda: f"rate {format_rate(d['rate_bp']) if d['rate_bp'] is not None else '(goods terms)'}",
-        "notify_target": lambda: f"notify {d['notify_target'] or '(none)'}",
-        "active": lambda: "reactivated",
+        "name": lambda: tr("name {name}").format(name=d["name"]),
+        "contact": lambda: tr("contact {contact}").format(contact=d["contact"] or none),
+        "rate_bp": lambda: tr("rate {rate}").format(
+            rate=format_rate(d["rate_bp"]) if d["rate_bp"] is not None else tr("(goods terms)")),
+        "notify_target": lambda: tr("notify {target}").format(target=d["notify_target"] or none),
+        "active": lambda: tr("reactivated"),
     }
-    output.message(f"changed {d['handle']}: " + ", ".join(shown[k]() for k in changed))
+    output.message(tr("changed {handle}: {changes}").format(
+        handle=d["handle"], changes=tr(", ").join(shown[k]() for k in changed)))
 
 
 def _notify_target(name: str) -> str:
@@ -142,7 +150,7 @@ def _notify_target(name: str) -> str:
 
     name = name.strip()
     if not name:
-        raise BadInput("--notify is empty", "give a target of `weimai notify list`, or use --no-notify")
+        raise BadInput(tr("--notify is empty"), tr("give a target of `weimai notify list`, or use --no-notify"))
     try:
         return get_target(name).name
     except NotFound as exc:
@@ -157,12 +165,12 @@ def deactivate_cmd(handle: HandleArg):
 
     conn = open_db()
     if not deactivate_distributor(conn, handle):
-        output.message(f"{handle} was already deactivated")
+        output.message(tr("{handle} was already deactivated").format(handle=handle))
         return
     d = get_distributor(conn, handle)
     output.message(
-        f"deactivated {d['handle']}: their shares, orders and ledger entries are kept; "
-        f"`weimai distributors edit {d['handle']} --active` reactivates"
+        tr("deactivated {handle}: their shares, orders and ledger entries are kept; "
+          "`weimai distributors edit {handle} --active` reactivates").format(handle=d["handle"])
     )
 
 
@@ -187,32 +195,38 @@ def rate_cmd(
     from weimai_cli.sharing import distributors as dist
 
     if rate is not None and rate.startswith("--"):  # unknown options reach RATE (so that -1 is a rate to refuse)
-        raise UsageError(f"No such option: {rate.split('=')[0]}", "see `weimai distributors rate --help`")
+        raise UsageError(tr("No such option: {option}").format(option=rate.split("=")[0]),
+                         tr("see `weimai distributors rate --help`"))
     if sku is not None and category is not None:
-        raise UsageError("--sku and --category exclude each other", "set one rate at a time")
+        raise UsageError(tr("--sku and --category exclude each other"), tr("set one rate at a time"))
     scope, key = ("sku", sku) if sku is not None else ("category", category) if category is not None else (None, None)
     conn = open_db()
     if scope is None:
         if rate is not None or remove:
             raise UsageError(
-                "say what the rate is for: --sku SKU or --category CATEGORY",
-                f"the distributor's own rate: weimai distributors edit {handle} --rate {rate or 'RATE'}",
+                tr("say what the rate is for: --sku SKU or --category CATEGORY"),
+                tr("the distributor's own rate: weimai distributors edit {handle} --rate {rate}").format(
+                    handle=handle, rate=rate or "RATE"),
             )
         from weimai_cli.cli.render.distributors import rate_cols, rate_rows
 
         handle = dist.get_distributor(conn, handle)["handle"]
-        output.rows(rate_rows(dist.rates_of(conn, handle)), rate_cols(), fmt.value,
-                    empty=f"{handle} has no per-SKU or per-category rates")
+        output.rows(rate_rows(dist.rates_of(conn, handle), fmt.value), rate_cols(), fmt.value,
+                    empty=tr("{handle} has no per-SKU or per-category rates").format(handle=handle))
         return
-    what = f"{dist.SCOPE_NAMES[scope]} rate of {handle} for {(key or '').strip()!r}"
+    what = tr("{scope} rate of {handle} for {key!r}").format(
+        scope=tr(dist.SCOPE_NAMES[scope]), handle=handle, key=(key or "").strip())
     if remove:
         if rate is not None:
-            raise UsageError("a RATE and --remove exclude each other")
+            raise UsageError(tr("a RATE and --remove exclude each other"))
         old = dist.remove_rate(conn, handle, scope, key)
-        output.message(f"removed the {what} ({format_rate(old)})")
+        output.message(tr("removed the {what} ({rate})").format(what=what, rate=format_rate(old)))
         return
     if rate is None:
-        raise UsageError("give a RATE or --remove", f"e.g. weimai distributors rate {handle} --{scope} {key} 25%")
+        raise UsageError(tr("give a RATE or --remove"), tr("e.g. weimai distributors rate {handle} --{scope} {key} 25%").format(
+            handle=handle, scope=scope, key=key))
     bp = _rate(rate, "RATE")
     outcome = dist.set_rate(conn, handle, scope, key, bp)
-    output.message(f"{outcome} the {what}: {format_rate(bp)}" if outcome != "unchanged" else f"unchanged: {what}")
+    done = {"added": tr("added the {what}: {rate}"), "changed": tr("changed the {what}: {rate}")}
+    output.message(done[outcome].format(what=what, rate=format_rate(bp)) if outcome != "unchanged"
+                   else tr("unchanged: {what}").format(what=what))

@@ -17,6 +17,7 @@ from weimai_cli.cli.options import (
     TextFormatOpt,
 )
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import N_, tr
 
 share_app = typer.Typer(add_completion=False)
 shares_app = typer.Typer(help="The history of shares: list, show and render again.", no_args_is_help=True)
@@ -27,7 +28,9 @@ codes_app = typer.Typer(help="Tracking codes: verify one.", no_args_is_help=True
 def codes_group():
     """Tracking codes: verify one (more subcommands may join `verify`)."""
 
-ChannelHelp = "weibo, wechat, moments, xiaohongshu, douyin, qq or link (default: share.channel in the config file, else weibo)."
+ChannelHelp = N_(
+    "weibo, wechat, moments, xiaohongshu, douyin, qq or link (default: share.channel in the config file, else weibo)."
+)
 
 
 QR_TERMINAL = "-"
@@ -94,6 +97,7 @@ def share_cmd(
     link, a folder, no such folder) records nothing.
     """
     from weimai_cli.cli import output
+    from weimai_cli.sharing.notes import shown
     from weimai_cli.sharing.service import create_share
 
     result = create_share(
@@ -103,14 +107,15 @@ def share_cmd(
     )
     s = result.share
     for w in result.warnings:
-        output.warn(w)
+        output.warn(shown(w))  # JSON keeps the English
     if fmt == TextFmt.json:
         output.json_out(result.as_dict())
     else:
-        output.line(f"link  {result.link}")
+        labels = _labels()
+        output.line(labels["link"] + result.link)
         if result.tkl:
-            output.line(f"tkl   {result.tkl}")
-        output.line(f"code  {s['code']}" + (" (dry run: not recorded)" if dry_run else ""))
+            output.line(labels["tkl"] + result.tkl)
+        output.line(labels["code"] + s["code"] + (tr(" (dry run: not recorded)") if dry_run else ""))
         output.line()
         output.line(result.post.text)
         if output.is_terminal() or "card" in result.planned:
@@ -123,18 +128,39 @@ def share_cmd(
 
             output.line()
             output.line(qr_text(result.link))
-    cut = f", shortened {', '.join(result.post.shortened)}" if result.post.shortened else ""
-    budget = f" ({result.post.length}/{result.post.limit}{cut})" if result.post.limit else ""
+    cut = tr(", shortened {fields}").format(fields=", ".join(result.post.shortened)) if result.post.shortened else ""
+    budget = tr(" ({length}/{limit}{cut})").format(
+        length=result.post.length, limit=result.post.limit, cut=cut) if result.post.limit else ""
+    who = {"sku": s["sku"], "channel": s["channel"], "distributor": s["distributor"], "code": s["code"],
+           "budget": budget}
     if dry_run:
-        output.message(f"dry run: would share {s['sku']} on {s['channel']} as {s['distributor']}: {s['code']}{budget}")
+        output.message(tr("dry run: would share {sku} on {channel} as {distributor}: {code}{budget}").format(**who))
         for kind, path in result.planned.items():
-            output.message(f"dry run: would write {kind}: {path}")
+            output.message(tr("dry run: would write {kind}: {path}").format(kind=_file_kind(kind), path=path))
         if shorten:
-            output.message("dry run: no short link made (the shortener would record one)")
-        output.message("dry run: nothing recorded")
+            output.message(tr("dry run: no short link made (the shortener would record one)"))
+        output.message(tr("dry run: nothing recorded"))
         return
-    output.message(f"shared {s['sku']} on {s['channel']} as {s['distributor']}: {s['code']}{budget}")
-    _report_files_and_failures(result, "or share without --shorten", "share again")
+    output.message(tr("shared {sku} on {channel} as {distributor}: {code}{budget}").format(**who))
+    _report_files_and_failures(result, tr("or share without --shorten"), tr("share again"))
+
+
+# the files a share writes, as messages name them
+FILE_KINDS = {"qr": N_("qr"), "card": N_("card")}
+
+
+def _file_kind(kind: str) -> str:
+    return tr(FILE_KINDS[kind]) if kind in FILE_KINDS else kind
+
+
+def _labels() -> dict[str, str]:
+    """The labels of the text output's first lines (link, 淘口令, code), padded
+    to one width (CJK-aware): ``link  ``, ``tkl   ``, ``code  `` in English."""
+    from rich.cells import cell_len
+
+    names = {"link": tr("link"), "tkl": tr("tkl"), "code": tr("code")}
+    width = max(cell_len(n) for n in names.values())
+    return {k: n + " " * (width - cell_len(n) + 2) for k, n in names.items()}
 
 
 def _report_files_and_failures(result, retry: str, again: str) -> None:
@@ -145,18 +171,20 @@ def _report_files_and_failures(result, retry: str, again: str) -> None:
 
     s = result.share
     for kind, path in result.files.items():
-        output.message(f"wrote {kind}: {path}")
+        output.message(tr("wrote {kind}: {path}").format(kind=_file_kind(kind), path=path))
     failed, hints = [], []
     if result.shorten_error:
-        failed.append(f"shortening failed: {result.shorten_error}; the share is recorded with its long link")
-        hints.append(f"check [shortener] in the config file, {retry}")
+        failed.append(tr("shortening failed: {error}; the share is recorded with its long link").format(
+            error=result.shorten_error))
+        hints.append(tr("check [shortener] in the config file, {retry}").format(retry=retry))
     if result.unwritten:
-        failed += [f"{kind} not written: {why}" for kind, why in result.unwritten.items()]
-        written = f" ({', '.join(result.files)} written)" if result.files else ""
-        failed.append(f"the share {s['code']} is recorded{written}")
-        hints.append(f"free the path or fix the folder, then {again}")
+        failed += [tr("{kind} not written: {why}").format(kind=_file_kind(kind), why=why)
+                   for kind, why in result.unwritten.items()]
+        written = tr(" ({files} written)").format(files=", ".join(map(_file_kind, result.files))) if result.files else ""
+        failed.append(tr("the share {code} is recorded{written}").format(code=s["code"], written=written))
+        hints.append(tr("free the path or fix the folder, then {again}").format(again=again))
     if failed:
-        raise DeliveryFailed("; ".join(failed), "; ".join(hints))
+        raise DeliveryFailed(tr("; ").join(failed), tr("; ").join(hints))
 
 
 @shares_app.command("render", cls=OptionalQrValue)
@@ -182,43 +210,46 @@ def render_cmd(
     """
     from weimai_cli.cli import output
     from weimai_cli.errors import UsageError
+    from weimai_cli.sharing.notes import shown
     from weimai_cli.sharing.rerender import render_share
 
     if not (qr or card or shorten):
-        raise UsageError("nothing to render", "give --qr [FILE], --card FILE or --shorten")
+        raise UsageError(tr("nothing to render"), tr("give --qr [FILE], --card FILE or --shorten"))
     result = render_share(
         open_db(), code, qr_file=None if qr in (None, QR_TERMINAL) else qr, card=card, font=font,
         shorten=shorten, force=force,
     )
     for w in result.warnings:
-        output.warn(w)
-    output.line(f"link  {result.link}")
-    output.line(f"code  {result.share['code']}")
+        output.warn(shown(w))  # JSON keeps the English
+    labels = _labels()
+    output.line(labels["link"] + result.link)
+    output.line(labels["code"] + result.share["code"])
     if qr == QR_TERMINAL:
         from weimai_cli.sharing.cards import qr_text
 
         output.line()
         output.line(qr_text(result.link))
     if shorten and not result.shorten_error and not result.warnings:
-        output.message(f"short link of {result.share['code']}: {result.share['short_link']}")
-    _report_files_and_failures(result, "then run it again", "run it again")
+        output.message(tr("short link of {code}: {link}").format(
+            code=result.share["code"], link=result.share["short_link"]))
+    _report_files_and_failures(result, tr("then run it again"), tr("run it again"))
 
 
 def _share_cols(with_currency: bool = False):
     from weimai_cli.cli.output import Col
 
     return [
-        Col("code", "code"),
-        Col("created_at", "created"),
-        Col("sku", "SKU"),
-        Col("title", "title"),
-        Col("distributor", "as"),
-        Col("channel", "channel"),
-        Col("campaign", "campaign"),
-        Col("price_fen", "price", "money"),
-        *([Col("currency", "cur")] if with_currency else []),
-        Col("commission_bp", "rate", "rate"),
-        Col("link", "link"),
+        Col("code", N_("code")),
+        Col("created_at", N_("created")),
+        Col("sku", N_("SKU")),
+        Col("title", N_("title")),
+        Col("distributor", N_("as")),
+        Col("channel", N_("channel")),
+        Col("campaign", N_("campaign")),
+        Col("price_fen", N_("price"), "money"),
+        *([Col("currency", N_("cur"))] if with_currency else []),
+        Col("commission_bp", N_("rate"), "rate"),
+        Col("link", N_("link")),
     ]
 
 
@@ -251,10 +282,10 @@ def list_cmd(
         from weimai_cli.ledger.funnel import FUNNEL_COLS, share_funnel
 
         funnel = share_funnel(conn, [r["id"] for r in data])
-        empty = dict.fromkeys(k for k, _, _ in FUNNEL_COLS)
+        empty = dict.fromkeys(c[0] for c in FUNNEL_COLS)
         data = [{**r, **empty, **funnel.get(r["id"], {})} for r in data]
         cols = [c for c in cols if c.key != "link"] + [output.Col(*c) for c in FUNNEL_COLS]
-    output.rows(data, cols, fmt.value, empty="no shares match")
+    output.rows(data, cols, fmt.value, empty=tr("no shares match"))
 
 
 @shares_app.command("show")
@@ -272,31 +303,35 @@ def show_cmd(code: Annotated[str, typer.Argument(help="The share's tracking code
         output.json_out({**share, "sections": {s.title: s.rows for s in sections}})
         return
     pairs = [
-        ("code", share["code"]),
-        ("created", share["created_at"]),
-        ("SKU", share["sku"]),
-        ("title", share["title"]),
-        ("as", share["distributor"]),
-        ("channel", share["channel"]),
-        ("campaign", share["campaign"] or ""),
-        ("slot", share["slot"] or ""),
-        ("price", format_amount(share["price_fen"], share["currency"])),
-        ("rate", format_rate(share["commission_bp"])),
-        ("fixed commission", format_amount(share["commission_fen"], share["currency"])),
-        ("link", share["link"]),
-        ("short link", share["short_link"] or ""),
-        ("template", share["template"] or ""),
+        (tr("code"), share["code"]),
+        (tr("created"), share["created_at"]),
+        (tr("SKU"), share["sku"]),
+        (tr("title"), share["title"]),
+        (tr("as"), share["distributor"]),
+        (tr("channel"), share["channel"]),
+        (tr("campaign"), share["campaign"] or ""),
+        (tr("slot"), share["slot"] or ""),
+        (tr("price"), format_amount(share["price_fen"], share["currency"])),
+        (tr("rate"), format_rate(share["commission_bp"])),
+        (tr("fixed commission"), format_amount(share["commission_fen"], share["currency"])),
+        (tr("link"), share["link"]),
+        (tr("short link"), share["short_link"] or ""),
+        (tr("template"), share["template"] or ""),
     ]
     output.fields([(k, v) for k, v in pairs if v])
     output.line()
     output.line(share["post"] or "")
     for section in sections:
+        # a section's title and empty text are marked N_() where they are made;
+        # JSON (above) keeps the English title as the key
+        title = tr(section.title)
         if not section.rows:
-            output.message(f"{section.title}: {section.empty}")
+            output.message(tr("{title}: {empty}").format(title=title, empty=tr(section.empty)))
             continue
         output.line()
         cols = [output.Col(*c) for c in section.cols]
-        output.rows(section.rows, cols, fmt.value, title=section.title)
+        rows = [{**r, "when": tr(r["when"])} if r.get("when") else r for r in section.rows]  # the terms' rows
+        output.rows(rows, cols, fmt.value, title=title)
 
 
 @codes_app.command("verify")
@@ -309,15 +344,17 @@ def verify_cmd(code: Annotated[str, typer.Argument(help="A tracking code, e.g. w
     if fmt == TextFmt.json:
         output.json_out(check.as_dict())
     elif not check.genuine:
-        output.line(f"{check.code}: NOT genuine: {REASONS[check.reason]}")
+        output.line(tr("{code}: NOT genuine: {reason}").format(code=check.code, reason=tr(REASONS[check.reason])))
     elif check.share is None:
-        output.line(f"{check.code}: genuine, but share {check.share_id} is not in this database")
+        output.line(tr("{code}: genuine, but share {id} is not in this database").format(
+            code=check.code, id=check.share_id))
     else:
         s = check.share
-        campaign = f", campaign {s['campaign']}" if s["campaign"] else ""
+        campaign = tr(", campaign {campaign}").format(campaign=s["campaign"]) if s["campaign"] else ""
         output.line(
-            f"{check.code}: genuine: share {s['id']}: {s['sku']} {s['title']}, "
-            f"{s['channel']}{campaign}, as {s['distributor']}, {s['created_at']}"
+            tr("{code}: genuine: share {id}: {sku} {title}, {channel}{campaign}, as {distributor}, {created}").format(
+                code=check.code, id=s["id"], sku=s["sku"], title=s["title"], channel=s["channel"],
+                campaign=campaign, distributor=s["distributor"], created=s["created_at"])
         )
     if not check.genuine:
         raise typer.Exit(1)
