@@ -8,7 +8,10 @@ in one run and round-robin so machine noise spreads over every row alike:
 * a one-command typer app's ``--help``            the floor for a typer CLI;
 * ``weimai --help``                               target: <= 1.25 x that app;
 * ``sqlite-utils rows DB goods --limit 50 -t``    the peer a user would reach for;
-* ``weimai list-goods --limit 50``                target: no slower than that peer.
+* ``weimai list-goods --limit 50``                target: no slower than that peer;
+* both weimai rows again in Chinese (``WEIMAI_LANG=zh``), with the same peers
+  and targets; the zh/en ratio of each is printed under the table (Chinese
+  reads one compiled catalog; English reads none).
 
 Every command is a fresh process under this interpreter, stdout and stderr to
 /dev/null. weimai and sqlite-utils are both run as the body of their console
@@ -69,26 +72,32 @@ def main(argv: list[str] | None = None) -> int:
         app_py = tmp / "one_command.py"
         app_py.write_text(ONE_COMMAND_APP, encoding="utf-8")
 
-        # name, argv, peer name, target ratio vs peer
+        env_en = {**env, "WEIMAI_LANG": "en"}
+        env_zh = {**env, "WEIMAI_LANG": "zh"}
+        help_peer, list_peer = "typer one-command app --help", "sqlite-utils rows goods --limit 50 -t"
+        list_goods = [*WEIMAI, "--db", db, "list-goods", "--limit", "50"]
+        # name, argv, peer name, target ratio vs peer, environment
         rows = [
-            ("python -c 'import typer'", [PY, "-c", "import typer"], None, None),
-            ("typer one-command app --help", [PY, str(app_py), "--help"], None, None),
-            ("weimai --help", [*WEIMAI, "--help"], "typer one-command app --help", 1.25),
-            ("sqlite-utils rows goods --limit 50 -t", [*SQLITE_UTILS, "rows", db, "goods", "--limit", "50", "-t"], None, None),
-            ("weimai list-goods --limit 50", [*WEIMAI, "--db", db, "list-goods", "--limit", "50"], "sqlite-utils rows goods --limit 50 -t", 1.0),
+            ("python -c 'import typer'", [PY, "-c", "import typer"], None, None, env),
+            (help_peer, [PY, str(app_py), "--help"], None, None, env),
+            ("weimai --help", [*WEIMAI, "--help"], help_peer, 1.25, env_en),
+            ("weimai --help (zh)", [*WEIMAI, "--help"], help_peer, 1.25, env_zh),
+            (list_peer, [*SQLITE_UTILS, "rows", db, "goods", "--limit", "50", "-t"], None, None, env),
+            ("weimai list-goods --limit 50", list_goods, list_peer, 1.0, env_en),
+            ("weimai list-goods --limit 50 (zh)", list_goods, list_peer, 1.0, env_zh),
         ]
         times: dict[str, list[float]] = {name: [] for name, *_ in rows}
-        for _, cmd, *_ in rows:  # warm-up (page cache, .pyc files), checked for success
-            run_checked(cmd, env)
+        for _, cmd, *_, row_env in rows:  # warm-up (page cache, .pyc files), checked for success
+            run_checked(cmd, row_env)
         for r in range(args.runs):
             # round-robin, starting one further along each round
             for k in range(len(rows)):
-                name, cmd, *_ = rows[(r + k) % len(rows)]
-                times[name].append(timed(cmd, env).wall)
+                name, cmd, *_, row_env = rows[(r + k) % len(rows)]
+                times[name].append(timed(cmd, row_env).wall)
 
     ref = median(times[rows[0][0]])
     table, failed = [], False
-    for name, _, peer, target in rows:
+    for name, _, peer, target, _env in rows:
         med, best = median(times[name]), min(times[name])
         ratio = f"{med / median(times[peer]):.2f}" if peer else ""
         verdict = ""
@@ -106,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
         ["command", "median ms", "min ms", "x import typer", "vs peer", "target", "result"],
         table, right={1, 2, 3, 4},
     )
+    for en in ("weimai --help", "weimai list-goods --limit 50"):
+        print(f"zh/en {en.removeprefix('weimai ')}: {median(times[en + ' (zh)']) / median(times[en]):.2f}")
     return 1 if failed else 0
 
 

@@ -55,7 +55,7 @@ def test_missing_columns_and_a_missing_file(run, tmp_path):
 def test_import_summary_and_warning_in_chinese(run, tmp_path):
     f = write(tmp_path, "good.csv", "sku,title,price,rate,color\nA1,小风扇,12.50,10%,red\nA2,台灯,30,5,blue\n")
     r = run("--lang", "zh", "goods", "import", f)
-    assert f"warning: {f}：忽略未知列 'color'" in r.stderr
+    assert f"警告：{f}：忽略未知列 'color'" in r.stderr
     assert f"已导入 {f}（csv, utf-8）：2 行：新增 2，更新 0，未变 0，归档 0" in r.stderr
     r = run("--lang", "zh", "goods", "import", "--dry-run", f)
     assert f"将导入 {f}（csv, utf-8）：2 行：新增 0，更新 0，未变 2，归档 0" in r.stderr

@@ -68,7 +68,7 @@ def test_payouts_messages_and_list_headers_in_chinese(run, shop, tmp_path, monke
     r = run("--lang", "zh", "payouts", "record", "--as", "me", "--month", "2026-10", "--amount", "100.00")
     lines = r.stderr.splitlines()
     assert lines[0] == "已记录打款 1：100.00 付给 me，对应 2026-10"
-    assert lines[1].endswith(" 截至 2026-10，付给 me 的款项已比其收益多 70.00；差额作为负余额结转")  # after "warning:"
+    assert lines[1].endswith("警告：截至 2026-10，付给 me 的款项已比其收益多 70.00；差额作为负余额结转")  # after "warning:"
     r = run("--lang", "zh", "spend", "add", "--campaign", "双11", "200")
     assert r.stderr.splitlines()[1] == "已记录花费 1：200.00，用于 活动「双11」（2026-11-20）"
     # the column titles are marked for the catalog (cli/output.py shows them translated in table and md)

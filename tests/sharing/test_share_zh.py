@@ -125,8 +125,8 @@ def test_shares_show_fields_and_terms_in_chinese(run, shop):
     assert lines[1] == f"创建时间  {FROZEN_NOW}"
     assert "达人      me" in lines and "渠道      weibo" in lines and "佣金比例  20.00%" in lines
     assert "佣金条件" in lines
-    assert any(line.startswith("分享时        58.00  20.00%") for line in lines)
-    assert any(line.startswith("现在（商品）  58.00  20.00%") for line in lines)
+    assert any(line.startswith("分享时        58.00    20.00%") for line in lines)
+    assert any(line.startswith("现在（商品）  58.00    20.00%") for line in lines)
 
 
 def test_shares_list_empty_and_render_refusal(run, shop):

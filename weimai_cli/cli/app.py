@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from weimai_cli import __version__, i18n
-from weimai_cli.cli import failures, translate
+from weimai_cli.cli import failures, options, translate
 from weimai_cli.i18n import N_
 
 # name -> (module, attribute holding a typer.Typer, one-line help)
@@ -86,7 +86,7 @@ class LazyGroup(TyperGroup):
         sub_app = getattr(importlib.import_module(module), attr)
         cmd = typer.main.get_command(sub_app)
         cmd.name = cmd_name
-        return translate.command(cmd)
+        return translate.command(options.with_headers(cmd))
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Usage errors as one line and a hint, like every other weimai error (exit 2)."""
@@ -108,7 +108,7 @@ class LazyGroup(TyperGroup):
             failures.print_error(message, hint)
             sys.exit(code)
         except Abort:
-            print("Aborted.", file=sys.stderr)
+            print(i18n.tr(translate.TYPER_WORDS["ABORTED_TEXT"]), file=sys.stderr)
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
 
@@ -167,6 +167,7 @@ def root(
         raise UsageError(i18n._("--lang {lang!r} is not zh or en").format(lang=lang))
     config.DB_OVERRIDE = db
     output.state.quiet = quiet
+    output.state.headers = "en"  # a command's --headers sets it
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from weimai_cli.files import csv_safe
+from weimai_cli.i18n import N_, lang, pgettext, ptr, tr
 from weimai_cli.money import format_fen, format_rate
 
 FORMATS = ("table", "json", "nl", "csv", "tsv", "md")
@@ -27,12 +28,16 @@ FORMATS = ("table", "json", "nl", "csv", "tsv", "md")
 @dataclass(frozen=True)
 class Col:
     key: str
-    label: str
-    kind: str = "text"  # text | money | rate | int
+    label: str  # English (mark it with N_): translated in table and md, and in csv/tsv with --headers zh
+    kind: str = "text"  # text | status | money | rate | int (status: its word translated in table and md)
+
+
+_TEXT_KINDS = ("text", "status")
 
 
 class _State:
     quiet = False
+    headers = "en"  # csv/tsv column titles (--headers)
 
 
 state = _State()
@@ -56,6 +61,18 @@ def _text(value: Any, kind: str) -> str:
     if kind == "rate":
         return format_rate(value)
     return str(value)
+
+
+def _shown_cell(value: Any, kind: str) -> str:
+    """A cell of a text table (table, md): a status word in the interface's language."""
+    if kind == "status" and value is not None:
+        return shown(status_word(str(value)))
+    return shown(_text(value, kind))
+
+
+def _title(label: str) -> str:
+    """A column title in the interface's language (table, md)."""
+    return tr(label)
 
 
 
@@ -91,6 +108,23 @@ def text(block: str) -> None:
     sys.stdout.write(shown(block, newlines=True))
 
 
+def status_word(value: str) -> str:
+    """A status value as the interface says it (paid → 已付款); the value itself in English."""
+    return value if not value or lang() == "en" else ptr("status", value)
+
+
+def _status_words() -> tuple[str, ...]:
+    """The status words the catalog translates (context "status"; never called:
+    it marks them for the extractor). A status not here shows as it is."""
+    return (
+        pgettext("status", "pending"), pgettext("status", "paid"), pgettext("status", "confirmed"),
+        pgettext("status", "settled"), pgettext("status", "cancelled"), pgettext("status", "refunded"),
+        pgettext("status", "invalid"), pgettext("status", "estimated"), pgettext("status", "active"),
+        pgettext("status", "archived"), pgettext("status", "sent"), pgettext("status", "failed"),
+        pgettext("status", "unconfirmed"),
+    )
+
+
 def csv_rows(header: Sequence[str], data: Iterable[Sequence[str]], delimiter: str = ",") -> None:
     """Rows of strings as CSV; formula-looking text cells are neutralised, numbers kept."""
     _write_csv(sys.stdout, header, data, delimiter)
@@ -122,13 +156,24 @@ def message(text: str) -> None:
 
 def warn(text: str) -> None:
     if not state.quiet:
-        print(f"warning: {shown(text)}", file=sys.stderr)
+        print(tr("warning: {message}").format(message=shown(text)), file=sys.stderr)
 
 
 def error(text: str, hint: str | None = None) -> None:
-    print(f"error: {shown(text)}", file=sys.stderr)
+    print(tr("error: {message}").format(message=shown(text)), file=sys.stderr)
     if hint:
-        print(f"hint: {shown(hint)}", file=sys.stderr)
+        if lang() != "en":
+            hint = _did_you_mean(hint)
+        print(tr("hint: {message}").format(message=shown(hint)), file=sys.stderr)
+
+
+def _did_you_mean(hint: str) -> str:
+    """errors.did_you_mean's English, in a hint, in the interface's language
+    (weimai_cli.errors sits below the catalog: i18n reads the config, which
+    raises errors)."""
+    import re
+
+    return re.sub(r"\bdid you mean (.+?)\?", lambda m: tr("did you mean {names}?").format(names=m.group(1)), hint)
 
 
 def line(text: str = "") -> None:
@@ -190,12 +235,18 @@ def rows(
     fmt: str = "table",
     *,
     title: str | None = None,
-    empty: str | None = "no rows",
+    empty: str | None = N_("no rows"),
 ) -> None:
-    """Render rows of dicts in the chosen format."""
+    """Render rows of dicts in the chosen format. Column titles, a status
+    column's words, ``title`` and ``empty`` (marked with N_ or translated
+    already) are in the interface's language in table and md; json, nl, csv and
+    tsv keep the keys, values and English titles (csv/tsv: Chinese titles with
+    ``--headers zh``)."""
     if not data and empty and fmt in ("table", "md"):
-        message(empty)
+        message(tr(empty))
         return
+    if title and fmt in ("table", "md"):
+        title = tr(title)
     if fmt == "json":
         json_out([{c.key: r.get(c.key) for c in cols} for r in data])
     elif fmt == "nl":
@@ -206,27 +257,29 @@ def rows(
         import csv
 
         writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow([c.label for c in cols])
+        zh = state.headers == "zh"
+        writer.writerow([tr(c.label, "zh") if zh else c.label for c in cols])
         for r in data:
             writer.writerow(
-                [csv_safe(_text(r.get(c.key), c.kind)) if c.kind == "text" else _text(r.get(c.key), c.kind) for c in cols]
+                [csv_safe(_text(r.get(c.key), c.kind)) if c.kind in _TEXT_KINDS else _text(r.get(c.key), c.kind)
+                 for c in cols]
             )
     elif fmt == "md":
         sys.stdout.write(markdown_table(data, cols, title=title))
     else:
         table(data, cols, title=title)
     if not data and empty and fmt not in ("table", "md"):
-        message(empty)
+        message(tr(empty))
 
 
 def markdown_table(data: Sequence[dict], cols: Sequence[Col], *, title: str | None = None) -> str:
     out = []
     if title:
         out.append(f"**{title}**\n")
-    out.append("| " + " | ".join(c.label for c in cols) + " |")
-    out.append("| " + " | ".join("---:" if c.kind != "text" else "---" for c in cols) + " |")
+    out.append("| " + " | ".join(_title(c.label) for c in cols) + " |")
+    out.append("| " + " | ".join("---:" if c.kind not in _TEXT_KINDS else "---" for c in cols) + " |")
     for r in data:
-        cells = [shown(_text(r.get(c.key), c.kind)).replace("|", "\\|") for c in cols]
+        cells = [_shown_cell(r.get(c.key), c.kind).replace("|", "\\|") for c in cols]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
 
@@ -235,7 +288,7 @@ def plain_table(data: Sequence[dict], cols: Sequence[Col]) -> str:
     """An aligned text table; widths count CJK characters as two cells."""
     from rich.cells import cell_len
 
-    grid = [[c.label for c in cols]] + [[shown(_text(r.get(c.key), c.kind)) for c in cols] for r in data]
+    grid = [[_title(c.label) for c in cols]] + [[_shown_cell(r.get(c.key), c.kind) for c in cols] for r in data]
     widths = [max(cell_len(row[i]) for row in grid) for i in range(len(cols))]
     out = []
     for n, row in enumerate(grid):
@@ -243,7 +296,7 @@ def plain_table(data: Sequence[dict], cols: Sequence[Col]) -> str:
         for i, (cell, c) in enumerate(zip(row, cols)):
             pad = " " * (widths[i] - cell_len(cell))
             last = i == len(cols) - 1
-            cells.append(pad + cell if c.kind != "text" else (cell if last else cell + pad))
+            cells.append(pad + cell if c.kind not in _TEXT_KINDS else (cell if last else cell + pad))
         out.append("  ".join(cells).rstrip())
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
@@ -260,12 +313,16 @@ def table(data: Sequence[dict], cols: Sequence[Col], *, title: str | None = None
     from rich.table import Table
     from rich.text import Text
 
+    if lang() != "en":  # Chinese cells wrap by character
+        from weimai_cli.cli.translate import wrap_cjk
+
+        wrap_cjk()
     t = Table(title=title, show_lines=False, header_style="bold")
     for c in cols:
-        t.add_column(c.label, justify="left" if c.kind == "text" else "right", overflow="fold")
+        t.add_column(_title(c.label), justify="left" if c.kind in _TEXT_KINDS else "right", overflow="fold")
     for r in data:
         # Text, not str: a title like "[bold]" or "[/]" is data, not rich markup
-        t.add_row(*[Text(shown(_text(r.get(c.key), c.kind))) for c in cols])
+        t.add_row(*[Text(_shown_cell(r.get(c.key), c.kind)) for c in cols])
     Console(highlight=False).print(t)
 
 

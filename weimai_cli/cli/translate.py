@@ -35,15 +35,19 @@ _installed: set[str] = set()
 
 
 def install() -> None:
-    """typer's own words in the interface language (once per process and language)."""
+    """typer's own words in the interface language (once per process and language).
+    Its help panels' words are set when a help is shown (:func:`_rich_help`):
+    rich is not imported by a command that shows none."""
     language = lang()
     if language == "en" or language in _installed:
         return
-    from typer import rich_utils
+    from typer import core as typer_core
     from typer._click import core, formatting
 
-    for name, text in TYPER_WORDS.items():
-        setattr(rich_utils, name, tr(text, language))
+    for cls in (typer_core.TyperCommand, typer_core.TyperGroup):
+        format_help = cls.__dict__["format_help"]
+        if not getattr(format_help, "_weimai", False):
+            cls.format_help = _rich_help(format_help)
     write_usage = formatting.HelpFormatter.write_usage
     if not getattr(write_usage, "_weimai", False):
         def translated_usage(self, prog, args="", prefix=None):
@@ -62,6 +66,73 @@ def install() -> None:
         translated_help_option._weimai = True
         core.Command.get_help_option = translated_help_option
     _installed.add(language)
+
+
+def _rich_help(format_help):
+    def translated_help(self, ctx, formatter):
+        language = lang()
+        if language != "en":
+            from typer import rich_utils
+
+            for name, text in TYPER_WORDS.items():
+                setattr(rich_utils, name, tr(text, language))
+            wrap_cjk()
+        return format_help(self, ctx, formatter)
+
+    translated_help._weimai = True
+    return translated_help
+
+
+# Chinese has no spaces: rich breaks lines only at whitespace, so a long run of
+# CJK characters is cut with "…" in a help column (and in a table). Under a CJK
+# language each CJK character is a word of its own (closing punctuation kept
+# with the character before it, opening with the one after), and a line's
+# trailing space is measured in cells, not characters (rich's rstrip_end
+# compares characters with cells: a CJK line that fits but for its trailing
+# space was cut with "…" too).
+_OPEN = "（「『【《〈“‘〔［｛"
+_CLOSE = "）」』】》〉”’〕］｝，。、：；！？…·"
+_CJK = "\u2e80-\u2fff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_WORD = (f"\\s*(?:[{_OPEN}]*[{_CJK}][{_CLOSE}]*|[{_OPEN}]*[^\\s{_CJK}{_OPEN}]+[{_CLOSE}]*|\\S)\\s*")
+
+
+def _cjk_words(text: str):
+    """rich._wrap.words, with a break allowed between two CJK characters."""
+    for match in _cjk_word().finditer(text):
+        yield match.start(), match.end(), match.group()
+
+
+def _cjk_word():
+    global _word_re
+    if _word_re is None:
+        import re
+
+        _word_re = re.compile(_WORD)
+    return _word_re
+
+
+_word_re = None
+
+
+def _rstrip_end(self, size: int) -> None:
+    """rich.text.Text.rstrip_end, measuring the line in cells."""
+    from rich.cells import cell_len
+
+    plain = self.plain
+    excess = cell_len(plain) - size
+    if excess > 0:
+        spaces = len(plain) - len(plain.rstrip())
+        if spaces:
+            self.right_crop(min(spaces, excess))
+
+
+def wrap_cjk() -> None:
+    """Let rich wrap Chinese text by character (once per process)."""
+    from rich import _wrap, text
+
+    if _wrap.words is not _cjk_words:
+        _wrap.words = _cjk_words
+        text.Text.rstrip_end = _rstrip_end
 
 
 def command(cmd, *, recurse: bool = True):

@@ -16,6 +16,7 @@ from typing import Annotated
 import typer
 
 from weimai_cli.db.store import open_db
+from weimai_cli.i18n import N_, _, tr
 
 app = typer.Typer()
 
@@ -43,64 +44,64 @@ DEMO_FILES = {
 # Each step: (explanation, argv). Placeholders: "{goods}" is the shipped
 # catalogue file, "{home}" the demo home, "{last_code}" the newest share's code.
 STEPS: list[tuple[str, list[str]]] = [
-    ("Load a supplier's catalogue (30 Chinese goods, CSV):", ["goods", "import", "{goods}"]),
-    ("Browse it, best commission per unit first:", ["list-goods", "--sort", "commission", "--desc", "--limit", "10"]),
-    ("Search in Chinese, filter by rate:", ["list-goods", "--search", "枸杞", "--min-rate", "20"]),
-    ("The same for scripts:", ["list-goods", "--category", "茶叶", "--sort", "price", "--format", "csv"]),
-    ("The supplier raises a price; history keeps the old one:", ["goods", "edit", "NX-GQ-500", "--price", "64.90", "--rate", "22%"]),
-    ("One item with its history:", ["goods", "show", "NX-GQ-500"]),
-    ("Where the data lives:", ["db", "path"]),
-    ("Share a product on Weibo: tracked link + a post within 140 字:", ["share", "NX-GQ-500", "--channel", "weibo", "--campaign", "双11", "--slot", "108000000001"]),
-    ("A JD product carries the code as subUnionId:", ["share", "WC-DM-5KG", "--channel", "link"]),
-    ("A seller adds a distributor whose rate overrides the goods rate:", ["distributors", "add", "xiaohong", "--name", "小红", "--rate", "25%"]),
-    ("On tea she gets more (per-SKU rate > per-category rate > her rate > the goods' terms):",
+    (N_("Load a supplier's catalogue (30 Chinese goods, CSV):"), ["goods", "import", "{goods}"]),
+    (N_("Browse it, best commission per unit first:"), ["list-goods", "--sort", "commission", "--desc", "--limit", "10"]),
+    (N_("Search in Chinese, filter by rate:"), ["list-goods", "--search", "枸杞", "--min-rate", "20"]),
+    (N_("The same for scripts:"), ["list-goods", "--category", "茶叶", "--sort", "price", "--format", "csv"]),
+    (N_("The supplier raises a price; history keeps the old one:"), ["goods", "edit", "NX-GQ-500", "--price", "64.90", "--rate", "22%"]),
+    (N_("One item with its history:"), ["goods", "show", "NX-GQ-500"]),
+    (N_("Where the data lives:"), ["db", "path"]),
+    (N_("Share a product on Weibo: tracked link + a post within 140 字:"), ["share", "NX-GQ-500", "--channel", "weibo", "--campaign", "双11", "--slot", "108000000001"]),
+    (N_("A JD product carries the code as subUnionId:"), ["share", "WC-DM-5KG", "--channel", "link"]),
+    (N_("A seller adds a distributor whose rate overrides the goods rate:"), ["distributors", "add", "xiaohong", "--name", "小红", "--rate", "25%"]),
+    (N_("On tea she gets more (per-SKU rate > per-category rate > her rate > the goods' terms):"),
      ["distributors", "rate", "xiaohong", "--category", "茶叶", "28%"]),
-    ("She shares for WeChat Moments and gets a product card (SVG):", ["share", "HZ-LJ-250", "--as", "xiaohong", "--channel", "moments", "--card", "{home}/card.svg"]),
-    ("Amazon: the slot is your tracking id, the code goes in ascsubtag:", ["share", "YN-SJ-1KG", "--channel", "link", "--slot", "weimai-20"]),
-    ("A 淘客 downloads the picks (选品库) from 淘宝联盟: GBK text named .xls, as the 联盟 gives it:",
+    (N_("She shares for WeChat Moments and gets a product card (SVG):"), ["share", "HZ-LJ-250", "--as", "xiaohong", "--channel", "moments", "--card", "{home}/card.svg"]),
+    (N_("Amazon: the slot is your tracking id, the code goes in ascsubtag:"), ["share", "YN-SJ-1KG", "--channel", "link", "--slot", "weimai-20"]),
+    (N_("A 淘客 downloads the picks (选品库) from 淘宝联盟: GBK text named .xls, as the 联盟 gives it:"),
      ["goods", "import", "{picks_xls}"]),
-    ("The .xlsx download of the same picks changes nothing (coupons and links refreshed):",
+    (N_("The .xlsx download of the same picks changes nothing (coupons and links refreshed):"),
      ["goods", "import", "{picks_xlsx}"]),
-    ("Goods with a coupon valid today, lowest 券后价 first:",
+    (N_("Goods with a coupon valid today, lowest 券后价 first:"),
      ["list-goods", "--with-coupon", "--sort", "coupon_price"]),
-    ("One pick: its coupon, and the 联盟's own links for 推广位 108000000003 (only these earn):",
+    (N_("One pick: its coupon, and the 联盟's own links for 推广位 108000000003 (only these earn):"),
      ["goods", "show", "675012398001"]),
-    ("Share it to a WeChat group: WeChat blocks Taobao links, so the post carries the 淘口令:",
+    (N_("Share it to a WeChat group: WeChat blocks Taobao links, so the post carries the 淘口令:"),
      ["share", "675012398001", "--channel", "wechat", "--campaign", "双11"]),
-    ("Preview a Weibo post without recording a share (the coupon link, 券后价, 领券截止):",
+    (N_("Preview a Weibo post without recording a share (the coupon link, 券后价, 领券截止):"),
      ["share", "675012398005", "--channel", "weibo", "--dry-run"]),
-    ("Every share is remembered with its price and rate:", ["shares", "list"]),
-    ("Is a code genuine, and whose is it?", ["codes", "verify", "{last_code}"]),
-    ("Distributors and their shares:", ["distributors", "list"]),
-    ("Bring in a Taobao Union order report (GB18030 CSV, a title line, a presale pair, a 合计 row):",
+    (N_("Every share is remembered with its price and rate:"), ["shares", "list"]),
+    (N_("Is a code genuine, and whose is it?"), ["codes", "verify", "{last_code}"]),
+    (N_("Distributors and their shares:"), ["distributors", "list"]),
+    (N_("Bring in a Taobao Union order report (GB18030 CSV, a title line, a presale pair, a 合计 row):"),
      ["orders", "import", "{taobao_orders}"]),
-    ("And an Amazon Associates Fee-Earnings report:", ["orders", "import", "{amazon_earnings}"]),
-    ("The orders, with the share each one came through (by code, else by 推广位ID / tracking id):",
+    (N_("And an Amazon Associates Fee-Earnings report:"), ["orders", "import", "{amazon_earnings}"]),
+    (N_("The orders, with the share each one came through (by code, else by 推广位ID / tracking id):"),
      ["orders", "list"]),
-    ("Orders that match no share yet (`weimai orders attribute` retries after late shares):",
+    (N_("Orders that match no share yet (`weimai orders attribute` retries after late shares):"),
      ["orders", "list", "--unattributed", "--format", "md"]),
-    ("One line's history (the presale deposit and balance became one line):",
+    (N_("One line's history (the presale deposit and balance became one line):"),
      ["orders", "show", "3401234567890000004"]),
-    ("Reports go to chat robots; here a webhook receiver the demo started on 127.0.0.1:",
+    (N_("Reports go to chat robots; here a webhook receiver the demo started on 127.0.0.1:"),
      ["notify", "add", "demo-hook", "--kind", "webhook", "--url", "{hook_url}", "--allow-private"]),
-    ("The daily report for 2026-11-05 as markdown, delivered to it (cron: `weimai -q report daily --notify team`):",
+    (N_("The daily report for 2026-11-05 as markdown, delivered to it (cron: `weimai -q report daily --notify team`):"),
      ["report", "daily", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-hook"]),
-    ("Cron runs it again: every delivery is logged, nothing is sent twice:",
+    (N_("Cron runs it again: every delivery is logged, nothing is sent twice:"),
      ["report", "daily", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-hook"]),
-    ("A 微店 shop's export (generic CSV) whose lines carry xiaohong's code (the demo writes it with her share's code):",
+    (N_("A 微店 shop's export (generic CSV) whose lines carry xiaohong's code (the demo writes it with her share's code):"),
      ["orders", "import", "{weidian}", "--platform", "weidian"]),
-    ("A team's WeCom group robot (here the same receiver) gets reports in a shape WeCom renders:",
+    (N_("A team's WeCom group robot (here the same receiver) gets reports in a shape WeCom renders:"),
      ["notify", "add", "demo-wecom", "--kind", "wecom", "--url", "{wecom_url}", "--allow-private"]),
-    ("November so far as a WeCom message: bold figures and lines, no tables WeCom would show as raw |:",
+    (N_("November so far as a WeCom message: bold figures and lines, no tables WeCom would show as raw |:"),
      ["report", "monthly", "--date", "2026-11-05", "--lang", "zh", "--notify", "demo-wecom"]),
-    ("xiaohong's statements go to her own group; every distributor with a target gets their own:",
+    (N_("xiaohong's statements go to her own group; every distributor with a target gets their own:"),
      ["distributors", "edit", "xiaohong", "--notify", "demo-wecom"]),
     ("", ["report", "monthly", "--date", "2026-11-05", "--lang", "zh", "--each-distributor", "--notify-from-distributor"]),
-    ("A 粉丝头条 boost for the Weibo share cost 20 元:",
+    (N_("A 粉丝头条 boost for the Weibo share cost 20 元:"),
      ["spend", "add", "{first_code}", "20", "--date", "2026-11-03", "--note", "粉丝头条"]),
-    ("What each share brought in (orders, GMV, commission, spend, ROI):",
+    (N_("What each share brought in (orders, GMV, commission, spend, ROI):"),
      ["shares", "list", "--with-earnings", "--format", "md"]),
-    ("The month's statement by share (CNY and the Amazon USD kept apart):",
+    (N_("The month's statement by share (CNY and the Amazon USD kept apart):"),
      ["earnings", "--month", "2026-11", "--by", "share", "--lang", "{lang}"]),
 ]
 
@@ -119,7 +120,7 @@ def demo(
 
     target = Path(home) if home else Path(tempfile.mkdtemp(prefix="weimai-demo-"))
     if target.exists() and any(target.iterdir()):
-        raise BadInput(f"{target}: folder is not empty", "give --home a new or empty folder")
+        raise BadInput(_("{folder}: folder is not empty").format(folder=target), _("give --home a new or empty folder"))
     target.mkdir(parents=True, exist_ok=True)
     os.environ["WEIMAI_HOME"] = str(target)
     # the demo's story is set on the morning of 1 November 2026, before the
@@ -127,8 +128,8 @@ def demo(
     os.environ.setdefault("WEIMAI_NOW", DEMO_NOW)
     os.environ.pop("WEIMAI_DB", None)
     config.DB_OVERRIDE = None
-    output.message(f"demo home: {target}")
-    output.message(f"(to explore it yourself: export WEIMAI_HOME={target})")
+    output.message(_("demo home: {home}").format(home=target))
+    output.message(_("(to explore it yourself: export WEIMAI_HOME={home})").format(home=target))
     files = {key: str(demo_file(name)) for key, name in DEMO_FILES.items()}
     files["home"] = str(target)
     # the statement speaks the user's language: Chinese labels on a Chinese locale
@@ -155,7 +156,7 @@ def demo(
         shown = [names.get(a, a).replace(files["home"], "<demo>") for a in args]
         output.line()
         if text:
-            output.line(f"# {text}")
+            output.line(f"# {tr(text)}")
         output.line("$ weimai " + " ".join(shown))
         try:
             root.main(args, prog_name="weimai", standalone_mode=False)
@@ -175,10 +176,10 @@ def _show_received(path: str, body: dict) -> None:
 
     if "msgtype" in body:  # a WeCom robot message: markdown
         kind = body["msgtype"]
-        output.line(f"# the WeCom robot on 127.0.0.1 got a {kind} message:")
+        output.line("# " + _("the WeCom robot on 127.0.0.1 got a {kind} message:").format(kind=kind))
         output.text(body[kind]["content"])
     else:  # weimai's own webhook JSON
-        output.line(f"# the receiver on 127.0.0.1 got ({body['title']}):")
+        output.line("# " + _("the receiver on 127.0.0.1 got ({title}):").format(title=body["title"]))
         output.text(body["text"])
 
 
