@@ -41,7 +41,7 @@ _ALLOWED = [
     r"https?://\S+",  # URLs
     r"\\?\[[a-z][\w.-]*\]\s+[a-z_][\w.]*",  # a config key: [ui] lang
     r"(?<![\w-])--?[A-Za-z0-9][\w-]*",  # option names
-    r"<[^<>\s]+>",  # <str>, <home>
+    r"<[^<>]+>",  # metavars: <str>, <home>, <int range>
     r"\{[^{}\s]*\}",  # {sku}
     r"[\w.-]+(?:\|[\w.-]+)+",  # zh|en, table|json
     r"\d{4}-\d{2}(?:-\d{2})?(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?",  # ISO dates, times

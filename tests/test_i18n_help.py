@@ -70,14 +70,15 @@ def _shown_texts(path) -> list[str]:
     from weimai_cli.i18n import tr
 
     cmd = _command(path)
-    texts = [_first_paragraph(cmd.help or "")]
-    texts += [p.help for p in cmd.params if getattr(p, "help", None) and not getattr(p, "hidden", False)]
+    # a command's help is translated whole, then typer shows its first paragraph
+    texts = [_first_paragraph(tr(cmd.help or "", "zh"))]
+    texts += [tr(p.help, "zh") for p in cmd.params if getattr(p, "help", None) and not getattr(p, "hidden", False)]
     if path:
         subs = getattr(cmd, "commands", None) or {}
-        texts += [_first_paragraph(s.short_help or s.help or "") for s in subs.values() if not s.hidden]
+        texts += [_first_paragraph(tr(s.short_help or s.help or "", "zh")) for s in subs.values() if not s.hidden]
     else:
-        texts += [spec[2] for spec in COMMANDS.values()]
-    return [Text.from_markup(tr(t, "zh")).plain for t in texts if t]
+        texts += [tr(spec[2], "zh") for spec in COMMANDS.values()]
+    return [Text.from_markup(t).plain for t in texts if t]
 
 
 _SQUEEZE = re.compile(r"[\s│╭╮╰╯─]+")
