@@ -56,6 +56,15 @@ CREATE INDEX spend_period ON spend (period, distributor);
 -- table _migrations
 CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);
 
+-- table click_syncs
+CREATE TABLE "click_syncs" (
+   "share_id" INTEGER PRIMARY KEY NOT NULL REFERENCES "shares"("id"),
+   "shortener" TEXT NOT NULL,
+   "last_visit_at" TEXT,
+   "total" INTEGER,
+   "synced_at" TEXT NOT NULL
+);
+
 -- table closed_lines
 CREATE TABLE closed_lines (
             period TEXT NOT NULL,
@@ -350,6 +359,16 @@ CREATE TABLE payouts (
             paid_at TEXT NOT NULL,
             created_at TEXT NOT NULL
         , currency TEXT NOT NULL DEFAULT 'CNY');
+
+-- table share_clicks
+CREATE TABLE "share_clicks" (
+   "share_id" INTEGER NOT NULL REFERENCES "shares"("id"),
+   "day" TEXT NOT NULL,
+   "clicks" INTEGER NOT NULL,
+   "source" TEXT,
+   "synced_at" TEXT NOT NULL,
+   PRIMARY KEY ("share_id", "day")
+);
 
 -- table shares
 CREATE TABLE "shares" (

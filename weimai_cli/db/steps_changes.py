@@ -332,6 +332,26 @@ def m014_coupons_links_distributor_controls(db):
     )
 
 
+def m015_share_clicks(db):
+    # issue #15: visits of a share's short link, per Asia/Shanghai day, as the
+    # shortener counts them (Shlink visits, YOURLS totals); one row per share and
+    # day, replaced by the next sync of that day, so a second sync adds nothing twice
+    db["share_clicks"].create(
+        {"share_id": int, "day": str, "clicks": int, "source": str, "synced_at": str},
+        pk=("share_id", "day"),
+        not_null={"share_id", "day", "clicks", "synced_at"},
+        foreign_keys=[("share_id", "shares", "id")],
+    )
+    # per share: how far its clicks are synced (Shlink: the time of the last
+    # visit counted; YOURLS: the running total at the last sync)
+    db["click_syncs"].create(
+        {"share_id": int, "shortener": str, "last_visit_at": str, "total": int, "synced_at": str},
+        pk="share_id",
+        not_null={"share_id", "shortener", "synced_at"},
+        foreign_keys=[("share_id", "shares", "id")],
+    )
+
+
 # in the order they run; append only
 STEPS = (
     m007_closed_lines,
@@ -342,4 +362,5 @@ STEPS = (
     m012_seen_valid_and_payout_currency,
     m013_order_currency,
     m014_coupons_links_distributor_controls,
+    m015_share_clicks,
 )
