@@ -209,8 +209,15 @@ def _code(order: str) -> str:
     return row[0] if row else ""
 
 
+# the visits the demo's Shlink has seen for each short link it made (Asia/Shanghai times)
+DEMO_VISITS = ("2026-11-02T20:15:31+08:00", "2026-11-02T21:02:09+08:00", "2026-11-03T08:40:55+08:00",
+               "2026-11-03T12:11:00+08:00", "2026-11-03T22:30:18+08:00", "2026-11-04T07:05:44+08:00",
+               "2026-11-04T19:48:02+08:00")
+
+
 class _HookReceiver:
-    """A webhook receiver on 127.0.0.1 for the demo's report delivery (http.server in a thread)."""
+    """A receiver on 127.0.0.1 for the demo (http.server in a thread): a webhook and a
+    WeCom robot for its reports, and a Shlink (REST v3) for its short links and clicks."""
 
     def __init__(self):
         import json
@@ -219,15 +226,41 @@ class _HookReceiver:
 
         got = self.got = []
 
+        made: dict[str, str] = {}  # Shlink: short code -> long URL
+
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                got.append((self.path, json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))))
-                body = b'{"errcode": 0, "errmsg": "ok"}'  # what WeCom answers; a webhook takes any 2xx
+            def _answer(self, data: dict) -> None:
+                body = json.dumps(data).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def do_POST(self):
+                data = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                if self.path.startswith("/rest/v3/short-urls"):  # Shlink: make a short link
+                    code = f"wm{len(made) + 1}"
+                    made[code] = data["longUrl"]
+                    base = f"http://127.0.0.1:{self.server.server_port}"
+                    return self._answer({"shortCode": code, "shortUrl": f"{base}/{code}", "longUrl": data["longUrl"]})
+                got.append((self.path, data))
+                self._answer({"errcode": 0, "errmsg": "ok"})  # what WeCom answers; a webhook takes any 2xx
+
+            def do_GET(self):  # Shlink: a short link's visits, newer than startDate
+                from urllib.parse import parse_qs, urlsplit
+
+                parts = urlsplit(self.path)
+                code = parts.path.split("/")[-2] if parts.path.endswith("/visits") else ""
+                from datetime import datetime
+
+                since = (parse_qs(parts.query).get("startDate") or [""])[0]
+                after = datetime.fromisoformat(since) if since else None
+                dates = [d for d in DEMO_VISITS if code in made and (after is None or datetime.fromisoformat(d) > after)]
+                self._answer({"visits": {
+                    "data": [{"date": d, "referer": "", "userAgent": "demo", "potentialBot": False} for d in dates],
+                    "pagination": {"currentPage": 1, "pagesCount": 1, "itemsPerPage": 5000,
+                                   "itemsInCurrentPage": len(dates), "totalItems": len(dates)}}})
 
             def log_message(self, *args):  # the demo prints what arrived itself
                 return
