@@ -137,6 +137,14 @@ def test_yourls_string_clicks_add_the_growth_to_today(run, db, httpserver, shop,
     assert rows(db) == [(a, "2026-11-20", 15, "yourls"), (a, "2026-11-21", 5, "yourls"),
                         (c, "2026-11-21", 1, "yourls")]
     assert rows(db, SYNCS) == [(a, "yourls", None, 20), (c, "yourls", None, 1)]
+    # a total that went down (the link recreated) is the new baseline: nothing added, nothing taken away
+    fake.clicks["k1"] = 4
+    assert run("clicks", "sync").stderr == "synced clicks of 2 shares from YOURLS: 0 new clicks\n"
+    fake.clicks["k1"] = 6
+    run("clicks", "sync")
+    assert rows(db) == [(a, "2026-11-20", 15, "yourls"), (a, "2026-11-21", 7, "yourls"),
+                        (c, "2026-11-21", 1, "yourls")]
+    assert rows(db, SYNCS) == [(a, "yourls", None, 6), (c, "yourls", None, 1)]
 
 
 def test_not_found_share_is_skipped_others_synced(run, db, httpserver, shop):

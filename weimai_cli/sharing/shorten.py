@@ -28,6 +28,9 @@ proxy or ``.netrc`` from the environment — a proxy would see the API key.
 ``allow_private = true`` lifts the address rule and allows ``http://``, for a
 shortener on the local network or a test server. Failures raise
 :class:`ShortenError` with a message that never holds the key or token.
+
+:func:`call`, :func:`shlink_headers` and :func:`yourls_auth` are shared with
+:mod:`weimai_cli.sharing.clicks`, which reads the links' visit counts.
 """
 
 from __future__ import annotations
