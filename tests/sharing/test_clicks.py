@@ -151,14 +151,16 @@ def test_not_found_share_is_skipped_others_synced(run, db, httpserver, shop):
     b = base(httpserver)
     ShlinkVisits({"x001": ["2026-11-19T12:00:00+08:00"]}).install(httpserver)
     shlink_config(httpserver)
-    a, gone, other, other2 = make_shares(
-        run, db, [f"{b}/x001", f"{b}/gone", "https://y.example.cn/k1", "https://bit.ly/abc"])
+    a, gone, other, other2, root = make_shares(
+        run, db, [f"{b}/x001", f"{b}/gone", "https://y.example.cn/k1", "https://bit.ly/abc", f"{b}/"])
     r = run("clicks", "sync")
     assert r.stderr == (
         f"warning: {gone}: short link {b}/gone not found at Shlink; skipped\n"
         f"warning: 2 shares have short links of another domain than {b}; skipped: {other}, {other2}\n"
-        "synced clicks of 1 share from Shlink: 1 new visit; 3 shares skipped (1 not found at Shlink, "
-        "2 of another domain)\n")
+        "synced clicks of 1 share from Shlink: 1 new visit; 4 shares skipped (1 not found at Shlink, "
+        "2 of another domain, 1 without a short code)\n")
+    assert json.loads(run("clicks", "sync", "--json").stdout)["skipped"][-1] == {
+        "code": root, "short_link": f"{b}/", "reason": "no-short-code"}
     assert rows(db) == [(a, "2026-11-19", 1, "shlink")]
     assert rows(db, SYNCS) == [(a, "shlink", "2026-11-19T12:00:00+08:00", 1)]
 
