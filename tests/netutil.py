@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import re
 import socket
 import ssl
 import threading
@@ -399,3 +400,93 @@ def fast_network(monkeypatch):
     """Fractions of a second for timeouts and backoff, so fault tests stay fast."""
     monkeypatch.setenv("WEIMAI_HTTP_TIMEOUT", "0.5,0.3")
     monkeypatch.setenv("WEIMAI_HTTP_BACKOFF", "0.01")
+
+
+# ---------------------------------------------------------------- shortener click statistics
+
+SHLINK_KEY = "shlink-key-0123456789abcdef"
+YOURLS_TOKEN = "yourls-token-fedcba9876543210"
+
+
+def shlink_problem(status: int, kind: str, title: str, detail: str, **extra) -> Response:
+    return Response(
+        json.dumps({"type": f"https://shlink.io/api/error/{kind}", "title": title, "detail": detail,
+                    "status": status, **extra}),
+        status=status, content_type="application/problem+json",
+    )
+
+
+class ShlinkVisits:
+    """``GET /rest/v3/short-urls/{code}/visits`` as Shlink v3 answers it (SERVICES.md §5, §9):
+    ``startDate`` / ``endDate`` inclusive, newest first, paged with at most ``page_size``
+    visits a page whatever ``itemsPerPage`` asks."""
+
+    PATH = re.compile(r"^/rest/v3/short-urls/([^/]+)/visits$")
+
+    def __init__(self, visits: dict[str, list[str]] | None = None, page_size: int = 500):
+        self.visits = visits or {}  # short code -> visit times (ISO, any offset)
+        self.page_size = page_size
+        self.requests: list[dict] = []  # the query of every request, with the code
+
+    def install(self, server: HTTPServer) -> ShlinkVisits:
+        server.expect_request(self.PATH, method="GET").respond_with_handler(self)
+        return self
+
+    def __call__(self, request: Request) -> Response:
+        code = self.PATH.match(request.path).group(1)
+        self.requests.append({"code": code, **request.args.to_dict()})
+        key = request.headers.get("X-Api-Key")
+        if key is None:
+            return shlink_problem(401, "missing-authentication", "Invalid authorization",
+                                  "Expected one of the following authentication headers, but none were provided")
+        if key != SHLINK_KEY:
+            return shlink_problem(401, "invalid-api-key", "Invalid API key",
+                                  "Provided API key does not exist or is invalid.")
+        if code not in self.visits:
+            return shlink_problem(404, "short-url-not-found", "Short URL not found",
+                                  f'No URL found with short code "{code}"', shortCode=code)
+        start, end = request.args.get("startDate"), request.args.get("endDate")
+        when = datetime.datetime.fromisoformat
+        rows = [d for d in self.visits[code]
+                if (not start or when(d) >= when(start)) and (not end or when(d) <= when(end))]
+        rows.sort(key=when, reverse=True)
+        per_page = min(int(request.args.get("itemsPerPage", 10)), self.page_size)
+        page = int(request.args.get("page", 1))
+        pages = (len(rows) + per_page - 1) // per_page
+        chunk = rows[(page - 1) * per_page: page * per_page]
+        data = [{"referer": "", "date": d, "userAgent": "Mozilla/5.0 (iPhone) MicroMessenger/8.0",
+                 "visitLocation": None, "potentialBot": False, "visitedUrl": f"https://s.example/{code}",
+                 "redirectUrl": "https://item.taobao.com/item.htm?id=1"} for d in chunk]
+        return _json({"visits": {"data": data, "pagination": {
+            "currentPage": page, "pagesCount": pages, "itemsPerPage": per_page,
+            "itemsInCurrentPage": len(chunk), "totalItems": len(rows)}}})
+
+
+class YourlsStats:
+    """``yourls-api.php?action=url-stats`` as YOURLS 1.10 answers it (SERVICES.md §6, §9):
+    sha256 timestamped signatures, HTTP status = the body's code, ``clicks`` a string."""
+
+    def __init__(self, clicks: dict[str, int] | None = None):
+        self.clicks = clicks or {}  # keyword -> total
+        self.forms: list[dict] = []
+
+    def install(self, server: HTTPServer) -> YourlsStats:
+        server.expect_request("/yourls-api.php").respond_with_handler(self)
+        return self
+
+    def __call__(self, request: Request) -> Response:
+        form = {**request.args.to_dict(), **request.form.to_dict()}
+        self.forms.append(form)
+        stamp, sig = form.get("timestamp", ""), form.get("signature", "")
+        expected = hashlib.sha256((stamp + YOURLS_TOKEN).encode()).hexdigest()
+        fresh = stamp.isdigit() and abs(int(stamp) - time.time()) < 12 * 3600
+        if form.get("hash") != "sha256" or sig != expected or not fresh:
+            return _json({"message": "Please log in", "errorCode": "403"}, 403)
+        if form.get("action") != "url-stats":
+            return _json({"errorCode": "400", "message": "Unknown or missing \"action\" parameter"}, 400)
+        kw = form.get("shorturl", "").rsplit("/", 1)[-1]
+        if kw not in self.clicks:
+            return _json({"statusCode": "404", "message": "Error: short URL not found"}, 404)
+        return _json({"statusCode": "200", "message": "success", "link": {
+            "shorturl": f"https://y.example/{kw}", "url": "https://item.jd.com/1.html", "title": "t",
+            "timestamp": "2026-11-01 10:00:00", "ip": "127.0.0.1", "clicks": str(self.clicks[kw])}})

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "db": ("weimai_cli.cli.commands.db", "app", N_("The database: path, backup, check, migrations.")),
     "share": ("weimai_cli.cli.commands.share", "share_app", N_("Share a product: tracked link, post, QR code and card.")),
     "shares": ("weimai_cli.cli.commands.share", "shares_app", N_("The history of shares: list, show and render again.")),
+    "clicks": ("weimai_cli.cli.commands.clicks", "app", N_("Clicks on the shares' short links: sync from Shlink or YOURLS, list.")),
     "codes": ("weimai_cli.cli.commands.share", "codes_app", N_("Tracking codes: verify one.")),
     "distributors": ("weimai_cli.cli.commands.distributors", "app", N_("Distributors (达人) and their rate overrides.")),
     "orders": ("weimai_cli.cli.commands.orders", "app", N_("Import platform order exports; list, show and attribute order lines.")),

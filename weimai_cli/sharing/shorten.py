@@ -28,6 +28,9 @@ proxy or ``.netrc`` from the environment — a proxy would see the API key.
 ``allow_private = true`` lifts the address rule and allows ``http://``, for a
 shortener on the local network or a test server. Failures raise
 :class:`ShortenError` with a message that never holds the key or token.
+
+:func:`call`, :func:`shlink_headers` and :func:`yourls_auth` are shared with
+:mod:`weimai_cli.sharing.clicks`, which reads the links' visit counts.
 """
 
 from __future__ import annotations
@@ -48,7 +51,14 @@ CONFIG_EXAMPLE = '[shortener] service = "shlink", url = "https://s.example.com",
 
 
 class ShortenError(Exception):
-    """The shortener could not give a short link (message is safe to show)."""
+    """The shortener failed or answered something unusable (message is safe to show).
+
+    ``endpoint`` is the URL asked (None when nothing was sent), ``reason`` the
+    failure without it, ``status`` the HTTP status when one came back."""
+
+    def __init__(self, reason: str, endpoint: str | None = None, status: int | None = None):
+        super().__init__(f"{endpoint}: {reason}" if endpoint else reason)
+        self.reason, self.endpoint, self.status = reason, endpoint, status
 
 
 @dataclass(frozen=True)
@@ -65,14 +75,15 @@ class Shortener:
         return f"Shortener(service={self.service!r}, url={self.url!r})"
 
 
-def from_config(section: Mapping | None) -> Shortener:
-    """The configured shortener, or exit 1 saying what to put in the config."""
+def from_config(section: Mapping | None, command: str = "--shorten") -> Shortener:
+    """The configured shortener, or exit 1 saying what to put in the config
+    (``command`` names what needs it: ``--shorten``, ``clicks sync``)."""
     section = section or {}
     service = str(section.get("service", "")).strip().lower()
     url = str(section.get("url", "")).strip().rstrip("/")
     if not service or not url:
         raise BadInput(
-            tr("--shorten needs a shortener in the config file"),
+            tr("{command} needs a shortener in the config file").format(command=command),
             tr("add to config.toml: {example}").format(example=CONFIG_EXAMPLE),
         )
     if service not in SERVICES:
@@ -102,17 +113,38 @@ def from_config(section: Mapping | None) -> Shortener:
     )
 
 
-def _read_capped(resp) -> bytes:
+def service_name(sh: Shortener) -> str:
+    """The shortener's product name, as messages name it: Shlink, YOURLS."""
+    return {"shlink": "Shlink", "yourls": "YOURLS"}[sh.service]
+
+
+def shlink_headers(sh: Shortener) -> dict[str, str]:
+    return {"X-Api-Key": sh.secret, "Accept": "application/json"}
+
+
+def yourls_auth(sh: Shortener) -> dict[str, str]:
+    """The form fields of a time-limited YOURLS signature (the token itself never travels)."""
+    stamp = str(int(time.time()))
+    return {"timestamp": stamp, "signature": hashlib.sha256((stamp + sh.secret).encode()).hexdigest(),
+            "hash": "sha256"}
+
+
+def _read_capped(resp, endpoint: str) -> bytes:
     chunks, size = [], 0
     for chunk in resp.iter_content(65536):
         size += len(chunk)
         if size > MAX_ANSWER:
-            raise ShortenError(tr("{url}: answer larger than {n} bytes").format(url=resp.url, n=MAX_ANSWER))
+            raise ShortenError(tr("answer larger than {n} bytes").format(n=MAX_ANSWER), endpoint)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def _post(sh: Shortener, endpoint: str, **kw) -> tuple[int, object]:
+def call(sh: Shortener, method: str, endpoint: str, **kw) -> tuple[int, object]:
+    """One request to the shortener through :mod:`weimai_cli.net` (its address
+    policy, no proxies, TLS verification, the configured timeout, the answer
+    capped at :data:`MAX_ANSWER`, no redirects, no retries): (HTTP status,
+    the answer's JSON). Raises :class:`ShortenError` when nothing usable came
+    back (refused address, network failure, an answer that is not JSON)."""
     import requests
 
     from weimai_cli import net
@@ -126,25 +158,25 @@ def _post(sh: Shortener, endpoint: str, **kw) -> tuple[int, object]:
         raise ShortenError(refused)
     timeout = (sh.timeout, sh.timeout)
     try:
-        with net.session(allow_private=sh.allow_private) as sess, sess.post(
-            endpoint, timeout=timeout, verify=sh.ca_bundle or sess.verify, stream=True,
+        with net.session(allow_private=sh.allow_private) as sess, sess.request(
+            method, endpoint, timeout=timeout, verify=sh.ca_bundle or sess.verify, stream=True,
             allow_redirects=False, **kw
         ) as resp:
-            body = _read_capped(resp)
+            body = _read_capped(resp, endpoint)
             status = resp.status_code
     except requests.RequestException as exc:
         reason = net.classify(exc, timeout).reason.replace(net.MAYBE_ARRIVED, "")
-        raise ShortenError(f"{endpoint}: {reason}") from None
+        raise ShortenError(reason, endpoint) from None
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise ShortenError(tr("{url}: HTTP {status}, answer is not JSON").format(url=endpoint, status=status)) from None
+        raise ShortenError(tr("HTTP {status}, answer is not JSON").format(status=status), endpoint, status) from None
     return status, data
 
 
 def _checked(endpoint: str, short: object) -> str:
     if not isinstance(short, str) or not short.startswith(("http://", "https://")):
-        raise ShortenError(tr("{url}: answer has no short URL").format(url=endpoint))
+        raise ShortenError(tr("answer has no short URL"), endpoint)
     return short
 
 
@@ -157,29 +189,19 @@ def shorten(sh: Shortener, long_url: str, title: str = "") -> str:
             body["title"] = title
         if sh.domain:
             body["domain"] = sh.domain
-        status, data = _post(
-            sh, endpoint, json=body, headers={"X-Api-Key": sh.secret, "Accept": "application/json"}
-        )
+        status, data = call(sh, "POST", endpoint, json=body, headers=shlink_headers(sh))
         if status == 200 and isinstance(data, dict):
             return _checked(endpoint, data.get("shortUrl"))
         detail = data.get("detail") or data.get("title") if isinstance(data, dict) else None
-        raise ShortenError(f"{endpoint}: HTTP {status}" + (f": {detail}" if detail else ""))
+        raise ShortenError(f"HTTP {status}" + (f": {detail}" if detail else ""), endpoint, status)
     endpoint = f"{sh.url}/yourls-api.php"
-    stamp = str(int(time.time()))
-    form = {
-        "action": "shorturl",
-        "url": long_url,
-        "format": "json",
-        "timestamp": stamp,
-        "signature": hashlib.sha256((stamp + sh.secret).encode()).hexdigest(),
-        "hash": "sha256",
-    }
+    form = {"action": "shorturl", "url": long_url, "format": "json", **yourls_auth(sh)}
     if title:
         form["title"] = title
-    status, data = _post(sh, endpoint, data=form)
+    status, data = call(sh, "POST", endpoint, data=form)
     if isinstance(data, dict) and data.get("shorturl") and (
         data.get("status") == "success" or data.get("code") == "error:url"
     ):
         return _checked(endpoint, data["shorturl"])
     message = data.get("message") if isinstance(data, dict) else None
-    raise ShortenError(f"{endpoint}: HTTP {status}" + (f": {message}" if message else ""))
+    raise ShortenError(f"HTTP {status}" + (f": {message}" if message else ""), endpoint, status)
