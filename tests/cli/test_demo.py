@@ -88,9 +88,14 @@ def test_demo_takes_a_pick_from_the_xuanpinku_to_a_wechat_group_and_it_earns(run
     assert conn.execute(
         "SELECT s.code FROM orders o JOIN shares s ON s.id = o.share_id WHERE o.line_key = '3401234567890000007'"
     ).fetchone() == (code,)
-    # the dry run recorded nothing: the WeChat share is the newest
-    assert conn.execute("SELECT max(id) FROM shares").fetchone()[0] == conn.execute(
-        "SELECT id FROM shares WHERE code = ?", (code,)).fetchone()[0]
+    # the dry run recorded nothing and spent no id: the next share (the short-linked
+    # tea pick) follows the WeChat one
+    wechat_id = conn.execute("SELECT id FROM shares WHERE code = ?", (code,)).fetchone()[0]
+    assert conn.execute("SELECT id, sku, short_link IS NOT NULL FROM shares WHERE id > ?", (wechat_id,)).fetchall() == [
+        (wechat_id + 1, "675012398005", 1)]
+    # its clicks, synced from the demo's Shlink, per Asia/Shanghai day
+    assert conn.execute("SELECT day, clicks FROM share_clicks WHERE share_id = ? ORDER BY day",
+                        (wechat_id + 1,)).fetchall() == [("2026-11-02", 2), ("2026-11-03", 3), ("2026-11-04", 2)]
     wecom = r.stdout.split("# the WeCom robot on 127.0.0.1 got a markdown message:\n")[1:]
     assert len(wecom) == 2 and wecom[1].startswith("### 月度对账单 2026-11 · xiaohong\n")
     assert not any("|" in part.split("\n# ", 1)[0] for part in wecom)

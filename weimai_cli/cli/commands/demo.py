@@ -70,6 +70,8 @@ STEPS: list[tuple[str, list[str]]] = [
      ["share", "675012398001", "--channel", "wechat", "--campaign", "双11"]),
     (N_("Preview a Weibo post without recording a share (the coupon link, 券后价, 领券截止):"),
      ["share", "675012398005", "--channel", "weibo", "--dry-run"]),
+    (N_("Share the tea pick on Weibo with a short link from your own Shlink (played by the demo's receiver):"),
+     ["share", "675012398005", "--channel", "weibo", "--shorten"]),
     (N_("Every share is remembered with its price and rate:"), ["shares", "list"]),
     (N_("Is a code genuine, and whose is it?"), ["codes", "verify", "{last_code}"]),
     (N_("Distributors and their shares:"), ["distributors", "list"]),
@@ -97,6 +99,9 @@ STEPS: list[tuple[str, list[str]]] = [
     (N_("xiaohong's statements go to her own group; every distributor with a target gets their own:"),
      ["distributors", "edit", "xiaohong", "--notify", "demo-wecom"]),
     ("", ["report", "monthly", "--date", "2026-11-05", "--lang", "zh", "--each-distributor", "--notify-from-distributor"]),
+    (N_("Who clicked: the short links' visits, per day, from Shlink (cron can run it; a second run adds nothing twice):"),
+     ["clicks", "sync"]),
+    ("", ["clicks", "list"]),
     (N_("A 粉丝头条 boost for the Weibo share cost 20 元:"),
      ["spend", "add", "{first_code}", "20", "--date", "2026-11-03", "--note", "粉丝头条"]),
     (N_("What each share brought in (orders, GMV, commission, spend, ROI):"),
@@ -148,10 +153,11 @@ def demo(
             names[files["weidian"]] = "weidian_2026-11.csv"
         if any("{first_code}" in a for a in argv):
             files["first_code"] = _first_code()
-        if hook is None and any("{hook_url}" in a or "{wecom_url}" in a for a in argv):  # the reports' receiver
-            hook = _HookReceiver()
+        if hook is None and any("{hook_url}" in a or "{wecom_url}" in a or a == "--shorten" for a in argv):
+            hook = _HookReceiver()  # the reports' webhook and WeCom robot, and the short links' Shlink
             files["hook_url"] = hook.url
             files["wecom_url"] = hook.url.replace("/hook", "/cgi-bin/webhook/send?key=demo")
+            _use_demo_shlink(hook.url.replace("/hook", ""))
         args = [a.format(**files) for a in argv]
         shown = [names.get(a, a).replace(files["home"], "<demo>") for a in args]
         output.line()
@@ -181,6 +187,15 @@ def _show_received(path: str, body: dict) -> None:
     else:  # weimai's own webhook JSON
         output.line("# " + _("the receiver on 127.0.0.1 got ({title}):").format(title=body["title"]))
         output.text(body["text"])
+
+
+def _use_demo_shlink(base: str) -> None:
+    """The demo home's [shortener] is the receiver, as a Shlink on 127.0.0.1."""
+    from weimai_cli.config import load_config, save_config
+
+    cfg = load_config()
+    cfg["shortener"] = {"service": "shlink", "url": base, "api_key": "demo-key", "allow_private": True}
+    save_config(cfg)
 
 
 def _shop_export(home: Path, code: str) -> str:
