@@ -166,3 +166,14 @@ def test_the_rest_row_sums_its_shares_clicks(run, db, shop, tmp_path):
                           "-f", "json").stdout)["breakdown"]
     assert [(r["label"], r["clicks"], r["orders"], r["conversion_bp"]) for r in rows] == [
         (shop["me"], 7, 2, 2857), ("(2 more)", 0, 2, None)]
+
+
+def test_clicks_of_many_shares_reads_the_days_once(db, shop):
+    from weimai_cli.ledger.funnel import clicks_of
+
+    clicks(db, CLICKS)
+    many = [1, 3, *range(100, 2200)]  # past the chunked path's limit
+    assert clicks_of(db, many, "2026-10-01", "2026-10-31") == {1: 7, 3: 4}
+    assert clicks_of(db, [1, 3], "2026-10-01", "2026-10-31") == {1: 7, 3: 4}
+    assert clicks_of(db, [2], None, None) == {}
+    assert clicks_of(db) == {1: 15, 3: 4}

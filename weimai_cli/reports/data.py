@@ -105,10 +105,13 @@ def _clicked(conn: sqlite3.Connection, period: Period, distributor: str | None, 
         "GROUP BY c.share_id HAVING sum(c.clicks) > 0",
         [period.start.isoformat(), period.end.isoformat(), *params],
     ).fetchall()
+    by_share: dict[int, list[dict]] = {}
+    for (sid, _cur), r in shares.items():
+        by_share.setdefault(sid, []).append(r)
     rows = []
     for c in clicked:
         # a share's rows per currency (orders in the period); none: the share's own currency
-        mine = [r for (sid, _cur), r in shares.items() if sid == c["share_id"]] or [{
+        mine = by_share.get(c["share_id"]) or [{
             "share_id": c["share_id"], "code": c["code"], "channel": c["channel"] or "", "sku": c["sku"] or "",
             "currency": c["currency"], "orders": 0, "gmv_fen": 0, "commission_fen": 0}]
         for r in mine:
