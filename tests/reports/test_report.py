@@ -125,6 +125,12 @@ def test_daily_report_content(run, db):
         "TEA-2     好茶 TEA-2          1      50.00        5.00\n"
         "B0KETTLE  好茶 B0KETTLE       1  10.00 USD    0.40 USD\n"
         "\n"
+        "top shares by clicks\n"
+        "none\n"
+        "\n"
+        "clicked but not converting\n"
+        "none\n"
+        "\n"
         "unattributed orders\n"
         "kind       cur  orders    GMV  note\n"
         "---------  ---  ------  -----  -----------------------------\n"
@@ -239,10 +245,10 @@ def test_monthly_is_the_full_statement(run, db):
 def test_csv_is_one_long_table(run, db):
     seed(db)
     lines = report(run, "daily", "--date", "2026-11-05", "-f", "csv").stdout.splitlines()
-    assert lines[0] == "section,key,label,currency,orders,gmv,commission,refunds,refunded,reversed"
-    assert lines[1] == 'total,,,CNY,2,150.00,25.00,1,80.00,-16.00'
-    assert f"share,{code(1)},weibo,CNY,1,100.00,20.00,,," in lines
-    assert lines[-1] == "import,taobao_union.csv,taobao-union,,4,,,,,"
+    assert lines[0] == "section,key,label,currency,orders,gmv,commission,refunds,refunded,reversed,clicks"
+    assert lines[1] == "total,,,CNY,2,150.00,25.00,1,80.00,-16.00,"
+    assert f"share,{code(1)},weibo,CNY,1,100.00,20.00,,,," in lines
+    assert lines[-1] == "import,taobao_union.csv,taobao-union,,4,,,,,,"
 
 
 # ---------------------------------------------------------------- usage errors

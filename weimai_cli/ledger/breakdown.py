@@ -92,7 +92,31 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
     for r in out:
         r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
         r["roi"] = roi(r["net_fen"], r["spend_fen"])
+    if by == "share":
+        _add_clicks(conn, scope, shown, rest, out)
     return out
+
+
+def _add_clicks(conn, scope: Scope, shown: list[tuple], rest: list[tuple], out: list[dict]) -> None:
+    """By share: each row's clicks in the period's months, orders / clicks
+    (``conversion_bp``) and net / clicks (``commission_per_click_fen``). A
+    share's clicks have no currency: a share with rows in two currencies shows
+    them on each. "(no share)" has no clicks (None); a rest row sums its shares'."""
+    from weimai_cli.ledger.funnel import click_ratios, clicks_of
+
+    first, last = min(scope.months) + "-01", max(scope.months) + "-31"
+    ids = {k for k, _ in shown + rest if k is not None}
+    clicks = clicks_of(conn, sorted(ids), first, last)
+    rest_clicks: dict[str, int] = {}
+    for key, cur in rest:
+        rest_clicks[cur] = rest_clicks.get(cur, 0) + clicks.get(key, 0)
+    for r in out:
+        if "more" in r:
+            n = rest_clicks.get(r["currency"], 0)
+        else:
+            n = None if r["key"] is None else clicks.get(r["key"], 0)
+        r["clicks"] = n
+        r.update(click_ratios(n, r["orders"], r["net_fen"]))
 
 
 def _of_shares(conn, ids: list[int], column: str) -> dict:

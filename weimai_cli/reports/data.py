@@ -87,7 +87,41 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None, 
         out["top_shares"] = _top(shares.values(), "code")
         out["top_skus"] = _top(skus.values(), "sku")
         out["unattributed"] = [unattributed[k] for k in sorted(unattributed)]
+        out.update(_clicked(conn, period, distributor, shares))
     return out
+
+
+def _clicked(conn: sqlite3.Connection, period: Period, distributor: str | None, shares: dict) -> dict:
+    """The funnel from clicks: ``top_clicked``, the shares with the most clicks
+    in the period (with their orders and commission in it), and
+    ``not_converting``, those clicked with no order in it — TOP each, most
+    clicks first. ``distributor`` given: that distributor's shares only."""
+    from weimai_cli.ledger.funnel import click_ratios
+
+    dist_sql, params = ("", []) if distributor is None else (" AND s.distributor = ?", [distributor])
+    clicked = conn.execute(
+        "SELECT c.share_id, s.code, s.channel, s.sku, coalesce(s.currency, 'CNY') AS currency, sum(c.clicks) AS n "
+        f"FROM share_clicks c JOIN shares s ON s.id = c.share_id WHERE c.day BETWEEN ? AND ?{dist_sql} "
+        "GROUP BY c.share_id HAVING sum(c.clicks) > 0",
+        [period.start.isoformat(), period.end.isoformat(), *params],
+    ).fetchall()
+    by_share: dict[int, list[dict]] = {}
+    for (sid, _cur), r in shares.items():
+        by_share.setdefault(sid, []).append(r)
+    rows = []
+    for c in clicked:
+        # a share's rows per currency (orders in the period); none: the share's own currency
+        mine = by_share.get(c["share_id"]) or [{
+            "share_id": c["share_id"], "code": c["code"], "channel": c["channel"] or "", "sku": c["sku"] or "",
+            "currency": c["currency"], "orders": 0, "gmv_fen": 0, "commission_fen": 0}]
+        for r in mine:
+            rows.append({**r, "clicks": c["n"], **click_ratios(c["n"], r["orders"], r["commission_fen"])})
+    rows.sort(key=lambda r: (-r["clicks"], r["code"], r["currency"] != BASE, r["currency"]))
+    orders = {}
+    for r in rows:
+        orders[r["share_id"]] = orders.get(r["share_id"], 0) + r["orders"]
+    return {"top_clicked": rows[:TOP],
+            "not_converting": [r for r in rows if not orders[r["share_id"]]][:TOP]}
 
 
 def _add(row: dict, counted: bool, gmv: int, commission: int) -> None:
@@ -149,6 +183,6 @@ def build(conn: sqlite3.Connection, period: Period, distributor: str | None) -> 
         previous = _collect(conn, before, distributor, details=False)["currencies"]
         data["previous"] = {"start": before.start.isoformat(), "end": before.end.isoformat(), "currencies": previous}
         data["change"] = _changes(data["currencies"], previous)
-    data["empty"] = not data["imports"] and not any(
+    data["empty"] = not data["imports"] and not data["top_clicked"] and not any(
         c["orders"] or c["commission_fen"] or c["refunds"] or c["reversed_fen"] for c in data["currencies"])
     return data

@@ -263,7 +263,7 @@ def list_cmd(
     until: Annotated[str | None, typer.Option("--until", help="Up to and including: 2026-11, 2026-11-30, ISO time.")] = None,
     limit: LimitOpt = None,
     with_earnings: Annotated[
-        bool, typer.Option("--with-earnings", help="Add orders, GMV, commission, reversals, spend and ROI.")
+        bool, typer.Option("--with-earnings", help="Add clicks (all time), orders, conversion, GMV, commission, commission per click, reversals, spend and ROI.")
     ] = False,
     fmt: FormatOpt = Fmt.table,
 ):

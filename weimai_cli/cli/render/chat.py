@@ -20,6 +20,8 @@ from weimai_cli.notify.message import Figure, Message, Row, Section
 _ROWS = [
     ("{0} {1} · {2}", (3, 4, 5), 5, None),  # top shares: code channel · SKU
     ("{0} {1}", (2, 3, 4), 4, None),  # top goods: SKU title
+    ("{0} {1}", (2, 3, 4, 5), 2, None),  # top shares by clicks: code channel
+    ("{0} {1} · {2}", (3,), 3, None),  # clicked but not converting: code channel · SKU
     ("{0} ({1})", (2, 3), None, 4),  # unattributed: kind (currency)
     ("{0} ({1}, {6})", (2, 3, 4, 5), None, None),  # imports: file (format, at)
 ]

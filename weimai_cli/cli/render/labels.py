@@ -52,6 +52,9 @@ LABELS = {
         "col_net": "net",
         "col_spend": "spend",
         "col_roi": "ROI",
+        "col_clicks": "clicks",
+        "col_conversion": "conversion",
+        "col_per_click": "per click",
         "kind": "kind",
         "note": "note",
         "platform": "platform",
@@ -95,6 +98,9 @@ LABELS = {
         "at": "at",
         "item_orders": "{n} orders",
         "sep": ", ",
+        "top_clicked": "top shares by clicks",
+        "not_converting": "clicked but not converting",
+        "item_clicks": "{n} clicks",
     },
 }
 

@@ -13,7 +13,7 @@ from weimai_cli.cli.render.statements import (
 )
 from weimai_cli.cli.render.tables import table
 from weimai_cli.errors import UsageError
-from weimai_cli.money import format_fen
+from weimai_cli.money import format_fen, format_rate
 from weimai_cli.reports.data import BASE, zero
 
 # summary rows: (key in the totals, label key, money?)
@@ -85,6 +85,15 @@ def _sku_rows(data: dict) -> list[list[str]]:
              _cur_money(r["commission_fen"], r["currency"])] for r in data["top_skus"]]
 
 
+def _clicked_rows(data: dict) -> list[list[str]]:
+    return [[r["code"], r["channel"], str(r["clicks"]), str(r["orders"]), format_rate(r["conversion_bp"]),
+             _cur_money(r["commission_fen"], r["currency"])] for r in data.get("top_clicked", [])]
+
+
+def _not_converting_rows(data: dict) -> list[list[str]]:
+    return [[r["code"], r["channel"], r["sku"], str(r["clicks"])] for r in data.get("not_converting", [])]
+
+
 def _unattributed_rows(data: dict, L: dict) -> list[list[str]]:
     return [unattributed_row(u, L) for u in data["unattributed"]]
 
@@ -101,6 +110,10 @@ def _sections(data: dict, lang: str) -> list[tuple[str, list[str], list[list[str
          _share_rows(data), [False, False, False, True, True, True]),
         (L["top_skus"], [L["sku"], L["title_col"], L["col_orders"], L["col_gmv"], L["col_commission"]],
          _sku_rows(data), [False, False, True, True, True]),
+        (L["top_clicked"], [L["share"], L["channel"], L["col_clicks"], L["col_orders"], L["col_conversion"],
+                            L["col_commission"]], _clicked_rows(data), [False, False, True, True, True, True]),
+        (L["not_converting"], [L["share"], L["channel"], L["sku"], L["col_clicks"]],
+         _not_converting_rows(data), [False, False, False, True]),
         (L["unattributed"], [L["kind"], L["cur"], L["col_orders"], L["col_gmv"], L["note"]],
          _unattributed_rows(data, L), [False, False, True, True, False]),
         (L["imports"], [L["file"], L["format"], L["rows"], L["new"], L["changed"], L["rejected"], L["at"]],
@@ -173,6 +186,14 @@ def _md_item(section: str, row: list[str], L: dict) -> str:
         sku, name, orders, gmv, commission = esc
         return (f"{sku} {name}: {L['item_orders'].format(n=orders)}{sep}{L['col_gmv']} {gmv}{sep}"
                 f"{L['col_commission']} **{commission}**")
+    if section == L["top_clicked"]:
+        _code, channel, clicks, orders, conversion, commission = esc
+        return (f"`{row[0]}` {channel}: **{L['item_clicks'].format(n=clicks)}**{sep}"
+                f"{L['item_orders'].format(n=orders)}{sep}{L['col_conversion']} {conversion}{sep}"
+                f"{L['col_commission']} {commission}")
+    if section == L["not_converting"]:
+        _code, channel, sku, clicks = esc
+        return f"`{row[0]}` {channel} · {sku}: **{L['item_clicks'].format(n=clicks)}**"
     if section == L["unattributed"]:
         kind, cur, orders, gmv, note = esc
         return f"{kind} ({cur}): {L['item_orders'].format(n=orders)}{sep}{L['col_gmv']} {gmv} — {note}"
@@ -181,7 +202,8 @@ def _md_item(section: str, row: list[str], L: dict) -> str:
             f"{rejected} {L['rejected']}")
 
 
-CSV_HEADER = ["section", "key", "label", "currency", "orders", "gmv", "commission", "refunds", "refunded", "reversed"]
+CSV_HEADER = ["section", "key", "label", "currency", "orders", "gmv", "commission", "refunds", "refunded", "reversed",
+              "clicks"]
 
 
 def csv_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
@@ -195,22 +217,26 @@ def csv_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
         for c in currencies:
             rows.append([section, "", "", c["currency"], str(c["orders"]), format_fen(c["gmv_fen"]),
                          format_fen(c["commission_fen"]), str(c["refunds"]), format_fen(c["refunded_fen"]),
-                         format_fen(c["reversed_fen"])])
+                         format_fen(c["reversed_fen"]), ""])
 
     totals("total", data["currencies"])
     if "previous" in data:
         totals("previous", data["previous"]["currencies"])
     for r in data["top_shares"]:
         rows.append(["share", r["code"], r["channel"], r["currency"], str(r["orders"]), format_fen(r["gmv_fen"]),
-                     format_fen(r["commission_fen"]), "", "", ""])
+                     format_fen(r["commission_fen"]), "", "", "", ""])
     for r in data["top_skus"]:
         rows.append(["sku", r["sku"], r["title"], r["currency"], str(r["orders"]), format_fen(r["gmv_fen"]),
-                     format_fen(r["commission_fen"]), "", "", ""])
+                     format_fen(r["commission_fen"]), "", "", "", ""])
+    for section, key in (("clicked", "top_clicked"), ("not_converting", "not_converting")):
+        for r in data.get(key, []):
+            rows.append([section, r["code"], r["channel"], r["currency"], str(r["orders"]), format_fen(r["gmv_fen"]),
+                         format_fen(r["commission_fen"]), "", "", "", str(r["clicks"])])
     for u in data["unattributed"]:
         rows.append(["unattributed", u["kind"], "", u["currency"], str(u["orders"]), format_fen(u["gmv_fen"]),
-                     format_fen(u["commission_fen"]), "", "", ""])
+                     format_fen(u["commission_fen"]), "", "", "", ""])
     for i in data["imports"]:
-        rows.append(["import", i["name"], i["format"], "", str(i["rows"]), "", "", "", "", ""])
+        rows.append(["import", i["name"], i["format"], "", str(i["rows"]), "", "", "", "", "", ""])
     return CSV_HEADER, rows
 
 

@@ -7,6 +7,10 @@ from weimai_cli.cli.render.labels import by_title, labels, word
 from weimai_cli.cli.render.tables import table
 from weimai_cli.money import format_amount, format_fen, format_rate
 
+# by share: the funnel from clicks (clicks in the period, orders / clicks, net / clicks)
+CLICK_COLS = {"orders": ("clicks", "col_clicks", "int"), "conversion": ("conversion_bp", "col_conversion", "rate"),
+              "per_click": ("commission_per_click_fen", "col_per_click", "money")}
+
 
 def summary_rows(data: dict, lang: str) -> tuple[list[str], list[list[str]]]:
     """The totals as rows of [label, value per currency], money flow too (each currency its own balance)."""
@@ -73,6 +77,11 @@ def breakdown_table(data: dict, lang: str) -> tuple[list[str], list[list[str]], 
     if any(r["adjustments_fen"] for r in data["breakdown"]):
         # adjustments carried in from closed months: without them a row's net would not add up
         cols.insert(cols.index(("net_fen", "col_net", "money")), ("adjustments_fen", "col_adjustments", "money"))
+    if by == "share":
+        # clicks before orders, conversion after them, commission per click after net
+        cols.insert(0, CLICK_COLS["orders"])
+        cols.insert(2, CLICK_COLS["conversion"])
+        cols.insert(cols.index(("net_fen", "col_net", "money")) + 1, CLICK_COLS["per_click"])
     cols += [("spend_fen", "col_spend", "money"), ("roi", "col_roi", "text")] if with_spend else []
     header += [L[label] for _, label, _ in cols]
     right += [True] * len(cols)
@@ -86,7 +95,8 @@ def breakdown_table(data: dict, lang: str) -> tuple[list[str], list[list[str]], 
             cells.append(r["currency"])
         for key, _, kind in cols:
             v = r.get(key)
-            cells.append("" if v is None else format_fen(v) if kind == "money" else str(v))
+            cells.append("" if v is None else format_fen(v) if kind == "money" else format_rate(v) if kind == "rate"
+                         else str(v))
         rows.append(cells)
     return header, rows, right
 
