@@ -89,3 +89,21 @@ def test_without_allow_private_http_and_loopback_are_refused(run, shop, db, tmp_
         "127.0.0.1 is a loopback address; the page links to it instead",
     ]
     assert server.log == []  # nothing was sent
+
+
+def test_redirects_are_followed_and_checked(run, shop, db, tmp_path, server):
+    target = serve(server, "/real.png", PNG)
+    server.expect_request("/moved.png").respond_with_handler(
+        lambda _r: Response(status=302, headers={"Location": "/real.png"}))
+    server.expect_request("/loop.png").respond_with_handler(
+        lambda _r: Response(status=302, headers={"Location": "/loop.png"}))
+    base = f"http://127.0.0.1:{server.port}"
+    with db:
+        db.execute("UPDATE goods SET image_url = ? WHERE sku = 'NX-GQ-500'", (f"{base}/moved.png",))
+        db.execute("UPDATE goods SET image_url = ? WHERE sku = 'WC-DM-5KG'", (f"{base}/loop.png",))
+    out = tmp_path / "site"
+    r = run("showcase", "build", out, "--embed-images", "--allow-private")
+    assert r.stderr.splitlines()[0] == (
+        f"warning: image {base}/loop.png: more than 3 redirects; the page links to it instead")
+    assert len(list((out / "images").iterdir())) == 1
+    assert target.endswith("/real.png")

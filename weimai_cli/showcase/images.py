@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from urllib.parse import urljoin
 
 from weimai_cli import net
 from weimai_cli.errors import BadInput
@@ -49,19 +48,13 @@ def fetch(url: str, *, allow_private: bool = False, cap: int | None = None) -> t
     redact = net.redactor_for(url)[1]
     with net.session(allow_private=allow_private) as sess:
         try:
-            for _hop in range(MAX_REDIRECTS + 1):
-                try:
-                    net.check_url(url, allow_private=allow_private, what=IMAGE_URL)
-                except BadInput as exc:
-                    raise ImageError(exc.message) from None
-                resp = sess.get(url, timeout=timeout, stream=True, allow_redirects=False)
-                if resp.status_code in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
-                    resp.close()
-                    url = urljoin(url, resp.headers["Location"])
-                    continue
-                break
-            else:
-                raise ImageError(_("more than {n} redirects").format(n=MAX_REDIRECTS))
+            try:
+                resp = net.get_checked(sess, url, allow_private=allow_private, what=IMAGE_URL, timeout=timeout,
+                                       max_redirects=MAX_REDIRECTS)
+            except BadInput as exc:
+                raise ImageError(exc.message) from None
+            except net.TooManyRedirects as exc:
+                raise ImageError(str(exc)) from None
             if resp.status_code != 200:
                 resp.close()
                 raise ImageError(_("answered HTTP {status}").format(status=resp.status_code))

@@ -61,4 +61,4 @@ def build_cmd(
             unchanged=result.unchanged, removed=result.removed))
     if embed_images:
         output.message(_("{n} images embedded").format(n=result.images))
-    output.line(result.index)
+    output.line(str(out / "index.html"))  # as the user named OUT
