@@ -246,3 +246,12 @@ def test_json_summary(run, shop, tmp_path):
 def test_chinese_summary(run, shop, tmp_path):
     r = run("--lang", "zh", "showcase", "build", tmp_path / "site")
     assert r.stderr == "me 的橱窗：3 张商品卡片，4 个分享页；写入 6 个文件，0 个未变，删除 0 个\n"
+
+
+def test_out_never_holds_the_database(run, shop, home):
+    r = build(run, home, "--force", code=1)
+    assert r.stderr == (
+        f"error: {home} holds weimai's database; a build replaces the whole folder\n"
+        f"hint: name a folder of its own for the site, e.g. {home / 'showcase'}\n")
+    assert (home / "weimai.db").exists()
+    build(run, home.parent, "--force", code=1)

@@ -62,7 +62,14 @@ def check_base_url(url: str | None) -> str | None:
     return safe if safe.endswith("/") else safe + "/"
 
 
-def check_out(out: Path, force: bool) -> None:
+def check_out(out: Path, force: bool, keep: Path | None = None) -> None:
+    """Refuse an OUT that is a file, holds ``keep`` (the database), or is a
+    non-empty folder that is not a showcase (unless ``force``)."""
+    if keep is not None and (keep == out or out in keep.parents):
+        raise BadInput(
+            _("{path} holds weimai's database; a build replaces the whole folder").format(path=out),
+            _("name a folder of its own for the site, e.g. {path}").format(path=out / "showcase"),
+        )
     if out.exists() and not out.is_dir():
         raise BadInput(_("{path} is a file, not a folder").format(path=out), _("name a folder for the site"))
     if out.is_dir() and not (out / MARKER).exists() and any(out.iterdir()) and not force:
@@ -149,9 +156,10 @@ def build(
     allow_private: bool = False, force: bool = False, warn: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the showcase of ``distributor`` into ``out`` (see the module docstring)."""
-    out = Path(out).absolute()
+    out = Path(out).resolve()
     base_url = check_base_url(base_url)
-    check_out(out, force)
+    db_file = next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main" and r[2]), None)
+    check_out(out, force, Path(db_file).resolve() if db_file else None)
     show = data.select(conn, distributor=distributor, campaign=campaign, since=since)
     warn = warn or (lambda _text: None)
     local, image_files, warnings = (embed(show, allow_private=allow_private, warn=warn)
