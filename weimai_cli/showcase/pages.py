@@ -95,6 +95,7 @@ h1{font-size:20px;margin:8px 0}
 .qr{display:none;text-align:center;color:#666;font-size:13px}
 .qr svg{width:160px;height:160px}
 @media(min-width:720px){.qr{display:block}}
+time{white-space:nowrap}
 footer{color:#999;font-size:13px}"""
 
 PAGE = Template("""<!doctype html>
