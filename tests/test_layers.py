@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parents[1] / "weimai_cli"
 
 # bottom to top; the top-level modules (errors, clock, money, config, files,
 # net) and the packages in BASE_PACKAGES are the base every package may use
-LAYERS = ["base", "db", "catalog", "sharing", "ledger", "orders", "notify", "reports", "cli"]
+# showcase sits above reports: it reads shares (sharing) and goods' coupons and links
+# (catalog) and nothing imports it but the CLI
+LAYERS = ["base", "db", "catalog", "sharing", "ledger", "orders", "notify", "reports", "showcase", "cli"]
 # base packages: a base module grown into a package (tables.py became tables/,
 # issue #12) stays in the base group, under the same rules as a base module
 BASE_PACKAGES = {"tables"}

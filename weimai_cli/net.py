@@ -290,6 +290,27 @@ def session(*, allow_private: bool = False):
     return s
 
 
+class TooManyRedirects(Exception):
+    """A GET that kept redirecting past its limit."""
+
+
+def get_checked(sess, url: str, *, allow_private: bool, what: str, timeout: tuple[float, float],
+                max_redirects: int, headers: dict | None = None):
+    """A streamed GET that follows redirects itself, checking every hop's URL
+    (:func:`check_url`, which raises BadInput); raises TooManyRedirects past the limit."""
+    from urllib.parse import urljoin
+
+    for _hop in range(max_redirects + 1):
+        check_url(url, allow_private=allow_private, what=what)
+        resp = sess.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False)
+        if resp.status_code in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
+            resp.close()
+            url = urljoin(url, resp.headers["Location"])
+            continue
+        return resp
+    raise TooManyRedirects(_("more than {n} redirects").format(n=max_redirects))
+
+
 def read_capped(resp, cap: int = RESPONSE_CAP) -> bytes:
     """At most ``cap`` bytes of a streamed response body."""
     out = bytearray()

@@ -99,3 +99,15 @@ def test_demo_takes_a_pick_from_the_xuanpinku_to_a_wechat_group_and_it_earns(run
     wecom = r.stdout.split("# the WeCom robot on 127.0.0.1 got a markdown message:\n")[1:]
     assert len(wecom) == 2 and wecom[1].startswith("### 月度对账单 2026-11 · xiaohong\n")
     assert not any("|" in part.split("\n# ", 1)[0] for part in wecom)
+
+
+def test_demo_builds_a_showcase_and_says_where(run, tmp_path):
+    home = tmp_path / "demo-home"
+    r = run("demo", "--home", home)
+    assert f"{home}/showcase/index.html\n" in r.stdout
+    index = (home / "showcase" / "index.html").read_text(encoding="utf-8")
+    conn = sqlite3.connect(home / "weimai.db")
+    (code,) = conn.execute("SELECT code FROM shares WHERE channel = 'wechat'").fetchone()
+    assert f"{code}.html" in index and "云南古树红茶 滇红 100g" in index
+    page = (home / "showcase" / f"{code}.html").read_text(encoding="utf-8")
+    assert "￥Xa8bC3dEf9Q￥" in page and "去购买" in page

@@ -20,7 +20,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from urllib.parse import urljoin
 
 from weimai_cli import net
 from weimai_cli.clock import now_iso
@@ -168,19 +167,13 @@ def _download(feed: dict, redact: net.Redactor, shown: str) -> tuple[str | None,
     try:
         with sess, os.fdopen(fd, "wb") as out:
             try:
-                for _hop in range(MAX_REDIRECTS + 1):
-                    try:
-                        net.check_url(url, allow_private=allow, what=N_("feed URL"))
-                    except BadInput as exc:
-                        raise fail(exc.message) from None
-                    resp = sess.get(url, headers=headers, timeout=timeout, stream=True, allow_redirects=False)
-                    if resp.status_code in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
-                        resp.close()
-                        url = urljoin(url, resp.headers["Location"])
-                        continue
-                    break
-                else:
-                    raise fail(_("more than {n} redirects").format(n=MAX_REDIRECTS))
+                try:
+                    resp = net.get_checked(sess, url, allow_private=allow, what=N_("feed URL"), timeout=timeout,
+                                           max_redirects=MAX_REDIRECTS, headers=headers)
+                except BadInput as exc:
+                    raise fail(exc.message) from None
+                except net.TooManyRedirects as exc:
+                    raise fail(str(exc)) from None
                 if resp.status_code == 304:
                     resp.close()
                     return None, {}

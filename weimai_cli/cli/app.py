@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "payouts": ("weimai_cli.cli.commands.earnings", "payouts_app", N_("Money paid out to distributors: record, list.")),
     "spend": ("weimai_cli.cli.commands.earnings", "spend_app", N_("Promotion spend per share or campaign: add, list.")),
     "doctor": ("weimai_cli.cli.commands.doctor", "app", N_("Check everything a cron job depends on.")),
+    "showcase": ("weimai_cli.cli.commands.showcase", "app", N_("A static showcase site of your shares: product cards and a page per share.")),
     "report": ("weimai_cli.cli.commands.report", "app", N_("Daily, weekly and monthly reports: print, --out, --notify.")),
 }
 

@@ -102,6 +102,8 @@ STEPS: list[tuple[str, list[str]]] = [
     (N_("Who clicked: the short links' visits, per day, from Shlink (cron can run it; a second run adds nothing twice):"),
      ["clicks", "sync"]),
     ("", ["clicks", "list"]),
+    (N_("A showcase (橱窗) of these shares: a static site, a page per share with its 淘口令 and QR code:"),
+     ["showcase", "build", "{home}/showcase"]),
     (N_("A 粉丝头条 boost for the Weibo share cost 20 元:"),
      ["spend", "add", "{first_code}", "20", "--date", "2026-11-03", "--note", "粉丝头条"]),
     (N_("What each share brought in (orders, GMV, commission, spend, ROI):"),
