@@ -220,11 +220,13 @@ def test_bad_currency_names_file_row_column(run, home, loaded, tmp_path, value):
 
 
 def test_bad_currency_option(run, home, loaded):
-    err, hint = one_error(run("goods", "add", "X-1", "--title", "x", "--price", "1", "--currency", "$", code=1))
-    assert err == "error: --currency: not a currency code: '$'"
-    assert hint == "hint: write a three-letter currency code such as CNY, USD or EUR"
-    err, _ = one_error(run("goods", "edit", "GQ-1", "--currency", "usdollar", code=1))
-    assert err == "error: --currency: not a currency code: 'usdollar'"
+    """A bad --currency is a usage error (exit 2), as for orders import, payouts and spend."""
+    err, hint = one_error(run("goods", "add", "X-1", "--title", "x", "--price", "1", "--currency", "$", code=2))
+    assert err == "error: --currency '$' is not a currency code"
+    assert hint == "hint: write three letters, e.g. CNY or USD"
+    err, _ = one_error(run("goods", "edit", "GQ-1", "--currency", "usdollar", code=2))
+    assert err == "error: --currency 'usdollar' is not a currency code"
+    assert db_fingerprint(home) == loaded
 
 
 def test_mixed_encodings_and_utf16_without_bom(run, home, loaded, tmp_path):

@@ -63,6 +63,10 @@ def _item_command(kind: str):
         from weimai_cli.catalog import goods as catalog
         from weimai_cli.cli import output
 
+        if currency is not None:  # an option's value, as for orders import, payouts, spend: exit 2
+            from weimai_cli.money import currency_option
+
+            currency = currency_option(currency)
         fields = _fields(
             title=title, price=price, rate=rate, commission=commission, original_price=original_price,
             supplier=supplier, category=category, platform=platform, url=url, image=image, stock=stock,
