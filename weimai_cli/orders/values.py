@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from weimai_cli.clock import SHANGHAI, day_of
-from weimai_cli.i18n import _, pgettext
+from weimai_cli.i18n import _
 from weimai_cli.money import MAX_YUAN_DIGITS
 from weimai_cli.tables.cells import cell_text
 
@@ -37,20 +37,6 @@ LINE_FIELDS = (
     "code_share_id", "code_status", "slot", "reported_commission_fen",
     "settled_commission_fen", "reported_rate_bp", "extra",
 )
-
-
-def status_words() -> dict[str, str]:
-    """The canonical statuses as people read them, in the interface language
-    (tables and text only: JSON, CSV and the database keep the canonical words)."""
-    return {
-        "pending": pgettext("status", "pending"),
-        "paid": pgettext("status", "paid"),
-        "confirmed": pgettext("status", "confirmed"),
-        "settled": pgettext("status", "settled"),
-        "cancelled": pgettext("status", "cancelled"),
-        "refunded": pgettext("status", "refunded"),
-        "invalid": pgettext("status", "invalid"),
-    }
 
 
 class FieldError(ValueError):

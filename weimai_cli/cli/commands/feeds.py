@@ -51,8 +51,7 @@ def list_cmd(fmt: FormatOpt = Fmt.table):
         output.Col("last_status", N_("last result")), output.Col("last_error", N_("error")),
     ]
     data = feeds.list_feeds(open_db())
-    if fmt in (Fmt.table, Fmt.md):  # JSON and CSV keep English headers and values
-        cols = [output.Col(c.key, _(c.label), c.kind) for c in cols]
+    if fmt in (Fmt.table, Fmt.md):  # JSON and CSV keep English values (output titles the columns)
         data = [{**d, "last_status": _last_result(d["last_status"])} for d in data]
     output.rows(data, cols, fmt.value, empty=_("no feeds; add one with `weimai feeds add NAME URL`"))
 

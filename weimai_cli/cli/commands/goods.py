@@ -129,16 +129,12 @@ def show_cmd(sku: Annotated[str, typer.Argument(help="The SKU.")], fmt: FormatOp
         return
     pairs = [*render.item_pairs(item), *render.coupon_pairs(item, day), *render.item_tail(item)]
     output.fields([(k, v) for k, v in pairs if v])
-    link_cols = render.LINK_COLS
     history_cols = render.history_cols(any(h["currency"] != "CNY" for h in history))
-    if text_format:
-        link_cols, history_cols = render.text_cols(link_cols), render.text_cols(history_cols)
-        history = [{**h, "status": render.status_text(h["status"])} for h in history]
     if links:
         output.line()
-        output.rows(links, link_cols, fmt.value, title=_("links") if text_format else "links")
+        output.rows(links, render.LINK_COLS, fmt.value, title=N_("links"))
     output.line()
-    output.rows(history, history_cols, fmt.value, title=_("history") if text_format else "history")
+    output.rows(history, history_cols, fmt.value, title=N_("history"))
     from weimai_cli.cli.render.distributors import show_goods_rates
 
     show_goods_rates(dist_rates, fmt.value)
@@ -305,9 +301,7 @@ def list_goods(
     cols = render.list_cols(
         with_status=include_archived, with_currency=foreign, with_coupon=couponed, json_like=json_like
     )
-    text_format = fmt in (Fmt.table, Fmt.md)  # JSON and CSV keep English headers and values
-    if text_format:
-        cols = render.text_cols(cols)
+    text_format = fmt in (Fmt.table, Fmt.md)  # JSON and CSV keep English values
     output.rows(render.list_rows(data, day, text_format=text_format), cols, fmt.value)
 
 

@@ -50,23 +50,6 @@ def _summary(r) -> str:
         attributed=r.attributed, unattributed=r.unattributed)
 
 
-def _shown_cols(cols, fmt: str):
-    """Column titles in the interface language for people (table, md); CSV/TSV keep English."""
-    from weimai_cli.cli.output import Col
-
-    if fmt not in ("table", "md"):
-        return cols
-    return [Col(c.key, _(c.label), c.kind) for c in cols]
-
-
-def _shown_statuses(data: list[dict], fmt: str) -> list[dict]:
-    """Status words in the interface language for people (table, md); JSON/CSV keep the canonical ones."""
-    words = _status_words()
-    if fmt not in ("table", "md") or not words:
-        return data
-    return [{**r, "status": words.get(r.get("status"), r.get("status"))} for r in data]
-
-
 @app.command("import")
 def import_cmd(
     files: Annotated[list[str], typer.Argument(help="Order exports: CSV/TSV (UTF-8, GB18030, UTF-16), XLSX, XLS, zip.")],
@@ -158,7 +141,7 @@ def _order_cols():
         Col("paid_fen", N_("paid"), "money"),
         Col("refunded_fen", N_("refunded"), "money"),
         Col("currency", N_("cur")),
-        Col("status", N_("status")),
+        Col("status", N_("status"), "status"),
         Col("month", N_("month")),
         Col("share_code", N_("share")),
         Col("distributor", N_("distributor")),
@@ -189,7 +172,7 @@ def list_cmd(
         keys = [c.split(" AS ")[-1].split(".")[-1] for c in LIST_COLUMNS.split(", ")]
         output.rows(data, [output.Col(k, k) for k in keys], fmt.value, empty=_("no orders match"))
         return
-    output.rows(_shown_statuses(data, fmt.value), _shown_cols(_order_cols(), fmt.value), fmt.value,
+    output.rows(data, _order_cols(), fmt.value,
                 empty=_("no orders match"))
 
 
@@ -210,7 +193,6 @@ def show_cmd(
         return
     money = ("unit_price_fen", "paid_fen", "refunded_fen", "settled_fen",
              "reported_commission_fen", "settled_commission_fen")
-    words = _status_words()
     pairs = []
     for k, v in line.items():
         if k == "history" or v is None:
@@ -221,24 +203,24 @@ def show_cmd(
         elif k == "reported_rate_bp":
             k, v = "reported_rate", format_rate(v)
         elif k == "status":
-            v = words.get(v, v)
+            v = output.status_word(v)
         label = k.replace("_", " ")
         pairs.append((_(SHOW_LABELS[label]) if label in SHOW_LABELS else label, str(v)))
     output.fields(pairs)
     output.line()
     history = line["history"]
-    if words and fmt.value in ("table", "md"):
-        history = [_shown_event(e, words) for e in history]
+    if lang() != "en" and fmt.value in ("table", "md"):
+        history = [_shown_event(e) for e in history]
     output.rows(
         history,
-        _shown_cols([output.Col("at", N_("at")), output.Col("import_id", N_("import"), "int"),
-                     output.Col("file", N_("file")), output.Col("field", N_("field")),
-                     output.Col("old_value", N_("old")), output.Col("new_value", N_("new"))], fmt.value),
-        fmt.value, title=_("history"),
+        [output.Col("at", N_("at")), output.Col("import_id", N_("import"), "int"),
+         output.Col("file", N_("file")), output.Col("field", N_("field")),
+         output.Col("old_value", N_("old")), output.Col("new_value", N_("new"))],
+        fmt.value, title=N_("history"),
     )
 
 
-def _shown_event(event: dict, words: dict) -> dict:
+def _shown_event(event: dict) -> dict:
     """A history row for people: its field's label, status words (the interface language)."""
     field = event["field"]
     label = field.removesuffix("_fen").replace("_", " ")
@@ -252,18 +234,11 @@ def _shown_event(event: dict, words: dict) -> dict:
         label = _(SHOW_LABELS[label])
     shown = {**event, "field": label}
     if field == "status":
-        shown["old_value"] = words.get(event["old_value"], event["old_value"])
-        shown["new_value"] = words.get(event["new_value"], event["new_value"])
+        from weimai_cli.cli.output import status_word
+
+        shown["old_value"] = status_word(event["old_value"])
+        shown["new_value"] = status_word(event["new_value"])
     return shown
-
-
-def _status_words() -> dict:
-    """canonical status -> its word in the interface language (none in English)."""
-    if lang() == "en":
-        return {}
-    from weimai_cli.orders.values import status_words
-
-    return status_words()
 
 
 # the labels of `orders show` (an order line's columns, "_" as spaces)
@@ -328,7 +303,7 @@ def mapping_list(fmt: FormatOpt = Fmt.table):
 
     output.rows(
         list_mappings(open_db()),
-        _shown_cols([output.Col("name", N_("name")), output.Col("platform", N_("platform")),
-                     output.Col("mapping", N_("mapping")), output.Col("updated_at", N_("updated"))], fmt.value),
-        fmt.value, empty=_("no saved mappings"),
+        [output.Col("name", N_("name")), output.Col("platform", N_("platform")),
+         output.Col("mapping", N_("mapping")), output.Col("updated_at", N_("updated"))],
+        fmt.value, empty=N_("no saved mappings"),
     )

@@ -46,12 +46,10 @@ def state_text(state: str) -> str:
 
 
 def status_text(status: str) -> str:
-    """A goods status (active, archived) for people."""
-    if status == "active":
-        return pgettext("goods status", "active")
-    if status == "archived":
-        return pgettext("goods status", "archived")
-    return status
+    """A goods status (active, archived) for people: the status words of every table."""
+    from weimai_cli.cli.output import status_word
+
+    return status_word(status)
 
 
 def coupon_cell(item: Mapping, day: str, *, text_format: bool = False) -> str:
@@ -76,21 +74,13 @@ def coupon_cell(item: Mapping, day: str, *, text_format: bool = False) -> str:
 def list_rows(data: Sequence[dict], day: str, *, text_format: bool = False) -> list[dict]:
     """list-goods rows with their coupon cell (``coupon``) and, for the text formats,
     the 券后价 only where a coupon lowers the price (``coupon_price_shown``).
-    ``text_format`` (table, md): the coupon and the status in the interface language."""
-    rows = [
+    ``text_format`` (table, md): the coupon in the interface language (the status
+    column's words are output's "status" kind)."""
+    return [
         {**r, "coupon": coupon_cell(r, day, text_format=text_format) or None,
          "coupon_price_shown": r["coupon_price_fen"] if r["coupon_price_fen"] < r["price_fen"] else None}
         for r in data
     ]
-    if text_format:
-        for r in rows:
-            r["status"] = status_text(r["status"])
-    return rows
-
-
-def text_cols(cols: Sequence[Col]) -> list[Col]:
-    """Columns with their titles in the interface language (table and md formats)."""
-    return [Col(c.key, _(c.label), c.kind) for c in cols]
 
 
 def list_cols(*, with_status: bool, with_currency: bool, with_coupon: bool, json_like: bool) -> list[Col]:
@@ -108,7 +98,7 @@ def list_cols(*, with_status: bool, with_currency: bool, with_coupon: bool, json
         *([Col("coupon", N_("coupon"))] if with_coupon and not json_like else []),
     ]
     if with_status:
-        cols.append(Col("status", N_("status")))
+        cols.append(Col("status", N_("status"), "status"))
     if json_like:
         have = {c.key for c in cols}
         cols += [Col(k, k) for k in JSON_EXTRA if k not in have]
@@ -209,7 +199,7 @@ def history_cols(with_currency: bool) -> list[Col]:
         *([Col("currency", N_("cur"))] if with_currency else []),
         Col("commission_bp", N_("rate"), "rate"),
         Col("commission_fen", N_("fixed"), "money"),
-        Col("status", N_("status")),
+        Col("status", N_("status"), "status"),
         Col("source", N_("source")),
     ]
 
