@@ -1,5 +1,6 @@
 """Every command's ``--help`` under zh: no English sentence left, and the
-Chinese wraps in 80 columns without a "…" cutting a text (issue 14).
+Chinese wraps in 80 columns without a "…" cutting a text (issue 14); the
+English help too (it names 淘口令, 联盟 …).
 
 Parametrized by command path: each area sees its own commands fail."""
 
@@ -19,19 +20,29 @@ def _id(path) -> str:
 
 
 @pytest.fixture
-def zh_help(monkeypatch):
+def help_in(monkeypatch):
+    from rich import _wrap, text
     from typer.testing import CliRunner
 
+    from weimai_cli.cli import translate
     from weimai_cli.cli.app import app
 
     monkeypatch.setenv("COLUMNS", "80")
+    if translate._unwrapped:  # rich as it comes: the command must set the wrapping itself
+        monkeypatch.setattr(_wrap, "words", translate._unwrapped[0])
+        monkeypatch.setattr(text.Text, "rstrip_end", translate._unwrapped[1])
 
-    def show(path):
-        r = CliRunner().invoke(app, ["--lang", "zh", *path, "--help"], prog_name="weimai")
+    def show(path, language="zh"):
+        r = CliRunner().invoke(app, ["--lang", language, *path, "--help"], prog_name="weimai")
         assert r.exit_code == 0, r.output
         return r.stdout
 
     return show
+
+
+@pytest.fixture
+def zh_help(help_in):
+    return help_in
 
 
 @pytest.mark.parametrize("path", PAGES, ids=_id)
@@ -62,8 +73,8 @@ def _first_paragraph(text: str) -> str:
     return inspect.cleandoc(text).partition("\f")[0].split("\n\n")[0]
 
 
-def _shown_texts(path) -> list[str]:
-    """The help texts a help page shows whole, in Chinese, as plain text."""
+def _shown_texts(path, language="zh") -> list[str]:
+    """The help texts a help page shows whole, in ``language``, as plain text."""
     from rich.text import Text
 
     from weimai_cli.cli.app import COMMANDS
@@ -71,25 +82,26 @@ def _shown_texts(path) -> list[str]:
 
     cmd = _command(path)
     # a command's help is translated whole, then typer shows its first paragraph
-    texts = [_first_paragraph(tr(cmd.help or "", "zh"))]
-    texts += [tr(p.help, "zh") for p in cmd.params if getattr(p, "help", None) and not getattr(p, "hidden", False)]
+    texts = [_first_paragraph(tr(cmd.help or "", language))]
+    texts += [tr(p.help, language) for p in cmd.params if getattr(p, "help", None) and not getattr(p, "hidden", False)]
     if path:
         subs = getattr(cmd, "commands", None) or {}
-        texts += [_first_paragraph(tr(s.short_help or s.help or "", "zh")) for s in subs.values() if not s.hidden]
+        texts += [_first_paragraph(tr(s.short_help or s.help or "", language)) for s in subs.values() if not s.hidden]
     else:
-        texts += [tr(spec[2], "zh") for spec in COMMANDS.values()]
+        texts += [tr(spec[2], language) for spec in COMMANDS.values()]
     return [Text.from_markup(t).plain for t in texts if t]
 
 
 _SQUEEZE = re.compile(r"[\s│╭╮╰╯─]+")
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
 @pytest.mark.parametrize("path", PAGES, ids=_id)
-def test_help_wraps_in_80_columns_without_cutting_a_text(zh_help, path):
-    out = zh_help(path)
+def test_help_wraps_in_80_columns_without_cutting_a_text(help_in, path, language):
+    out = help_in(path, language)
     assert max(len(line) for line in out.splitlines()) <= 80
     lines = [_SQUEEZE.sub("", line) for line in out.splitlines()]
-    cut = [t for t in _shown_texts(path) if not _whole(_SQUEEZE.sub("", t), lines)]
+    cut = [t for t in _shown_texts(path, language) if not _whole(_SQUEEZE.sub("", t), lines)]
     assert cut == []
 
 
@@ -142,3 +154,18 @@ def test_root_help_in_chinese_at_80_columns(run, monkeypatch):
     monkeypatch.setenv("COLUMNS", "80")
     out = run("--lang", "zh", "--help").stdout
     assert "界面语言：zh 或 en（默认：" in out and "…" not in out
+
+
+def test_english_help_wraps_chinese_words_in_a_fresh_process(tmp_path):
+    """The English help names 淘口令, 联盟 …: rich cut such a line with "…"
+    (its trailing space measured in characters, not cells). A fresh process,
+    as a user's: nothing set up by an earlier test."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80", "WEIMAI_HOME": str(tmp_path), "WEIMAI_LANG": "en"}
+    out = subprocess.run([sys.executable, "-m", "weimai_cli", "goods", "link", "--help"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    shown = _SQUEEZE.sub("", out)
+    assert "(s.click/uland/m.tb.cn/u.jd.com…)ora淘口令." in shown

@@ -93,8 +93,8 @@ class LazyGroup(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Usage errors as one line and a hint, like every other weimai error (exit 2)."""
         i18n.set_lang(i18n.resolve(_root_lang(sys.argv[1:] if args is None else args)))
+        translate.install()
         if i18n.lang() != "en":
-            translate.install()
             translate.command(self, recurse=False)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)

@@ -313,10 +313,9 @@ def table(data: Sequence[dict], cols: Sequence[Col], *, title: str | None = None
     from rich.table import Table
     from rich.text import Text
 
-    if lang() != "en":  # Chinese cells wrap by character
-        from weimai_cli.cli.translate import wrap_cjk
+    from weimai_cli.cli.translate import wrap_cjk
 
-        wrap_cjk()
+    wrap_cjk()  # Chinese cells (titles, in any language) wrap by character
     t = Table(title=title, show_lines=False, header_style="bold")
     for c in cols:
         t.add_column(_title(c.label), justify="left" if c.kind in _TEXT_KINDS else "right", overflow="fold")

@@ -39,7 +39,7 @@ def install() -> None:
     Its help panels' words are set when a help is shown (:func:`_rich_help`):
     rich is not imported by a command that shows none."""
     language = lang()
-    if language == "en" or language in _installed:
+    if language in _installed:
         return
     from typer import core as typer_core
     from typer._click import core, formatting
@@ -48,6 +48,9 @@ def install() -> None:
         format_help = cls.__dict__["format_help"]
         if not getattr(format_help, "_weimai", False):
             cls.format_help = _rich_help(format_help)
+    if language == "en":  # (only the wrapping of CJK text in help)
+        _installed.add(language)
+        return
     write_usage = formatting.HelpFormatter.write_usage
     if not getattr(write_usage, "_weimai", False):
         def translated_usage(self, prog, args="", prefix=None):
@@ -76,7 +79,7 @@ def _rich_help(format_help):
 
             for name, text in TYPER_WORDS.items():
                 setattr(rich_utils, name, tr(text, language))
-            wrap_cjk()
+        wrap_cjk()  # (English help names 淘口令, 联盟 … too)
         return format_help(self, ctx, formatter)
 
     translated_help._weimai = True
@@ -84,8 +87,9 @@ def _rich_help(format_help):
 
 
 # Chinese has no spaces: rich breaks lines only at whitespace, so a long run of
-# CJK characters is cut with "…" in a help column (and in a table). Under a CJK
-# language each CJK character is a word of its own (closing punctuation kept
+# CJK characters is cut with "…" in a help column (and in a table). In help and
+# tables (in any language: English help and goods titles hold Chinese too)
+# each CJK character is a word of its own (closing punctuation kept
 # with the character before it, opening with the one after), and a line's
 # trailing space is measured in cells, not characters (rich's rstrip_end
 # compares characters with cells: a CJK line that fits but for its trailing
@@ -126,11 +130,16 @@ def _rstrip_end(self, size: int) -> None:
             self.right_crop(min(spaces, excess))
 
 
+_unwrapped: tuple = ()  # rich's own words and rstrip_end, once replaced (for tests)
+
+
 def wrap_cjk() -> None:
     """Let rich wrap Chinese text by character (once per process)."""
+    global _unwrapped
     from rich import _wrap, text
 
     if _wrap.words is not _cjk_words:
+        _unwrapped = (_wrap.words, text.Text.rstrip_end)
         _wrap.words = _cjk_words
         text.Text.rstrip_end = _rstrip_end
 
