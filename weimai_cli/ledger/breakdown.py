@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from weimai_cli.ledger.booking import closed_periods
-from weimai_cli.ledger.scope import BASE, Scope, placeholders, roi
+from weimai_cli.ledger.scope import BASE, VALID, Scope, placeholders, roi
 
 BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the rest (--limit)
 
@@ -25,7 +25,12 @@ _LEDGER_SUMS = ", ".join(
 def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = BREAKDOWN_SHOWN) -> list[dict]:
     """The breakdown rows: the ledger's entries summed per key (one row per key
     and currency), and the order lines as :func:`_gather` grouped them
-    (``by_lines``). Only the rows shown become dicts."""
+    (``by_lines``). Only the rows shown become dicts.
+
+    By share (thousands of keys in a busy month) the ranking is done in SQL
+    instead, and only the rows shown are read (:func:`_share_rows`)."""
+    if by_share_in_sql(scope, by, limit):
+        return _share_rows(conn, scope, limit)
     # channel and campaign live on the share: both sides group by share, then map
     joined = by in ("channel", "campaign")
     col = {"share": "share_id", "channel": "share_id", "campaign": "share_id"}.get(by, by)
@@ -94,6 +99,108 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
         r["roi"] = roi(r["net_fen"], r["spend_fen"])
     if by == "share":
         _add_clicks(conn, scope, shown, rest, out)
+    return out
+
+
+def by_share_in_sql(scope: Scope, by: str | None, limit: int | None) -> bool:
+    """Whether :func:`breakdown` ranks this breakdown in SQL and reads the
+    order lines itself (so the statement's pass need not group them by key)."""
+    return by == "share" and bool(limit) and scope.status is None
+
+
+def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
+    """The breakdown by share, ranked in SQL: the same rows as :func:`breakdown`
+    makes from every share's sums, but only the ``limit`` shown (and a
+    currency's single row left over) are read whole. The rows left over are
+    summed per currency in SQL, but for the ledger's six amounts: those are
+    the currency's totals (``ledger_totals``, the same entries summed) less
+    the rows shown."""
+    from weimai_cli.ledger.booking import closed_periods
+    from weimai_cli.ledger.funnel import click_ratios
+
+    months, dist = scope.months, scope.distributor
+    cte, cte_params = scope.lines_cte(closed_periods(conn))
+    lw, lw_params = scope.ledger_filter()
+    mine, mine_params = ("", []) if dist is None else (" AND x.distributor = ?", [dist])
+    spend_dist, spend_params = ("", []) if dist is None else (" AND p.distributor = ?", [dist])
+    ph = placeholders(months)
+    first, last = min(months) + "-01", max(months) + "-31"
+    # every key's orders, GMV, net, spend and clicks, ranked as breakdown()
+    # sorts them: largest net first (CNY before the rest), then the key, no key last
+    ranked = (
+        f"{cte}, keyed AS (SELECT key, cur, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, sum(spend) AS spend "
+        "FROM (SELECT x.share_id AS key, x.currency AS cur, count(*) AS n, "
+        "coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) AS gmv, 0 AS net, 0 AS spend "
+        f"FROM lines x WHERE x.status IN {VALID}{mine} GROUP BY 1, 2 "
+        f"UNION ALL SELECT l.share_id, l.currency, 0, 0, sum(l.amount_fen), 0 FROM ledger l WHERE {lw} GROUP BY 1, 2 "
+        "UNION ALL SELECT p.share_id, p.currency, 0, 0, 0, sum(p.amount_fen) FROM spend p "
+        f"WHERE p.period IN ({ph}){spend_dist} AND p.share_id IS NOT NULL GROUP BY 1, 2) GROUP BY 1, 2), "
+        "clicked AS (SELECT share_id, sum(clicks) AS clicks FROM share_clicks WHERE day >= ? AND day <= ? "
+        "GROUP BY share_id), "
+        "ranked AS (SELECT k.*, coalesce(c.clicks, 0) AS clicks, "
+        f"row_number() OVER (ORDER BY k.cur != '{BASE}', k.net DESC, k.key IS NULL, k.key, k.cur) AS rank "
+        "FROM keyed k LEFT JOIN clicked c ON c.share_id = k.key), "
+        "rest AS (SELECT cur, count(*) AS more, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, sum(spend) AS spend, "
+        "sum(clicks) AS clicks, min(rank) AS first FROM ranked WHERE rank > ? GROUP BY cur) "
+        # the rows shown: the first `limit`, and a currency's single row left over
+        "SELECT 0, key, cur, n, gmv, net, spend, clicks, rank FROM ranked WHERE rank <= ? "
+        "OR cur IN (SELECT cur FROM rest WHERE more = 1) "
+        "UNION ALL SELECT more, NULL, cur, n, gmv, net, spend, clicks, first FROM rest WHERE more > 1 ORDER BY 9"
+    )
+    rows = conn.execute(
+        ranked, [*cte_params, *mine_params, *lw_params, *months, *spend_params, first, last, limit, limit]
+    ).fetchall()
+    top = [r for r in rows if not r[0] and r[8] <= limit]
+    shown = top + [r for r in rows if not r[0] and r[8] > limit]
+    rest = [r for r in rows if r[0]]
+    # the ledger's amounts of the rows shown, then of the rest: the currency's totals less the shown
+    ledger = _share_ledger(conn, lw, lw_params, [r[1] for r in shown])
+    left: dict[str, list] = {}
+    if rest:
+        left = {r[0]: list(r[1:]) for r in conn.execute(
+            f"SELECT l.currency, {_LEDGER_SUMS} FROM ledger_totals l WHERE {lw} GROUP BY 1", lw_params)}
+        for r in shown:
+            if r[2] in left:
+                left[r[2]] = [a - b for a, b in zip(left[r[2]], ledger.get((r[1], r[2]), [0] * 6))]
+    labels = _of_shares(conn, [r[1] for r in shown if r[1] is not None], "code")
+    out = []
+    for more, key, cur, n, gmv, net, spend, clicks, _rank in shown + rest:
+        # orders, GMV, the ledger's six (accrued … settled), net, spend: _AMOUNTS
+        six = left.get(cur, [0] * 6) if more else ledger.get((key, cur), [0] * 6)
+        amounts = [n, gmv, *six, net, spend]
+        if more:
+            r = {"key": None, "label": f"({more:,} more)", "currency": cur, **dict(zip(_AMOUNTS, amounts)),
+                 "more": more}
+        else:
+            r = {"key": key, "label": "(no share)" if key is None else labels.get(key, key), "currency": cur,
+                 **dict(zip(_AMOUNTS, amounts))}
+        r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
+        r["roi"] = roi(r["net_fen"], r["spend_fen"])
+        r["_clicks"] = clicks
+        out.append(r)
+    for r in out:
+        n = r.pop("_clicks")
+        r["clicks"] = None if r["key"] is None and "more" not in r else n
+        r.update(click_ratios(r["clicks"], r["orders"], r["net_fen"]))
+    return out
+
+
+def _share_ledger(conn, lw: str, lw_params: list, keys: list) -> dict[tuple, list]:
+    """{(share id or None, currency): the six ledger amounts} of the shares given."""
+    out: dict[tuple, list] = {}
+    ids = [k for k in keys if k is not None]
+    chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)] or [[]]
+    for i, chunk in enumerate(chunks):
+        which = [f"l.share_id IN ({placeholders(chunk)})"] if chunk else []
+        if i == 0 and None in keys:
+            which.append("l.share_id IS NULL")
+        if not which:
+            continue
+        for r in conn.execute(
+            f"SELECT l.share_id, l.currency, {_LEDGER_SUMS} FROM ledger l WHERE {lw} AND ({' OR '.join(which)}) "
+            "GROUP BY 1, 2", [*lw_params, *chunk],
+        ):
+            out[(r[0], r[1])] = list(r[2:])
     return out
 
 
