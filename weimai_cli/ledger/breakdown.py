@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from weimai_cli.ledger.booking import closed_periods
-from weimai_cli.ledger.scope import BASE, VALID, Scope, placeholders, roi
+from weimai_cli.ledger.scope import BASE, MATERIALIZED, VALID, Scope, placeholders, roi
 
 BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the rest (--limit)
 
@@ -111,10 +111,10 @@ def by_share_in_sql(scope: Scope, by: str | None, limit: int | None) -> bool:
 def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
     """The breakdown by share, ranked in SQL: the same rows as :func:`breakdown`
     makes from every share's sums, but only the ``limit`` shown (and a
-    currency's single row left over) are read whole. The rows left over are
-    summed per currency in SQL, but for the ledger's six amounts: those are
-    the currency's totals (``ledger_totals``, the same entries summed) less
-    the rows shown."""
+    currency's single row left over) come back. The rows left over are a
+    currency's sums less the rows shown; the ledger's six amounts of them, the
+    currency's totals (``ledger_totals``: the same entries summed) less the
+    rows shown."""
     from weimai_cli.ledger.booking import closed_periods
     from weimai_cli.ledger.funnel import click_ratios
 
@@ -125,64 +125,77 @@ def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
     spend_dist, spend_params = ("", []) if dist is None else (" AND p.distributor = ?", [dist])
     ph = placeholders(months)
     first, last = min(months) + "-01", max(months) + "-31"
-    # every key's orders, GMV, net, spend and clicks, ranked as breakdown()
-    # sorts them: largest net first (CNY before the rest), then the key, no key last
-    ranked = (
-        f"{cte}, keyed AS (SELECT key, cur, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, sum(spend) AS spend "
+    # as breakdown() ranks the keys: largest net first (CNY before the rest), then the key, no key last
+    rank = f"cur != '{BASE}', net DESC, key IS NULL, key, cur"
+    sql = (
+        # every key's orders, GMV, net, spend (and clicks)
+        f"{cte}, keyed AS {MATERIALIZED}(SELECT key, cur, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, "
+        "sum(spend) AS spend, coalesce((SELECT sum(c.clicks) FROM share_clicks c WHERE c.share_id = key "
+        "AND c.day >= ? AND c.day <= ?), 0) AS clicks "
         "FROM (SELECT x.share_id AS key, x.currency AS cur, count(*) AS n, "
         "coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) AS gmv, 0 AS net, 0 AS spend "
         f"FROM lines x WHERE x.status IN {VALID}{mine} GROUP BY 1, 2 "
         f"UNION ALL SELECT l.share_id, l.currency, 0, 0, sum(l.amount_fen), 0 FROM ledger l WHERE {lw} GROUP BY 1, 2 "
         "UNION ALL SELECT p.share_id, p.currency, 0, 0, 0, sum(p.amount_fen) FROM spend p "
         f"WHERE p.period IN ({ph}){spend_dist} AND p.share_id IS NOT NULL GROUP BY 1, 2) GROUP BY 1, 2), "
-        "clicked AS (SELECT share_id, sum(clicks) AS clicks FROM share_clicks WHERE day >= ? AND day <= ? "
-        "GROUP BY share_id), "
-        "ranked AS (SELECT k.*, coalesce(c.clicks, 0) AS clicks, "
-        f"row_number() OVER (ORDER BY k.cur != '{BASE}', k.net DESC, k.key IS NULL, k.key, k.cur) AS rank "
-        "FROM keyed k LEFT JOIN clicked c ON c.share_id = k.key), "
-        "rest AS (SELECT cur, count(*) AS more, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, sum(spend) AS spend, "
-        "sum(clicks) AS clicks, min(rank) AS first FROM ranked WHERE rank > ? GROUP BY cur) "
-        # the rows shown: the first `limit`, and a currency's single row left over
-        "SELECT 0, key, cur, n, gmv, net, spend, clicks, rank FROM ranked WHERE rank <= ? "
-        "OR cur IN (SELECT cur FROM rest WHERE more = 1) "
-        "UNION ALL SELECT more, NULL, cur, n, gmv, net, spend, clicks, first FROM rest WHERE more > 1 ORDER BY 9"
+        f"top AS {MATERIALIZED}(SELECT * FROM keyed ORDER BY {rank} LIMIT ?), "
+        "curs AS (SELECT cur, count(*) AS more, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, sum(spend) AS spend, "
+        "sum(clicks) AS clicks FROM keyed GROUP BY cur) "
+        "SELECT 0, key, cur, n, gmv, net, spend, clicks FROM top "
+        # a currency's sums, and its best row not shown (the first left over)
+        "UNION ALL SELECT more, NULL, cur, n, gmv, net, spend, clicks FROM curs "
+        "UNION ALL SELECT -1, k.key, k.cur, k.n, k.gmv, k.net, k.spend, k.clicks FROM curs u JOIN keyed k "
+        f"ON k.cur = u.cur AND k.key IS (SELECT key FROM keyed b WHERE b.cur = u.cur AND NOT EXISTS "
+        f"(SELECT 1 FROM top t WHERE t.key IS b.key AND t.cur = b.cur) ORDER BY {rank} LIMIT 1)"
     )
-    rows = conn.execute(
-        ranked, [*cte_params, *mine_params, *lw_params, *months, *spend_params, first, last, limit, limit]
-    ).fetchall()
-    top = [r for r in rows if not r[0] and r[8] <= limit]
-    shown = top + [r for r in rows if not r[0] and r[8] > limit]
-    rest = [r for r in rows if r[0]]
-    # the ledger's amounts of the rows shown, then of the rest: the currency's totals less the shown
-    ledger = _share_ledger(conn, lw, lw_params, [r[1] for r in shown])
+    params = [*cte_params, first, last, *mine_params, *lw_params, *months, *spend_params, limit]
+    top, curs, after = [], {}, {}
+    for more, *row in conn.execute(sql, params):
+        if more == 0:
+            top.append(row)
+        elif more > 0:
+            curs[row[1]] = [more, *row[2:]]
+        else:
+            after[row[1]] = row
+
+    def ranked(r):  # as breakdown() sorts
+        return r[1] != BASE, -r[4], r[0] is None, "" if r[0] is None else r[0], r[1]
+
+    top.sort(key=ranked)
+    # rows left over per currency; a currency with a single one shows it
+    for r in top:
+        curs[r[1]][0] -= 1
+    singles = sorted((after[c] for c, v in curs.items() if v[0] == 1), key=ranked)
+    rest = sorted((c for c, v in curs.items() if v[0] > 1), key=lambda c: ranked(after[c]))
+    shown = top + singles
+    ledger = _share_ledger(conn, lw, lw_params, [r[0] for r in shown])
     left: dict[str, list] = {}
     if rest:
         left = {r[0]: list(r[1:]) for r in conn.execute(
             f"SELECT l.currency, {_LEDGER_SUMS} FROM ledger_totals l WHERE {lw} GROUP BY 1", lw_params)}
-        for r in shown:
-            if r[2] in left:
-                left[r[2]] = [a - b for a, b in zip(left[r[2]], ledger.get((r[1], r[2]), [0] * 6))]
-    labels = _of_shares(conn, [r[1] for r in shown if r[1] is not None], "code")
+    for key, cur, n, gmv, net, spend, clicks in shown:
+        if cur in rest:
+            c = curs[cur]
+            c[1:] = [c[1] - n, c[2] - gmv, c[3] - net, c[4] - spend, c[5] - clicks]
+            left[cur] = [a - b for a, b in zip(left.get(cur, [0] * 6), ledger.get((key, cur), [0] * 6))]
+    labels = _of_shares(conn, [r[0] for r in shown if r[0] is not None], "code")
     out = []
-    for more, key, cur, n, gmv, net, spend, clicks, _rank in shown + rest:
+    for key, cur, n, gmv, net, spend, clicks in shown:
         # orders, GMV, the ledger's six (accrued … settled), net, spend: _AMOUNTS
-        six = left.get(cur, [0] * 6) if more else ledger.get((key, cur), [0] * 6)
-        amounts = [n, gmv, *six, net, spend]
-        if more:
-            r = {"key": None, "label": f"({more:,} more)", "currency": cur, **dict(zip(_AMOUNTS, amounts)),
-                 "more": more}
-        else:
-            r = {"key": key, "label": "(no share)" if key is None else labels.get(key, key), "currency": cur,
-                 **dict(zip(_AMOUNTS, amounts))}
+        r = {"key": key, "label": "(no share)" if key is None else labels.get(key, key), "currency": cur,
+             **dict(zip(_AMOUNTS, [n, gmv, *ledger.get((key, cur), [0] * 6), net, spend]))}
+        out.append((r, None if key is None else clicks))
+    for cur in rest:
+        more, n, gmv, net, spend, clicks = curs[cur]
+        r = {"key": None, "label": f"({more:,} more)", "currency": cur,
+             **dict(zip(_AMOUNTS, [n, gmv, *left.get(cur, [0] * 6), net, spend])), "more": more}
+        out.append((r, clicks))
+    for r, clicks in out:
         r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
         r["roi"] = roi(r["net_fen"], r["spend_fen"])
-        r["_clicks"] = clicks
-        out.append(r)
-    for r in out:
-        n = r.pop("_clicks")
-        r["clicks"] = None if r["key"] is None and "more" not in r else n
-        r.update(click_ratios(r["clicks"], r["orders"], r["net_fen"]))
-    return out
+        r["clicks"] = clicks
+        r.update(click_ratios(clicks, r["orders"], r["net_fen"]))
+    return [r for r, _ in out]
 
 
 def _share_ledger(conn, lw: str, lw_params: list, keys: list) -> dict[tuple, list]:

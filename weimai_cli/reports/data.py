@@ -63,12 +63,12 @@ FROM y GROUP BY this, cur
 UNION ALL SELECT * FROM (
   SELECT 'share', g.share_id, g.cur, coalesce(nullif(s.code, ''), '#' || g.share_id) AS code, coalesce(s.channel, ''),
          NULL, g.n, g.gmv, g.com, NULL, NULL, NULL, NULL
-  FROM g LEFT JOIN shares s ON s.id = g.share_id ORDER BY g.cur != '{base}', g.com DESC, g.gmv DESC, code LIMIT {top})
+  FROM g LEFT JOIN shares s ON s.id = g.share_id ORDER BY g.cur != '{base}', g.com DESC, g.gmv DESC, code LIMIT {top} + {ties})
 UNION ALL SELECT * FROM (
   SELECT 'sku', sku, cur, NULL, NULL, NULL, sum(mine AND valid) AS n,
          sum(CASE WHEN mine AND valid THEN paid - refunded ELSE 0 END) AS gmv, sum(commission) AS com, NULL, NULL, NULL, NULL
   FROM y WHERE this AND sku IS NOT NULL AND sku != '' AND ((mine AND valid) OR commission != 0)
-  GROUP BY sku, cur ORDER BY cur != '{base}', com DESC, gmv DESC, sku LIMIT {top})
+  GROUP BY sku, cur ORDER BY cur != '{base}', com DESC, gmv DESC, sku LIMIT {top} + {ties})
 UNION ALL SELECT 'unattributed', kind, cur, NULL, NULL, NULL, count(*), sum(paid - refunded), sum(commission),
        NULL, NULL, NULL, NULL
 FROM y WHERE this AND valid AND share_id IS NULL AND {unattributed} GROUP BY kind, cur
@@ -135,6 +135,9 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
         materialized=MATERIALIZED, ldist=ldist, months=", ".join("?" * len(months)), mine=mine,
         this_months=", ".join("?" * len(this_months)), before_months=", ".join("?" * len(before_months)),
         sdist="" if distributor is None else " AND s.distributor = ?", base=BASE, top=TOP,
+        # rows equal but for their currency (not CNY) rank in the order their first lines
+        # came: a tie takes at most a row per currency, so these many more are read to settle it
+        ties="(SELECT count(DISTINCT cur) FROM y)",
         unattributed=unattributed, **_line_order(conn))
     params = [*months, first, end, start, *this_months, *before_months, start, *dist, *dist, *dist,
               start, end, *dist, *dist]
@@ -163,10 +166,12 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
                 "mine": "1" if distributor is None else "o.distributor IS ?"}
     where = [*this_months, start, end]
 
-    def first(key: str, what: str, join: str, rows: list[dict], field: str) -> None:
+    def first(key: str, what: str, join: str, rows: list[dict], field: str) -> dict[tuple, int]:
+        """Fill in ``field`` from each row's first line (in the lines' index
+        order); the order those first lines came in, per (key, currency)."""
         wanted = {r[field] for r in rows if isinstance(r[field], tuple)}
         if not wanted:
-            return
+            return {}
         keys = sorted({k for k, _cur in wanted})
         got: dict[tuple, str | None] = {}
         for k, cur, value in conn.execute(
@@ -177,16 +182,20 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
         ):
             if (k, cur) in wanted and (k, cur) not in got:
                 got[(k, cur)] = value
+        came = {k: i for i, k in enumerate(got)}
         for r in rows:
             if isinstance(r[field], tuple):
                 r[field] = got.get(r[field]) or ""
+        return came
 
-    first("share_id", "o.sku", "", [*shares, *clicked, *idle], "sku")
-    first("sku", "coalesce(o.title, g.title)", "LEFT JOIN goods g ON g.sku = o.sku ", skus, "title")
-
-    # in the order the SQL ranked them (each part's ORDER BY, kept here)
-    shares.sort(key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], r["code"]))
-    skus.sort(key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], r["sku"]))
+    came = first("share_id", "o.sku", "", [*shares, *clicked, *idle], "sku")
+    shares.sort(key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], r["code"],
+                               came.get((r["share_id"], r["currency"]), 0)))
+    came = first("sku", "coalesce(o.title, g.title)", "LEFT JOIN goods g ON g.sku = o.sku ", skus, "title")
+    skus.sort(key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], r["sku"],
+                             came.get((r["sku"], r["currency"]), 0)))
+    del shares[TOP:], skus[TOP:]
+    # in the order the SQL ranked them (its ORDER BY, kept here)
     for rows in (clicked, idle):
         rows.sort(key=lambda r: (-r["clicks"], r["code"], r["currency"] != BASE, r["currency"]))
 
