@@ -114,6 +114,13 @@ def _ledger(tmp_path, seed: int):
     return conn
 
 
+def test_the_statuses_that_earn_are_the_ledger_s():
+    from weimai_cli.ledger.commission import STATUS_BUCKET
+    from weimai_cli.ledger.scope import EARNING
+
+    assert EARNING == tuple(STATUS_BUCKET) == VALID
+
+
 def _slow(monkeypatch):
     monkeypatch.setattr(breakdown, "by_share_in_sql", lambda *a: False)
     monkeypatch.setattr(statements, "by_share_in_sql", lambda *a: False)
@@ -122,6 +129,7 @@ def _slow(monkeypatch):
 @pytest.mark.parametrize("seed", range(14))
 def test_by_share_ranked_in_sql_is_the_python_breakdown(tmp_path, monkeypatch, seed):
     conn = _ledger(tmp_path, seed)
+    monkeypatch.setattr(breakdown, "_CHUNK", 2)  # the shares shown asked in chunks, one in two currencies
     cases = [(months, who, limit) for months in (["2026-11"], ["2026-10"], ["2026-10", "2026-11"])
              for who in (None, *DISTRIBUTORS) for limit in (1, 2, 3, 50)]
     fast = [statements.compute(conn, months=m, distributor=d, by="share", limit=n) for m, d, n in cases]

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from weimai_cli.ledger.booking import closed_periods
-from weimai_cli.ledger.scope import BASE, MATERIALIZED, VALID, Scope, placeholders, roi
+from weimai_cli.ledger.scope import (
+    BASE,
+    MATERIALIZED,
+    VALID,
+    Scope,
+    closed_periods,
+    placeholders,
+    roi,
+)
 
 BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the rest (--limit)
 
@@ -115,7 +122,6 @@ def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
     currency's sums less the rows shown; the ledger's six amounts of them, the
     currency's totals (``ledger_totals``: the same entries summed) less the
     rows shown."""
-    from weimai_cli.ledger.booking import closed_periods
     from weimai_cli.ledger.funnel import click_ratios
 
     months, dist = scope.months, scope.distributor
@@ -198,22 +204,30 @@ def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
     return [r for r, _ in out]
 
 
+_CHUNK = 500  # SQLite caps a statement's parameters
+_KINDS = {"accrual": 0, "reversal": 1, "adjustment": 2}
+_BUCKETS = {"estimated": 3, "confirmed": 4, "settled": 5}
+
+
 def _share_ledger(conn, lw: str, lw_params: list, keys: list) -> dict[tuple, list]:
-    """{(share id or None, currency): the six ledger amounts} of the shares given."""
+    """{(share id or None, currency): the six ledger amounts (_LEDGER_SUMS)} of
+    the shares given: summed per bucket and kind in the index's order (each
+    share its own seek: the ids in chunks, no share apart), spread here."""
     out: dict[tuple, list] = {}
-    ids = [k for k in keys if k is not None]
-    chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)] or [[]]
-    for i, chunk in enumerate(chunks):
-        which = [f"l.share_id IN ({placeholders(chunk)})"] if chunk else []
-        if i == 0 and None in keys:
-            which.append("l.share_id IS NULL")
-        if not which:
-            continue
-        for r in conn.execute(
-            f"SELECT l.share_id, l.currency, {_LEDGER_SUMS} FROM ledger l WHERE {lw} AND ({' OR '.join(which)}) "
-            "GROUP BY 1, 2", [*lw_params, *chunk],
+    ids = sorted({k for k in keys if k is not None})  # a share shown in two currencies: asked once
+    which = [(f"l.share_id IN ({placeholders(ids[i:i + _CHUNK])})", ids[i:i + _CHUNK])
+             for i in range(0, len(ids), _CHUNK)]
+    if None in keys:
+        which.append(("l.share_id IS NULL", []))
+    for cond, args in which:
+        for sid, cur, bucket, kind, amount in conn.execute(
+            f"SELECT l.share_id, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l WHERE {lw} AND {cond} "
+            "GROUP BY 1, 2, 3, 4", [*lw_params, *args],
         ):
-            out[(r[0], r[1])] = list(r[2:])
+            v = out.setdefault((sid, cur), [0] * 6)
+            if kind in _KINDS:
+                v[_KINDS[kind]] += amount
+            v[_BUCKETS[bucket]] += amount
     return out
 
 

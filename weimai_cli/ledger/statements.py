@@ -24,7 +24,6 @@ import sqlite3
 
 from weimai_cli.errors import UsageError
 from weimai_cli.i18n import _
-from weimai_cli.ledger.booking import closed_periods
 from weimai_cli.ledger.breakdown import BREAKDOWN_SHOWN, breakdown, by_share_in_sql, net_trend
 from weimai_cli.ledger.scope import (
     ALL,
@@ -37,6 +36,7 @@ from weimai_cli.ledger.scope import (
     Scope,
     check_currency,
     check_month,
+    closed_periods,
     current_month,
     known_distributor,
     mine_or_nobody,

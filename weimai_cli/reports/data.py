@@ -114,8 +114,7 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
     and (``before`` given: the period just before it) that period's totals,
     from one read of both periods' lines."""
     from weimai_cli.ledger.funnel import click_ratios
-    from weimai_cli.ledger.scope import MATERIALIZED
-    from weimai_cli.ledger.statements import SELLER
+    from weimai_cli.ledger.scope import MATERIALIZED, SELLER
 
     # what each line earns now is what the ledger holds for it (ledger_state)
     ldist = "" if distributor is None else " AND st.distributor = ?"
