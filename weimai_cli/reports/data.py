@@ -22,30 +22,35 @@ def zero() -> dict:
 # earns now (the ledger's holding, ledger_state), read once; the sections are
 # summed from them in SQL: only the rows a report shows come back
 _LINES = """
-WITH k AS {materialized}(
-  SELECT o.{rowid} FROM orders o WHERE o.month IN ({months}) AND o.day BETWEEN ? AND ?
-    AND CASE WHEN o.day >= ? THEN o.month IN ({this_months}) ELSE o.month IN ({before_months}) END
-  ORDER BY {order} LIMIT -1  -- the LIMIT keeps the ORDER BY (SQLite drops it from a subquery otherwise)
-),
-y AS {materialized}(
-  SELECT o.day >= ? AS this, o.share_id, o.sku, o.distributor AS who, o.kind, o.status,
+SELECT *, mine AND valid AS counted, CASE WHEN mine AND valid THEN paid - refunded ELSE 0 END AS gmv,
+       mine AND (status = 'refunded' OR refunded > 0) AS refund,
+       CASE WHEN mine AND (status = 'refunded' OR refunded > 0) THEN CASE WHEN refunded != 0 THEN refunded ELSE paid END
+            ELSE 0 END AS refunded_amount
+FROM (
+  SELECT o.share_id, o.sku, o.distributor AS who, o.kind, o.status,
          coalesce(o.currency, 'CNY') AS cur, coalesce(o.paid_fen, 0) AS paid, coalesce(o.refunded_fen, 0) AS refunded,
          CASE WHEN st.distributor IS NOT NULL{ldist}
               THEN st.estimated_fen + st.confirmed_fen + st.settled_fen ELSE 0 END AS commission,
          CASE WHEN st.distributor IS NOT NULL{ldist} THEN st.reversal_fen ELSE 0 END AS reversed,
          {mine} AS mine, o.status IN ('paid', 'confirmed', 'settled') AS valid
-  FROM k JOIN orders o ON {on} LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
+  FROM (SELECT o.{rowid} FROM orders o WHERE o.month IN ({months}) AND o.day BETWEEN :{p}start AND :{p}end
+        -- sorted, the lines are read forward through the table (the LIMIT keeps the ORDER BY in a subquery)
+        ORDER BY {order} LIMIT -1) k
+  JOIN orders o ON {on} LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
 )
 """
-_SECTIONS = """,
+_TOTALS = """SELECT 'total', {this}, cur, NULL, NULL, NULL, sum(counted), sum(gmv), sum(commission), sum(reversed),
+       sum(refund), sum(refunded_amount), NULL FROM {lines} GROUP BY cur"""
+# a period's sections from its lines (y), and the period before's totals
+_SECTIONS = """
+WITH y AS {materialized}({lines}),
 g AS {materialized}(
-  SELECT share_id, cur, sum(mine AND valid) AS n, sum(CASE WHEN mine AND valid THEN paid - refunded ELSE 0 END) AS gmv,
-         sum(commission) AS com
-  FROM y WHERE this AND share_id IS NOT NULL AND ((mine AND valid) OR commission != 0) GROUP BY 1, 2
+  SELECT share_id, cur, sum(counted) AS n, sum(gmv) AS gmv, sum(commission) AS com
+  FROM y WHERE share_id IS NOT NULL AND (counted OR commission != 0) GROUP BY 1, 2
 ),
 clicked AS (
   SELECT c.share_id, s.code, s.channel, s.sku, coalesce(s.currency, 'CNY') AS cur, sum(c.clicks) AS n
-  FROM share_clicks c JOIN shares s ON s.id = c.share_id WHERE c.day BETWEEN ? AND ?{sdist}
+  FROM share_clicks c JOIN shares s ON s.id = c.share_id WHERE c.day BETWEEN :start AND :end{sdist}
   GROUP BY c.share_id HAVING sum(c.clicks) > 0
 ),
 funnel AS {materialized}(
@@ -55,23 +60,19 @@ funnel AS {materialized}(
          k.n AS clicks, coalesce((SELECT sum(n) FROM g WHERE g.share_id = k.share_id), 0) AS share_orders
   FROM clicked k LEFT JOIN g ON g.share_id = k.share_id
 )
-SELECT 'total', this, cur, NULL, NULL, NULL, sum(mine AND valid), sum(CASE WHEN mine AND valid THEN paid - refunded ELSE 0 END),
-       sum(commission), sum(reversed), sum(mine AND (status = 'refunded' OR refunded > 0)),
-       sum(CASE WHEN mine AND (status = 'refunded' OR refunded > 0) THEN CASE WHEN refunded != 0 THEN refunded ELSE paid END
-           ELSE 0 END), NULL
-FROM y GROUP BY this, cur
+{totals}
 UNION ALL SELECT * FROM (
   SELECT 'share', g.share_id, g.cur, coalesce(nullif(s.code, ''), '#' || g.share_id) AS code, coalesce(s.channel, ''),
          NULL, g.n, g.gmv, g.com, NULL, NULL, NULL, NULL
   FROM g LEFT JOIN shares s ON s.id = g.share_id ORDER BY g.cur != '{base}', g.com DESC, g.gmv DESC, code LIMIT {top} + {ties})
 UNION ALL SELECT * FROM (
-  SELECT 'sku', sku, cur, NULL, NULL, NULL, sum(mine AND valid) AS n,
-         sum(CASE WHEN mine AND valid THEN paid - refunded ELSE 0 END) AS gmv, sum(commission) AS com, NULL, NULL, NULL, NULL
-  FROM y WHERE this AND sku IS NOT NULL AND sku != '' AND ((mine AND valid) OR commission != 0)
+  SELECT 'sku', sku, cur, NULL, NULL, NULL, sum(counted) AS n, sum(gmv) AS gmv, sum(commission) AS com,
+         NULL, NULL, NULL, NULL
+  FROM y WHERE sku IS NOT NULL AND sku != '' AND (counted OR commission != 0)
   GROUP BY sku, cur ORDER BY cur != '{base}', com DESC, gmv DESC, sku LIMIT {top} + {ties})
 UNION ALL SELECT 'unattributed', kind, cur, NULL, NULL, NULL, count(*), sum(paid - refunded), sum(commission),
        NULL, NULL, NULL, NULL
-FROM y WHERE this AND valid AND share_id IS NULL AND {unattributed} GROUP BY kind, cur
+FROM y WHERE valid AND share_id IS NULL AND {unattributed} GROUP BY kind, cur
 UNION ALL SELECT * FROM (
   SELECT 'clicked', share_id, cur, code, channel, sku, n, gmv, com, clicks, NULL, NULL, sold FROM funnel
   ORDER BY clicks DESC, code, cur != '{base}', cur LIMIT {top})
@@ -117,32 +118,38 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
     from weimai_cli.ledger.scope import MATERIALIZED, SELLER
 
     # what each line earns now is what the ledger holds for it (ledger_state)
-    ldist = "" if distributor is None else " AND st.distributor = ?"
+    ldist = "" if distributor is None else " AND st.distributor = :who"
     dist = [] if distributor is None else [distributor]
     # a line's day (orders.day) is its Asia/Shanghai date and its month that
     # day's month: a period's lines are found in its months' index range
     this_months = _months(period)
-    before_months = _months(before) if before else this_months
-    months = sorted({*this_months, *before_months})
-    first = (before or period).start.isoformat()
     start, end = period.start.isoformat(), period.end.isoformat()
-    mine = "1" if distributor is None else "o.distributor IS ?"
+    values = {"start": start, "end": end, "who": distributor, **{f"m{i}": m for i, m in enumerate(this_months)}}
+    order = _line_order(conn)
+
+    def lines(prefix: str, months: list[str]) -> str:
+        return _LINES.format(ldist=ldist, mine="1" if distributor is None else "o.distributor IS :who", p=prefix,
+                             months=", ".join(f":{prefix}m{i}" for i in range(len(months))), **order)
+
+    totals_sql = _TOTALS.format(this=1, lines="y")
+    if before is not None:
+        # the period before: its totals only, summed as its lines are read
+        before_months = _months(before)
+        values.update({"pstart": before.start.isoformat(), "pend": before.end.isoformat(),
+                       **{f"pm{i}": m for i, m in enumerate(before_months)}})
+        totals_sql += "\nUNION ALL " + _TOTALS.format(this=0, lines=f"({lines('p', before_months)})")
     # shop sales through no share are the seller's (statements.SELLER)
     unattributed = "1" if distributor is None else (
-        "(who IS ? OR who IS NULL)" if distributor == SELLER else "who IS ?")
-    sql = (_LINES + _SECTIONS).format(
-        materialized=MATERIALIZED, ldist=ldist, months=", ".join("?" * len(months)), mine=mine,
-        this_months=", ".join("?" * len(this_months)), before_months=", ".join("?" * len(before_months)),
-        sdist="" if distributor is None else " AND s.distributor = ?", base=BASE, top=TOP,
+        "(who IS :who OR who IS NULL)" if distributor == SELLER else "who IS :who")
+    sql = _SECTIONS.format(
+        materialized=MATERIALIZED, lines=lines("", this_months), totals=totals_sql,
+        sdist="" if distributor is None else " AND s.distributor = :who", base=BASE, top=TOP,
         # rows equal but for their currency (not CNY) rank in the order their first lines
         # came: a tie takes at most a row per currency, so these many more are read to settle it
-        ties="(SELECT count(DISTINCT cur) FROM y)",
-        unattributed=unattributed, **_line_order(conn))
-    params = [*months, first, end, start, *this_months, *before_months, start, *dist, *dist, *dist,
-              start, end, *dist, *dist]
+        ties="(SELECT count(DISTINCT cur) FROM y)", unattributed=unattributed)
     totals: list[dict[str, dict]] = [{BASE: zero()}, {BASE: zero()}]  # before, this
     shares, skus, unattr, clicked, idle = [], [], [], [], []
-    for part, a, cur, code, channel, sku, n, gmv, com, rev, refunds, refunded, sold in conn.execute(sql, params):
+    for part, a, cur, code, channel, sku, n, gmv, com, rev, refunds, refunded, sold in conn.execute(sql, values):
         if part == "total":
             t = totals[a].setdefault(cur, zero())
             t.update(orders=n, gmv_fen=gmv, commission_fen=com, reversed_fen=rev, refunds=refunds,
@@ -161,7 +168,8 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
                    "currency": cur, "orders": n, "gmv_fen": gmv, "commission_fen": com, "clicks": rev,
                    **click_ratios(rev, n, com)}
             (clicked if part == "clicked" else idle).append(row)
-    first_of = {"months": ", ".join("?" * len(this_months)), "ldist": ldist, "last": _line_order(conn)["last"],
+    first_of = {"months": ", ".join("?" * len(this_months)), "last": order["last"],
+                "ldist": "" if distributor is None else " AND st.distributor = ?",
                 "mine": "1" if distributor is None else "o.distributor IS ?"}
     where = [*this_months, start, end]
 
