@@ -246,24 +246,28 @@ def _line_totals(conn, months: list[str], closed: set[str], distributor: str | N
     then split here: the same sums as grouping by whether a line has a share."""
     where = [f"x.status IN {VALID}"]
     params: list = []
-    if distributor is not None:
-        where.append(mine_or_nobody(distributor))
-        params.append(distributor)
     if status:
         where.append("x.status = ?")
         params.append({"estimated": "paid"}.get(status, status))
+    # the distributor's lines, and the seller's those that earn nobody: each
+    # its own range of the index (mine_or_nobody's OR would read the month's all)
+    whose: list[tuple[str, list]] = [("", [])]
+    if distributor is not None:
+        whose = [(" AND x.distributor = ?", [distributor])]
+        if distributor == SELLER:
+            whose.append((" AND x.distributor IS NULL", []))
     sums = ("count(*), sum(x.share_id IS NULL), coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0), "
             "coalesce(sum(CASE WHEN x.share_id IS NULL THEN x.paid_fen - coalesce(x.refunded_fen, 0) END), 0)")
     parts, args = [], []
     for table, month_col, chosen in (("orders", "month", [m for m in months if m not in closed]),
                                      ("closed_lines", "period", [m for m in months if m in closed])):
-        if chosen:
+        for who_sql, who_args in whose if chosen else ():
             parts.append(
                 f"SELECT x.distributor, x.currency, x.kind, {sums} FROM {table} x "
-                f"WHERE x.{month_col} IN ({placeholders(chosen)}) AND {' AND '.join(where)} "
+                f"WHERE x.{month_col} IN ({placeholders(chosen)}){who_sql} AND {' AND '.join(where)} "
                 f"GROUP BY x.{month_col}, x.distributor, x.status, x.currency, x.kind"
             )
-            args += [*chosen, *params]
+            args += [*chosen, *who_args, *params]
     out = []
     for who, cur, kind, n, n_none, gmv, gmv_none in conn.execute(" UNION ALL ".join(parts), args):
         cur = "CNY" if cur is None else cur
