@@ -167,6 +167,38 @@ def test_report_sections_are_the_line_by_line_ones(tmp_path, monkeypatch, seed):
                 assert previous == _reference(conn, before, who, details=False)["currencies"], (kind, day, who)
 
 
+def _without_rowid(conn) -> None:
+    """``orders`` rebuilt as a WITHOUT ROWID table (its key in every index), as it may become."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'orders'").fetchone()[0]
+    indexes = [r[0] for r in conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'orders' AND sql IS NOT NULL")]
+    triggers = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'orders'")]
+    with transaction(conn):
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        conn.execute("ALTER TABLE orders RENAME TO orders_old")
+        conn.execute(sql.rstrip().rstrip(";") + " WITHOUT ROWID")
+        conn.execute("INSERT INTO orders SELECT * FROM orders_old")
+        conn.execute("DROP TABLE orders_old")
+        for ddl in indexes + triggers:
+            conn.execute(ddl)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_report_sections_with_a_without_rowid_orders_table(tmp_path, monkeypatch, seed):
+    monkeypatch.setenv("WEIMAI_NOW", "2026-12-02T08:00:00+08:00")
+    conn = _ledger(tmp_path, seed)
+    _without_rowid(conn)
+    assert data._line_order(conn)["last"] == "o.platform, o.line_key"
+    for kind, day in (("daily", "2026-11-11"), ("weekly", "2026-11-11"), ("weekly", "2026-11-02")):
+        period = period_for(kind, day)
+        before = period.previous() if kind == "weekly" else None
+        for who in (None, *DISTRIBUTORS):
+            got, previous = data._collect(conn, period, who, before)
+            assert got == _reference(conn, period, who, details=True), (kind, day, who)
+            if before:
+                assert previous == _reference(conn, before, who, details=False)["currencies"], (kind, day, who)
+
+
 # the report's sections as it computed them before, line by line (the reference)
 _REFERENCE_LINES = """
 SELECT o.platform, o.line_key, o.sku, coalesce(o.title, g.title) AS title, o.share_id, s.code, s.channel,
