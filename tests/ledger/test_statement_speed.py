@@ -5,8 +5,9 @@ months, booked, re-imported with changed statuses and refunds, a month closed
 
 * ``earnings --by share``, ranked in SQL (:func:`breakdown._share_rows`),
   against the breakdown built from every share's sums in Python;
-* a statement's line totals, grouped in index order (``_line_totals``),
-  against the single grouped pass the breakdowns still use;
+* a statement's line totals, grouped in index order (``_line_totals``), and
+  a breakdown's lines per key (``_lines_by``), against the single grouped
+  pass that gave both before;
 * a daily or weekly report's sections, summed in SQL, against the report's
   former line-by-line computation (kept below as the reference)."""
 
@@ -21,6 +22,7 @@ import pytest
 from weimai_cli.db.store import connect
 from weimai_cli.db.tx import transaction
 from weimai_cli.ledger import booking, breakdown, closing, statements
+from weimai_cli.ledger import scope as scope_mod
 from weimai_cli.reports import data
 from weimai_cli.reports.data import BASE, TOP, VALID, zero
 from weimai_cli.reports.periods import Period, period_for
@@ -140,16 +142,46 @@ def test_by_share_ranked_in_sql_is_the_python_breakdown(tmp_path, monkeypatch, s
         assert json.dumps(a) == json.dumps(b), case
 
 
+def _grouped_pass(conn, scope, closed, distributor, status, by):
+    """The statement's lines as it summed them before: one grouped pass (per
+    distributor, currency, kind, whether through a share, and the breakdown's
+    key), summed again per distributor and per key (the reference)."""
+    cte, cte_params = scope.lines_cte(closed)
+    where, params = [f"x.status IN {scope_mod.VALID}"], []
+    if distributor is not None:
+        where.append(scope_mod.mine_or_nobody(distributor))
+        params.append(distributor)
+    if status:
+        where.append("x.status = ?")
+        params.append({"estimated": "paid"}.get(status, status))
+    key = statements._LINE_KEY[by] if by else "NULL"
+    grouped = (f"SELECT x.distributor AS who, x.currency AS cur, x.kind AS kind, x.share_id IS NULL AS no_share, "
+               f"{key} AS key, count(*) AS n, coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) AS gmv "
+               f"FROM lines x WHERE {' AND '.join(where)} GROUP BY 5, 1, 2, 3, 4")
+    mine = "" if distributor is None else " WHERE who = ?"
+    rows = conn.execute(
+        f"{cte}, g AS ({grouped}) SELECT 0, who, cur, kind, no_share, sum(n), sum(gmv) FROM g GROUP BY 2, 3, 4, 5 "
+        f"UNION ALL SELECT 1, key, cur, NULL, NULL, sum(n), sum(gmv) FROM g{mine} GROUP BY 2, 3",
+        cte_params + params + ([] if distributor is None else [distributor]),
+    ).fetchall()
+    return [tuple(r[1:]) for r in rows if not r[0]], {(r[1], r[2]): [r[5], r[6]] for r in rows if r[0]}
+
+
 @pytest.mark.parametrize("seed", range(6))
-def test_line_totals_are_the_grouped_pass(tmp_path, seed):
+def test_line_totals_and_keys_are_the_grouped_pass(tmp_path, monkeypatch, seed):
     conn = _ledger(tmp_path, seed)
-    for months in (["2026-11"], ["2026-10"], ["2026-10", "2026-11"]):
-        for who in (None, *DISTRIBUTORS):
-            for status in (None, "estimated", "settled"):
-                plain = statements.compute(conn, months=months, distributor=who, status=status)
-                grouped = statements.compute(conn, months=months, distributor=who, status=status, by="platform")
-                assert json.dumps(plain) == json.dumps(
-                    {k: v for k, v in grouped.items() if k not in ("by", "breakdown")}), (months, who, status)
+    cases = [(months, who, status, by) for months in (["2026-11"], ["2026-10"], ["2026-10", "2026-11"])
+             for who in (None, *DISTRIBUTORS) for status in (None, "estimated", "settled")
+             for by in (None, "day", "sku", "platform", "campaign", "distributor")]
+    got = [statements.compute(conn, months=m, distributor=d, status=st, by=by) for m, d, st, by in cases]
+    with monkeypatch.context() as mp:
+        mp.setattr(statements, "_line_totals", lambda conn, months, closed, who, status: _grouped_pass(
+            conn, scope_mod.Scope(months, who, status), closed, who, status, None)[0])
+        mp.setattr(statements, "_lines_by", lambda conn, scope, closed, who, status, by: _grouped_pass(
+            conn, scope, closed, who, status, by)[1])
+        want = [statements.compute(conn, months=m, distributor=d, status=st, by=by) for m, d, st, by in cases]
+    for case, a, b in zip(cases, got, want):
+        assert json.dumps(a) == json.dumps(b), case
 
 
 @pytest.mark.parametrize("seed", range(10))

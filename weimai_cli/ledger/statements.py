@@ -29,7 +29,6 @@ from weimai_cli.ledger.scope import (
     ALL,
     BASE,
     BY,
-    MATERIALIZED,
     SELLER,
     STATUSES,
     VALID,
@@ -129,10 +128,9 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
         elif kind == "adjustment":
             t["adjustments_fen"] += amount
 
-    if by:
-        rows = _lines_by(conn, scope, closed, distributor, status, by, by_lines)
-    else:
-        rows = _line_totals(conn, months, closed, distributor, status)
+    rows = _line_totals(conn, months, closed, distributor, status)
+    if by and by_lines is not None:
+        by_lines.update(_lines_by(conn, scope, closed, distributor, status, by))
     for who, cur, kind, no_share, n, gmv in rows:
         t = p(who).total(cur)
         t["orders"] += n
@@ -202,39 +200,22 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
     return parts
 
 
-def _lines_by(conn, scope: Scope, closed: set[str], distributor: str | None, status: str | None, by: str,
-              by_lines: dict | None) -> list[tuple]:
-    """The lines summed per distributor, currency, kind and whether they have a
-    share, in the same pass as per the breakdown's key (``by_lines``)."""
+def _lines_by(conn, scope: Scope, closed: set[str], distributor: str | None, status: str | None,
+              by: str) -> dict[tuple, list]:
+    """{(the breakdown's key, currency): [orders, gmv]} of the valid lines the
+    breakdown covers: the distributor's own (all of them for None)."""
     cte, cte_params = scope.lines_cte(closed)
-    where = [f"x.status IN {VALID}"]
-    params: list = []
+    where, params = [f"x.status IN {VALID}"], []
     if distributor is not None:
-        where.append(mine_or_nobody(distributor))
+        where.append("x.distributor = ?")
         params.append(distributor)
     if status:
         where.append("x.status = ?")
         params.append({"estimated": "paid"}.get(status, status))
-    grouped = (
-        f"SELECT x.distributor AS who, x.currency AS cur, x.kind AS kind, x.share_id IS NULL AS no_share, "
-        f"{_LINE_KEY[by]} AS key, count(*) AS n, "
-        f"coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) AS gmv FROM lines x "
-        # the key first: lines mostly differ in it, so the sort compares less
-        f"WHERE {' AND '.join(where)} GROUP BY 5, 1, 2, 3, 4"
-    )
-    # the one pass, summed twice in SQL: per distributor for the totals,
-    # per key for the breakdown (the distributor's own lines)
-    mine = "" if distributor is None else " WHERE who = ?"
-    totals_sql = (
-        f"{cte}, g AS {MATERIALIZED}({grouped}) "
-        "SELECT 0, who, cur, kind, no_share, sum(n), sum(gmv) FROM g GROUP BY 2, 3, 4, 5 "
-        f"UNION ALL SELECT 1, key, cur, NULL, NULL, sum(n), sum(gmv) FROM g{mine} GROUP BY 2, 3"
-    )
-    params += [] if distributor is None else [distributor]
-    rows = conn.execute(totals_sql, cte_params + params).fetchall()
-    if by_lines is not None:
-        by_lines.update({(r[1], r[2]): [r[5], r[6]] for r in rows if r[0]})
-    return [r[1:] for r in rows if not r[0]]
+    return {(key, cur): [n, gmv] for key, cur, n, gmv in conn.execute(
+        f"{cte} SELECT {_LINE_KEY[by]}, x.currency, count(*), coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) "
+        f"FROM lines x WHERE {' AND '.join(where)} GROUP BY 1, 2", cte_params + params)}
+
 
 def _line_totals(conn, months: list[str], closed: set[str], distributor: str | None,
                  status: str | None) -> list[tuple]:
