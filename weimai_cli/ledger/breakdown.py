@@ -145,14 +145,19 @@ def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
         "UNION ALL SELECT p.share_id, p.currency, 0, 0, 0, sum(p.amount_fen) FROM spend p "
         f"WHERE p.period IN ({ph}){spend_dist} AND p.share_id IS NOT NULL GROUP BY 1, 2) GROUP BY 1, 2), "
         f"top AS {MATERIALIZED}(SELECT * FROM keyed ORDER BY {rank} LIMIT ?), "
-        "curs AS (SELECT cur, count(*) AS more, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, sum(spend) AS spend, "
-        "sum(clicks) AS clicks FROM keyed GROUP BY cur) "
+        f"curs AS {MATERIALIZED}(SELECT cur, count(*) AS more, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, "
+        "sum(spend) AS spend, sum(clicks) AS clicks, count(*) - (SELECT count(*) FROM top t WHERE t.cur = k.cur) "
+        "AS rest FROM keyed k GROUP BY cur) "
         "SELECT 0, key, cur, n, gmv, net, spend, clicks FROM top "
-        # a currency's sums, and its best row not shown (the first left over)
+        # a currency's sums, and its best row not shown (the first left over) where it
+        # is wanted: shown (the only one left over), or to order the rows left over
+        # of two currencies but CNY (CNY's comes first anyway)
         "UNION ALL SELECT more, NULL, cur, n, gmv, net, spend, clicks FROM curs "
         "UNION ALL SELECT -1, k.key, k.cur, k.n, k.gmv, k.net, k.spend, k.clicks FROM curs u JOIN keyed k "
         f"ON k.cur = u.cur AND k.key IS (SELECT key FROM keyed b WHERE b.cur = u.cur AND NOT EXISTS "
-        f"(SELECT 1 FROM top t WHERE t.key IS b.key AND t.cur = b.cur) ORDER BY {rank} LIMIT 1)"
+        f"(SELECT 1 FROM top t WHERE t.key IS b.key AND t.cur = b.cur) ORDER BY {rank} LIMIT 1) "
+        f"WHERE u.rest = 1 OR (u.rest > 1 AND u.cur != '{BASE}' "
+        f"AND (SELECT count(*) FROM curs o WHERE o.rest > 1 AND o.cur != '{BASE}') > 1)"
     )
     params = [*cte_params, first, last, *mine_params, *lw_params, *months, *spend_params, limit]
     top, curs, after = [], {}, {}
@@ -172,7 +177,9 @@ def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
     for r in top:
         curs[r[1]][0] -= 1
     singles = sorted((after[c] for c, v in curs.items() if v[0] == 1), key=ranked)
-    rest = sorted((c for c, v in curs.items() if v[0] > 1), key=lambda c: ranked(after[c]))
+    # CNY's first; another currency's by its first row left over (read when there are two or more)
+    rest = sorted((c for c, v in curs.items() if v[0] > 1),
+                  key=lambda c: (c != BASE, ranked(after[c]) if c in after else ()))
     shown = top + singles
     ledger = _share_ledger(conn, lw, lw_params, [r[0] for r in shown])
     left: dict[str, list] = {}
