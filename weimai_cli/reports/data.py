@@ -44,6 +44,7 @@ _TOTALS = """SELECT 'total', {this}, cur, NULL, NULL, NULL, sum(counted), sum(gm
 # a period's sections from its lines (y), and the period before's totals
 _SECTIONS = """
 WITH y AS {materialized}({lines}),
+totals AS {materialized}({this_totals}),
 g AS {materialized}(
   SELECT share_id, cur, sum(counted) AS n, sum(gmv) AS gmv, sum(commission) AS com
   FROM y WHERE share_id IS NOT NULL AND (counted OR commission != 0) GROUP BY 1, 2
@@ -131,7 +132,7 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
         return _LINES.format(ldist=ldist, mine="1" if distributor is None else "o.distributor IS :who", p=prefix,
                              months=", ".join(f":{prefix}m{i}" for i in range(len(months))), **order)
 
-    totals_sql = _TOTALS.format(this=1, lines="y")
+    totals_sql = "SELECT * FROM totals"
     if before is not None:
         # the period before: its totals only, summed as its lines are read
         before_months = _months(before)
@@ -143,10 +144,11 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
         "(who IS :who OR who IS NULL)" if distributor == SELLER else "who IS :who")
     sql = _SECTIONS.format(
         materialized=MATERIALIZED, lines=lines("", this_months), totals=totals_sql,
+        this_totals=_TOTALS.format(this=1, lines="y"),
         sdist="" if distributor is None else " AND s.distributor = :who", base=BASE, top=TOP,
         # rows equal but for their currency (not CNY) rank in the order their first lines
         # came: a tie takes at most a row per currency, so these many more are read to settle it
-        ties="(SELECT count(DISTINCT cur) FROM y)", unattributed=unattributed)
+        ties="(SELECT count(*) FROM totals)", unattributed=unattributed)
     totals: list[dict[str, dict]] = [{BASE: zero()}, {BASE: zero()}]  # before, this
     shares, skus, unattr, clicked, idle = [], [], [], [], []
     for part, a, cur, code, channel, sku, n, gmv, com, rev, refunds, refunded, sold in conn.execute(sql, values):
