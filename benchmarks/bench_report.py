@@ -3,6 +3,7 @@
     python benchmarks/bench_report.py              # builds benchmarks/out/report-1m.db once, then times
     python benchmarks/bench_report.py --rebuild    # build the database again
     python benchmarks/bench_report.py --lines 100000 --runs 3   # quick
+    python benchmarks/bench_report.py --only weekly,share --no-close   # some commands (and the reference)
 
 The database: 10,000 goods, 20,000 shares (20 distributors), 1,000,000 order
 lines over the 12 months 2025-12 … 2026-11 (2026-11, the 双11 month, has
@@ -180,6 +181,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--date", default="2026-11-11", help="the day of the daily report")
+    ap.add_argument("--only", default="", help="comma-separated words: time only the commands whose label has one "
+                    "(the reference and the plain statement always run), e.g. weekly,share")
+    ap.add_argument("--no-close", action="store_true", help="skip timing earnings close")
     args = ap.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / f"report-{args.lines // 1000}k.db"
@@ -205,13 +209,24 @@ def main() -> None:
             (f"report monthly --date {month} --format json --all-distributors",
              ["report", "monthly", "--date", month, "--format", "json", "--all-distributors"], None, 0),
         ]
-        medians = timed_rounds(db, [argv for _, argv, _, _ in plan], args.runs, env)
+        words = [w for w in args.only.split(",") if w]
+        wanted = [i for i, (label, *_rest) in enumerate(plan) if i in (0, 3) or not words
+                  or any(w in label for w in words)]
+        timed_plan = [plan[i] for i in wanted]
+        loads = [os.getloadavg()[0]]
+        got = timed_rounds(db, [argv for _, argv, _, _ in timed_plan], args.runs, env)
+        loads.append(os.getloadavg()[0])
+        medians = dict(zip(wanted, got))
         rows = []
-        for (label, _, target, base), t in zip(plan, medians):
-            rows.append((label, t, None if base is None else t / medians[base], target))
-        rows.insert(4, ("  (the plain statement is the base of the next two)", medians[3], None, None))
+        for i in wanted:
+            label, _, target, base = plan[i]
+            t = medians[i]
+            rows.append((label, t, None if base is None else t / medians[base], target,
+                         None if base in (None, 0) else t / medians[0]))
+            if i == 3:
+                rows.append(("  (the plain statement is the base of the next two)", t, None, None, None))
         closes = []
-        for _ in range(max(1, min(args.runs, 3))):
+        for _ in range(0 if args.no_close else max(1, min(args.runs, 3))):
             copy = Path(tmp) / "close.db"
             shutil.copyfile(db, copy)
             # months close in order: the earlier ones first, untimed
@@ -222,15 +237,19 @@ def main() -> None:
             copy.unlink()
         lines_in_month = sqlite3.connect(db).execute(
             "SELECT count(*) FROM orders WHERE month = ?", (month,)).fetchone()[0]
-        rows.append((f"earnings close --month {month} ({lines_in_month:,} lines)",
-                     statistics.median(closes), None, "< 1 s"))
-    print(f"\n{args.lines:,} order lines; median of {args.runs} runs, each a fresh process\n")
+        if closes:
+            rows.append((f"earnings close --month {month} ({lines_in_month:,} lines)",
+                         statistics.median(closes), None, "< 1 s", None))
+    print(f"\n{args.lines:,} order lines; median of {args.runs} runs, each a fresh process; "
+          f"load average {loads[0]:.2f} → {loads[1]:.2f}\n")
     width = max(len(r[0]) for r in rows)
-    for label, t, ratio, target in rows:
+    for label, t, ratio, target, to_ref in rows:
         extra = ""
         if ratio is not None:
             ok = "ok" if target is None or ratio <= target else "MISSED"
             extra = f"  {ratio:4.2f} ×" + (f"  (target ≤ {target} ×: {ok})" if target else "")
+            if to_ref is not None:
+                extra += f"  = {to_ref:4.2f} × list-goods"
         elif isinstance(target, str):
             extra = f"  (target {target}: {'ok' if t < 1.0 else 'MISSED'})"
         print(f"{label:<{width}}  {t * 1000:8.0f} ms{extra}")

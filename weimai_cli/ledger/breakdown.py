@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from weimai_cli.ledger.booking import closed_periods
-from weimai_cli.ledger.scope import BASE, Scope, placeholders, roi
+from weimai_cli.ledger.scope import (
+    BASE,
+    MATERIALIZED,
+    VALID,
+    Scope,
+    closed_periods,
+    placeholders,
+    roi,
+)
 
 BREAKDOWN_SHOWN = 50  # a ranked breakdown shows this many rows and sums the rest (--limit)
 
@@ -25,7 +32,12 @@ _LEDGER_SUMS = ", ".join(
 def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = BREAKDOWN_SHOWN) -> list[dict]:
     """The breakdown rows: the ledger's entries summed per key (one row per key
     and currency), and the order lines as :func:`_gather` grouped them
-    (``by_lines``). Only the rows shown become dicts."""
+    (``by_lines``). Only the rows shown become dicts.
+
+    By share (thousands of keys in a busy month) the ranking is done in SQL
+    instead, and only the rows shown are read (:func:`_share_rows`)."""
+    if by_share_in_sql(scope, by, limit):
+        return _share_rows(conn, scope, limit)
     # channel and campaign live on the share: both sides group by share, then map
     joined = by in ("channel", "campaign")
     col = {"share": "share_id", "channel": "share_id", "campaign": "share_id"}.get(by, by)
@@ -94,6 +106,135 @@ def breakdown(conn, scope: Scope, by: str, by_lines: dict, limit: int | None = B
         r["roi"] = roi(r["net_fen"], r["spend_fen"])
     if by == "share":
         _add_clicks(conn, scope, shown, rest, out)
+    return out
+
+
+def by_share_in_sql(scope: Scope, by: str | None, limit: int | None) -> bool:
+    """Whether :func:`breakdown` ranks this breakdown in SQL and reads the
+    order lines itself (so the statement's pass need not group them by key)."""
+    return by == "share" and bool(limit) and scope.status is None
+
+
+def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
+    """The breakdown by share, ranked in SQL: the same rows as :func:`breakdown`
+    makes from every share's sums, but only the ``limit`` shown (and a
+    currency's single row left over) come back. The rows left over are a
+    currency's sums less the rows shown; the ledger's six amounts of them, the
+    currency's totals (``ledger_totals``: the same entries summed) less the
+    rows shown."""
+    from weimai_cli.ledger.funnel import click_ratios
+
+    months, dist = scope.months, scope.distributor
+    cte, cte_params = scope.lines_cte(closed_periods(conn))
+    lw, lw_params = scope.ledger_filter()
+    mine, mine_params = ("", []) if dist is None else (" AND x.distributor = ?", [dist])
+    spend_dist, spend_params = ("", []) if dist is None else (" AND p.distributor = ?", [dist])
+    ph = placeholders(months)
+    first, last = min(months) + "-01", max(months) + "-31"
+    # as breakdown() ranks the keys: largest net first (CNY before the rest), then the key, no key last
+    rank = f"cur != '{BASE}', net DESC, key IS NULL, key, cur"
+    sql = (
+        # every key's orders, GMV, net, spend (and clicks)
+        f"{cte}, keyed AS {MATERIALIZED}(SELECT key, cur, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, "
+        "sum(spend) AS spend, coalesce((SELECT sum(c.clicks) FROM share_clicks c WHERE c.share_id = key "
+        "AND c.day >= ? AND c.day <= ?), 0) AS clicks "
+        "FROM (SELECT x.share_id AS key, x.currency AS cur, count(*) AS n, "
+        "coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) AS gmv, 0 AS net, 0 AS spend "
+        f"FROM lines x WHERE x.status IN {VALID}{mine} GROUP BY 1, 2 "
+        f"UNION ALL SELECT l.share_id, l.currency, 0, 0, sum(l.amount_fen), 0 FROM ledger l WHERE {lw} GROUP BY 1, 2 "
+        "UNION ALL SELECT p.share_id, p.currency, 0, 0, 0, sum(p.amount_fen) FROM spend p "
+        f"WHERE p.period IN ({ph}){spend_dist} AND p.share_id IS NOT NULL GROUP BY 1, 2) GROUP BY 1, 2), "
+        f"top AS {MATERIALIZED}(SELECT * FROM keyed ORDER BY {rank} LIMIT ?), "
+        f"curs AS {MATERIALIZED}(SELECT cur, count(*) AS more, sum(n) AS n, sum(gmv) AS gmv, sum(net) AS net, "
+        "sum(spend) AS spend, sum(clicks) AS clicks, count(*) - (SELECT count(*) FROM top t WHERE t.cur = k.cur) "
+        "AS rest FROM keyed k GROUP BY cur) "
+        "SELECT 0, key, cur, n, gmv, net, spend, clicks FROM top "
+        # a currency's sums, and its best row not shown (the first left over) where it
+        # is wanted: shown (the only one left over), or to order the rows left over
+        # of two currencies but CNY (CNY's comes first anyway)
+        "UNION ALL SELECT more, NULL, cur, n, gmv, net, spend, clicks FROM curs "
+        "UNION ALL SELECT -1, k.key, k.cur, k.n, k.gmv, k.net, k.spend, k.clicks FROM curs u JOIN keyed k "
+        f"ON k.cur = u.cur AND k.key IS (SELECT key FROM keyed b WHERE b.cur = u.cur AND NOT EXISTS "
+        f"(SELECT 1 FROM top t WHERE t.key IS b.key AND t.cur = b.cur) ORDER BY {rank} LIMIT 1) "
+        f"WHERE u.rest = 1 OR (u.rest > 1 AND u.cur != '{BASE}' "
+        f"AND (SELECT count(*) FROM curs o WHERE o.rest > 1 AND o.cur != '{BASE}') > 1)"
+    )
+    params = [*cte_params, first, last, *mine_params, *lw_params, *months, *spend_params, limit]
+    top, curs, after = [], {}, {}
+    for more, *row in conn.execute(sql, params):
+        if more == 0:
+            top.append(row)
+        elif more > 0:
+            curs[row[1]] = [more, *row[2:]]
+        else:
+            after[row[1]] = row
+
+    def ranked(r):  # as breakdown() sorts
+        return r[1] != BASE, -r[4], r[0] is None, "" if r[0] is None else r[0], r[1]
+
+    top.sort(key=ranked)
+    # rows left over per currency; a currency with a single one shows it
+    for r in top:
+        curs[r[1]][0] -= 1
+    singles = sorted((after[c] for c, v in curs.items() if v[0] == 1), key=ranked)
+    # CNY's first; another currency's by its first row left over (read when there are two or more)
+    rest = sorted((c for c, v in curs.items() if v[0] > 1),
+                  key=lambda c: (c != BASE, ranked(after[c]) if c in after else ()))
+    shown = top + singles
+    ledger = _share_ledger(conn, lw, lw_params, [r[0] for r in shown])
+    left: dict[str, list] = {}
+    if rest:
+        left = {r[0]: list(r[1:]) for r in conn.execute(
+            f"SELECT l.currency, {_LEDGER_SUMS} FROM ledger_totals l WHERE {lw} GROUP BY 1", lw_params)}
+    for key, cur, n, gmv, net, spend, clicks in shown:
+        if cur in rest:
+            c = curs[cur]
+            c[1:] = [c[1] - n, c[2] - gmv, c[3] - net, c[4] - spend, c[5] - clicks]
+            left[cur] = [a - b for a, b in zip(left.get(cur, [0] * 6), ledger.get((key, cur), [0] * 6))]
+    labels = _of_shares(conn, [r[0] for r in shown if r[0] is not None], "code")
+    out = []
+    for key, cur, n, gmv, net, spend, clicks in shown:
+        # orders, GMV, the ledger's six (accrued … settled), net, spend: _AMOUNTS
+        r = {"key": key, "label": "(no share)" if key is None else labels.get(key, key), "currency": cur,
+             **dict(zip(_AMOUNTS, [n, gmv, *ledger.get((key, cur), [0] * 6), net, spend]))}
+        out.append((r, None if key is None else clicks))
+    for cur in rest:
+        more, n, gmv, net, spend, clicks = curs[cur]
+        r = {"key": None, "label": f"({more:,} more)", "currency": cur,
+             **dict(zip(_AMOUNTS, [n, gmv, *left.get(cur, [0] * 6), net, spend])), "more": more}
+        out.append((r, clicks))
+    for r, clicks in out:
+        r["net_after_spend_fen"] = r["net_fen"] - r["spend_fen"]
+        r["roi"] = roi(r["net_fen"], r["spend_fen"])
+        r["clicks"] = clicks
+        r.update(click_ratios(clicks, r["orders"], r["net_fen"]))
+    return [r for r, _ in out]
+
+
+_CHUNK = 500  # SQLite caps a statement's parameters
+_KINDS = {"accrual": 0, "reversal": 1, "adjustment": 2}
+_BUCKETS = {"estimated": 3, "confirmed": 4, "settled": 5}
+
+
+def _share_ledger(conn, lw: str, lw_params: list, keys: list) -> dict[tuple, list]:
+    """{(share id or None, currency): the six ledger amounts (_LEDGER_SUMS)} of
+    the shares given: summed per bucket and kind in the index's order (each
+    share its own seek: the ids in chunks, no share apart), spread here."""
+    out: dict[tuple, list] = {}
+    ids = sorted({k for k in keys if k is not None})  # a share shown in two currencies: asked once
+    which = [(f"l.share_id IN ({placeholders(ids[i:i + _CHUNK])})", ids[i:i + _CHUNK])
+             for i in range(0, len(ids), _CHUNK)]
+    if None in keys:
+        which.append(("l.share_id IS NULL", []))
+    for cond, args in which:
+        for sid, cur, bucket, kind, amount in conn.execute(
+            f"SELECT l.share_id, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l WHERE {lw} AND {cond} "
+            "GROUP BY 1, 2, 3, 4", [*lw_params, *args],
+        ):
+            v = out.setdefault((sid, cur), [0] * 6)
+            if kind in _KINDS:
+                v[_KINDS[kind]] += amount
+            v[_BUCKETS[bucket]] += amount
     return out
 
 

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from weimai_cli.clock import now
 from weimai_cli.errors import UsageError
 from weimai_cli.i18n import _
-from weimai_cli.ledger.booking import next_month
-from weimai_cli.ledger.commission import STATUS_BUCKET
 from weimai_cli.money import currency_option
 
 MONTH_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 BY = ("sku", "share", "channel", "campaign", "platform", "day", "distributor")
 STATUSES = ("estimated", "confirmed", "settled")
-# the statuses that earn, as SQL (commission.STATUS_BUCKET)
-VALID = "(" + ", ".join(f"'{s}'" for s in STATUS_BUCKET) + ")"
+# the statuses that earn, as SQL: commission.STATUS_BUCKET's (written out, so that a
+# statement need not import the booking code; tests/ledger/test_statement_speed.py checks)
+EARNING = ("paid", "confirmed", "settled")
+VALID = "(" + ", ".join(f"'{s}'" for s in EARNING) + ")"
 ALL = "*"
 BASE = "CNY"
 # the seller's own distributor: the shop sales through no share (they earn
@@ -66,6 +66,8 @@ def check_month(text: str, option: str = "--month") -> str:
 
 
 def months_between(start: str, end: str) -> list[str]:
+    from weimai_cli.ledger.booking import next_month
+
     if end < start:
         raise UsageError(_("--to {end} is before --from {start}").format(end=end, start=start), _("swap them"))
     out = [start]
@@ -78,6 +80,11 @@ def months_between(start: str, end: str) -> list[str]:
 
 def current_month() -> str:
     return now().strftime("%Y-%m")
+
+
+def closed_periods(conn) -> set[str]:
+    """The closed months (booking.closed_periods, without importing the booking code)."""
+    return {r[0] for r in conn.execute("SELECT period FROM closed_periods")}
 
 
 def placeholders(items) -> str:

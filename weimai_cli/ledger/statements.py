@@ -24,19 +24,18 @@ import sqlite3
 
 from weimai_cli.errors import UsageError
 from weimai_cli.i18n import _
-from weimai_cli.ledger.booking import closed_periods
-from weimai_cli.ledger.breakdown import BREAKDOWN_SHOWN, breakdown, net_trend
+from weimai_cli.ledger.breakdown import BREAKDOWN_SHOWN, breakdown, by_share_in_sql, net_trend
 from weimai_cli.ledger.scope import (
     ALL,
     BASE,
     BY,
-    MATERIALIZED,
     SELLER,
     STATUSES,
     VALID,
     Scope,
     check_currency,
     check_month,
+    closed_periods,
     current_month,
     known_distributor,
     mine_or_nobody,
@@ -129,39 +128,9 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
         elif kind == "adjustment":
             t["adjustments_fen"] += amount
 
-    cte, cte_params = scope.lines_cte(closed)
-    where = [f"x.status IN {VALID}"]
-    params: list = []
-    if distributor is not None:
-        where.append(mine_or_nobody(distributor))
-        params.append(distributor)
-    if status:
-        where.append("x.status = ?")
-        params.append({"estimated": "paid"}.get(status, status))
-    grouped = (
-        f"SELECT x.distributor AS who, x.currency AS cur, x.kind AS kind, x.share_id IS NULL AS no_share, "
-        f"{_LINE_KEY[by] if by else 'NULL'} AS key, count(*) AS n, "
-        f"coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) AS gmv FROM lines x "
-        # the key first: lines mostly differ in it, so the sort compares less
-        f"WHERE {' AND '.join(where)} GROUP BY 5, 1, 2, 3, 4"
-    )
-    if by:
-        # the one pass, summed twice in SQL: per distributor for the totals,
-        # per key for the breakdown (the distributor's own lines)
-        mine = "" if distributor is None else " WHERE who = ?"
-        totals_sql = (
-            f"{cte}, g AS {MATERIALIZED}({grouped}) "
-            "SELECT 0, who, cur, kind, no_share, sum(n), sum(gmv) FROM g GROUP BY 2, 3, 4, 5 "
-            f"UNION ALL SELECT 1, key, cur, NULL, NULL, sum(n), sum(gmv) FROM g{mine} GROUP BY 2, 3"
-        )
-        params += [] if distributor is None else [distributor]
-        rows = conn.execute(totals_sql, cte_params + params).fetchall()
-        if by_lines is not None:
-            by_lines.update({(r[1], r[2]): [r[5], r[6]] for r in rows if r[0]})
-        rows = [r[1:] for r in rows if not r[0]]
-    else:
-        rows = [(who, cur, kind, no_share, n, gmv) for who, cur, kind, no_share, _, n, gmv
-                in conn.execute(f"{cte} {grouped}", cte_params + params)]
+    rows = _line_totals(conn, months, closed, distributor, status)
+    if by and by_lines is not None:
+        by_lines.update(_lines_by(conn, scope, closed, distributor, status, by))
     for who, cur, kind, no_share, n, gmv in rows:
         t = p(who).total(cur)
         t["orders"] += n
@@ -229,6 +198,68 @@ def _gather(conn, months: list[str], distributor: str | None, status: str | None
         for who, cur, amount in conn.execute(sql, args):
             p(who).flow(cur)[key] += amount
     return parts
+
+
+def _lines_by(conn, scope: Scope, closed: set[str], distributor: str | None, status: str | None,
+              by: str) -> dict[tuple, list]:
+    """{(the breakdown's key, currency): [orders, gmv]} of the valid lines the
+    breakdown covers: the distributor's own (all of them for None)."""
+    cte, cte_params = scope.lines_cte(closed)
+    where, params = [f"x.status IN {VALID}"], []
+    if distributor is not None:
+        where.append("x.distributor = ?")
+        params.append(distributor)
+    if status:
+        where.append("x.status = ?")
+        params.append({"estimated": "paid"}.get(status, status))
+    return {(key, cur): [n, gmv] for key, cur, n, gmv in conn.execute(
+        f"{cte} SELECT {_LINE_KEY[by]}, x.currency, count(*), coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0) "
+        f"FROM lines x WHERE {' AND '.join(where)} GROUP BY 1, 2", cte_params + params)}
+
+
+def _line_totals(conn, months: list[str], closed: set[str], distributor: str | None,
+                 status: str | None) -> list[tuple]:
+    """(who, currency, kind, no share, orders, gmv) of the valid lines, the
+    distributor's and (the seller's) those that earn nobody.
+
+    Grouped in the order of the lines' index (month, distributor, status,
+    currency, kind: no sort) with the lines through no share summed aside,
+    then split here: the same sums as grouping by whether a line has a share."""
+    where = [f"x.status IN {VALID}"]
+    params: list = []
+    if status:
+        where.append("x.status = ?")
+        params.append({"estimated": "paid"}.get(status, status))
+    # the distributor's lines, and the seller's those that earn nobody: each
+    # its own range of the index (mine_or_nobody's OR would read the month's all)
+    whose: list[tuple[str, list]] = [("", [])]
+    if distributor is not None:
+        whose = [(" AND x.distributor = ?", [distributor])]
+        if distributor == SELLER:
+            whose.append((" AND x.distributor IS NULL", []))
+    sums = ("count(*), sum(x.share_id IS NULL), coalesce(sum(x.paid_fen - coalesce(x.refunded_fen, 0)), 0), "
+            "coalesce(sum(CASE WHEN x.share_id IS NULL THEN x.paid_fen - coalesce(x.refunded_fen, 0) END), 0)")
+    parts, args = [], []
+    for table, month_col, chosen in (("orders", "month", [m for m in months if m not in closed]),
+                                     ("closed_lines", "period", [m for m in months if m in closed])):
+        for who_sql, who_args in whose if chosen else ():
+            parts.append(
+                f"SELECT x.distributor, x.currency, x.kind, {sums} FROM {table} x "
+                f"WHERE x.{month_col} IN ({placeholders(chosen)}){who_sql} AND {' AND '.join(where)} "
+                f"GROUP BY x.{month_col}, x.distributor, x.status, x.currency, x.kind"
+            )
+            args += [*chosen, *who_args, *params]
+    out = []
+    for who, cur, kind, n, n_none, gmv, gmv_none in conn.execute(" UNION ALL ".join(parts), args):
+        cur = "CNY" if cur is None else cur
+        if n_none:
+            out.append((who, cur, kind, 1, n_none, gmv_none))
+        if n > n_none:
+            out.append((who, cur, kind, 0, n - n_none, gmv - gmv_none))
+    # by distributor, nobody first, as grouping by it gave them (the order the
+    # distributors' parts are made in)
+    out.sort(key=lambda r: (r[0] is not None, r[0] or ""))
+    return out
 
 
 def _assemble(months: list[str], distributor: str | None, status: str | None, closed: bool,
@@ -335,7 +366,9 @@ def compute(
     if by is not None and by not in BY:
         raise UsageError(_("--by {by!r} is not one of: {choices}").format(by=by, choices=", ".join(BY)))
     by_lines: dict = {}
-    data = compute_many(conn, months, [distributor], status, by, by_lines)[distributor]
+    # by share the breakdown reads the lines itself (ranked in SQL): the statement's pass need not group them
+    lines_by = None if by_share_in_sql(Scope(months, distributor, status), by, limit) else by
+    data = compute_many(conn, months, [distributor], status, lines_by, by_lines)[distributor]
     if by:
         data["by"] = by
         data["breakdown"] = breakdown(conn, Scope(months, distributor, status), by, by_lines, limit)

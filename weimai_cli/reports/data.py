@@ -18,122 +18,203 @@ def zero() -> dict:
     return {"orders": 0, "gmv_fen": 0, "commission_fen": 0, "reversed_fen": 0, "refunds": 0, "refunded_fen": 0}
 
 
+# the lines of a period (and of the one before, ``this`` = 0), each with what it
+# earns now (the ledger's holding, ledger_state), read once; the sections are
+# summed from them in SQL: only the rows a report shows come back
 _LINES = """
-SELECT o.platform, o.line_key, o.sku, coalesce(o.title, g.title) AS title, o.share_id, s.code, s.channel,
-       o.distributor, o.kind, o.status, coalesce(o.currency, 'CNY') AS currency,
-       coalesce(o.paid_fen, 0) AS paid_fen, coalesce(o.refunded_fen, 0) AS refunded_fen,
-       CASE WHEN st.distributor IS NOT NULL{ldist}
-            THEN st.estimated_fen + st.confirmed_fen + st.settled_fen ELSE 0 END AS commission_fen,
-       CASE WHEN st.distributor IS NOT NULL{ldist} THEN st.reversal_fen ELSE 0 END AS reversed_fen
-FROM orders o LEFT JOIN shares s ON s.id = o.share_id LEFT JOIN goods g ON g.sku = o.sku
-LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
-WHERE o.month IN ({months}) AND o.day BETWEEN ? AND ?
+SELECT *, mine AND valid AS counted, CASE WHEN mine AND valid THEN paid - refunded ELSE 0 END AS gmv,
+       mine AND (status = 'refunded' OR refunded > 0) AS refund,
+       CASE WHEN mine AND (status = 'refunded' OR refunded > 0) THEN CASE WHEN refunded != 0 THEN refunded ELSE paid END
+            ELSE 0 END AS refunded_amount
+FROM (
+  SELECT o.share_id, o.sku, o.distributor AS who, o.kind, o.status,
+         coalesce(o.currency, 'CNY') AS cur, coalesce(o.paid_fen, 0) AS paid, coalesce(o.refunded_fen, 0) AS refunded,
+         CASE WHEN st.distributor IS NOT NULL{ldist}
+              THEN st.estimated_fen + st.confirmed_fen + st.settled_fen ELSE 0 END AS commission,
+         CASE WHEN st.distributor IS NOT NULL{ldist} THEN st.reversal_fen ELSE 0 END AS reversed,
+         {mine} AS mine, o.status IN ('paid', 'confirmed', 'settled') AS valid
+  FROM (SELECT o.{rowid} FROM orders o WHERE o.month IN ({months}) AND o.day BETWEEN :{p}start AND :{p}end
+        -- sorted, the lines are read forward through the table (the LIMIT keeps the ORDER BY in a subquery)
+        ORDER BY {order} LIMIT -1) k
+  JOIN orders o ON {on} LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
+)
+"""
+_TOTALS = """SELECT 'total', {this}, cur, NULL, NULL, NULL, sum(counted), sum(gmv), sum(commission), sum(reversed),
+       sum(refund), sum(refunded_amount), NULL FROM {lines} GROUP BY cur"""
+# a period's sections from its lines (y), and the period before's totals
+_SECTIONS = """
+WITH y AS {materialized}({lines}),
+totals AS {materialized}({this_totals}),
+g AS {materialized}(
+  SELECT share_id, cur, sum(counted) AS n, sum(gmv) AS gmv, sum(commission) AS com
+  FROM y WHERE share_id IS NOT NULL AND (counted OR commission != 0) GROUP BY 1, 2
+),
+clicked AS (
+  SELECT c.share_id, s.code, s.channel, s.sku, coalesce(s.currency, 'CNY') AS cur, sum(c.clicks) AS n
+  FROM share_clicks c JOIN shares s ON s.id = c.share_id WHERE c.day BETWEEN :start AND :end{sdist}
+  GROUP BY c.share_id HAVING sum(c.clicks) > 0
+),
+funnel AS {materialized}(
+  SELECT k.share_id, CASE WHEN g.share_id IS NULL THEN k.code ELSE coalesce(nullif(k.code, ''), '#' || k.share_id) END
+         AS code, coalesce(k.channel, '') AS channel, g.share_id IS NOT NULL AS sold, coalesce(k.sku, '') AS sku,
+         coalesce(g.cur, k.cur) AS cur, coalesce(g.n, 0) AS n, coalesce(g.gmv, 0) AS gmv, coalesce(g.com, 0) AS com,
+         k.n AS clicks, coalesce((SELECT sum(n) FROM g WHERE g.share_id = k.share_id), 0) AS share_orders
+  FROM clicked k LEFT JOIN g ON g.share_id = k.share_id
+)
+{totals}
+UNION ALL SELECT * FROM (
+  SELECT 'share', g.share_id, g.cur, coalesce(nullif(s.code, ''), '#' || g.share_id) AS code, coalesce(s.channel, ''),
+         NULL, g.n, g.gmv, g.com, NULL, NULL, NULL, NULL
+  FROM g LEFT JOIN shares s ON s.id = g.share_id ORDER BY g.cur != '{base}', g.com DESC, g.gmv DESC, code LIMIT {top} + {ties})
+UNION ALL SELECT * FROM (
+  SELECT 'sku', sku, cur, NULL, NULL, NULL, sum(counted) AS n, sum(gmv) AS gmv, sum(commission) AS com,
+         NULL, NULL, NULL, NULL
+  FROM y WHERE sku IS NOT NULL AND sku != '' AND (counted OR commission != 0)
+  GROUP BY sku, cur ORDER BY cur != '{base}', com DESC, gmv DESC, sku LIMIT {top} + {ties})
+UNION ALL SELECT 'unattributed', kind, cur, NULL, NULL, NULL, count(*), sum(paid - refunded), sum(commission),
+       NULL, NULL, NULL, NULL
+FROM y WHERE valid AND share_id IS NULL AND {unattributed} GROUP BY kind, cur
+UNION ALL SELECT * FROM (
+  SELECT 'clicked', share_id, cur, code, channel, sku, n, gmv, com, clicks, NULL, NULL, sold FROM funnel
+  ORDER BY clicks DESC, code, cur != '{base}', cur LIMIT {top})
+UNION ALL SELECT * FROM (
+  SELECT 'idle', share_id, cur, code, channel, sku, n, gmv, com, clicks, NULL, NULL, sold FROM funnel
+  WHERE share_orders = 0 ORDER BY clicks DESC, code, cur != '{base}', cur LIMIT {top})
+"""
+# a share's or SKU's row shows the SKU or title of its first line, in the
+# order of the lines' index (as the report read them line by line before)
+_FIRST = """
+SELECT o.{key}, coalesce(o.currency, 'CNY'), {what}
+FROM orders o LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
+{join}WHERE {plus}o.month IN ({months}) AND o.day BETWEEN ? AND ? AND o.{key} IN ({keys})
+  AND ((({mine}) AND o.status IN ('paid', 'confirmed', 'settled'))
+       OR (CASE WHEN st.distributor IS NOT NULL{ldist}
+                THEN st.estimated_fen + st.confirmed_fen + st.settled_fen ELSE 0 END) != 0)
+ORDER BY o.month, o.distributor, o.status, o.currency, o.kind, o.share_id, o.sku, o.day, o.paid_fen, o.refunded_fen,
+         o.reported_rate_bp, {last}
 """
 
 
-def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None, *, details: bool) -> dict:
-    """Totals per currency (and, with ``details``, tops and unattributed) for a period's lines."""
-    from weimai_cli.ledger.statements import SELLER
+def _line_order(conn) -> dict:
+    """How the lines found in the index are read from the table: in the order
+    they are stored (rowid; sorted first, the reads go forward through the
+    table instead of jumping about: twice as fast), or by the table's key."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'orders'").fetchone()[0]
+    if "WITHOUT ROWID" in sql.upper():
+        return {"rowid": "platform, o.line_key", "order": "1, 2",
+                "on": "o.platform = k.platform AND o.line_key = k.line_key", "last": "o.platform, o.line_key"}
+    return {"rowid": "rowid AS r", "order": "1", "on": "o.rowid = k.r", "last": "o.rowid"}
+
+
+def _months(period: Period) -> list[str]:
+    return sorted({period.start.isoformat()[:7], period.end.isoformat()[:7]})
+
+
+def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
+             before: Period | None = None) -> tuple[dict, list[dict] | None]:
+    """A period's totals per currency, tops, unattributed lines and clicks,
+    and (``before`` given: the period just before it) that period's totals,
+    from one read of both periods' lines."""
+    from weimai_cli.ledger.funnel import click_ratios
+    from weimai_cli.ledger.scope import MATERIALIZED, SELLER
 
     # what each line earns now is what the ledger holds for it (ledger_state)
-    ldist = "" if distributor is None else " AND st.distributor = ?"
+    ldist = "" if distributor is None else " AND st.distributor = :who"
+    dist = [] if distributor is None else [distributor]
     # a line's day (orders.day) is its Asia/Shanghai date and its month that
-    # day's month: the period's lines are found in its months' index range
-    months = sorted({period.start.isoformat()[:7], period.end.isoformat()[:7]})
-    sql = _LINES.format(ldist=ldist, months=", ".join("?" * len(months)))
-    params = ([] if distributor is None else [distributor] * 2) + months + [
-        period.start.isoformat(), period.end.isoformat()]
-    totals: dict[str, dict] = {BASE: zero()}
-    shares: dict[tuple, dict] = {}
-    skus: dict[tuple, dict] = {}
-    unattributed: dict[tuple, dict] = {}
-    for r in conn.execute(sql, params):
-        cur = r["currency"]
-        t = totals.setdefault(cur, zero())
-        mine = distributor is None or r["distributor"] == distributor
-        valid = r["status"] in VALID
-        gmv = r["paid_fen"] - r["refunded_fen"]
-        commission = r["commission_fen"]
-        t["commission_fen"] += commission
-        t["reversed_fen"] += r["reversed_fen"]
-        if mine and valid:
-            t["orders"] += 1
-            t["gmv_fen"] += gmv
-        if mine and (r["status"] == "refunded" or r["refunded_fen"] > 0):
-            t["refunds"] += 1
-            t["refunded_fen"] += r["refunded_fen"] or r["paid_fen"]
-        if not details:
-            continue
-        counted = mine and valid
-        if counted or commission:
-            if r["share_id"] is not None:
-                s = shares.setdefault((r["share_id"], cur), {
-                    "share_id": r["share_id"], "code": r["code"] or f"#{r['share_id']}", "channel": r["channel"] or "",
-                    "sku": r["sku"] or "", "currency": cur, "orders": 0, "gmv_fen": 0, "commission_fen": 0})
-                _add(s, counted, gmv, commission)
-            if r["sku"]:
-                g = skus.setdefault((r["sku"], cur), {
-                    "sku": r["sku"], "title": r["title"] or "", "currency": cur,
-                    "orders": 0, "gmv_fen": 0, "commission_fen": 0})
-                _add(g, counted, gmv, commission)
-        # shop sales through no share are the seller's (statements.SELLER)
-        nobodys = r["distributor"] is None and distributor == SELLER
-        if valid and r["share_id"] is None and (distributor is None or r["distributor"] == distributor or nobodys):
-            u = unattributed.setdefault((r["kind"], cur), {
-                "kind": r["kind"], "currency": cur, "orders": 0, "gmv_fen": 0, "commission_fen": 0})
-            _add(u, True, gmv, commission)
-    out = {"currencies": [{"currency": c, **totals[c]} for c in [BASE, *sorted(c for c in totals if c != BASE)]]}
-    if details:
-        out["top_shares"] = _top(shares.values(), "code")
-        out["top_skus"] = _top(skus.values(), "sku")
-        out["unattributed"] = [unattributed[k] for k in sorted(unattributed)]
-        out.update(_clicked(conn, period, distributor, shares))
-    return out
+    # day's month: a period's lines are found in its months' index range
+    this_months = _months(period)
+    start, end = period.start.isoformat(), period.end.isoformat()
+    values = {"start": start, "end": end, "who": distributor, **{f"m{i}": m for i, m in enumerate(this_months)}}
+    order = _line_order(conn)
 
+    def lines(prefix: str, months: list[str]) -> str:
+        return _LINES.format(ldist=ldist, mine="1" if distributor is None else "o.distributor IS :who", p=prefix,
+                             months=", ".join(f":{prefix}m{i}" for i in range(len(months))), **order)
 
-def _clicked(conn: sqlite3.Connection, period: Period, distributor: str | None, shares: dict) -> dict:
-    """The funnel from clicks: ``top_clicked``, the shares with the most clicks
-    in the period (with their orders and commission in it), and
-    ``not_converting``, those clicked with no order in it — TOP each, most
-    clicks first. ``distributor`` given: that distributor's shares only."""
-    from weimai_cli.ledger.funnel import click_ratios
+    totals_sql = "SELECT * FROM totals"
+    if before is not None:
+        # the period before: its totals only, summed as its lines are read
+        before_months = _months(before)
+        values.update({"pstart": before.start.isoformat(), "pend": before.end.isoformat(),
+                       **{f"pm{i}": m for i, m in enumerate(before_months)}})
+        totals_sql += "\nUNION ALL " + _TOTALS.format(this=0, lines=f"({lines('p', before_months)})")
+    # shop sales through no share are the seller's (statements.SELLER)
+    unattributed = "1" if distributor is None else (
+        "(who IS :who OR who IS NULL)" if distributor == SELLER else "who IS :who")
+    sql = _SECTIONS.format(
+        materialized=MATERIALIZED, lines=lines("", this_months), totals=totals_sql,
+        this_totals=_TOTALS.format(this=1, lines="y"),
+        sdist="" if distributor is None else " AND s.distributor = :who", base=BASE, top=TOP,
+        # rows equal but for their currency (not CNY) rank in the order their first lines
+        # came: a tie takes at most a row per currency, so these many more are read to settle it
+        ties="(SELECT count(*) FROM totals)", unattributed=unattributed)
+    totals: list[dict[str, dict]] = [{BASE: zero()}, {BASE: zero()}]  # before, this
+    shares, skus, unattr, clicked, idle = [], [], [], [], []
+    for part, a, cur, code, channel, sku, n, gmv, com, rev, refunds, refunded, sold in conn.execute(sql, values):
+        if part == "total":
+            t = totals[a].setdefault(cur, zero())
+            t.update(orders=n, gmv_fen=gmv, commission_fen=com, reversed_fen=rev, refunds=refunds,
+                     refunded_fen=refunded)
+        elif part == "share":
+            shares.append({"share_id": a, "code": code, "channel": channel, "sku": (a, cur), "currency": cur,
+                           "orders": n, "gmv_fen": gmv, "commission_fen": com})
+        elif part == "sku":
+            skus.append({"sku": a, "title": (a, cur), "currency": cur, "orders": n, "gmv_fen": gmv,
+                         "commission_fen": com})
+        elif part == "unattributed":
+            unattr.append({"kind": a, "currency": cur, "orders": n, "gmv_fen": gmv, "commission_fen": com})
+        else:
+            # a clicked share's row per currency (with orders in the period); none: the share's own currency
+            row = {"share_id": a, "code": code, "channel": channel, "sku": (a, cur) if sold else sku,
+                   "currency": cur, "orders": n, "gmv_fen": gmv, "commission_fen": com, "clicks": rev,
+                   **click_ratios(rev, n, com)}
+            (clicked if part == "clicked" else idle).append(row)
+    first_of = {"months": ", ".join("?" * len(this_months)), "last": order["last"],
+                "ldist": "" if distributor is None else " AND st.distributor = ?",
+                "mine": "1" if distributor is None else "o.distributor IS ?"}
+    where = [*this_months, start, end]
 
-    dist_sql, params = ("", []) if distributor is None else (" AND s.distributor = ?", [distributor])
-    clicked = conn.execute(
-        "SELECT c.share_id, s.code, s.channel, s.sku, coalesce(s.currency, 'CNY') AS currency, sum(c.clicks) AS n "
-        f"FROM share_clicks c JOIN shares s ON s.id = c.share_id WHERE c.day BETWEEN ? AND ?{dist_sql} "
-        "GROUP BY c.share_id HAVING sum(c.clicks) > 0",
-        [period.start.isoformat(), period.end.isoformat(), *params],
-    ).fetchall()
-    by_share: dict[int, list[dict]] = {}
-    for (sid, _cur), r in shares.items():
-        by_share.setdefault(sid, []).append(r)
-    rows = []
-    for c in clicked:
-        # a share's rows per currency (orders in the period); none: the share's own currency
-        mine = by_share.get(c["share_id"]) or [{
-            "share_id": c["share_id"], "code": c["code"], "channel": c["channel"] or "", "sku": c["sku"] or "",
-            "currency": c["currency"], "orders": 0, "gmv_fen": 0, "commission_fen": 0}]
-        for r in mine:
-            rows.append({**r, "clicks": c["n"], **click_ratios(c["n"], r["orders"], r["commission_fen"])})
-    rows.sort(key=lambda r: (-r["clicks"], r["code"], r["currency"] != BASE, r["currency"]))
-    orders = {}
-    for r in rows:
-        orders[r["share_id"]] = orders.get(r["share_id"], 0) + r["orders"]
-    return {"top_clicked": rows[:TOP],
-            "not_converting": [r for r in rows if not orders[r["share_id"]]][:TOP]}
+    def first(key: str, what: str, join: str, rows: list[dict], field: str) -> dict[tuple, int]:
+        """Fill in ``field`` from each row's first line (in the lines' index
+        order); the order those first lines came in, per (key, currency)."""
+        wanted = {r[field] for r in rows if isinstance(r[field], tuple)}
+        if not wanted:
+            return {}
+        keys = sorted({k for k, _cur in wanted})
+        got: dict[tuple, str | None] = {}
+        for k, cur, value in conn.execute(
+            # a share's few lines through its index (the unary + keeps SQLite off the month's), a SKU's in the month's
+            _FIRST.format(what=what, join=join, key=key, keys=", ".join("?" * len(keys)),
+                          plus="+" if key == "share_id" else "", **first_of),
+            [*where, *keys, *dist, *dist],
+        ):
+            if (k, cur) in wanted and (k, cur) not in got:
+                got[(k, cur)] = value
+        came = {k: i for i, k in enumerate(got)}
+        for r in rows:
+            if isinstance(r[field], tuple):
+                r[field] = got.get(r[field]) or ""
+        return came
 
+    came = first("share_id", "o.sku", "", [*shares, *clicked, *idle], "sku")
+    shares.sort(key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], r["code"],
+                               came.get((r["share_id"], r["currency"]), 0)))
+    came = first("sku", "coalesce(o.title, g.title)", "LEFT JOIN goods g ON g.sku = o.sku ", skus, "title")
+    skus.sort(key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], r["sku"],
+                             came.get((r["sku"], r["currency"]), 0)))
+    del shares[TOP:], skus[TOP:]
+    # in the order the SQL ranked them (its ORDER BY, kept here)
+    for rows in (clicked, idle):
+        rows.sort(key=lambda r: (-r["clicks"], r["code"], r["currency"] != BASE, r["currency"]))
 
-def _add(row: dict, counted: bool, gmv: int, commission: int) -> None:
-    if counted:
-        row["orders"] += 1
-        row["gmv_fen"] += gmv
-    row["commission_fen"] += commission
+    def listed(t: dict) -> list[dict]:
+        return [{"currency": c, **t[c]} for c in [BASE, *sorted(c for c in t if c != BASE)]]
 
-
-def _top(rows, name: str) -> list[dict]:
-    ranked = sorted(rows, key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], str(r[name])))
-    return ranked[:TOP]
+    out = {"currencies": listed(totals[1]), "top_shares": shares, "top_skus": skus,
+           "unattributed": sorted(unattr, key=lambda u: (u["kind"], u["currency"])),
+           "top_clicked": clicked, "not_converting": idle}
+    return out, listed(totals[0]) if before else None
 
 
 def _imports(conn, period: Period, distributor: str | None) -> list[dict]:
@@ -176,11 +257,11 @@ def build(conn: sqlite3.Connection, period: Period, distributor: str | None) -> 
         data["empty"] = not any(c["orders"] or c["net_fen"] for c in st["currencies"]) and not (
             st["adjustments"] or any(b["paid_out_fen"] or b["outstanding_fen"] or b["spend_fen"] for b in st["balances"]))
         return data
-    data.update(_collect(conn, period, distributor, details=True))
+    before = period.previous() if period.kind == "weekly" else None
+    collected, previous = _collect(conn, period, distributor, before)
+    data.update(collected)
     data["imports"] = _imports(conn, period, distributor)
-    if period.kind == "weekly":
-        before = period.previous()
-        previous = _collect(conn, before, distributor, details=False)["currencies"]
+    if before is not None:
         data["previous"] = {"start": before.start.isoformat(), "end": before.end.isoformat(), "currencies": previous}
         data["change"] = _changes(data["currencies"], previous)
     data["empty"] = not data["imports"] and not data["top_clicked"] and not any(

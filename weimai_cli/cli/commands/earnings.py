@@ -52,7 +52,7 @@ def earnings(
     from weimai_cli.cli.render import statements as rendered
     from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.errors import UsageError
-    from weimai_cli.ledger import closing, statements
+    from weimai_cli.ledger import statements
 
     if by is not None and by not in statements.BY:
         raise UsageError(_("--by {by!r} is not one of: {choices}").format(by=by, choices=", ".join(statements.BY)))
@@ -77,6 +77,8 @@ def earnings(
     if verify:
         if len(months) != 1:
             raise UsageError(_("--verify checks one --month"))
+        from weimai_cli.ledger import closing
+
         problems = closing.verify(conn, months[0], distributor)
         for p in problems:
             output.line(p)

@@ -102,8 +102,7 @@ def report(
     """
     from weimai_cli import files
     from weimai_cli.errors import UsageError
-    from weimai_cli.ledger import statements
-    from weimai_cli.notify import targets as notify_lib
+    from weimai_cli.ledger.scope import known_distributor
     from weimai_cli.reports.periods import period_for
 
     if close and kind != Kind.monthly:
@@ -129,13 +128,16 @@ def report(
         return
     chosen = format_for(out, fmt)
     out_path = files.check_target(out, force=force, stdout=True) if out else None
-    for name in targets:  # every target must exist before anything is done
-        notify_lib.get_target(name)
+    if targets:  # every target must exist before anything is done
+        from weimai_cli.notify import targets as notify_lib
+
+        for name in targets:
+            notify_lib.get_target(name)
 
     conn = open_db()
     distributor = None if all_distributors else (as_ or "me")
     if distributor is not None:
-        statements.known_distributor(conn, distributor)
+        known_distributor(conn, distributor)
     if close:
         _close(conn, period.key, wait)
     from weimai_cli.reports.data import build
@@ -177,14 +179,14 @@ def _deliver(conn, data: dict, targets: list[str], lang: str | None, *, resend: 
     """Deliver one report to its targets (markdown and text, and each robot's own shape) in
     ``lang`` (None: the interface language); print what happened; the errors, to be raised
     once everything was tried."""
+    if not targets:
+        return []
     from weimai_cli.cli import output
     from weimai_cli.cli.render import reports as rendered
     from weimai_cli.cli.render.chat import report_message
     from weimai_cli.cli.render.labels import default_lang
     from weimai_cli.reports import delivery
 
-    if not targets:
-        return []
     lang = lang or default_lang()
     outcomes = delivery.deliver(
         conn, targets, delivery.report_key(data, lang), rendered.title(data, lang),
