@@ -189,6 +189,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement (medians reported)")
     ap.add_argument("--no-generate", action="store_true", help="reuse the files in --workdir")
     ap.add_argument("--no-formats", action="store_true", help="skip the per-format samples")
+    ap.add_argument("--formats", default=None,
+                    help="only these formats' samples, comma-separated (generic, the reference, always runs)")
     args = ap.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="weimai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -250,14 +252,18 @@ def main() -> None:
     fig["rows_per_s"] = round(args.rows / fig["import_s"])
 
     per_format = {}
+    only = None if args.formats is None else {"generic", *args.formats.split(",")}
+    unknown = (only or set()) - set(SAMPLES)
+    if unknown:
+        raise SystemExit(f"--formats: no sample for {', '.join(sorted(unknown))}")
     for name, spec in SAMPLES.items():
-        if spec is None or args.no_formats:
+        if spec is None or args.no_formats or (only is not None and name not in only):
             continue
         path = work / f"sample-{name}.csv"
         rows = scale(name, path, args.sample_rows)
-        wall, rss, _cpu = median_of(n, lambda path=path, name=name: weimai_import(path, fresh(f"home-{name}"), "--format", name))
-        per_format[name] = {"rows": rows, "seconds": round(wall, 2), "rows_per_s": round(rows / wall),
-                            "peak_mib": round(rss / 2**20, 1)}
+        wall, rss, cpu = median_of(n, lambda path=path, name=name: weimai_import(path, fresh(f"home-{name}"), "--format", name))
+        per_format[name] = {"rows": rows, "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
+                            "rows_per_s": round(rows / wall), "peak_mib": round(rss / 2**20, 1)}
     generic = per_format.get("generic")
     for f in per_format.values():  # issue 12: each format ≥ 0.75 × generic's rows/s, the same run
         f["vs_generic"] = round(f["rows_per_s"] / generic["rows_per_s"], 2) if generic else None
@@ -288,7 +294,7 @@ def main() -> None:
     if per_format:
         print("per format, sample scaled:")
     for name, f in per_format.items():
-        print(f"  {name:18} {f['rows']:>8,} rows  {f['seconds']:>7.2f} s  {f['rows_per_s']:>9,} rows/s  "
+        print(f"  {name:18} {f['rows']:>8,} rows  {f['seconds']:>7.2f} s ({f['cpu_s']:.2f})  {f['rows_per_s']:>9,} rows/s  "
               f"peak {f['peak_mib']} MiB" + (f"  {f['vs_generic']:.2f}× generic" if f["vs_generic"] else ""))
 
 
