@@ -15,7 +15,8 @@ each in a fresh child process (wall time and peak RSS from wait4):
   file (every line compared);
 * the next export: as many new lines (other keys) for the same platform;
 * the GB18030 file into a fresh home;
-* each format's sample file (tests/data/orders) scaled to --sample-rows rows.
+* each format's sample file (tests/data/orders) scaled to --sample-rows rows
+  (medians of --repeat runs too; rows/s also as a ratio to generic's).
 
 Targets (issue 4): import ≤ 2.0 × reference, re-import ≤ 1.5 × reference,
 peak ≤ 100 MiB, GB18030 ≤ 1.15 × UTF-8.
@@ -254,9 +255,12 @@ def main() -> None:
             continue
         path = work / f"sample-{name}.csv"
         rows = scale(name, path, args.sample_rows)
-        wall, rss = weimai_import(path, fresh(f"home-{name}"), "--format", name)
+        wall, rss, _cpu = median_of(n, lambda path=path, name=name: weimai_import(path, fresh(f"home-{name}"), "--format", name))
         per_format[name] = {"rows": rows, "seconds": round(wall, 2), "rows_per_s": round(rows / wall),
                             "peak_mib": round(rss / 2**20, 1)}
+    generic = per_format.get("generic")
+    for f in per_format.values():  # issue 12: each format ≥ 0.75 × generic's rows/s, the same run
+        f["vs_generic"] = round(f["rows_per_s"] / generic["rows_per_s"], 2) if generic else None
     fig["formats"] = per_format
 
     if args.json:
@@ -285,7 +289,7 @@ def main() -> None:
         print("per format, sample scaled:")
     for name, f in per_format.items():
         print(f"  {name:18} {f['rows']:>8,} rows  {f['seconds']:>7.2f} s  {f['rows_per_s']:>9,} rows/s  "
-              f"peak {f['peak_mib']} MiB")
+              f"peak {f['peak_mib']} MiB" + (f"  {f['vs_generic']:.2f}× generic" if f["vs_generic"] else ""))
 
 
 if __name__ == "__main__":
