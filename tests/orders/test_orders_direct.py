@@ -101,3 +101,62 @@ def test_a_platform_name_holding_a_numbered_parameter_is_kept(run, db, tmp_path)
     assert dump(db, "SELECT platform, count(*), count(DISTINCT day) FROM orders GROUP BY platform") == [
         ("shop?1 'x'", 25, 1)
     ]
+
+
+def _booked(run, monkeypatch, tmp_path, name: str, ahead: str, files: list) -> tuple:
+    """The ledger after importing ``files`` (shares made first, so that lines
+    are attributed) with the booking worked out as the lines load ("on"),
+    after the load the usual way ("off"), or worked out as they load but
+    in a month that turned before booking ("turned": booked the usual way)."""
+    from tests.orders_helpers import add_all_shares, use_secret
+    from weimai_cli.db.store import connect
+    from weimai_cli.ledger import booking, fresh
+
+    home = tmp_path / name
+    monkeypatch.setenv("WEIMAI_HOME", str(home))
+    use_secret()
+    conn = connect(home / "weimai.db")
+    add_all_shares(conn)
+    conn.close()
+    used = []
+    finish = fresh.Ahead.finish
+
+    def spy_ahead(conn, platform):
+        got = booking.book_ahead(conn, platform) if ahead != "off" else None
+        if got is not None and ahead == "turned":
+            got.current = "1999-01"
+        return got
+
+    def spy_finish(self, now, import_id, result):
+        used.append(finish(self, now, import_id, result))
+        return used[-1]
+
+    monkeypatch.setattr(write, "book_ahead", spy_ahead)
+    monkeypatch.setattr(fresh.Ahead, "finish", spy_finish)
+    outputs = [json.loads(run("orders", "import", "--json", *args).stdout) for args in files]
+    conn = connect(home / "weimai.db")
+    try:
+        tables = {t: dump(conn, sql) for t, sql in TABLES.items() if t.startswith("ledger")}
+    finally:
+        conn.close()
+    return outputs, tables, used
+
+
+@pytest.mark.parametrize("files", [
+    [["jd_union_2026-11.csv"], ["jd_union_2026-11-later.csv"]],
+    [["douyin_orders.csv"], ["douyin_affiliate.csv", "--as", "me"]],
+    [["amazon_report_2026-11.zip"]],
+    [["TaokeDetail-2018-11-30.xls"]],
+])
+def test_booking_worked_out_as_lines_load_books_the_same(run, monkeypatch, tmp_path, files):
+    files = [[str(ORDERS / a[0]), *a[1:]] for a in files]
+    off = _booked(run, monkeypatch, tmp_path, "off", "off", files)
+    assert off[2] == []
+    for mode in ("on", "turned"):
+        got = _booked(run, monkeypatch, tmp_path, mode, mode, files)
+        assert got[2] == [mode == "on"]  # the first (affiliate) file's booking was worked out ahead
+        assert [[{k: v for k, v in r.items() if k != "file"} for r in rs] for rs in got[0]] == \
+               [[{k: v for k, v in r.items() if k != "file"} for r in rs] for rs in off[0]]
+        assert got[1] == off[1]
+    assert off[1]["ledger"]  # entries were booked
+    assert sum(r.get("attributed", 0) for rs in off[0] for r in rs) > 0  # some lines were attributed
