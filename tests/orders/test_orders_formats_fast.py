@@ -1,0 +1,168 @@
+"""The platform formats' fast paths store what their plain paths store.
+
+* Shopify's column-wise path (grouped rows, the last order of a batch carried
+  into the next) against its row path, on random exports with bad cells,
+  orders across batches and --skip-bad;
+* the helpers the readers use (line numbers of a text chunk, a line's month)
+  against the straightforward computation.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from datetime import datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.orders_helpers import ORDERS, add_all_shares, read_events, read_orders, use_secret
+from weimai_cli.orders import lines
+from weimai_cli.orders.formats import shopify
+from weimai_cli.orders.values import month_of
+
+SHOPIFY_HEADER = ["Name", "Financial Status", "Paid at", "Currency", "Created at", "Lineitem quantity",
+                  "Lineitem name", "Lineitem price", "Lineitem sku", "Lineitem discount", "Discount Code",
+                  "Note Attributes", "Tags", "Cancelled at", "Refunded Amount", "Id"]
+_STATUSES = ["paid", "paid", "partially_refunded", "refunded", "pending", "voided", "authorized"]
+
+
+def _shopify_rows(rnd: random.Random, orders: int, bad: bool) -> list[list[str]]:
+    """Random orders of 1–5 line items each, order-level cells on the first
+    row only (sometimes repeated, sometimes differing), some cells bad."""
+    out = []
+    for o in range(orders):
+        name = f"#{1000 + o}" if rnd.random() > 0.05 else f"#{1000 + o - 1}"  # (a Name again, at times)
+        day = rnd.choice(["01", "02", "03", "15", "26", "27", "28", "30"])
+        when = f"2026-11-{day} {rnd.randrange(24):02d}:{rnd.randrange(60):02d}:00 {rnd.choice(['+0800', '+0200', '-0500'])}"
+        items = rnd.randint(1, 5)
+        for k in range(items):
+            first = k == 0
+            price = rnd.randrange(100, 20000)
+            row = {
+                "Name": name,
+                "Financial Status": rnd.choice(_STATUSES) if first or rnd.random() < 0.1 else "",
+                "Paid at": when if first or rnd.random() < 0.1 else "",
+                "Currency": rnd.choice(["USD", "EUR", ""]) if first else "",
+                "Created at": when if first else "",
+                "Lineitem quantity": str(rnd.randint(1, 3)),
+                "Lineitem name": rnd.choice(["Tea", "Cup", "Tray, bamboo", "Gift\nwrap"]),
+                "Lineitem price": f"{price // 100}.{price % 100:02d}",
+                "Lineitem sku": rnd.choice(["TEA-1", "CUP-2", "", "TRAY-3"]),
+                "Lineitem discount": rnd.choice(["0.00", "", "1.50"]),
+                "Discount Code": rnd.choice(["", "ANNA10", "wm0004RS58", "SPRING, wm0009XXXX"]) if first else "",
+                "Note Attributes": rnd.choice(["", "ref: wm0004RS58", "utm_source: weibo\nref: x"]) if first else "",
+                "Tags": rnd.choice(["", "vip"]) if first else "",
+                "Cancelled at": (when if rnd.random() < 0.1 else "") if first else "",
+                "Refunded Amount": rnd.choice(["0.00", "5.00", "", "12.34"]) if first or rnd.random() < 0.05 else "",
+                "Id": str(5123456789000 + o) if first and rnd.random() < 0.8 else "",
+            }
+            if bad and rnd.random() < 0.03:
+                cell = rnd.choice(["Financial Status", "Lineitem quantity", "Lineitem price", "Name", "Paid at",
+                                   "Refunded Amount", "Lineitem quantity"])
+                row[cell] = {"Financial Status": "shipped", "Lineitem quantity": rnd.choice(["0", "x"]),
+                             "Lineitem price": "1.234", "Name": "", "Paid at": "2026-13-01",
+                             "Refunded Amount": "abc"}[cell]
+            out.append([row[h] for h in SHOPIFY_HEADER])
+    return out
+
+
+def _import(run, home, monkeypatch, path, *args, row_path: bool, rejects=None) -> dict:
+    monkeypatch.setenv("WEIMAI_HOME", str(home))
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", "never")
+    build = shopify.FORMAT.build
+
+    def rows_only(c, ctx):
+        parser = build(c, ctx)
+        parser.batch = None
+        return parser
+
+    if row_path:
+        monkeypatch.setattr(shopify.FORMAT, "build", rows_only)
+    use_secret()
+    from weimai_cli.db.store import connect
+
+    conn = connect(home / "weimai.db")
+    add_all_shares(conn)
+    conn.close()
+    extra = ["--skip-bad", "--rejects", str(rejects)] if rejects else []
+    r = run("orders", "import", "--json", "--format", "shopify", str(path), *args, *extra, code=None)
+    monkeypatch.setattr(shopify.FORMAT, "build", build)
+    conn = connect(home / "weimai.db")
+    try:
+        got = {"exit": r.exit_code, "orders": read_orders(conn), "events": read_events(conn),
+               "ledger": [tuple(x) for x in conn.execute("SELECT * FROM ledger ORDER BY id")]}
+    finally:
+        conn.close()
+    if r.exit_code == 0:
+        got["summary"] = [{k: v for k, v in s.items() if k not in ("file", "import_id")} for s in json.loads(r.stdout)]
+    else:
+        got["error"] = r.stderr
+    if rejects:
+        got["rejects"] = rejects.read_text(encoding="utf-8") if rejects.exists() else None
+    return got
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("batch", [1, 3, 7, 2000])
+def test_shopify_columns_equal_rows(seed, batch, run, home, tmp_path, monkeypatch):
+    rnd = random.Random(seed)
+    bad = seed % 2 == 1
+    path = tmp_path / "shopify.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(SHOPIFY_HEADER)
+        w.writerows(_shopify_rows(rnd, rnd.randint(5, 40), bad))
+    monkeypatch.setattr(lines, "BATCH_ROWS", batch)
+    skip = seed % 4 == 1
+    got = {}
+    for way in ("columns", "rows"):
+        got[way] = _import(run, tmp_path / way, monkeypatch, path, "--currency", "USD" if seed % 3 else "CNY",
+                           row_path=way == "rows", rejects=tmp_path / f"{way}.rejects.csv" if skip else None)
+        if got[way].get("error"):
+            got[way]["error"] = got[way]["error"].replace(str(tmp_path / way), "HOME")
+    assert got["columns"] == got["rows"]
+
+
+def test_shopify_sample_columns_equal_rows(run, home, tmp_path, monkeypatch):
+    """The sample export, its rows cut into batches of every size."""
+    for batch in (1, 2, 4, 5, 11):
+        monkeypatch.setattr(lines, "BATCH_ROWS", batch)
+        cols = _import(run, tmp_path / f"c{batch}", monkeypatch, ORDERS / "shopify_orders_export.csv", row_path=False)
+        rows = _import(run, tmp_path / f"r{batch}", monkeypatch, ORDERS / "shopify_orders_export.csv", row_path=True)
+        assert cols == rows
+        assert cols["exit"] == 0 and cols["orders"]
+
+
+def _old_line_numbers(chunk: list, start: int) -> list[int]:
+    out = []
+    n = start
+    for values in chunk:
+        n += 1
+        for cell in values:
+            if "\n" in cell or "\r" in cell:
+                n += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+        out.append(n)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="a,\r\n\"", max_size=6), max_size=4), max_size=6),
+       st.integers(0, 5))
+def test_line_numbers_are_the_cells_breaks(chunk, start):
+    from weimai_cli.tables.text import _line_numbers
+
+    assert _line_numbers(chunk, start) == _old_line_numbers(chunk, start)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)),
+       st.integers(-23 * 60 - 59, 23 * 60 + 59), st.booleans())
+def test_a_lines_month_is_its_shanghai_month(when, minutes, shanghai):
+    sign = "-" if minutes < 0 else "+"
+    off = "+08:00" if shanghai else f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    iso = when.replace(microsecond=0).isoformat() + off
+    assert lines._month(iso) == month_of(iso)
+    assert lines._month(None) is None
