@@ -166,3 +166,102 @@ def test_a_lines_month_is_its_shanghai_month(when, minutes, shanghai):
     iso = when.replace(microsecond=0).isoformat() + off
     assert lines._month(iso) == month_of(iso)
     assert lines._month(None) is None
+
+
+# ---- Taobao's presale pairs on the direct path (orders/paired.py) -------------------
+
+
+def _taobao_rows(rnd: random.Random, n: int, again: float) -> tuple[list[str], list[list[str]]]:
+    """Rows made from the sample's: presale pairs (deposit and balance, now
+    and then a third row or a row of one with the same key), rows twice
+    (the same, or different), tracking codes that verify or not."""
+    with open(ORDERS / "taobao_union_2026-11.csv", encoding="utf-16", newline="") as fh:
+        sample = list(csv.reader(fh))
+    head, body = sample[0], sample[1:]
+    col = {h: i for i, h in enumerate(head)}
+    single = [r for r in body if r[col["定金付款金额"]] in ("--", "")]
+    pair = [r for r in body if r[col["定金付款金额"]] not in ("--", "")]
+    out = []
+    for i in range(n):
+        key = f"44{i:08d}"
+        roll = rnd.random()
+        base = list(rnd.choice(single))
+        base[col["淘宝子订单号"]] = key
+        base[col["推广位名称"]] = rnd.choice(["微博主页", "wm0004RS58", f"wm000{rnd.randrange(14):X}XXXX 朋友圈"])
+        base[col["订单状态"]] = rnd.choice(["已付款", "已收货", "已结算", "已失效"])
+        if roll < 0.2:  # a presale pair, its rows apart or together
+            rows = []
+            for p in pair[:2]:
+                r = list(p)
+                r[col["淘宝子订单号"]] = key
+                r[col["推广位名称"]] = base[col["推广位名称"]]
+                r[col["付款金额"]] = f"{rnd.randrange(1, 9000) / 100:.2f}"
+                rows.append(r)
+            if rnd.random() < 0.1:
+                rows.append(list(rows[1]))  # a third row
+            out.extend(rows)
+        elif roll < 0.2 + again and out:
+            out.append(list(rnd.choice(out)))  # a row again: the same (merged) or, once changed, a clash
+            if rnd.random() < 0.1:
+                out[-1][col["付款金额"]] = "1.23"
+        else:
+            out.append(base)
+    rnd.shuffle(out)
+    return head, out
+
+
+def _taobao_import(run, home, monkeypatch, path, *, staged: bool) -> dict:
+    from weimai_cli.db.store import connect
+    from weimai_cli.orders import write
+
+    monkeypatch.setenv("WEIMAI_HOME", str(home))
+    use_secret()
+    conn = connect(home / "weimai.db")
+    add_all_shares(conn)
+    conn.close()
+    calls = []
+    load = write.Direct.load
+
+    def direct_load(self, rows, fields):
+        calls.append(staged)
+        if staged:
+            raise write.Restage
+        return load(self, rows, fields)
+
+    monkeypatch.setattr(write.Direct, "load", direct_load)
+    r = run("orders", "import", "--json", str(path), code=None)
+    monkeypatch.setattr(write.Direct, "load", load)
+    conn = connect(home / "weimai.db")
+    try:
+        got = {"exit": r.exit_code, "orders": [tuple(x) for x in conn.execute("SELECT * FROM orders ORDER BY line_key")],
+               "events": read_events(conn),
+               **{t: [tuple(x) for x in conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3, 4")]
+                  for t in ("ledger", "ledger_state", "ledger_totals", "ledger_days")}}
+    finally:
+        conn.close()
+    got["summary"] = [{k: v for k, v in s.items() if k not in ("file", "import_id")}
+                      for s in json.loads(r.stdout)] if r.exit_code == 0 else r.stderr
+    return got, calls
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_taobao_presale_pairs_direct_store_what_staging_stores(seed, run, home, tmp_path, monkeypatch):
+    from weimai_cli.orders import paired
+
+    rnd = random.Random(seed)
+    head, rows = _taobao_rows(rnd, rnd.randint(3, 60), 0.1 if seed % 3 == 0 else 0)
+    path = tmp_path / "taobao.csv"
+    with open(path, "w", encoding="utf-16", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(head)
+        w.writerows(rows)
+    monkeypatch.setattr(lines, "BATCH_ROWS", rnd.choice([1, 4, 2000]))
+    monkeypatch.setattr(paired, "_FLUSH", rnd.choice([1, 3, 2000]))
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", rnd.choice(["never", "always"]))
+    direct, calls = _taobao_import(run, tmp_path / "direct", monkeypatch, path, staged=False)
+    staged, _ = _taobao_import(run, tmp_path / "staged", monkeypatch, path, staged=True)
+    assert False in calls  # the direct path was tried
+    assert direct == staged
+    if direct["exit"] == 0:
+        assert direct["orders"]
+
