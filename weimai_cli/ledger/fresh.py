@@ -228,7 +228,8 @@ _AHEAD_CHUNK = _FRESH_SQL.format(
     cte=_FRESH_CTE.format(source="orders o", where="WHERE o.rowid > :after AND +o.platform = :platform"), where=""
 ).replace("CREATE TEMP TABLE _ledger_fresh AS", "INSERT INTO temp._ledger_fresh")
 # those given a share after the load (attribution): worked out again
-_AHEAD_SHARED = "SELECT line_key FROM orders WHERE share_id IS NOT NULL AND platform = :platform"
+# (+platform: through the index of attributed lines, not every line of the platform)
+_AHEAD_SHARED = "SELECT line_key FROM orders WHERE share_id IS NOT NULL AND +platform = :platform"
 _AHEAD_REDO = _FRESH_SQL.format(
     cte=_FRESH_CTE.format(source="orders o", where="WHERE o.share_id IS NOT NULL AND o.platform = :platform"),
     where="",

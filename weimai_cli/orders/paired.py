@@ -15,6 +15,8 @@ key seen twice among those, or a status ``orders`` refuses raises
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import compress
+from operator import itemgetter, not_
 from types import SimpleNamespace
 
 from weimai_cli.clock import DAY_SQL
@@ -22,6 +24,7 @@ from weimai_cli.orders.values import LINE_FIELDS
 from weimai_cli.orders.write import _CODE_FIELDS, _VALID_STATUS, Direct, Restage, Staged, Writer
 
 _FLUSH = 2000  # presale lines staged at a time
+_PRESALE = itemgetter(-1)
 
 
 class RowCodes:
@@ -73,13 +76,14 @@ class Paired(Writer):
         names = ("line_key", "row", *fields)
         if self.direct.fixed["kind"] not in ("affiliate", "shop"):
             raise Restage
-        status = names.index("status") if "status" in names else None
-        code = [names.index(f) for f in ("row", *_CODE_FIELDS)] if set(_CODE_FIELDS) <= set(names) else None
+        status = itemgetter(names.index("status")) if "status" in names else None
+        code = itemgetter(*(names.index(f) for f in ("row", *_CODE_FIELDS))) \
+            if set(_CODE_FIELDS) <= set(names) else None
         for chunk in chunks:
-            if status is not None and not _VALID_STATUS.issuperset(t[status] for t in chunk):
+            if status is not None and not _VALID_STATUS.issuperset(map(status, chunk)):
                 raise Restage
             if code is not None:
-                self.bad_codes.add(tuple(t[i] for i in code) for t in chunk if not t[-1])
+                self.bad_codes.add(map(code, compress(chunk, map(not_, map(_PRESALE, chunk)))))
             yield chunk
 
     def load(self, packed: Iterable[list[tuple]], fields=LINE_FIELDS[1:]) -> None:
@@ -91,13 +95,19 @@ class Paired(Writer):
                 staged.load([held[:]], fields)
                 held.clear()
 
+        # (line_key, row, *fields, presale) -> (line_key, *fields)
+        single = itemgetter(0, *range(2, len(fields) + 2))
+
         def singles() -> Iterator[list[tuple]]:
             for chunk in packed:
-                one = [t[:1] + t[2:-1] for t in chunk if not t[-1]]
-                if len(one) < len(chunk):
-                    held.extend(t for t in chunk if t[-1])
+                flags = list(map(_PRESALE, chunk))
+                if any(flags):
+                    one = list(map(single, compress(chunk, map(not_, flags))))
+                    held.extend(compress(chunk, flags))
                     if len(held) >= _FLUSH:
                         stage()
+                else:
+                    one = list(map(single, chunk))
                 self.fed += len(chunk)
                 yield one
             stage()
