@@ -38,7 +38,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress
-from operator import itemgetter
 
 from weimai_cli.orders.columns import ColumnGetters
 from weimai_cli.orders.values import LINE_FIELDS
@@ -250,24 +249,10 @@ def compile_description(d: Description, c, ctx):
     fixed = tuple(d.fixed.items())
     extra_keys, extra_names = tuple(d.extra), tuple(d.extra.values())
     derive = d.derive
-    # only the columns the description reads are transposed (an export holds
-    # many more: Taobao's 46, of which 20 are read)
-    used = sorted({i for r in (*d.reads.values(), *d.lazy.values()) if (i := c.index(r.column)) is not None})
-    pick = itemgetter(*used) if len(used) > 1 else None
-    width = used[-1] + 1 if used else 0
-
-    def transposed(rows: list) -> list:
-        columns: list = [()] * width
-        if pick is not None:
-            for i, col in zip(used, zip(*map(pick, rows))):
-                columns[i] = col
-        elif used:
-            columns[used[0]] = tuple(r[used[0]] for r in rows)
-        return columns
 
     def convert(rows: list) -> Batch:
         n = len(rows)
-        columns = transposed(rows)
+        columns = list(zip(*rows))
         got = Batch(n, columns, rows, lazy, c)
         for name, column, r in plan:
             if column is None:
