@@ -265,3 +265,79 @@ def test_taobao_presale_pairs_direct_store_what_staging_stores(seed, run, home, 
     if direct["exit"] == 0:
         assert direct["orders"]
 
+
+
+# ---- every format's sample, scaled past a batch, on the fast and the staging path -----
+
+_SCALED = {  # format -> (sample, encoding, title lines, key columns made unique per copy)
+    "taobao-union": ("taobao_union_2026-11.csv", "utf-16", 0, ["淘宝子订单号"]),
+    "jd-union": ("jd_union_2026-11.csv", "utf-8", 0, ["orderId"]),
+    "amazon-earnings": ("amazon_fee_earnings_2026-11.csv", "utf-8", 1, ["ASIN"]),
+    "shopify": ("shopify_orders_export.csv", "utf-8", 0, ["Name"]),
+    "douyin": ("douyin_orders.csv", "utf-8-sig", 0, ["子订单编号"]),
+    "douyin-affiliate": ("douyin_affiliate.csv", "utf-8-sig", 0, ["子订单号"]),
+    "generic": ("generic_orders.csv", "utf-8", 0, ["line_key"]),
+}
+
+
+def _scaled(name: str, out, rows: int) -> None:
+    """The sample's rows again and again, their keys made unique (as benchmarks/bench_orders.py does)."""
+    fixture, enc, titles, keys = _SCALED[name]
+    with open(ORDERS / fixture, encoding=enc, newline="") as fh:
+        sample = list(csv.reader(fh))
+    head = sample[titles]
+    body = [r for r in sample[titles + 1:] if r and r[0] not in ("Total", "合计")]
+    idx = [head.index(k) for k in keys]
+    with open(out, "w", encoding=enc, newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(head)
+        for i in range(rows):
+            r = list(body[i % len(body)])
+            copy = i // len(body) + 1
+            for j in idx:
+                v = r[j].strip().strip("=\"'\t")
+                r[j] = f"{v}-{copy}" if not v.isdigit() else f"{v}{copy:07d}"
+            w.writerow(r)
+
+
+@pytest.mark.parametrize("name", sorted(_SCALED))
+def test_scaled_samples_store_on_the_fast_path_what_staging_stores(name, run, home, tmp_path, monkeypatch):
+    """2,500 rows (two batches, over a thousand ledger entries: the ledger's
+    index built after them), read in a child process, fast path vs staged whole."""
+    from weimai_cli.db.store import connect
+    from weimai_cli.orders import write
+
+    path = tmp_path / f"{name}.csv"
+    _scaled(name, path, 2500)
+    monkeypatch.setenv("WEIMAI_READER_PROCESS", "always")
+    got = {}
+    for staged in (False, True):
+        h = tmp_path / ("staged" if staged else "direct")
+        monkeypatch.setenv("WEIMAI_HOME", str(h))
+        load = write.Direct.load
+
+        def direct_load(self, rows, fields, load=load, staged=staged):
+            if staged:
+                raise write.Restage
+            return load(self, rows, fields)
+
+        monkeypatch.setattr(write.Direct, "load", direct_load)
+        r = run("orders", "import", "--json", "--format", name, str(path), *(["--currency", "USD"] if name == "shopify" else []))
+        monkeypatch.setattr(write.Direct, "load", load)
+        conn = connect(h / "weimai.db")
+        try:
+            got[staged] = {
+                "summary": [{k: v for k, v in s.items() if k not in ("file", "import_id")} for s in json.loads(r.stdout)],
+                "indexes": sorted(tuple(x) for x in conn.execute(
+                    "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'")),
+                **{t: [tuple(x) for x in conn.execute(f"SELECT * FROM {t} ORDER BY {order}")] for t, order in (
+                    ("orders", "platform, line_key"), ("ledger", "id"), ("ledger_state", "platform, line_key"),
+                    ("ledger_totals", "1, 2, 3, 4, 5"), ("ledger_days", "1, 2, 3, 4, 5, 6"), ("order_events", "id"))},
+            }
+        finally:
+            conn.close()
+    assert got[False] == got[True]
+    assert len(got[False]["orders"]) >= 2000
+    kind = __import__("weimai_cli.orders.formats", fromlist=["get"]).get(name).kind
+    if kind == "affiliate":
+        assert len(got[False]["ledger"]) > 1000
