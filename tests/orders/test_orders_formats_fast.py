@@ -341,3 +341,39 @@ def test_scaled_samples_store_on_the_fast_path_what_staging_stores(name, run, ho
     kind = __import__("weimai_cli.orders.formats", fromlist=["get"]).get(name).kind
     if kind == "affiliate":
         assert len(got[False]["ledger"]) > 1000
+
+
+_OFFSET_CELLS = st.one_of(
+    st.builds(lambda d, s, h, m: f"{d.isoformat(sep=s)} {h}{m}",
+              st.datetimes(min_value=datetime(1999, 1, 1), max_value=datetime(2100, 12, 31)).map(
+                  lambda x: x.replace(microsecond=0)),
+              st.sampled_from([" ", "T"]), st.sampled_from(["+", "-"]),
+              st.sampled_from(["0000", "0200", "0530", "0800", "1200", "1400", "9999"])),
+    st.sampled_from(["2023-02-29 10:00:00 +0200", "2026-11-03 10:15:00 +02:00", "2026-11-03 10:15:00  +0200",
+                     "2026-11-03 24:00:00 +0200", "2026-11-03 10:15:00+0200", "2026-11-03 10:15:00 +020",
+                     "", "--"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_OFFSET_CELLS, min_size=1, max_size=6), st.booleans())
+def test_a_time_column_with_offsets_reads_as_the_getter_reads_each(column, bounded):
+    """The column fast path for 2026-11-03 10:15:00 +0200: what the row getter gives, or the getter decides."""
+    from weimai_cli.orders.columns import ColumnGetters
+    from weimai_cli.orders.rowgetters import Cols
+    from weimai_cli.orders.values import FieldError
+
+    cols = Cols({"t": 0}, dates=("2000-01-01", "2099-12-31") if bounded else None)
+    want = []
+    for cell in column:
+        try:
+            want.append(cols.time("t")([cell]))
+        except FieldError:
+            want.append(FieldError)
+    read = ColumnGetters(cols).time("t")
+    try:
+        got = read([tuple(column)], [[c] for c in column])
+    except FieldError:
+        assert FieldError in want
+    else:
+        assert got == want
