@@ -34,7 +34,7 @@ import sqlite3
 
 from weimai_cli.clock import day_of, now_iso
 from weimai_cli.ledger.commission import STATUS_BUCKET, Holding, plan, rate_line, target
-from weimai_cli.ledger.fresh import Ahead, book_fresh
+from weimai_cli.ledger.fresh import book_fresh
 from weimai_cli.ledger.sums import STATE_COLUMNS, Booked, apply_sums, new_sums
 from weimai_cli.money import format_fen
 
@@ -104,7 +104,6 @@ def book(
     fast: bool = True,
     whole_platform: str | None = None,
     shop: bool = False,
-    ahead: Ahead | None = None,
 ) -> Booked:
     """Book the ledger entries for the order lines that ``scope_sql`` selects
     as (platform, line_key). Call inside the caller's transaction.
@@ -115,13 +114,7 @@ def book(
     scope is every line of that platform (a platform's first import): when
     the ledger holds none of them and no month is closed, they are read from
     ``orders`` directly; with ``shop`` (a shop export's lines) only those
-    attributed to a share can earn, and only they are read. ``ahead``: that
-    booking, of ``whole_platform``'s lines, worked out while they loaded
-    (:func:`book_ahead`)."""
-    if ahead is not None:
-        result = Booked()
-        if ahead.finish(now_iso(), import_id, result):
-            return result
+    attributed to a share can earn, and only they are read."""
     if fast and whole_platform is not None:
         closed = closed_periods(conn)
         if not closed and not _holds_any(conn, [whole_platform]):
@@ -188,17 +181,6 @@ def _book_python(conn, rest: str, closed, now: str, import_id, result: Booked) -
         f"INSERT OR REPLACE INTO ledger_state ({STATE_COLUMNS}) "
         f"SELECT {STATE_COLUMNS} FROM temp._ledger_new_state"
     )
-
-
-def book_ahead(conn, platform: str) -> Ahead | None:
-    """For an affiliate report's first lines of ``platform``, written
-    straight into ``orders``: their set-based booking, to be worked out
-    while they load (:class:`fresh.Ahead`; :func:`book` with ``ahead``
-    finishes it) — None when :func:`book` would not book them that way
-    (a month closed, or the ledger holds a line of the platform)."""
-    if closed_periods(conn) or _holds_any(conn, [platform]):
-        return None
-    return Ahead(conn, platform, now_iso())
 
 
 def _holds_any(conn, platforms: list[str]) -> bool:

@@ -140,19 +140,34 @@ SELECT period, earner, platform, line_key, sku, share_id, day, currency, kind, h
 ) ORDER BY platform, line_key, n
 """
 
-# one grouping for both kinds (a kind's sum is NULL where a group has none of it)
 _FRESH_SUMS = """
-WITH g AS MATERIALIZED (
-  SELECT period, earner, coalesce(day, '') AS day, currency, home,
-         sum(w_gross) FILTER (WHERE w_gross != 0) AS accrual, sum(w_rev) FILTER (WHERE w_rev != 0) AS reversal
-  FROM temp._ledger_fresh WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)
-  GROUP BY period, earner, coalesce(day, ''), currency, home
-)
 INSERT INTO temp._ledger_sums
-SELECT period, earner, day, currency, home, 'accrual', accrual FROM g WHERE accrual IS NOT NULL
-UNION ALL
-SELECT period, earner, day, currency, home, 'reversal', reversal FROM g WHERE reversal IS NOT NULL
+SELECT period, earner, coalesce(day, ''), currency, home, kind, sum(amt) FROM (
+  SELECT period, earner, day, currency, home, 'accrual' AS kind, w_gross AS amt FROM temp._ledger_fresh
+  WHERE earner IS NOT NULL AND w_gross != 0
+  UNION ALL
+  SELECT period, earner, day, currency, home, 'reversal', w_rev FROM temp._ledger_fresh
+  WHERE earner IS NOT NULL AND w_rev != 0
+) GROUP BY 1, 2, 3, 4, 5, 6
 """
+
+
+_REBUILD_MIN = 1000  # (fewer entries: the index kept, nothing to gain)
+
+
+@contextmanager
+def _ledger_indexes_dropped(conn, drop: bool):
+    """db.store.plain_indexes_dropped for ``ledger`` (which the db layer's
+    migrations reach through booking: not imported from there)."""
+    rebuild = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger' AND sql IS NOT NULL "
+        "AND sql NOT LIKE 'CREATE UNIQUE%' AND sql NOT LIKE '% WHERE %' ORDER BY name"
+    ).fetchall() if drop else []
+    for name, _sql in rebuild:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _name, sql in rebuild:
+        conn.execute(sql)
 
 
 def book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_rest: bool = False,
@@ -183,29 +198,6 @@ def book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_re
     else:
         result.lines += conn.execute(_FRESH_STATE.format(cte=cte, lines="homed"), values).rowcount
         conn.execute(_FRESH_SQL.format(cte=cte, where=_EARNING), values)
-    _book_entries(conn, now, import_id, result)
-
-
-_REBUILD_MIN = 1000  # (fewer entries: the index kept, nothing to gain)
-
-
-@contextmanager
-def _ledger_indexes_dropped(conn, drop: bool):
-    """db.store.plain_indexes_dropped for ``ledger`` (which the db layer's
-    migrations reach through booking: not imported from there)."""
-    rebuild = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger' AND sql IS NOT NULL "
-        "AND sql NOT LIKE 'CREATE UNIQUE%' AND sql NOT LIKE '% WHERE %' ORDER BY name"
-    ).fetchall() if drop else []
-    for name, _sql in rebuild:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in rebuild:
-        conn.execute(sql)
-
-
-def _book_entries(conn, now: str, import_id: int | None, result: Booked) -> None:
-    """The entries and sums of the lines in ``temp._ledger_fresh`` (dropped after)."""
     try:
         # (many entries into a ledger holding few: its plain index built once
         # after them rather than one random insert each; see write.rebuild_pays)
@@ -222,70 +214,3 @@ def _book_entries(conn, now: str, import_id: int | None, result: Booked) -> None
     finally:
         conn.execute("DROP TABLE temp._ledger_fresh")
 
-
-# the lines of an affiliate report written since the last look (a rowid above :after)
-_AHEAD_CHUNK = _FRESH_SQL.format(
-    cte=_FRESH_CTE.format(source="orders o", where="WHERE o.rowid > :after AND +o.platform = :platform"), where=""
-).replace("CREATE TEMP TABLE _ledger_fresh AS", "INSERT INTO temp._ledger_fresh")
-# those given a share after the load (attribution): worked out again
-# (+platform: through the index of attributed lines, not every line of the platform)
-_AHEAD_SHARED = "SELECT line_key FROM orders WHERE share_id IS NOT NULL AND +platform = :platform"
-_AHEAD_REDO = _FRESH_SQL.format(
-    cte=_FRESH_CTE.format(source="orders o", where="WHERE o.share_id IS NOT NULL AND o.platform = :platform"),
-    where="",
-).replace("CREATE TEMP TABLE _ledger_fresh AS", "INSERT INTO temp._ledger_fresh")
-_AHEAD_STATE = _FRESH_STATE.format(cte="", lines="temp._ledger_fresh") + "  AND rowid > :seen"
-
-
-class Ahead:
-    """The set-based booking of an affiliate report's first lines (a
-    platform the ledger holds nothing of, no month closed), worked out a
-    chunk at a time while the lines load (:meth:`add` after each chunk
-    written to ``orders``), so that what is left for :meth:`finish` after
-    the load is the entries and the sums. The same statements as
-    :func:`book_fresh`'s, over the lines written since the last chunk; the
-    lines attribution gives a share after the load are worked out again."""
-
-    def __init__(self, conn, platform: str, now: str):
-        self.conn, self.platform, self.current = conn, platform, now[:7]
-        self.after = conn.execute("SELECT coalesce(max(rowid), 0) FROM orders").fetchone()[0]
-        conn.execute("DROP TABLE IF EXISTS temp._ledger_fresh")
-        conn.execute(_FRESH_SQL.format(cte=_FRESH_CTE.format(source="orders o", where="WHERE false"), where=""),
-                     {"current": self.current})
-
-    def _values(self) -> dict:
-        return {"current": self.current, "platform": self.platform, "after": self.after}
-
-    def _work_out(self, sql: str) -> None:
-        """Put the lines ``sql`` selects in temp._ledger_fresh, their states in ledger_state."""
-        conn, values = self.conn, self._values()
-        values["seen"] = conn.execute("SELECT coalesce(max(rowid), 0) FROM temp._ledger_fresh").fetchone()[0]
-        conn.execute(sql, values)
-        conn.execute(_AHEAD_STATE, values)
-
-    def add(self) -> None:
-        """Work out the lines written since the last call."""
-        self._work_out(_AHEAD_CHUNK)
-        self.after = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM orders").fetchone()[0]
-
-    def drop(self) -> None:
-        self.conn.execute("DROP TABLE IF EXISTS temp._ledger_fresh")
-
-    def finish(self, now: str, import_id: int | None, result: Booked) -> bool:
-        """Book the lines worked out; False (nothing booked, nothing kept)
-        when the month turned since: :func:`book_fresh` books them then."""
-        conn, values = self.conn, self._values()
-        if now[:7] != self.current:
-            conn.execute("DELETE FROM ledger_state WHERE platform = ?", (self.platform,))
-            self.drop()
-            return False
-        if conn.execute(_AHEAD_SHARED + " LIMIT 1", values).fetchone():
-            conn.execute(f"DELETE FROM temp._ledger_fresh WHERE line_key IN ({_AHEAD_SHARED})", values)
-            conn.execute(f"DELETE FROM ledger_state WHERE platform = :platform AND line_key IN ({_AHEAD_SHARED})",
-                         values)
-            self._work_out(_AHEAD_REDO)
-        result.lines += conn.execute(
-            "SELECT count(*) FROM temp._ledger_fresh WHERE earner IS NOT NULL"
-        ).fetchone()[0]
-        _book_entries(conn, now, import_id, result)
-        return True

@@ -12,13 +12,12 @@ from weimai_cli.orders.request import ImportResult, Target
 
 
 def book(conn, res: ImportResult, target: Target, *, total: int, inserted: bool, fresh: bool,
-         refunds: bool, attributed_since: int | None, ahead=None) -> None:
+         refunds: bool, attributed_since: int | None) -> None:
     """Book the part's lines; the counts go in ``res``. ``total``: the part's
     lines; ``inserted``: written straight into orders (write.Direct);
     ``fresh``: the platform had no lines before; ``refunds``: a refund file;
     ``attributed_since``: the last order event id before lines were
-    attributed now (attribution.attribute_lines), else None; ``ahead``: their
-    booking, worked out while they loaded (write.Direct)."""
+    attributed now (attribution.attribute_lines), else None."""
     platform, import_id, shop = target.platform, target.import_id, target.kind == "shop"
     if shop and not inserted and res.new == total:
         # every line new (none held anything): those attributed to a share are all that earn
@@ -54,7 +53,7 @@ def book(conn, res: ImportResult, target: Target, *, total: int, inserted: bool,
         scope += " UNION SELECT ?, line_key FROM temp._seen_valid"
         params += (platform,)
     booked = ledger.book(conn, scope, params, import_id=import_id,
-                         whole_platform=platform if inserted else None, shop=shop, ahead=ahead)
+                         whole_platform=platform if inserted else None, shop=shop)
     if res.stale:
         conn.execute("DROP TABLE IF EXISTS temp._seen_valid")
     res.ledger_entries, res.adjustments = booked.entries, booked.adjustments

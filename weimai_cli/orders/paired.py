@@ -3,8 +3,8 @@ deposit and balance, ``Format.pairs``): a platform's first lines written
 straight into ``orders`` all the same.
 
 :class:`Paired` sends a line of one row to :class:`~weimai_cli.orders.write.Direct`
-(straight into ``orders``, its booking worked out as it loads) and the rows
-flagged ``presale`` to a :class:`~weimai_cli.orders.write.Staged` table, where a
+(straight into ``orders``) and the rows flagged ``presale`` to a
+:class:`~weimai_cli.orders.write.Staged` table, where a
 pair adds up exactly as when the whole file is staged. After the load the
 merged presale lines join the others in ``orders`` (sorted by key, as the
 staging path inserts them). A presale key that is also a line of one row, a
@@ -63,7 +63,6 @@ class Paired(Writer):
     def __init__(self, conn, platform, kind, distributor, import_id):
         super().__init__(conn)
         self.direct = Direct(conn, platform, kind, distributor, import_id)
-        self.ahead = self.direct.ahead
         self.staged = Staged(conn)  # (temp._lines until the load ends, then temp._presale)
         self.platform = platform
         self.bad_codes = RowCodes(self.direct.bad_codes.shares)
@@ -138,8 +137,6 @@ class Paired(Writer):
             (self.platform, *fixed.values()),
         ).rowcount
         if added:
-            if self.ahead is not None:
-                self.ahead.add()
             self._presale_codes = RowCodes(self.bad_codes.shares)
             self._presale_codes.add(conn.execute(
                 "SELECT row, tracking_code, code_status, code_share_id FROM temp._presale "

@@ -122,7 +122,7 @@ def import_part(conn, run: Run, path: str, part, digest: str, *, several: bool,
             fresh = merge.merge(conn, writer, fmt.mode, res, target, now)
             since = attribution.attribute_lines(conn, res, target, writer.bad_codes, now)
             book.book(conn, res, target, total=writer.total, inserted=writer.inserted, fresh=fresh,
-                      refunds=fmt.mode == "refund", attributed_since=since, ahead=writer.ahead)
+                      refunds=fmt.mode == "refund", attributed_since=since)
         finally:
             writer.drop()
         record_outcome(conn, res, run.key, table.repeated_header_rows, totals)

@@ -28,7 +28,6 @@ from weimai_cli.clock import DAY_SQL, now_iso
 from weimai_cli.db.store import plain_indexes_dropped
 from weimai_cli.errors import BadInput
 from weimai_cli.i18n import _
-from weimai_cli.ledger.booking import book_ahead
 from weimai_cli.orders.codes import BadCodes
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL, STATUSES
 
@@ -125,7 +124,6 @@ class Writer(ABC):
     with_row = True
     inserted = False
     bad_codes: BadCodes | None = None
-    ahead = None  # the lines' booking, worked out as they load (ledger.booking.book_ahead)
 
     def __init__(self, conn):
         self.conn = conn
@@ -256,10 +254,6 @@ class Direct(Writer):
             "distributor": (distributor or "me") if kind == "affiliate" else None,
             "first_import_id": import_id, "last_import_id": import_id, "updated_at": now_iso(),
         }
-        # an affiliate report's lines all earn: their booking is worked out a
-        # chunk at a time as they load (while a reader child converts the next)
-        if kind == "affiliate":
-            self.ahead = book_ahead(conn, platform)
 
     def _row(self, names: tuple[str, ...]) -> Callable[[int], str]:
         """``row(first)``: the VALUES row of a line of ``names`` from ?first
@@ -312,8 +306,6 @@ class Direct(Writer):
                 if insert.write(self.conn, chunk) != len(chunk):
                     raise Restage
                 self.fed += len(chunk)
-                if self.ahead is not None:
-                    self.ahead.add()
         self.total = self.fed
         self.conn.execute("DROP TABLE IF EXISTS temp._platform")
         self.conn.execute("CREATE TEMP TABLE _platform (platform TEXT NOT NULL)")
@@ -327,5 +319,3 @@ class Direct(Writer):
     def drop(self) -> None:
         self.conn.execute("DROP VIEW IF EXISTS temp._lines")
         self.conn.execute("DROP TABLE IF EXISTS temp._platform")
-        if self.ahead is not None:
-            self.ahead.drop()
