@@ -18,7 +18,8 @@ each in a fresh child process (wall time and peak RSS from wait4):
   first import);
 * the GB18030 file into a fresh home;
 * each format's sample file (tests/data/orders) scaled to --sample-rows rows
-  (medians of --repeat runs too; rows/s also as a ratio to generic's).
+  (medians of --repeat rounds, every format once a round; rows/s also as a
+  ratio to generic's; ``--formats a,b`` for only some, generic always).
 
 Targets (issue 4): import ≤ 2.0 × reference, re-import ≤ 1.5 × reference,
 peak ≤ 100 MiB, GB18030 ≤ 1.15 × UTF-8.
@@ -191,6 +192,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement (medians reported)")
     ap.add_argument("--no-generate", action="store_true", help="reuse the files in --workdir")
     ap.add_argument("--no-formats", action="store_true", help="skip the per-format samples")
+    ap.add_argument("--formats", default=None,
+                    help="only these formats' samples, comma-separated (generic, the reference, always runs)")
     args = ap.parse_args()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="weimai-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -263,14 +266,27 @@ def main() -> None:
     fig["rows_per_s"] = round(args.rows / fig["import_s"])
 
     per_format = {}
-    for name, spec in SAMPLES.items():
-        if spec is None or args.no_formats:
-            continue
-        path = work / f"sample-{name}.csv"
-        rows = scale(name, path, args.sample_rows)
-        wall, rss, _cpu = median_of(n, lambda path=path, name=name: weimai_import(path, fresh(f"home-{name}"), "--format", name))
-        per_format[name] = {"rows": rows, "seconds": round(wall, 2), "rows_per_s": round(rows / wall),
-                            "peak_mib": round(rss / 2**20, 1)}
+    only = None if args.formats is None else {"generic", *args.formats.split(",")}
+    unknown = (only or set()) - set(SAMPLES)
+    if unknown:
+        raise SystemExit(f"--formats: no sample for {', '.join(sorted(unknown))}")
+    names = [name for name, spec in SAMPLES.items()
+             if spec is not None and not args.no_formats and (only is None or name in only)]
+    paths = {name: work / f"sample-{name}.csv" for name in names}
+    rows = {name: scale(name, paths[name], args.sample_rows) for name in names}
+    # round-robin (every format once, then again …): a spell of load on a
+    # shared machine falls on every format alike rather than on one
+    runs: dict[str, list] = {name: [] for name in names}
+    for _ in range(n):
+        for name in names:
+            wall, rss = weimai_import(paths[name], fresh(f"home-{name}"), "--format", name)
+            runs[name].append((wall, rss, CPU[-1]))
+    for name in names:
+        wall = statistics.median(r[0] for r in runs[name])
+        rss = max(r[1] for r in runs[name])
+        cpu = statistics.median(r[2] for r in runs[name])
+        per_format[name] = {"rows": rows[name], "seconds": round(wall, 2), "cpu_s": round(cpu, 2),
+                            "rows_per_s": round(rows[name] / wall), "peak_mib": round(rss / 2**20, 1)}
     generic = per_format.get("generic")
     for f in per_format.values():  # issue 12: each format ≥ 0.75 × generic's rows/s, the same run
         f["vs_generic"] = round(f["rows_per_s"] / generic["rows_per_s"], 2) if generic else None
@@ -302,7 +318,7 @@ def main() -> None:
     if per_format:
         print("per format, sample scaled:")
     for name, f in per_format.items():
-        print(f"  {name:18} {f['rows']:>8,} rows  {f['seconds']:>7.2f} s  {f['rows_per_s']:>9,} rows/s  "
+        print(f"  {name:18} {f['rows']:>8,} rows  {f['seconds']:>7.2f} s ({f['cpu_s']:.2f})  {f['rows_per_s']:>9,} rows/s  "
               f"peak {f['peak_mib']} MiB" + (f"  {f['vs_generic']:.2f}× generic" if f["vs_generic"] else ""))
 
 

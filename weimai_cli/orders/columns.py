@@ -4,6 +4,7 @@ once, with a fast path per column."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from weimai_cli.orders.rowgetters import Cols
@@ -17,6 +18,7 @@ from weimai_cli.orders.values import (
     _MONEY_COLUMN_SIGN,
     _MONEY_COLUMN_SIGNED,
     _RATE_COLUMN,
+    _TIME,
     _TIME_COLUMN,
     _TIME_COLUMN_SLASHED,
     NONE,
@@ -162,6 +164,25 @@ def _slashed_time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list 
     return fast
 
 
+# YYYY-MM-DD HH:MM:SS +0200 (Shopify's): parse_time reads it as 2026-11-03T10:15:00+02:00
+_OFFSET_TIME = f"{_TIME} [+-][0-9]{{4}}"
+_TIME_COLUMN_OFFSET = re.compile(f"(?:{_OFFSET_TIME}\n)*{_OFFSET_TIME}")
+
+
+def _offset_time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
+    """``_time_fast`` for times with a numeric offset (its day the day as written)."""
+    lo, hi = bounds or ("", "~")
+
+    def fast(col):
+        joined = _NL.join(col)
+        if _one_per_line(joined, len(col)) and _TIME_COLUMN_OFFSET.fullmatch(joined) \
+                and lo <= min(col)[:10] and max(col)[:10] <= hi:
+            return [f"{v[:10]}T{v[11:19]}{v[20:23]}:{v[23:]}" for v in col]
+        return None
+
+    return fast
+
+
 def _status_fast(table: dict[str, str]) -> Callable[[tuple], tuple | None]:
     exact = {k: v for k, v in table.items() if k == k.strip() and k not in NONE}
 
@@ -198,8 +219,9 @@ class ColumnGetters:
 
     def time(self, name: str) -> Column | None:
         fast, slashed = _time_fast(self.cols.dates), _slashed_time_fast(self.cols.dates)
-        return self._get(name, self.cols.time(name),
-                         lambda col: _split_empty(col, fast) or _split_empty(col, slashed))
+        offset = _offset_time_fast(self.cols.dates)
+        return self._get(name, self.cols.time(name), lambda col: _split_empty(col, fast)
+                         or _split_empty(col, slashed) or _split_empty(col, offset))
 
     def rate(self, name: str) -> Column | None:
         return self._get(name, self.cols.rate(name), lambda col: _split_empty(col, _rate_fast))

@@ -66,8 +66,7 @@ def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=Tr
             extra = {k: v for k, v in extra.items() if v is not None}
             line["extra"] = dumps(extra, ensure_ascii=False, separators=(",", ":")) if extra else None
         if line.get("month") is None and line.get("status") is not None:
-            when = line.get("paid_at") or line.get("created_at")
-            line["month"] = when[:7] if when and when.endswith("+08:00") else month_of(when)
+            line["month"] = _month(line.get("paid_at") or line.get("created_at"))
         if not with_row:
             return (line["line_key"], *map(line.get, fields))
         return (line["line_key"], rownum, *map(line.get, fields), line.get("presale", 0))
@@ -99,14 +98,19 @@ def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=Tr
 
     def batch(pending):
         """The column-wise path; a batch it cannot prove clean goes row by row."""
+        rownums = [rownum for rownum, _ in pending]
         try:
-            got = parser.batch([values for _, values in pending])
+            got = parser.batch([values for _, values in pending], *((rownums,) if grouped else ()))
         except FieldError:
             got = None
+        if got is not None and grouped:
+            # (lines of the rows before, those held back after: a grouped
+            # parser gives only lines _with_currency and _batch_tuples take)
+            got, rownums = got
         if got is not None and need_currency:
-            got = _with_currency(got, currency, len(pending))
+            got = _with_currency(got, currency, len(rownums))
         if got is not None:
-            lines = _batch_tuples(got, [rownum for rownum, _ in pending], fields, with_row)
+            lines = _batch_tuples(got, rownums, fields, with_row)
             if lines is not None:
                 return lines
         return [t for rownum, values in pending for t in one(rownum, values)]
@@ -163,6 +167,7 @@ def from_rows(table, fmt, parser, cols, res, skip_bad, rejects, bar, with_row=Tr
 
     text = table.container in _TEXT_CONTAINERS
     by_batch = parser.batch is not None
+    grouped = parser.grouped
     rows = iter(table.rows)
     while True:
         chunk: list = []
@@ -234,6 +239,19 @@ def _with_currency(got: dict, currency: str | None, n: int) -> dict | None:
     return got
 
 
+# a time with an offset whose day is the 3rd to the 26th: the Asia/Shanghai
+# time is under two days away (offsets are within ±24 hours), the same month
+_MIDMONTH = re.compile(r"[0-9]{4}-[0-9]{2}-(?:0[3-9]|1[0-9]|2[0-6])T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2}").fullmatch
+
+
+def _month(when: str | None) -> str | None:
+    """values.month_of (the Asia/Shanghai month of an ISO time), at once for
+    a Shanghai time or one far from a month's ends."""
+    if when and (when.endswith("+08:00") or _MIDMONTH(when)):
+        return when[:7]
+    return month_of(when)
+
+
 def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list | None:
     """Staging tuples from a batch's columns, as ``staged`` makes them from lines;
     None when a line needs the row path (a quantity that is not a sale's)."""
@@ -253,10 +271,7 @@ def _batch_tuples(got: dict, rownums: list[int], fields, with_row=True) -> list 
                 and all(map(_ENDS_SHANGHAI, whens)):
             got["month"] = list(map(_MONTH, whens))
         else:
-            got["month"] = [
-                None if s is None else w[:7] if w and w.endswith("+08:00") else month_of(w)
-                for s, w in zip(status or repeat(None, n), whens)
-            ]
+            got["month"] = [None if s is None else _month(w) for s, w in zip(status or repeat(None, n), whens)]
     columns = [got.get(f) or repeat(None, n) for f in fields]
     if not with_row:
         return list(zip(got["line_key"], *columns))

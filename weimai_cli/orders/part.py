@@ -15,7 +15,7 @@ from __future__ import annotations
 from weimai_cli.clock import now_iso
 from weimai_cli.errors import BadInput, UsageError
 from weimai_cli.i18n import _
-from weimai_cli.orders import attribution, book, forked, lines, merge, write
+from weimai_cli.orders import attribution, book, forked, lines, merge, paired, write
 from weimai_cli.orders import formats as fmts
 from weimai_cli.orders.history import (
     record_import,
@@ -87,8 +87,9 @@ def import_part(conn, run: Run, path: str, part, digest: str, *, several: bool,
             file=table.path, format=fmt.name, platform=plat, kind=kind,
             container=table.container, encoding=table.encoding, sha256=digest,
         )
-        # a platform's first lines, none rejected: straight into orders
-        direct = direct and fmt.mode != "refund" and not fmt.pairs and not req.skip_bad and conn.execute(
+        # a platform's first lines, none rejected: straight into orders (a
+        # report with presale pairs too: they are staged apart, paired.py)
+        direct = direct and fmt.mode != "refund" and not req.skip_bad and conn.execute(
             "SELECT 1 FROM orders WHERE platform = ? LIMIT 1", (plat,)
         ).fetchone() is None
         if direct:
@@ -98,7 +99,8 @@ def import_part(conn, run: Run, path: str, part, digest: str, *, several: bool,
                                   table.encoding, plat, kind, owner)
         res.import_id = import_id
         target = Target(plat, kind, owner, import_id)
-        writer = write.Direct(conn, plat, kind, req.distributor, import_id) if direct else write.Staged(conn)
+        writer = (paired.Paired if fmt.pairs else write.Direct)(conn, plat, kind, req.distributor, import_id) \
+            if direct else write.Staged(conn)
         try:
             totals: list[tuple[int, str | dict]] = []  # (row, message) of total rows that disagree
             bar = None

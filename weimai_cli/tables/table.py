@@ -233,8 +233,9 @@ def open_table(
         ))
 
     def text_body():
-        """Rows of a CSV/TSV read a chunk at a time: a chunk of one line per
-        row and :func:`clean` rows goes on as it is read, others row by row."""
+        """Rows of a CSV/TSV read a chunk at a time: a chunk of :func:`clean`
+        rows goes on as it is read (numbered at once when each row is one
+        line), others row by row."""
         start = reader.line_num
         while True:
             chunk: list = []
@@ -243,8 +244,13 @@ def open_table(
                 chunk.extend(islice(reader, TEXT_CHUNK))  # (keeps the rows read before an error)
             except (UnicodeDecodeError, csv.Error) as exc:
                 broken = exc
-            if broken is None and reader.line_num - start == len(chunk) and clean(chunk):
-                yield from zip(range(start + 1, reader.line_num + 1), chunk)
+            if broken is None and clean(chunk):
+                # (every row as it is read: only its line number to work out
+                # when a cell holds a line break)
+                if reader.line_num - start == len(chunk):
+                    yield from zip(range(start + 1, reader.line_num + 1), chunk)
+                else:
+                    yield from zip(_line_numbers(chunk, start), chunk)
             else:
                 yield from checked(zip(_line_numbers(chunk, start), chunk))
             if broken is not None:

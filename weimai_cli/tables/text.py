@@ -109,9 +109,11 @@ def _line_numbers(chunk: list, start: int) -> list[int]:
     n = start
     for values in chunk:
         n += 1
-        for cell in values:
-            if "\n" in cell or "\r" in cell:
-                n += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+        # (a row's cells joined by a comma: a break is never made or split at a
+        # join, so the row's breaks are its cells'; most rows hold none)
+        row = ",".join(values)
+        if "\n" in row or "\r" in row:
+            n += row.count("\n") + row.count("\r") - row.count("\r\n")
         out.append(n)
     return out
 

@@ -62,16 +62,22 @@ class Parser:
     None means any. ``batch`` (stateless parsers only): a batch of rows'
     values (text or a workbook's typed cells) -> {field: one value per row,
     or None for all None}, equal to what ``feed`` makes of each row, or None
-    / FieldError when the batch must go row by row.
+    / FieldError when the batch must go row by row. A ``grouped`` parser's
+    batch (Shopify's: lines known only once their order ends) holds state:
+    it takes the rows and their numbers and gives (columns, the row numbers
+    of the lines they hold), the lines of rows it holds back coming with a
+    later batch or ``flush``; or None, its row path's state then as if
+    ``feed`` had read every row before the batch.
     """
 
     def __init__(self, feed: Callable[[int, list], list], flush: Callable[[], list] | None = None,
                  *, fields: tuple[str, ...] | None = None,
-                 batch: Callable[[list], dict | None] | None = None):
+                 batch: Callable[..., dict | tuple | None] | None = None, grouped: bool = False):
         self.feed = feed
         self.flush = flush or (lambda: [])
         self.fields = fields
         self.batch = batch
+        self.grouped = grouped
 
 
 @dataclass
