@@ -119,8 +119,12 @@ _EARNING = "WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)"
 # without a sort (columns untyped: kept as the query gives them)
 _FRESH_COLUMNS = (
     "platform, line_key, sku, share_id, day, currency, month_raw, period, earner, status, paid_raw, refunded_raw, "
-    "seen_valid, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home"
+    "seen_valid, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net"
 )
+# (the bucket a line's entries go to worked out from its stored columns, not
+# in the query: there it would work out the line's commission twice more)
+_HOME = _TARGET["home"]
+_FRESH_HOMED = f"(SELECT *, {_HOME} AS home FROM temp._ledger_fresh)"
 _FRESH_TABLE = (
     f"CREATE TEMP TABLE _ledger_fresh ({_FRESH_COLUMNS})"
 )
@@ -139,7 +143,8 @@ _FRESH_ENTRIES = f"""
 INSERT INTO ledger (period, distributor, platform, line_key, sku, share_id, day, currency, kind, bucket,
                     amount_fen, base_fen, rate_bp, rate_source, orig_period, reason, import_id, created_at)
 SELECT period, earner, platform, line_key, sku, share_id, day, currency,
-       CASE k.n WHEN 0 THEN 'accrual' ELSE 'reversal' END, home, CASE k.n WHEN 0 THEN w_gross ELSE w_rev END,
+       CASE k.n WHEN 0 THEN 'accrual' ELSE 'reversal' END, {_HOME},
+       CASE k.n WHEN 0 THEN w_gross ELSE w_rev END,
        base, rate_bp, source, NULL,
        CASE WHEN k.n = 0 THEN
               CASE WHEN w_gross < 0 THEN status || ': commission corrected'
@@ -154,12 +159,12 @@ ORDER BY f.rowid, k.n
 """
 
 # the sums in one pass: each group's accrual and reversal (those it has entries for)
-_FRESH_SUMS = """
+_FRESH_SUMS = f"""
 INSERT INTO temp._ledger_sums
 SELECT period, earner, day, currency, home, CASE k.n WHEN 0 THEN 'accrual' ELSE 'reversal' END,
        CASE k.n WHEN 0 THEN gross ELSE rev END
 FROM (
-  SELECT period, earner, coalesce(day, '') AS day, currency, home,
+  SELECT period, earner, coalesce(day, '') AS day, currency, {_HOME} AS home,
          sum(w_gross) AS gross, total(w_gross != 0) AS grossing, sum(w_rev) AS rev, total(w_rev != 0) AS reversing
   FROM temp._ledger_fresh WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0) GROUP BY 1, 2, 3, 4, 5
 ) CROSS JOIN temp._ledger_kinds k
@@ -214,7 +219,7 @@ def book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_re
     conn.execute(_FRESH_TABLE)
     if earning and earning[0]:
         conn.execute(_FRESH_SQL.format(cte=cte, where=""), values)
-        result.lines += conn.execute(_FRESH_STATE.format(cte="", lines="temp._ledger_fresh")).rowcount
+        result.lines += conn.execute(_FRESH_STATE.format(cte="", lines=_FRESH_HOMED)).rowcount
     else:
         result.lines += conn.execute(_FRESH_STATE.format(cte=cte, lines="homed"), values).rowcount
         conn.execute(_FRESH_SQL.format(cte=cte, where=_EARNING), values)
