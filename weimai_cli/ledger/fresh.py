@@ -50,7 +50,7 @@ _TARGET = sql_target(_COLS)
 
 _FRESH_CTE = f"""
 WITH raw AS (
-  SELECT o.platform, o.line_key, o.sku, coalesce(o.currency, 'CNY') AS currency,
+  SELECT {{keys}}, o.sku, coalesce(o.currency, 'CNY') AS currency,
          o.paid_fen AS paid_raw, o.refunded_fen AS refunded_raw, o.status, o.paid_at,
          o.month AS month_raw, coalesce(o.month, :current) AS period, {DAY_SQL.format(paid="o.paid_at", created="o.created_at")} AS day,
          o.share_id, o.reported_commission_fen AS rep_fen, o.settled_commission_fen AS set_fen,
@@ -114,41 +114,61 @@ FROM {{lines}} WHERE earner IS NOT NULL
 
 # the lines with entries to book (w_net = w_gross + w_rev: the others book none)
 _EARNING = "WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0)"
-_FRESH_SQL = """
-CREATE TEMP TABLE _ledger_fresh AS
-{cte}
-SELECT platform, line_key, sku, share_id, day, currency, month_raw, period, earner, status, paid_raw, refunded_raw,
-       paid_at, seen_valid, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net, home
-FROM homed {where}
+# the worked-out lines, written in the order of the lines (platform,
+# line_key), so their rowids follow it and the entries are numbered in it
+# without a sort (columns untyped: kept as the query gives them)
+_FRESH_COLUMNS = (
+    "platform, line_key, sku, share_id, day, currency, month_raw, period, earner, status, paid_raw, refunded_raw, "
+    "seen_valid, rep_fen, set_fen, rep_bp, expected_bp, base, rate_bp, source, w_gross, w_rev, w_net"
+)
+# (the bucket a line's entries go to worked out from its stored columns, not
+# in the query: there it would work out the line's commission twice more)
+_HOME = _TARGET["home"]
+_FRESH_HOMED = f"(SELECT *, {_HOME} AS home FROM temp._ledger_fresh)"
+_FRESH_TABLE = (
+    f"CREATE TEMP TABLE _ledger_fresh ({_FRESH_COLUMNS})"
+)
+_FRESH_SQL = f"""
+INSERT INTO temp._ledger_fresh
+{{cte}}
+SELECT {_FRESH_COLUMNS}
+FROM homed {{where}} ORDER BY platform, line_key
 """
+
+# an entry per line and kind, the accrual (n = 0) before the reversal (n = 1):
+# each line's entries in one pass over the lines, in their order
+_KINDS = "CREATE TEMP TABLE _ledger_kinds (n INTEGER PRIMARY KEY)"
 
 _FRESH_ENTRIES = f"""
 INSERT INTO ledger (period, distributor, platform, line_key, sku, share_id, day, currency, kind, bucket,
                     amount_fen, base_fen, rate_bp, rate_source, orig_period, reason, import_id, created_at)
-SELECT period, earner, platform, line_key, sku, share_id, day, currency, kind, home, amt, base, rate_bp, source,
-       NULL, reason, :import_id, :now FROM (
-  SELECT *, 'accrual' AS kind, w_gross AS amt, 0 AS n,
-         CASE WHEN w_gross < 0 THEN status || ': commission corrected'
-              ELSE status || ': commission on ' || {sql_format_fen('coalesce(paid_raw, 0)')} END AS reason
-  FROM temp._ledger_fresh WHERE w_gross != 0
-  UNION ALL
-  SELECT *, 'reversal', w_rev, 1,
-         CASE WHEN status IN ('refunded', 'cancelled', 'invalid') THEN status || ': commission reversed'
-              WHEN coalesce(refunded_raw, 0) THEN 'partial refund of ' || {sql_format_fen('refunded_raw')} || ': commission reduced'
-              ELSE status || ': commission reduced' END
-  FROM temp._ledger_fresh WHERE w_rev != 0
-) ORDER BY platform, line_key, n
+SELECT period, earner, platform, line_key, sku, share_id, day, currency,
+       CASE k.n WHEN 0 THEN 'accrual' ELSE 'reversal' END, {_HOME},
+       CASE k.n WHEN 0 THEN w_gross ELSE w_rev END,
+       base, rate_bp, source, NULL,
+       CASE WHEN k.n = 0 THEN
+              CASE WHEN w_gross < 0 THEN status || ': commission corrected'
+                   ELSE status || ': commission on ' || {sql_format_fen('coalesce(paid_raw, 0)')} END
+            WHEN status IN ('refunded', 'cancelled', 'invalid') THEN status || ': commission reversed'
+            WHEN coalesce(refunded_raw, 0) THEN 'partial refund of ' || {sql_format_fen('refunded_raw')} || ': commission reduced'
+            ELSE status || ': commission reduced' END,
+       :import_id, :now
+FROM temp._ledger_fresh f CROSS JOIN temp._ledger_kinds k
+WHERE CASE k.n WHEN 0 THEN w_gross != 0 ELSE w_rev != 0 END
+ORDER BY f.rowid, k.n
 """
 
-_FRESH_SUMS = """
+# the sums in one pass: each group's accrual and reversal (those it has entries for)
+_FRESH_SUMS = f"""
 INSERT INTO temp._ledger_sums
-SELECT period, earner, coalesce(day, ''), currency, home, kind, sum(amt) FROM (
-  SELECT period, earner, day, currency, home, 'accrual' AS kind, w_gross AS amt FROM temp._ledger_fresh
-  WHERE earner IS NOT NULL AND w_gross != 0
-  UNION ALL
-  SELECT period, earner, day, currency, home, 'reversal', w_rev FROM temp._ledger_fresh
-  WHERE earner IS NOT NULL AND w_rev != 0
-) GROUP BY 1, 2, 3, 4, 5, 6
+SELECT period, earner, day, currency, home, CASE k.n WHEN 0 THEN 'accrual' ELSE 'reversal' END,
+       CASE k.n WHEN 0 THEN gross ELSE rev END
+FROM (
+  SELECT period, earner, coalesce(day, '') AS day, currency, {_HOME} AS home,
+         sum(w_gross) AS gross, total(w_gross != 0) AS grossing, sum(w_rev) AS rev, total(w_rev != 0) AS reversing
+  FROM temp._ledger_fresh WHERE earner IS NOT NULL AND (w_gross != 0 OR w_rev != 0) GROUP BY 1, 2, 3, 4, 5
+) CROSS JOIN temp._ledger_kinds k
+WHERE CASE k.n WHEN 0 THEN grossing > 0 ELSE reversing > 0 END
 """
 
 
@@ -182,7 +202,10 @@ def book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_re
         source, where = "orders o INDEXED BY orders_share", "WHERE o.share_id IS NOT NULL AND o.platform = :platform"
     else:
         source, where = "orders o", "WHERE o.platform = :platform"
-    cte = _FRESH_CTE.format(source=source, where=where)
+    # (the keys read from the table scanned first, in their order: the lines
+    # come out in it, and _FRESH_SQL's ORDER BY costs no sort)
+    keys = "c.platform, c.line_key" if platform is None else "o.platform, o.line_key"
+    cte = _FRESH_CTE.format(source=source, where=where, keys=keys)
     values = {"current": now[:7], "platform": platform}
     # lines that earn (an affiliate report's, or attributed) book entries:
     # when the first line earns, most do, and the lines are worked out once
@@ -191,26 +214,30 @@ def book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_re
     earning = conn.execute(
         f"SELECT o.kind = 'affiliate' OR o.share_id IS NOT NULL FROM {source} {where} LIMIT 1", values
     ).fetchone()
-    conn.execute("DROP TABLE IF EXISTS temp._ledger_fresh")
+    for table in ("_ledger_fresh", "_ledger_kinds"):
+        conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
+    conn.execute(_FRESH_TABLE)
     if earning and earning[0]:
         conn.execute(_FRESH_SQL.format(cte=cte, where=""), values)
-        result.lines += conn.execute(_FRESH_STATE.format(cte="", lines="temp._ledger_fresh")).rowcount
+        result.lines += conn.execute(_FRESH_STATE.format(cte="", lines=_FRESH_HOMED)).rowcount
     else:
         result.lines += conn.execute(_FRESH_STATE.format(cte=cte, lines="homed"), values).rowcount
         conn.execute(_FRESH_SQL.format(cte=cte, where=_EARNING), values)
     try:
+        conn.execute(_KINDS)
+        conn.execute("INSERT INTO temp._ledger_kinds VALUES (0), (1)")
         # (many entries into a ledger holding few: its plain index built once
         # after them rather than one random insert each; see write.rebuild_pays)
-        adding = conn.execute("SELECT count(*) FROM temp._ledger_fresh").fetchone()[0]
+        adding, amount = conn.execute(
+            "SELECT count(*), coalesce(sum(w_net), 0) FROM temp._ledger_fresh"
+        ).fetchone()
         held = conn.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
         with _ledger_indexes_dropped(conn, adding * 5 >= held and adding >= _REBUILD_MIN):
             result.entries += conn.execute(_FRESH_ENTRIES, {"import_id": import_id, "now": now}).rowcount
-        result.amount_fen += conn.execute(
-            "SELECT coalesce(sum(w_net), 0) FROM temp._ledger_fresh"
-        ).fetchone()[0]
+        result.amount_fen += amount
         new_sums(conn)
         conn.execute(_FRESH_SUMS)
         apply_sums(conn)
     finally:
-        conn.execute("DROP TABLE temp._ledger_fresh")
-
+        for table in ("_ledger_fresh", "_ledger_kinds"):
+            conn.execute(f"DROP TABLE IF EXISTS temp.{table}")
