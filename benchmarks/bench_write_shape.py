@@ -120,7 +120,7 @@ def _import_row(conn) -> None:
 
 def write_once(shape: str, fields: tuple[str, ...], data: list[tuple], work: Path) -> dict:
     from weimai_cli.clock import DAY_SQL
-    from weimai_cli.db.store import plain_indexes_dropped
+    from weimai_cli.db.indexes import plain_indexes_dropped
     from weimai_cli.orders.write import Grouped, fast_null_binding
 
     folder = Path(tempfile.mkdtemp(dir=work))

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from weimai_cli.db.tx import (
@@ -213,35 +211,6 @@ def backup(conn: sqlite3.Connection, dest: Path) -> Path:
             raise translate(exc, dest) from None
         raise
     return dest
-
-
-@contextmanager
-def plain_indexes_dropped(conn: sqlite3.Connection, table: str, drop: bool) -> Iterator[None]:
-    """With ``drop``, the plain indexes of ``table`` are dropped for the block
-    and built again after it: one sort instead of a random insert per row,
-    several times faster when the table doubles or more. Unique and partial
-    indexes stay. Call inside a transaction: a failure or a kill restores
-    them with everything else."""
-    rebuild: list[str] = []
-    if drop:
-        for _seq, name, unique, origin, partial in conn.execute(f'PRAGMA index_list("{table}")').fetchall():
-            if unique or partial or origin != "c":
-                continue
-            rebuild.append(conn.execute(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
-            ).fetchone()[0])
-            conn.execute(f'DROP INDEX "{name}"')
-    yield
-    if rebuild:
-        # helper threads for the sorts: about 1.3 × faster on 2 cores (and a
-        # few MiB more memory, so only here)
-        threads = conn.execute("PRAGMA threads").fetchone()[0]
-        conn.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
-        try:
-            for sql in rebuild:
-                conn.execute(sql)
-        finally:
-            conn.execute(f"PRAGMA threads = {threads}")
 
 
 def open_db(*, migrate: bool = True) -> sqlite3.Connection:

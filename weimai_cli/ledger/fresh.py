@@ -20,9 +20,8 @@ entries' reasons and their amounts' text (:func:`sql_format_fen`).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from weimai_cli.clock import DAY_SQL
+from weimai_cli.db.indexes import plain_indexes_dropped, rebuild_pays
 from weimai_cli.ledger.commission import sql_expected, sql_rated, sql_target, sql_valid
 from weimai_cli.ledger.sums import STATE_COLUMNS, Booked, apply_sums, new_sums
 
@@ -175,21 +174,6 @@ WHERE CASE k.n WHEN 0 THEN grossing > 0 ELSE reversing > 0 END
 _REBUILD_MIN = 1000  # (fewer entries: the index kept, nothing to gain)
 
 
-@contextmanager
-def _ledger_indexes_dropped(conn, drop: bool):
-    """db.store.plain_indexes_dropped for ``ledger`` (which the db layer's
-    migrations reach through booking: not imported from there)."""
-    rebuild = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ledger' AND sql IS NOT NULL "
-        "AND sql NOT LIKE 'CREATE UNIQUE%' AND sql NOT LIKE '% WHERE %' ORDER BY name"
-    ).fetchall() if drop else []
-    for name, _sql in rebuild:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _name, sql in rebuild:
-        conn.execute(sql)
-
-
 def book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_rest: bool = False,
                 platform: str | None = None, shop: bool = False) -> None:
     """Book, set-based, the scope's lines (but those in ``temp._ledger_rest``
@@ -227,12 +211,12 @@ def book_fresh(conn, now: str, import_id: int | None, result: Booked, *, skip_re
         conn.execute(_KINDS)
         conn.execute("INSERT INTO temp._ledger_kinds VALUES (0), (1)")
         # (many entries into a ledger holding few: its plain index built once
-        # after them rather than one random insert each; see write.rebuild_pays)
+        # after them rather than one random insert each; see indexes.rebuild_pays)
         adding, amount = conn.execute(
             "SELECT count(*), coalesce(sum(w_net), 0) FROM temp._ledger_fresh"
         ).fetchone()
         held = conn.execute("SELECT coalesce(max(id), 0) FROM ledger").fetchone()[0]
-        with _ledger_indexes_dropped(conn, adding * 5 >= held and adding >= _REBUILD_MIN):
+        with plain_indexes_dropped(conn, "ledger", rebuild_pays(adding, held) and adding >= _REBUILD_MIN):
             result.entries += conn.execute(_FRESH_ENTRIES, {"import_id": import_id, "now": now}).rowcount
         result.amount_fen += amount
         new_sums(conn)

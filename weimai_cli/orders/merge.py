@@ -10,11 +10,11 @@ alone); fields a file does not carry keep their values.
 from __future__ import annotations
 
 from weimai_cli.clock import DAY_SQL
-from weimai_cli.db.store import plain_indexes_dropped
+from weimai_cli.db.indexes import plain_indexes_dropped, rebuild_pays
 from weimai_cli.ledger.commission import STATUS_BUCKET
 from weimai_cli.orders.request import ImportResult, Target
 from weimai_cli.orders.values import LINE_FIELDS, RANK_SQL
-from weimai_cli.orders.write import Writer, rebuild_pays
+from weimai_cli.orders.write import Writer
 
 # fields an import may change on an existing line (all but the key)
 UPDATABLE = LINE_FIELDS[1:]

@@ -25,7 +25,7 @@ from itertools import chain
 from operator import itemgetter
 
 from weimai_cli.clock import DAY_SQL, now_iso
-from weimai_cli.db.store import plain_indexes_dropped
+from weimai_cli.db.indexes import plain_indexes_dropped, rebuild_pays
 from weimai_cli.errors import BadInput
 from weimai_cli.i18n import _
 from weimai_cli.orders.codes import BadCodes
@@ -59,17 +59,6 @@ def fast_null_binding():
 class Restage(Exception):
     """A file :class:`Direct` cannot load: a line key appears twice (or a
     status orders would refuse)."""
-
-
-def rebuild_pays(adding: int, held: int) -> bool:
-    """Whether dropping the plain indexes of ``orders`` and building them
-    after the load beats keeping them up to date line by line. A build sorts
-    every line, about 1.6 µs each; an insert into an index larger than the
-    page cache lands anywhere in it, about 10 µs each (measured on
-    ``orders_month_lines``, 1,000,000 lines into 1,000,000: kept 14.4 s,
-    dropped and built again 4.4 + 3.3 s). So: when adding a fifth or more of
-    what the table holds."""
-    return adding * 5 >= held
 
 
 class Grouped:
