@@ -33,10 +33,9 @@ FROM (
               THEN st.estimated_fen + st.confirmed_fen + st.settled_fen ELSE 0 END AS commission,
          CASE WHEN st.distributor IS NOT NULL{ldist} THEN st.reversal_fen ELSE 0 END AS reversed,
          {mine} AS mine, o.status IN ('paid', 'confirmed', 'settled') AS valid
-  FROM (SELECT o.{rowid} FROM orders o WHERE o.month IN ({months}) AND o.day BETWEEN :{p}start AND :{p}end
-        -- sorted, the lines are read forward through the table (the LIMIT keeps the ORDER BY in a subquery)
-        ORDER BY {order} LIMIT -1) k
-  JOIN orders o ON {on} LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
+  -- every column from orders_month_lines (it ends with the line's key, m016): no read of the table
+  FROM orders o LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
+  WHERE o.month IN ({months}) AND o.day BETWEEN :{p}start AND :{p}end
 )
 """
 _TOTALS = """SELECT 'total', {this}, cur, NULL, NULL, NULL, sum(counted), sum(gmv), sum(commission), sum(reversed),
@@ -110,16 +109,13 @@ ORDER BY {index_order}
 
 
 def _line_order(conn) -> dict:
-    """How the lines found in the index are read from the table: in the order
-    they are stored (rowid; sorted first, the reads go forward through the
-    table instead of jumping about: twice as fast), or by the table's key."""
+    """How a line is named: by its rowid, or (a WITHOUT ROWID table) by the
+    table's key; either is the last of the index's columns (``last``)."""
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'orders'").fetchone()[0]
     if "WITHOUT ROWID" in sql.upper():
-        return {"rowid": "platform, o.line_key", "order": "1, 2",
-                "on": "o.platform = k.platform AND o.line_key = k.line_key", "last": "o.platform, o.line_key",
-                "ykey": "k.platform AS kp, k.line_key AS kl", "yjoin": "o.platform = y.kp AND o.line_key = y.kl"}
-    return {"rowid": "rowid AS r", "order": "1", "on": "o.rowid = k.r", "last": "o.rowid", "ykey": "k.r",
-            "yjoin": "o.rowid = y.r"}
+        return {"last": "o.platform, o.line_key", "ykey": "o.platform AS kp, o.line_key AS kl",
+                "yjoin": "o.platform = y.kp AND o.line_key = y.kl"}
+    return {"last": "o.rowid", "ykey": "o.rowid AS r", "yjoin": "o.rowid = y.r"}
 
 
 def _months(period: Period) -> list[str]:
@@ -148,7 +144,7 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
     def lines(prefix: str, months: list[str]) -> str:
         return _LINES.format(ldist=ldist, mine="1" if distributor is None else "o.distributor IS :who", p=prefix,
                              months=", ".join(f":{prefix}m{i}" for i in range(len(months))),
-                             **{k: order[k] for k in ("rowid", "order", "on", "ykey")})
+                             ykey=order["ykey"])
 
     totals_sql = "SELECT * FROM totals"
     if before is not None:
