@@ -26,7 +26,7 @@ CREATE INDEX ledger_statement ON ledger (period, distributor, share_id, currency
 CREATE INDEX order_events_line ON order_events (platform, line_key, id);
 
 -- index orders_month_lines
-CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, day, paid_fen, refunded_fen, reported_rate_bp);
+CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, day, paid_fen, refunded_fen, reported_rate_bp, platform, line_key);
 
 -- index orders_share
 CREATE INDEX orders_share ON orders (share_id) WHERE share_id IS NOT NULL;

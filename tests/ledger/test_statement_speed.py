@@ -228,6 +228,18 @@ def test_report_sections_with_a_without_rowid_orders_table(tmp_path, monkeypatch
     _same_reports(conn, (("daily", "2026-11-11"), ("weekly", "2026-11-11"), ("weekly", "2026-11-02")))
 
 
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("rowid", [True, False])
+def test_report_sections_without_window_functions(tmp_path, monkeypatch, seed, rowid):
+    """Before SQLite 3.25 the top SKUs' titles come from a query of their own (data._FIRST)."""
+    monkeypatch.setenv("WEIMAI_NOW", "2026-12-02T08:00:00+08:00")
+    monkeypatch.setattr(data, "_WINDOWS", False)
+    conn = _ledger(tmp_path, seed)
+    if not rowid:
+        _without_rowid(conn)
+    _same_reports(conn, (("daily", "2026-11-11"), ("weekly", "2026-11-11"), ("weekly", "2026-11-02")))
+
+
 # the report's sections as it computed them before, line by line (the reference)
 _REFERENCE_LINES = """
 SELECT o.platform, o.line_key, o.sku, coalesce(o.title, g.title) AS title, o.share_id, s.code, s.channel,

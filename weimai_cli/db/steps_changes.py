@@ -352,6 +352,18 @@ def m015_share_clicks(db):
     )
 
 
+def m016_month_lines_keys(db):
+    # issue #16: a report reads a period's lines from orders_month_lines alone,
+    # the line's key (platform, line_key) at its end finding the line's
+    # ledger_state row without a read of the table row
+    conn = db.conn
+    conn.execute("DROP INDEX orders_month_lines")
+    conn.execute(
+        "CREATE INDEX orders_month_lines ON orders (month, distributor, status, currency, kind, share_id, sku, "
+        "day, paid_fen, refunded_fen, reported_rate_bp, platform, line_key)"
+    )
+
+
 # in the order they run; append only
 STEPS = (
     m007_closed_lines,
@@ -363,4 +375,5 @@ STEPS = (
     m013_order_currency,
     m014_coupons_links_distributor_controls,
     m015_share_clicks,
+    m016_month_lines_keys,
 )

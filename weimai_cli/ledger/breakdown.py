@@ -181,7 +181,14 @@ def _share_rows(conn, scope: Scope, limit: int) -> list[dict]:
     rest = sorted((c for c, v in curs.items() if v[0] > 1),
                   key=lambda c: (c != BASE, ranked(after[c]) if c in after else ()))
     shown = top + singles
-    ledger = _share_ledger(conn, lw, lw_params, [r[0] for r in shown])
+    seek, seek_params = lw, lw_params
+    if dist is None:
+        # ledger_statement leads with (period, distributor, share_id): with the month's
+        # distributors named (ledger_totals sums every entry, so it has each one) a
+        # share's entries are sought per distributor instead of the month's scanned
+        seek = f"{lw} AND l.distributor IN (SELECT t.distributor FROM ledger_totals t WHERE t.period IN ({ph}))"
+        seek_params = [*lw_params, *months]
+    ledger = _share_ledger(conn, seek, seek_params, [r[0] for r in shown])
     left: dict[str, list] = {}
     if rest:
         left = {r[0]: list(r[1:]) for r in conn.execute(
@@ -219,7 +226,9 @@ _BUCKETS = {"estimated": 3, "confirmed": 4, "settled": 5}
 def _share_ledger(conn, lw: str, lw_params: list, keys: list) -> dict[tuple, list]:
     """{(share id or None, currency): the six ledger amounts (_LEDGER_SUMS)} of
     the shares given: summed per bucket and kind in the index's order (each
-    share its own seek: the ids in chunks, no share apart), spread here."""
+    share its own seek: the ids in chunks, no share apart), spread here. The
+    groups follow ledger_statement's columns (a month and distributor each
+    too: no sort), so a share's sums come in parts, added up here."""
     out: dict[tuple, list] = {}
     ids = sorted({k for k in keys if k is not None})  # a share shown in two currencies: asked once
     which = [(f"l.share_id IN ({placeholders(ids[i:i + _CHUNK])})", ids[i:i + _CHUNK])
@@ -229,7 +238,7 @@ def _share_ledger(conn, lw: str, lw_params: list, keys: list) -> dict[tuple, lis
     for cond, args in which:
         for sid, cur, bucket, kind, amount in conn.execute(
             f"SELECT l.share_id, l.currency, l.bucket, l.kind, sum(l.amount_fen) FROM ledger l WHERE {lw} AND {cond} "
-            "GROUP BY 1, 2, 3, 4", [*lw_params, *args],
+            "GROUP BY l.period, l.distributor, 1, 2, 3, 4", [*lw_params, *args],
         ):
             v = out.setdefault((sid, cur), [0] * 6)
             if kind in _KINDS:

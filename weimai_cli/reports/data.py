@@ -27,16 +27,15 @@ SELECT *, mine AND valid AS counted, CASE WHEN mine AND valid THEN paid - refund
        CASE WHEN mine AND (status = 'refunded' OR refunded > 0) THEN CASE WHEN refunded != 0 THEN refunded ELSE paid END
             ELSE 0 END AS refunded_amount
 FROM (
-  SELECT o.share_id, o.sku, o.distributor AS who, o.kind, o.status,
+  SELECT {ykey}, o.share_id, o.sku, o.distributor AS who, o.kind, o.status,
          coalesce(o.currency, 'CNY') AS cur, coalesce(o.paid_fen, 0) AS paid, coalesce(o.refunded_fen, 0) AS refunded,
          CASE WHEN st.distributor IS NOT NULL{ldist}
               THEN st.estimated_fen + st.confirmed_fen + st.settled_fen ELSE 0 END AS commission,
          CASE WHEN st.distributor IS NOT NULL{ldist} THEN st.reversal_fen ELSE 0 END AS reversed,
          {mine} AS mine, o.status IN ('paid', 'confirmed', 'settled') AS valid
-  FROM (SELECT o.{rowid} FROM orders o WHERE o.month IN ({months}) AND o.day BETWEEN :{p}start AND :{p}end
-        -- sorted, the lines are read forward through the table (the LIMIT keeps the ORDER BY in a subquery)
-        ORDER BY {order} LIMIT -1) k
-  JOIN orders o ON {on} LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
+  -- every column from orders_month_lines (it ends with the line's key, m016): no read of the table
+  FROM orders o LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
+  WHERE o.month IN ({months}) AND o.day BETWEEN :{p}start AND :{p}end
 )
 """
 _TOTALS = """SELECT 'total', {this}, cur, NULL, NULL, NULL, sum(counted), sum(gmv), sum(commission), sum(reversed),
@@ -54,6 +53,11 @@ clicked AS (
   FROM share_clicks c JOIN shares s ON s.id = c.share_id WHERE c.day BETWEEN :start AND :end{sdist}
   GROUP BY c.share_id HAVING sum(c.clicks) > 0
 ),
+topsku AS {materialized}(
+  SELECT sku, cur, sum(counted) AS n, sum(gmv) AS gmv, sum(commission) AS com
+  FROM y WHERE sku IS NOT NULL AND sku != '' AND (counted OR commission != 0)
+  GROUP BY sku, cur ORDER BY cur != '{base}', com DESC, gmv DESC, sku LIMIT {top} + {ties}
+),
 funnel AS {materialized}(
   SELECT k.share_id, CASE WHEN g.share_id IS NULL THEN k.code ELSE coalesce(nullif(k.code, ''), '#' || k.share_id) END
          AS code, coalesce(k.channel, '') AS channel, g.share_id IS NOT NULL AS sold, coalesce(k.sku, '') AS sku,
@@ -66,11 +70,7 @@ UNION ALL SELECT * FROM (
   SELECT 'share', g.share_id, g.cur, coalesce(nullif(s.code, ''), '#' || g.share_id) AS code, coalesce(s.channel, ''),
          NULL, g.n, g.gmv, g.com, NULL, NULL, NULL, NULL
   FROM g LEFT JOIN shares s ON s.id = g.share_id ORDER BY g.cur != '{base}', g.com DESC, g.gmv DESC, code LIMIT {top} + {ties})
-UNION ALL SELECT * FROM (
-  SELECT 'sku', sku, cur, NULL, NULL, NULL, sum(counted) AS n, sum(gmv) AS gmv, sum(commission) AS com,
-         NULL, NULL, NULL, NULL
-  FROM y WHERE sku IS NOT NULL AND sku != '' AND (counted OR commission != 0)
-  GROUP BY sku, cur ORDER BY cur != '{base}', com DESC, gmv DESC, sku LIMIT {top} + {ties})
+UNION ALL SELECT 'sku', sku, cur, NULL, NULL, NULL, n, gmv, com, NULL, NULL, NULL, NULL FROM topsku{titles}
 UNION ALL SELECT 'unattributed', kind, cur, NULL, NULL, NULL, count(*), sum(paid - refunded), sum(commission),
        NULL, NULL, NULL, NULL
 FROM y WHERE valid AND share_id IS NULL AND {unattributed} GROUP BY kind, cur
@@ -83,6 +83,20 @@ UNION ALL SELECT * FROM (
 """
 # a share's or SKU's row shows the SKU or title of its first line, in the
 # order of the lines' index (as the report read them line by line before)
+_INDEX_ORDER = ("o.month, o.distributor, o.status, o.currency, o.kind, o.share_id, o.sku, o.day, o.paid_fen, "
+                "o.refunded_fen, o.reported_rate_bp, {last}")
+# the top SKUs' titles from the lines already read (y): each (SKU, currency)'s
+# first line in the index's order, and where it comes among the others' (pos);
+# window functions (SQLite 3.25): older ones ask _FIRST as the shares do
+_TITLES = """
+UNION ALL SELECT 'title', sku, cur, title, NULL, NULL, NULL, NULL, NULL, pos, NULL, NULL, NULL FROM (
+  SELECT y.sku, y.cur, coalesce(o.title, g.title) AS title,
+         row_number() OVER (PARTITION BY y.sku, y.cur ORDER BY {index_order}) AS rn,
+         row_number() OVER (ORDER BY {index_order}) AS pos
+  FROM y JOIN orders o ON {yjoin} LEFT JOIN goods g ON g.sku = o.sku
+  WHERE (y.sku, y.cur) IN (SELECT sku, cur FROM topsku) AND (y.counted OR y.commission != 0))
+WHERE rn = 1"""
+_WINDOWS = sqlite3.sqlite_version_info >= (3, 25)
 _FIRST = """
 SELECT o.{key}, coalesce(o.currency, 'CNY'), {what}
 FROM orders o LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_key = o.line_key
@@ -90,20 +104,18 @@ FROM orders o LEFT JOIN ledger_state st ON st.platform = o.platform AND st.line_
   AND ((({mine}) AND o.status IN ('paid', 'confirmed', 'settled'))
        OR (CASE WHEN st.distributor IS NOT NULL{ldist}
                 THEN st.estimated_fen + st.confirmed_fen + st.settled_fen ELSE 0 END) != 0)
-ORDER BY o.month, o.distributor, o.status, o.currency, o.kind, o.share_id, o.sku, o.day, o.paid_fen, o.refunded_fen,
-         o.reported_rate_bp, {last}
+ORDER BY {index_order}
 """
 
 
 def _line_order(conn) -> dict:
-    """How the lines found in the index are read from the table: in the order
-    they are stored (rowid; sorted first, the reads go forward through the
-    table instead of jumping about: twice as fast), or by the table's key."""
+    """How a line is named: by its rowid, or (a WITHOUT ROWID table) by the
+    table's key; either is the last of the index's columns (``last``)."""
     sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'orders'").fetchone()[0]
     if "WITHOUT ROWID" in sql.upper():
-        return {"rowid": "platform, o.line_key", "order": "1, 2",
-                "on": "o.platform = k.platform AND o.line_key = k.line_key", "last": "o.platform, o.line_key"}
-    return {"rowid": "rowid AS r", "order": "1", "on": "o.rowid = k.r", "last": "o.rowid"}
+        return {"last": "o.platform, o.line_key", "ykey": "o.platform AS kp, o.line_key AS kl",
+                "yjoin": "o.platform = y.kp AND o.line_key = y.kl"}
+    return {"last": "o.rowid", "ykey": "o.rowid AS r", "yjoin": "o.rowid = y.r"}
 
 
 def _months(period: Period) -> list[str]:
@@ -127,10 +139,12 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
     start, end = period.start.isoformat(), period.end.isoformat()
     values = {"start": start, "end": end, "who": distributor, **{f"m{i}": m for i, m in enumerate(this_months)}}
     order = _line_order(conn)
+    index_order = _INDEX_ORDER.format(last=order["last"])
 
     def lines(prefix: str, months: list[str]) -> str:
         return _LINES.format(ldist=ldist, mine="1" if distributor is None else "o.distributor IS :who", p=prefix,
-                             months=", ".join(f":{prefix}m{i}" for i in range(len(months))), **order)
+                             months=", ".join(f":{prefix}m{i}" for i in range(len(months))),
+                             ykey=order["ykey"])
 
     totals_sql = "SELECT * FROM totals"
     if before is not None:
@@ -148,9 +162,11 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
         sdist="" if distributor is None else " AND s.distributor = :who", base=BASE, top=TOP,
         # rows equal but for their currency (not CNY) rank in the order their first lines
         # came: a tie takes at most a row per currency, so these many more are read to settle it
-        ties="(SELECT count(*) FROM totals)", unattributed=unattributed)
+        ties="(SELECT count(*) FROM totals)", unattributed=unattributed,
+        titles=_TITLES.format(index_order=index_order, yjoin=order["yjoin"]) if _WINDOWS else "")
     totals: list[dict[str, dict]] = [{BASE: zero()}, {BASE: zero()}]  # before, this
     shares, skus, unattr, clicked, idle = [], [], [], [], []
+    titles: list[tuple] = []  # (where its first line comes, SKU, currency, title)
     for part, a, cur, code, channel, sku, n, gmv, com, rev, refunds, refunded, sold in conn.execute(sql, values):
         if part == "total":
             t = totals[a].setdefault(cur, zero())
@@ -162,6 +178,8 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
         elif part == "sku":
             skus.append({"sku": a, "title": (a, cur), "currency": cur, "orders": n, "gmv_fen": gmv,
                          "commission_fen": com})
+        elif part == "title":
+            titles.append((rev, a, cur, code))
         elif part == "unattributed":
             unattr.append({"kind": a, "currency": cur, "orders": n, "gmv_fen": gmv, "commission_fen": com})
         else:
@@ -170,7 +188,7 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
                    "currency": cur, "orders": n, "gmv_fen": gmv, "commission_fen": com, "clicks": rev,
                    **click_ratios(rev, n, com)}
             (clicked if part == "clicked" else idle).append(row)
-    first_of = {"months": ", ".join("?" * len(this_months)), "last": order["last"],
+    first_of = {"months": ", ".join("?" * len(this_months)), "index_order": index_order,
                 "ldist": "" if distributor is None else " AND st.distributor = ?",
                 "mine": "1" if distributor is None else "o.distributor IS ?"}
     where = [*this_months, start, end]
@@ -200,7 +218,14 @@ def _collect(conn: sqlite3.Connection, period: Period, distributor: str | None,
     came = first("share_id", "o.sku", "", [*shares, *clicked, *idle], "sku")
     shares.sort(key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], r["code"],
                                came.get((r["share_id"], r["currency"]), 0)))
-    came = first("sku", "coalesce(o.title, g.title)", "LEFT JOIN goods g ON g.sku = o.sku ", skus, "title")
+    if _WINDOWS:
+        titles.sort()
+        got = {(sku, cur): title for _pos, sku, cur, title in titles}
+        came = {(sku, cur): i for i, (_pos, sku, cur, _title) in enumerate(titles)}
+        for r in skus:
+            r["title"] = got.get(r["title"]) or ""
+    else:
+        came = first("sku", "coalesce(o.title, g.title)", "LEFT JOIN goods g ON g.sku = o.sku ", skus, "title")
     skus.sort(key=lambda r: (r["currency"] != BASE, -r["commission_fen"], -r["gmv_fen"], r["sku"],
                              came.get((r["sku"], r["currency"]), 0)))
     del shares[TOP:], skus[TOP:]
