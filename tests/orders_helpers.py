@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from weimai_cli.sharing.codes import make_code
@@ -85,3 +87,27 @@ def read_events(conn: sqlite3.Connection) -> list[dict]:
     )
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur]
+
+
+@contextmanager
+def direct_or_staged(staged: bool) -> Iterator[list]:
+    """Imports in the block go as they would (a platform's first lines straight
+    into orders: write.Direct), or with ``staged`` the staging way (Direct
+    refuses every file). Yields the list of Direct's loads (one ``staged`` each)."""
+    from weimai_cli.orders import write
+
+    calls: list = []
+    load = write.Direct.load
+
+    def direct_load(self, rows, fields):
+        calls.append(staged)
+        if staged:
+            raise write.Restage
+        return load(self, rows, fields)
+
+    write.Direct.load = direct_load
+    try:
+        yield calls
+    finally:
+        write.Direct.load = load
+

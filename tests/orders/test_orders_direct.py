@@ -8,6 +8,7 @@ import json
 import pytest
 
 from tests.conftest import DATA, dump
+from tests.orders_helpers import direct_or_staged
 from weimai_cli.orders import write
 
 ORDERS = DATA / "orders"
@@ -29,17 +30,8 @@ def _imported(run, monkeypatch, tmp_path, name: str, staged: bool, files: list) 
 
     home = tmp_path / name
     monkeypatch.setenv("WEIMAI_HOME", str(home))
-    calls = []
-    direct_load = write.Direct.load
-
-    def load(self, rows, fields):
-        calls.append(staged)
-        if staged:
-            raise write.Restage
-        return direct_load(self, rows, fields)
-
-    monkeypatch.setattr(write.Direct, "load", load)
-    outputs = [run("orders", "import", "--json", *args).stdout for args in files]
+    with direct_or_staged(staged) as calls:
+        outputs = [run("orders", "import", "--json", *args).stdout for args in files]
     conn = connect(home / "weimai.db")
     try:
         tables = {t: dump(conn, sql) for t, sql in TABLES.items()}

@@ -18,7 +18,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.orders_helpers import ORDERS, add_all_shares, read_events, read_orders, use_secret
+from tests.orders_helpers import (
+    ORDERS,
+    add_all_shares,
+    direct_or_staged,
+    read_events,
+    read_orders,
+    use_secret,
+)
 from weimai_cli.orders import lines
 from weimai_cli.orders.formats import shopify
 from weimai_cli.orders.values import month_of
@@ -212,25 +219,14 @@ def _taobao_rows(rnd: random.Random, n: int, again: float) -> tuple[list[str], l
 
 def _taobao_import(run, home, monkeypatch, path, *, staged: bool) -> dict:
     from weimai_cli.db.store import connect
-    from weimai_cli.orders import write
 
     monkeypatch.setenv("WEIMAI_HOME", str(home))
     use_secret()
     conn = connect(home / "weimai.db")
     add_all_shares(conn)
     conn.close()
-    calls = []
-    load = write.Direct.load
-
-    def direct_load(self, rows, fields):
-        calls.append(staged)
-        if staged:
-            raise write.Restage
-        return load(self, rows, fields)
-
-    monkeypatch.setattr(write.Direct, "load", direct_load)
-    r = run("orders", "import", "--json", str(path), code=None)
-    monkeypatch.setattr(write.Direct, "load", load)
+    with direct_or_staged(staged) as calls:
+        r = run("orders", "import", "--json", str(path), code=None)
     conn = connect(home / "weimai.db")
     try:
         got = {"exit": r.exit_code, "orders": [tuple(x) for x in conn.execute("SELECT * FROM orders ORDER BY line_key")],
@@ -305,7 +301,6 @@ def test_scaled_samples_store_on_the_fast_path_what_staging_stores(name, run, ho
     """2,500 rows (two batches, over a thousand ledger entries: the ledger's
     index built after them), read in a child process, fast path vs staged whole."""
     from weimai_cli.db.store import connect
-    from weimai_cli.orders import write
 
     path = tmp_path / f"{name}.csv"
     _scaled(name, path, 2500)
@@ -314,16 +309,9 @@ def test_scaled_samples_store_on_the_fast_path_what_staging_stores(name, run, ho
     for staged in (False, True):
         h = tmp_path / ("staged" if staged else "direct")
         monkeypatch.setenv("WEIMAI_HOME", str(h))
-        load = write.Direct.load
-
-        def direct_load(self, rows, fields, load=load, staged=staged):
-            if staged:
-                raise write.Restage
-            return load(self, rows, fields)
-
-        monkeypatch.setattr(write.Direct, "load", direct_load)
-        r = run("orders", "import", "--json", "--format", name, str(path), *(["--currency", "USD"] if name == "shopify" else []))
-        monkeypatch.setattr(write.Direct, "load", load)
+        with direct_or_staged(staged):
+            r = run("orders", "import", "--json", "--format", name, str(path),
+                    *(["--currency", "USD"] if name == "shopify" else []))
         conn = connect(h / "weimai.db")
         try:
             got[staged] = {

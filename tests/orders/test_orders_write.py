@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from tests.conftest import DATA, dump
+from tests.orders_helpers import direct_or_staged
 from weimai_cli.orders import write
 
 PLATFORM = "shop?1'x\"y ?2 '' ?20"
@@ -21,14 +22,10 @@ def _rows(keys, status="paid", paid="10.00"):
 
 
 @pytest.fixture(params=["direct", "staged"])
-def path(request, monkeypatch) -> str:
+def path(request):
     """Which way a platform's first lines go (staged: as a file with a key twice)."""
-    if request.param == "staged":
-        def restage(self, packed, fields):
-            raise write.Restage
-
-        monkeypatch.setattr(write.Direct, "load", restage)
-    return request.param
+    with direct_or_staged(request.param == "staged"):
+        yield request.param
 
 
 def test_a_platform_name_with_parameters_and_quotes_is_stored_exactly(run, db, tmp_path, path):
