@@ -138,17 +138,26 @@ def _rate_fast(col):
     return None  # (over 100 %: the row getter names it)
 
 
-def _time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
+def _bounded_fast(pattern, bounds: tuple[str, str] | None,
+                  convert: Callable[[list, str], list]) -> Callable[[list], list | None]:
+    """A column of times, each on its line, matching ``pattern`` with every day
+    (as written) within ``bounds``: ``convert(col, joined)``; else None (a day
+    out of bounds, a time of another shape: the row getter names it)."""
     lo, hi = bounds or ("", "~")
 
     def fast(col):
         joined = _NL.join(col)
-        if _one_per_line(joined, len(col)) and _TIME_COLUMN.fullmatch(joined) \
+        if _one_per_line(joined, len(col)) and pattern.fullmatch(joined) \
                 and lo <= min(col)[:10] and max(col)[:10] <= hi:
-            return (joined.replace(" ", "T").replace(_NL, "+08:00\n") + "+08:00").split(_NL)
-        return None  # (a day out of bounds: the row getter names it)
+            return convert(col, joined)
+        return None
 
     return fast
+
+
+def _time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
+    return _bounded_fast(_TIME_COLUMN, bounds, lambda col, joined: (
+        joined.replace(" ", "T").replace(_NL, "+08:00\n") + "+08:00").split(_NL))
 
 
 def _slashed_time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
@@ -171,16 +180,8 @@ _TIME_COLUMN_OFFSET = re.compile(f"(?:{_OFFSET_TIME}\n)*{_OFFSET_TIME}")
 
 def _offset_time_fast(bounds: tuple[str, str] | None) -> Callable[[list], list | None]:
     """``_time_fast`` for times with a numeric offset (its day the day as written)."""
-    lo, hi = bounds or ("", "~")
-
-    def fast(col):
-        joined = _NL.join(col)
-        if _one_per_line(joined, len(col)) and _TIME_COLUMN_OFFSET.fullmatch(joined) \
-                and lo <= min(col)[:10] and max(col)[:10] <= hi:
-            return [f"{v[:10]}T{v[11:19]}{v[20:23]}:{v[23:]}" for v in col]
-        return None
-
-    return fast
+    return _bounded_fast(_TIME_COLUMN_OFFSET, bounds,
+                         lambda col, joined: [f"{v[:10]}T{v[11:19]}{v[20:23]}:{v[23:]}" for v in col])
 
 
 def _status_fast(table: dict[str, str]) -> Callable[[tuple], tuple | None]:
